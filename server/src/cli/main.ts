@@ -1,0 +1,108 @@
+/**
+ * exim-lint: the command-line face of the analyser.
+ *   exim-lint [--format text|json] [--fix] PATH...
+ * PATH is a configuration file or a Debian split-configuration directory (conf.d).
+ * Exit status: 0 no error-severity finding, 1 at least one, 2 usage error or unreadable input.
+ */
+import { writeFileSync } from 'node:fs';
+import { Finding } from '../core/analysis/types';
+import { InputError, lintPath } from '../core/service';
+import { nodeHost } from '../node/fsHost';
+import { applyHardeningFixes } from '../core/fixes/hardening';
+
+const USAGE = `usage: exim-lint [--format text|json] [--fix] PATH...
+
+Checks Exim configuration files (or a Debian conf.d directory) and reports
+findings, one per line: file:line:column: severity code: message
+
+  --format text|json  output format (default text); json is an array of
+                      {file, line, column, endLine, endColumn, severity, code, message}
+  --fix               apply the TLS hardening fixes in place, print what changed,
+                      then report what remains
+  -h, --help          show this help
+
+Exit status: 0 when no finding is an error, 1 when at least one is, 2 for
+usage errors or unreadable input.`;
+
+interface Options {
+  format: 'text' | 'json';
+  fix: boolean;
+  paths: string[];
+}
+
+function parseArgs(argv: string[]): Options | string {
+  const opts: Options = { format: 'text', fix: false, paths: [] };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--help' || a === '-h') return 'help';
+    else if (a === '--fix') opts.fix = true;
+    else if (a === '--format' || a.startsWith('--format=')) {
+      const v = a.includes('=') ? a.slice(a.indexOf('=') + 1) : argv[++i];
+      if (v !== 'text' && v !== 'json') return `--format must be text or json, not ${v === undefined ? 'nothing' : `"${v}"`}`;
+      opts.format = v;
+    } else if (a === '--') opts.paths.push(...argv.slice(i + 1)), (i = argv.length);
+    else if (a.startsWith('-') && a !== '-') return `unknown option ${a}`;
+    else opts.paths.push(a);
+  }
+  if (opts.paths.length === 0) return 'no PATH given';
+  return opts;
+}
+
+function jsonFinding(f: Finding) {
+  return {
+    file: f.loc.file,
+    line: f.loc.range.start.line + 1,
+    column: f.loc.range.start.character + 1,
+    endLine: f.loc.range.end.line + 1,
+    endColumn: f.loc.range.end.character + 1,
+    severity: f.severity,
+    code: f.code,
+    message: f.message,
+  };
+}
+
+function textFinding(f: Finding): string {
+  return `${f.loc.file}:${f.loc.range.start.line + 1}:${f.loc.range.start.character + 1}: ${f.severity} ${f.code}: ${f.message}`;
+}
+
+export function main(argv: string[]): number {
+  const parsed = parseArgs(argv);
+  if (parsed === 'help') {
+    process.stdout.write(USAGE + '\n');
+    return 0;
+  }
+  if (typeof parsed === 'string') {
+    process.stderr.write(`exim-lint: ${parsed}\n${USAGE.split('\n')[0]}\n`);
+    return 2;
+  }
+  const host = nodeHost();
+  const all: Finding[] = [];
+  let inputFailed = false;
+  for (const path of parsed.paths) {
+    try {
+      if (parsed.fix) {
+        const changes = applyHardeningFixes(path, host);
+        for (const c of changes.written) writeFileSync(c.path, c.text);
+        for (const line of changes.log) process.stderr.write(`${line}\n`);
+      }
+      all.push(...lintPath(path, host).findings);
+    } catch (e) {
+      inputFailed = true;
+      const message = e instanceof InputError ? e.message : `${path}: ${e instanceof Error ? e.message : String(e)}`;
+      process.stderr.write(`exim-lint: ${message}\n`);
+    }
+  }
+  if (parsed.format === 'json') process.stdout.write(JSON.stringify(all.map(jsonFinding), null, 2) + '\n');
+  else {
+    for (const f of all) process.stdout.write(textFinding(f) + '\n');
+  }
+  if (inputFailed) return 2;
+  return all.some((f) => f.severity === 'error') ? 1 : 0;
+}
+
+try {
+  process.exitCode = main(process.argv.slice(2));
+} catch (e) {
+  process.stderr.write(`exim-lint: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.exitCode = 2;
+}

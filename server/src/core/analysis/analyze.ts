@@ -1,0 +1,61 @@
+/** Runs every rule over a parsed configuration and returns its findings, sorted. */
+import { comparePositions } from '../syntax/source';
+import { ConfigTree } from '../syntax/tree';
+import { ConfigModel } from './model';
+import { PARSE_PROBLEMS, RULES, ruleMeta } from './registry';
+import { Finding, ReportedFinding, Severity } from './types';
+
+export interface AnalyzeOptions {
+  /** Per-code severity, or 'off'. */
+  severities?: Record<string, Severity | 'off'>;
+}
+
+const SEVERITY_RANK: Record<Severity, number> = { error: 0, warning: 1, information: 2, hint: 3 };
+
+/** Exim skips inactive `.ifdef` branches: what is wrong there is at most a warning. */
+function capForInactive(severity: Severity): Severity {
+  return severity === 'error' ? 'warning' : severity;
+}
+
+export function analyze(tree: ConfigTree, options: AnalyzeOptions = {}): Finding[] {
+  const findings: Finding[] = [];
+  const severityOf = (code: string, fallback: Severity): Severity | 'off' => options.severities?.[code] ?? ruleMeta(code)?.defaultSeverity ?? fallback;
+
+  const add = (code: string, f: ReportedFinding): void => {
+    const configured = severityOf(code, f.severity ?? 'warning');
+    if (configured === 'off') return;
+    let severity = f.severity && !options.severities?.[code] ? f.severity : configured;
+    if (f.active === false) severity = capForInactive(severity);
+    const { active: _active, ...rest } = f;
+    findings.push({ ...rest, code, severity });
+  };
+
+  void PARSE_PROBLEMS;
+  for (const p of tree.problems) {
+    add(p.code, { message: p.message, loc: p.loc, active: p.active, data: p.data });
+  }
+  const model = new ConfigModel(tree);
+  for (const rule of RULES) {
+    try {
+      rule.check({ tree, model, report: (f) => add(rule.id, f) });
+    } catch (e) {
+      findings.push({
+        code: 'internal-error',
+        severity: 'information',
+        message: `rule ${rule.id} failed on this configuration: ${e instanceof Error ? e.message : String(e)}`,
+        loc: { file: tree.root, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } },
+      });
+    }
+  }
+  return sortFindings(findings);
+}
+
+export function sortFindings(findings: Finding[]): Finding[] {
+  return findings.sort(
+    (a, b) =>
+      (a.loc.file < b.loc.file ? -1 : a.loc.file > b.loc.file ? 1 : 0) ||
+      comparePositions(a.loc.range.start, b.loc.range.start) ||
+      SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] ||
+      (a.code < b.code ? -1 : a.code > b.code ? 1 : 0),
+  );
+}

@@ -1,0 +1,47 @@
+/**
+ * Every code the analyser can report, with its default severity. Codes are stable:
+ * users write them in settings (`exim.rules.<code>`) and suppression comments.
+ */
+import { RuleMeta, Rule } from './types';
+import { structureRules } from './rules/structure';
+import { tlsRules } from './rules/tls';
+import { retryRules } from './rules/retry';
+
+/** Problems found while reading and parsing; the reader and parser report them directly. */
+export const PARSE_PROBLEMS: RuleMeta[] = [
+  { id: 'conditional-unterminated', defaultSeverity: 'error', title: '.ifdef without .endif' },
+  { id: 'conditional-unmatched', defaultSeverity: 'error', title: '.endif, .else or .elifdef without a matching .ifdef' },
+  { id: 'conditional-too-deep', defaultSeverity: 'error', title: '.ifdef nested more deeply than Exim allows' },
+  { id: 'include-missing', defaultSeverity: 'error', title: '.include of a file that cannot be opened' },
+  { id: 'include-relative', defaultSeverity: 'error', title: '.include_if_exists with a relative path' },
+  { id: 'include-loop', defaultSeverity: 'error', title: '.include that includes itself' },
+  { id: 'include-too-deep', defaultSeverity: 'error', title: '.include nested too deeply' },
+  { id: 'macro-expansion-too-long', defaultSeverity: 'error', title: 'macro replacement that grows a line beyond reason' },
+  { id: 'macro-malformed', defaultSeverity: 'error', title: 'line starting with an upper-case letter that is not a macro definition' },
+  { id: 'macro-duplicate', defaultSeverity: 'error', title: 'macro defined twice without ==' },
+  { id: 'macro-redefine-undefined', defaultSeverity: 'error', title: '== redefinition of a macro that is not defined' },
+  { id: 'unknown-section', defaultSeverity: 'error', title: 'begin with an unknown section name' },
+  { id: 'section-repeated', defaultSeverity: 'error', title: 'a section begun twice' },
+  { id: 'option-expected', defaultSeverity: 'error', title: 'line that is not an option setting' },
+  { id: 'named-list-malformed', defaultSeverity: 'error', title: 'named list without a name or "="' },
+  { id: 'extra-characters', defaultSeverity: 'error', title: 'text after a driver or ACL name' },
+  { id: 'driver-name-missing', defaultSeverity: 'error', title: 'option before the first driver name' },
+  { id: 'acl-name-missing', defaultSeverity: 'error', title: 'ACL statement before the first ACL name' },
+  { id: 'acl-unknown-verb', defaultSeverity: 'error', title: 'unknown ACL verb' },
+  { id: 'acl-condition-expected', defaultSeverity: 'error', title: 'ACL line that is neither a verb nor a condition' },
+  { id: 'acl-missing-equals', defaultSeverity: 'error', title: 'ACL condition or modifier without "="' },
+  { id: 'retry-missing-error', defaultSeverity: 'error', title: 'retry rule without an error type' },
+  { id: 'rewrite-missing-replacement', defaultSeverity: 'error', title: 'rewrite rule without a replacement' },
+];
+
+export const RULES: Rule[] = [...structureRules, ...tlsRules, ...retryRules];
+
+const ALL: Map<string, RuleMeta> = new Map([...PARSE_PROBLEMS, ...RULES].map((r) => [r.id, r]));
+
+export function ruleMeta(code: string): RuleMeta | undefined {
+  return ALL.get(code);
+}
+
+export function allRules(): RuleMeta[] {
+  return [...ALL.values()];
+}

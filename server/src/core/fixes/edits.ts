@@ -1,0 +1,82 @@
+/** Building and applying text edits on raw file text (keeps BOM, CRLF/LF and indentation). */
+import { TextEdit } from '../analysis/types';
+import { Location, SourceFile, range } from '../syntax/source';
+import { LogicalLine } from '../syntax/logicalLine';
+
+/** Inserts whole lines after a logical line, with the given indentation. */
+export function insertLinesAfter(line: LogicalLine, indent: string, lines: string[]): TextEdit {
+  const file = line.file;
+  const last = line.lastLine;
+  const text = lines.map((l) => indent + l).join(file.eol);
+  if (last + 1 < file.lineCount) {
+    return { file: file.path, range: range(last + 1, 0, last + 1, 0), newText: text + file.eol };
+  }
+  const end = file.lines[last].length;
+  return { file: file.path, range: range(last, end, last, end), newText: file.eol + text };
+}
+
+/** Inserts whole lines before a physical line. */
+export function insertLinesBefore(file: SourceFile, lineNo: number, indent: string, lines: string[]): TextEdit {
+  return { file: file.path, range: range(lineNo, 0, lineNo, 0), newText: lines.map((l) => indent + l + file.eol).join('') };
+}
+
+/** Removes the physical lines of a logical line, including its line break. */
+export function deleteLogicalLine(line: LogicalLine): TextEdit {
+  const file = line.file;
+  const first = line.firstLine;
+  const last = line.lastLine;
+  if (last + 1 < file.lineCount) return { file: file.path, range: range(first, 0, last + 1, 0), newText: '' };
+  if (first > 0) return { file: file.path, range: range(first - 1, file.lines[first - 1].length, last, file.lines[last].length), newText: '' };
+  return { file: file.path, range: range(first, 0, last, file.lines[last].length), newText: '' };
+}
+
+export function replaceAt(loc: Location, newText: string): TextEdit {
+  return { file: loc.file, range: loc.range, newText };
+}
+
+/** Applies edits (all for one file) to its raw text. Overlapping edits are a caller error; later ones win. */
+export function applyEdits(raw: string, edits: TextEdit[]): string {
+  const bom = raw.charCodeAt(0) === 0xfeff ? '\ufeff' : '';
+  let body = bom ? raw.slice(1) : raw;
+  const starts = [0];
+  for (let i = 0; i < body.length; i++) if (body.charCodeAt(i) === 10) starts.push(i + 1);
+  const offset = (p: { line: number; character: number }): number => {
+    if (p.line >= starts.length) return body.length;
+    const lineStart = starts[p.line];
+    let lineEnd = p.line + 1 < starts.length ? starts[p.line + 1] - 1 : body.length;
+    if (lineEnd > lineStart && body.charCodeAt(lineEnd - 1) === 13) lineEnd--;
+    return Math.min(lineStart + p.character, lineEnd);
+  };
+  const sorted = edits
+    .map((e, i) => ({ e, i, a: offset(e.range.start), b: offset(e.range.end) }))
+    .sort((x, y) => y.a - x.a || y.i - x.i);
+  for (const { e, a, b } of sorted) body = body.slice(0, a) + e.newText + body.slice(b);
+  return bom + body;
+}
+
+/** True when two edits touch the same text (insertions at one point count as touching). */
+export function editsOverlap(x: TextEdit, y: TextEdit): boolean {
+  if (x.file !== y.file) return false;
+  const before = (a: { line: number; character: number }, b: { line: number; character: number }) => a.line < b.line || (a.line === b.line && a.character < b.character);
+  return !(before(x.range.end, y.range.start) || before(y.range.end, x.range.start));
+}
+
+/** A single edit turning `before` into `after`, replacing only the lines between their common head and tail. */
+export function lineDiffEdit(file: string, before: string, after: string): TextEdit {
+  const a = before.split('\n');
+  const b = after.split('\n');
+  let head = 0;
+  while (head < a.length && head < b.length && a[head] === b[head]) head++;
+  let tail = 0;
+  while (tail < a.length - head && tail < b.length - head && a[a.length - 1 - tail] === b[b.length - 1 - tail]) tail++;
+  const middle = b.slice(head, b.length - tail);
+  if (tail > 0) {
+    return { file, range: range(head, 0, a.length - tail, 0), newText: middle.map((l) => l + '\n').join('') };
+  }
+  const last = a.length - 1;
+  if (head > last) {
+    // Only lines added at the end.
+    return { file, range: range(last, a[last].length, last, a[last].length), newText: '\n' + middle.join('\n') };
+  }
+  return { file, range: range(head, 0, last, a[last].length), newText: middle.join('\n') };
+}

@@ -1,0 +1,77 @@
+import { Location, SourceFile, range } from './source';
+
+/**
+ * A piece of a logical line's text and where it came from. Text that a macro
+ * replaced maps back to the macro's name in the source.
+ */
+export interface Segment {
+  /** Offset in the logical line's text. */
+  at: number;
+  length: number;
+  file: SourceFile;
+  line: number;
+  column: number;
+  /** Length in the source (differs from `length` for a macro's replacement). */
+  sourceLength: number;
+  /** Name of the macro whose replacement text this is. */
+  macro?: string;
+}
+
+/**
+ * What Exim calls a configuration line: physical lines joined by backslash
+ * continuations, comment lines dropped, leading white space of each continuation and
+ * trailing white space removed, macros replaced.
+ */
+export class LogicalLine {
+  constructor(
+    readonly text: string,
+    readonly segments: Segment[],
+    /** False for lines Exim skips because of an `.ifdef`-style condition. */
+    readonly active: boolean,
+  ) {}
+
+  get file(): SourceFile {
+    return this.segments[0].file;
+  }
+
+  /** First physical line (0-based) in `file`. */
+  get firstLine(): number {
+    return this.segments[0].line;
+  }
+
+  /** Last physical line (0-based) of the logical line in its first file. */
+  get lastLine(): number {
+    let last = this.segments[0].line;
+    for (const s of this.segments) if (s.file === this.file && s.line > last) last = s.line;
+    return last;
+  }
+
+  /** Source location of text[start, end). */
+  locate(start: number, end: number = start): Location {
+    const a = this.segmentAt(start);
+    const b = end > start ? this.segmentAt(end - 1) : a;
+    const startCol = a.macro ? a.column : a.column + Math.min(start - a.at, a.sourceLength);
+    let endCol: number;
+    if (end <= start) endCol = startCol;
+    else endCol = b.macro ? b.column + b.sourceLength : b.column + Math.min(end - b.at, b.sourceLength);
+    if (b.file !== a.file) return { file: a.file.path, range: range(a.line, startCol, a.line, a.file.lines[a.line].length) };
+    return { file: a.file.path, range: range(a.line, startCol, b.line, endCol) };
+  }
+
+  /** The whole logical line in the source. */
+  get location(): Location {
+    return this.locate(0, this.text.length);
+  }
+
+  private segmentAt(offset: number): Segment {
+    const segs = this.segments;
+    let lo = 0;
+    let hi = segs.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (segs[mid].at <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return segs[lo];
+  }
+}

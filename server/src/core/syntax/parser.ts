@@ -1,0 +1,540 @@
+/**
+ * Builds the configuration tree from logical lines, section by section, following
+ * how Exim's readconf.c and acl.c read each section. Never throws: anything it cannot
+ * make sense of becomes a problem with a stable code.
+ */
+import { ConfigHost, memoryHost } from '../host';
+import { LogicalLine } from './logicalLine';
+import { ConfigReader, LineSink, MacroDefinition } from './reader';
+import { SourceFile } from './source';
+import {
+  AclItemNode,
+  AclNode,
+  AclStatementNode,
+  ConfigTree,
+  DriverNode,
+  DriverSectionKind,
+  NamedListType,
+  OptionNode,
+  ParseProblem,
+  RetryParamNode,
+  RetryRuleNode,
+  RewriteRuleNode,
+  SectionKind,
+  SectionNode,
+  Token,
+} from './tree';
+
+export const ACL_VERBS = ['accept', 'defer', 'deny', 'discard', 'drop', 'require', 'warn'] as const;
+const ACL_VERB_SET = new Set<string>(ACL_VERBS);
+
+/** Exim pluralises a section name that does not end in "s", then matches it without regard to case. */
+const SECTION_NAMES: Record<string, SectionKind> = {
+  acls: 'acl',
+  authenticators: 'authenticators',
+  local_scans: 'local_scan',
+  retrys: 'retry',
+  rewrites: 'rewrite',
+  routers: 'routers',
+  transports: 'transports',
+};
+
+const DRIVER_CLASS: Record<DriverSectionKind, string> = { routers: 'router', transports: 'transport', authenticators: 'authenticator' };
+
+export interface ParseOptions {
+  /** Names of Exim's built-in macros (`_HAVE_TLS`, `_OPT_...`), which `.ifdef` can test. */
+  builtinMacros?: readonly string[];
+}
+
+/** Parses a configuration file and the files it includes. */
+export function parseConfig(path: string, host: ConfigHost, options: ParseOptions = {}): ConfigTree {
+  const result = host.readFile(path);
+  const text = result.kind === 'file' ? result.text : '';
+  return parseFiles(path, [new SourceFile(path, text)], host, options);
+}
+
+/** Parses text held in memory (an editor buffer); includes are read through the host. */
+export function parseText(path: string, text: string, host: ConfigHost = memoryHost({}), options: ParseOptions = {}): ConfigTree {
+  return parseFiles(path, [new SourceFile(path, text)], host, options);
+}
+
+/** Parses files read one after another as one configuration (a Debian split configuration). */
+export function parseFiles(root: string, files: SourceFile[], host: ConfigHost, options: ParseOptions = {}): ConfigTree {
+  const builder = new TreeBuilder();
+  const reader = new ConfigReader(host, builder, options.builtinMacros ?? []);
+  reader.read(files);
+  const problems: ParseProblem[] = [...reader.problems, ...builder.problems];
+  return {
+    root,
+    files: [...reader.files.values()],
+    sections: builder.sections,
+    macros: reader.macroDefinitions,
+    macroUses: reader.macroUses,
+    directives: reader.directives,
+    includes: reader.includes,
+    conditionals: reader.conditionals,
+    comments: reader.comments,
+    problems,
+    lines: reader.lines,
+  };
+}
+
+function isUpperAt(text: string, i: number): boolean {
+  const c = text.charCodeAt(i);
+  return c >= 65 && c <= 90;
+}
+
+function isSpaceAt(text: string, i: number): boolean {
+  const c = text.charCodeAt(i);
+  return c === 32 || c === 9 || c === 11 || c === 12 || c === 13;
+}
+
+/** Exim's readconf_readname(): a letter, then letters, digits and underscores. Returns the end offset. */
+function readName(text: string, from: number): number {
+  let i = from;
+  const c = text.charCodeAt(i);
+  if (!((c >= 65 && c <= 90) || (c >= 97 && c <= 122))) return from;
+  while (i < text.length) {
+    const d = text.charCodeAt(i);
+    if ((d >= 48 && d <= 57) || (d >= 65 && d <= 90) || (d >= 97 && d <= 122) || d === 95) i++;
+    else break;
+  }
+  return i;
+}
+
+function skipSpace(text: string, from: number): number {
+  let i = from;
+  while (i < text.length && isSpaceAt(text, i)) i++;
+  return i;
+}
+
+/** Exim's string_dequote(): a double-quoted string with backslash escapes, or a run of non-blank characters. */
+function readItem(line: LogicalLine, from: number): Token | undefined {
+  const text = line.text;
+  const start = skipSpace(text, from);
+  if (start >= text.length) return undefined;
+  let i = start;
+  let value = '';
+  if (text[i] === '"') {
+    i++;
+    while (i < text.length && text[i] !== '"') {
+      if (text[i] === '\\' && i + 1 < text.length) {
+        value += text[i + 1];
+        i += 2;
+      } else value += text[i++];
+    }
+    if (i < text.length) i++;
+  } else {
+    while (i < text.length && !isSpaceAt(text, i)) value += text[i++];
+  }
+  return { text: value, loc: line.locate(start, i), offset: start };
+}
+
+function token(line: LogicalLine, start: number, end: number): Token {
+  return { text: line.text.slice(start, end), loc: line.locate(start, end), offset: start };
+}
+
+class TreeBuilder implements LineSink {
+  readonly sections: SectionNode[] = [];
+  readonly problems: ParseProblem[] = [];
+  private section: SectionNode;
+  private driver: DriverNode | undefined;
+  private acl: AclNode | undefined;
+  private statement: AclStatementNode | undefined;
+  private readonly seenSections = new Set<SectionKind>();
+  private unknownSection = false;
+
+  constructor() {
+    this.section = { kind: 'main', items: [], active: true };
+    this.sections.push(this.section);
+  }
+
+  private problem(code: string, message: string, line: LogicalLine, start = 0, end = line.text.length, data?: Record<string, unknown>): void {
+    this.problems.push({ code, message, loc: line.locate(start, end), active: line.active, ...(data ? { data } : {}) });
+  }
+
+  onLine(line: LogicalLine, reader: ConfigReader): void {
+    const text = line.text;
+    if (/^begin[ \t]/i.test(text)) {
+      this.beginSection(line);
+      return;
+    }
+    if (this.unknownSection) {
+      this.section.items.push({ kind: 'unknown', line, loc: line.location, active: line.active });
+      return;
+    }
+    const kind = this.section.kind;
+    if (isUpperAt(text, 0) && this.allowsMacros(kind, text)) {
+      this.macroDefinition(line, reader);
+      // A definition ends the driver or ACL before it: Exim then wants a new "name:" line.
+      this.driver = undefined;
+      this.acl = undefined;
+      this.statement = undefined;
+      return;
+    }
+    switch (kind) {
+      case 'main':
+      case 'local_scan':
+        this.mainLine(line);
+        break;
+      case 'routers':
+      case 'transports':
+      case 'authenticators':
+        this.driverLine(line, kind);
+        break;
+      case 'acl':
+        this.aclLine(line);
+        break;
+      case 'retry':
+        this.retryLine(line);
+        break;
+      case 'rewrite':
+        this.rewriteLine(line);
+        break;
+    }
+  }
+
+  /**
+   * In the main section every line that starts with an upper-case letter is a macro
+   * definition. Between drivers and ACLs only `NAME =` is one (elsewhere such a line is
+   * an option or an ACL word). Retry, rewrite and local_scan sections have none.
+   */
+  private allowsMacros(kind: SectionKind, text: string): boolean {
+    if (kind === 'main') return true;
+    if (kind === 'acl' || kind === 'routers' || kind === 'transports' || kind === 'authenticators') return /^[A-Za-z][A-Za-z0-9_]*[ \t]*=/.test(text);
+    return false;
+  }
+
+  private beginSection(line: LogicalLine): void {
+    const text = line.text;
+    const nameStart = skipSpace(text, 6);
+    const name = text.slice(nameStart);
+    let key = name.toLowerCase();
+    if (!key.endsWith('s')) key += 's';
+    const kind = SECTION_NAMES[key];
+    this.driver = undefined;
+    this.acl = undefined;
+    this.statement = undefined;
+    const begin = { line, loc: line.location, nameLoc: line.locate(nameStart, text.length), name };
+    if (!kind) {
+      this.problem('unknown-section', `"${name}" is not a known configuration section name`, line, nameStart, text.length, { name });
+      this.unknownSection = true;
+      this.section = { kind: 'main', begin, items: [], active: line.active };
+      return;
+    }
+    this.unknownSection = false;
+    if (this.seenSections.has(kind) && line.active) {
+      this.problem('section-repeated', `"${name}" section is repeated in the configuration file`, line, nameStart, text.length);
+    }
+    if (line.active) this.seenSections.add(kind);
+    this.section = { kind, begin, items: [], active: line.active };
+    this.sections.push(this.section);
+  }
+
+  private macroDefinition(line: LogicalLine, reader: ConfigReader): void {
+    const text = line.text;
+    let i = 0;
+    while (i < text.length && /[A-Za-z0-9_]/.test(text[i])) i++;
+    const nameEnd = i;
+    i = skipSpace(text, i);
+    if (text[i] !== '=') {
+      this.problem('macro-malformed', 'malformed macro definition', line);
+      this.section.items.push({ kind: 'unknown', line, loc: line.location, active: line.active });
+      return;
+    }
+    i++;
+    const redefinition = text[i] === '=';
+    if (redefinition) i++;
+    i = skipSpace(text, i);
+    const def: MacroDefinition = {
+      name: text.slice(0, nameEnd),
+      value: text.slice(i),
+      redefinition,
+      nameLoc: line.locate(0, nameEnd),
+      valueLoc: line.locate(i, text.length),
+      line,
+      active: line.active,
+    };
+    const error = reader.defineMacro(def);
+    if (error) this.problem(redefinition ? 'macro-redefine-undefined' : 'macro-duplicate', error, line, 0, nameEnd, { name: def.name });
+    this.section.items.push({ kind: 'macro', definition: def, line, loc: line.location, active: line.active });
+  }
+
+  /** `[hide] [no_|not_]name [= value]`; returns undefined (after recording a problem) when no name can be read. */
+  private readOption(line: LogicalLine, from: number, what: string): OptionNode | undefined {
+    const text = line.text;
+    let i = from;
+    let hide = false;
+    let hideLoc;
+    if (text.startsWith('hide', i) && isSpaceAt(text, i + 4)) {
+      hide = true;
+      hideLoc = line.locate(i, i + 4);
+      i = skipSpace(text, i + 4);
+    }
+    const wordEnd = readName(text, i);
+    if (wordEnd === i) {
+      this.problem('option-expected', `${what} setting expected: ${text}`, line);
+      this.section.items.push({ kind: 'unknown', line, loc: line.location, active: line.active });
+      return undefined;
+    }
+    const word = text.slice(i, wordEnd);
+    const after = skipSpace(text, wordEnd);
+    const hasValue = text[after] === '=';
+    const valueOffset = hasValue ? skipSpace(text, after + 1) : after;
+    return {
+      kind: 'option',
+      word,
+      wordLoc: line.locate(i, wordEnd),
+      hide,
+      hideLoc,
+      hasValue,
+      value: text.slice(valueOffset),
+      valueLoc: valueOffset < text.length ? line.locate(valueOffset, text.length) : hasValue ? line.locate(after, after + 1) : undefined,
+      valueOffset,
+      line,
+      loc: line.location,
+      active: line.active,
+    };
+  }
+
+  private mainLine(line: LogicalLine): void {
+    const text = line.text;
+    let i = 0;
+    let hide = false;
+    if (text.startsWith('hide') && isSpaceAt(text, 4)) {
+      hide = true;
+      i = skipSpace(text, 4);
+    }
+    const list = /^(domainlist|hostlist|addresslist|localpartlist)(_cache)?(?=[ \t])/.exec(text.slice(i, i + 20));
+    if (list) {
+      const nameStart = skipSpace(text, i + list[0].length);
+      const nameEnd = readName(text, nameStart);
+      const eq = skipSpace(text, nameEnd);
+      if (nameEnd === nameStart || text[eq] !== '=') {
+        this.problem('named-list-malformed', nameEnd === nameStart ? `missing name for ${list[1]}` : `missing "=" after ${list[1]} ${text.slice(nameStart, nameEnd)}`, line);
+      }
+      const valueOffset = text[eq] === '=' ? skipSpace(text, eq + 1) : text.length;
+      this.section.items.push({
+        kind: 'namedList',
+        listType: list[1] as NamedListType,
+        cache: !!list[2],
+        hide,
+        name: text.slice(nameStart, nameEnd),
+        nameLoc: line.locate(nameStart, nameEnd),
+        value: text.slice(valueOffset),
+        valueLoc: valueOffset < text.length ? line.locate(valueOffset, text.length) : undefined,
+        valueOffset,
+        line,
+        loc: line.location,
+        active: line.active,
+      });
+      return;
+    }
+    const option = this.readOption(line, 0, this.section.kind === 'main' ? 'main option' : 'local_scan option');
+    if (option) this.section.items.push(option);
+  }
+
+  private driverLine(line: LogicalLine, kind: DriverSectionKind): void {
+    const text = line.text;
+    const nameEnd = readName(text, 0);
+    const colon = skipSpace(text, nameEnd);
+    if (nameEnd > 0 && text[colon] === ':') {
+      const rest = skipSpace(text, colon + 1);
+      if (rest < text.length) {
+        this.problem('extra-characters', `extra characters follow ${DRIVER_CLASS[kind]} name "${text.slice(0, nameEnd)}"`, line, rest, text.length);
+      }
+      this.driver = {
+        kind: 'driver',
+        section: kind,
+        name: text.slice(0, nameEnd),
+        nameLoc: line.locate(0, nameEnd),
+        options: [],
+        line,
+        loc: line.location,
+        active: line.active,
+      };
+      this.section.items.push(this.driver);
+      return;
+    }
+    const option = this.readOption(line, 0, `${DRIVER_CLASS[kind]} option`);
+    if (!option) return;
+    if (!this.driver) {
+      this.problem('driver-name-missing', `${DRIVER_CLASS[kind]} name missing (options must follow a "name:" line)`, line, 0, text.length);
+      this.section.items.push(option);
+      return;
+    }
+    const d = this.driver;
+    d.options.push(option);
+    d.loc = { file: d.loc.file, range: { start: d.loc.range.start, end: d.loc.file === option.loc.file ? option.loc.range.end : d.loc.range.end } };
+    // An instance in a skipped branch still says which driver it is, for checking its options.
+    if (option.word === 'driver' && !d.driverOption && (option.active || !d.active)) {
+      d.driverOption = option;
+      d.driverName = option.value.trim();
+    }
+  }
+
+  private aclLine(line: LogicalLine): void {
+    const text = line.text;
+    const nameEnd = readName(text, 0);
+    const colon = skipSpace(text, nameEnd);
+    if (nameEnd > 0 && text[colon] === ':') {
+      const rest = skipSpace(text, colon + 1);
+      if (rest < text.length) this.problem('extra-characters', `extra characters follow ACL name "${text.slice(0, nameEnd)}"`, line, rest, text.length);
+      this.acl = { kind: 'acl', name: text.slice(0, nameEnd), nameLoc: line.locate(0, nameEnd), statements: [], line, loc: line.location, active: line.active };
+      this.statement = undefined;
+      this.section.items.push(this.acl);
+      return;
+    }
+    if (!this.acl) {
+      this.problem('acl-name-missing', 'missing or malformed ACL name (an ACL starts with a "name:" line)', line);
+      this.section.items.push({ kind: 'unknown', line, loc: line.location, active: line.active });
+      return;
+    }
+    const acl = this.acl;
+    let i = 0;
+    const word = text.slice(0, nameEnd);
+    if (ACL_VERB_SET.has(word)) {
+      this.statement = { kind: 'aclStatement', verb: word, verbLoc: line.locate(0, nameEnd), items: [], line, loc: line.location, active: line.active };
+      acl.statements.push(this.statement);
+      i = skipSpace(text, nameEnd);
+      // Exim 4.96 no longer has verb options such as "accept/"; a slash here is junk.
+      if (i >= text.length) {
+        this.extendAcl(acl, line);
+        return;
+      }
+    } else if (!this.statement) {
+      this.problem('acl-unknown-verb', `error in ACL: unknown ACL verb "${word || text.split(/\s/)[0]}" in "${text}"`, line, 0, nameEnd || text.length, { word });
+      this.section.items.push({ kind: 'unknown', line, loc: line.location, active: line.active });
+      return;
+    }
+    const item = this.aclItem(line, i);
+    const statement = this.statement!;
+    if (item) statement.items.push(item);
+    statement.loc = { file: statement.loc.file, range: { start: statement.loc.range.start, end: line.file.path === statement.loc.file ? line.location.range.end : statement.loc.range.end } };
+    this.extendAcl(acl, line);
+  }
+
+  private extendAcl(acl: AclNode, line: LogicalLine): void {
+    if (line.file.path === acl.loc.file) acl.loc = { file: acl.loc.file, range: { start: acl.loc.range.start, end: line.location.range.end } };
+  }
+
+  private aclItem(line: LogicalLine, from: number): AclItemNode | undefined {
+    const text = line.text;
+    let i = from;
+    const negated = text[i] === '!';
+    if (negated) i = skipSpace(text, i + 1);
+    const nameEnd = readName(text, i);
+    if (nameEnd === i) {
+      this.problem('acl-condition-expected', `ACL condition or modifier expected in "${text}"`, line, from, text.length);
+      return undefined;
+    }
+    const name = text.slice(i, nameEnd);
+    let j = skipSpace(text, nameEnd);
+    if (name === 'set') {
+      // set acl_m_name = value: the variable name is part of the modifier.
+      while (j < text.length && !isSpaceAt(text, j) && text[j] !== '=') j++;
+      j = skipSpace(text, j);
+    }
+    const hasValue = text[j] === '=';
+    const valueOffset = hasValue ? skipSpace(text, j + 1) : j;
+    if (!hasValue && name !== 'endpass') {
+      this.problem('acl-missing-equals', `error in ACL: "=" missing after ACL "${name}" condition`, line, i, nameEnd, { name });
+    }
+    return {
+      kind: 'aclItem',
+      name,
+      nameLoc: line.locate(i, nameEnd),
+      negated,
+      hasValue,
+      value: text.slice(valueOffset),
+      valueLoc: valueOffset < text.length ? line.locate(valueOffset, text.length) : undefined,
+      valueOffset,
+      line,
+      loc: line.locate(from, text.length),
+      active: line.active,
+    };
+  }
+
+  private retryLine(line: LogicalLine): void {
+    const text = line.text;
+    const pattern = readItem(line, 0)!;
+    const rule: RetryRuleNode = { kind: 'retry', pattern, params: [], line, loc: line.location, active: line.active };
+    this.section.items.push(rule);
+    let i = pattern.offset + (line.text[pattern.offset] === '"' ? this.quotedLength(text, pattern.offset) : pattern.text.length);
+    const errStart = skipSpace(text, i);
+    if (errStart >= text.length) {
+      this.problem('retry-missing-error', 'retry rule has no error type (for example "*")', line);
+      return;
+    }
+    let errEnd = errStart;
+    while (errEnd < text.length && !isSpaceAt(text, errEnd)) errEnd++;
+    rule.error = token(line, errStart, errEnd);
+    i = skipSpace(text, errEnd);
+    if (/^senders[ \t]*=/i.test(text.slice(i, i + 12))) {
+      const eq = text.indexOf('=', i);
+      const senders = readItem(line, eq + 1);
+      if (senders) {
+        rule.senders = senders;
+        i = senders.offset + (text[senders.offset] === '"' ? this.quotedLength(text, senders.offset) : senders.text.length);
+      } else i = text.length;
+      i = skipSpace(text, i);
+    }
+    if (i < text.length) {
+      rule.times = token(line, i, text.length);
+      rule.params = this.retryParams(line, i);
+    }
+  }
+
+  private quotedLength(text: string, start: number): number {
+    let i = start + 1;
+    while (i < text.length && text[i] !== '"') i += text[i] === '\\' ? 2 : 1;
+    return Math.min(i + 1, text.length) - start;
+  }
+
+  private retryParams(line: LogicalLine, from: number): RetryParamNode[] {
+    const text = line.text;
+    const params: RetryParamNode[] = [];
+    let i = from;
+    while (i < text.length) {
+      i = skipSpace(text, i);
+      let end = text.indexOf(';', i);
+      if (end < 0) end = text.length;
+      let partEnd = end;
+      while (partEnd > i && isSpaceAt(text, partEnd - 1)) partEnd--;
+      if (partEnd > i) {
+        const fields: Token[] = [];
+        let f = i;
+        while (f <= partEnd) {
+          let comma = text.indexOf(',', f);
+          if (comma < 0 || comma > partEnd) comma = partEnd;
+          const a = skipSpace(text, f);
+          let b = comma;
+          while (b > a && isSpaceAt(text, b - 1)) b--;
+          fields.push(token(line, a, b));
+          f = comma + 1;
+          if (comma === partEnd) break;
+        }
+        params.push({ letter: fields[0], args: fields.slice(1), loc: line.locate(i, partEnd) });
+      }
+      i = end + 1;
+    }
+    return params;
+  }
+
+  private rewriteLine(line: LogicalLine): void {
+    const text = line.text;
+    const pattern = readItem(line, 0)!;
+    const rule: RewriteRuleNode = { kind: 'rewrite', pattern, line, loc: line.location, active: line.active };
+    this.section.items.push(rule);
+    let i = pattern.offset + (text[pattern.offset] === '"' ? this.quotedLength(text, pattern.offset) : pattern.text.length);
+    const replacement = readItem(line, i);
+    if (!replacement) {
+      this.problem('rewrite-missing-replacement', 'rewrite rule has no replacement', line);
+      return;
+    }
+    rule.replacement = replacement;
+    i = replacement.offset + (text[replacement.offset] === '"' ? this.quotedLength(text, replacement.offset) : replacement.text.length);
+    const flagsStart = skipSpace(text, i);
+    if (flagsStart < text.length) rule.flags = token(line, flagsStart, text.length);
+  }
+}

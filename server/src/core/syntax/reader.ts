@@ -1,0 +1,522 @@
+/**
+ * Reads configuration text the way Exim's get_config_line() does: physical lines,
+ * macro replacement, comment lines, `.ifdef`-style conditionals, `.include` files and
+ * backslash continuations, producing logical lines. Lines inside inactive conditional
+ * branches are also assembled (marked inactive) so that the editor can still show and
+ * check them.
+ */
+import { ConfigHost, dirname, joinPath } from '../host';
+import { LogicalLine, Segment } from './logicalLine';
+import { Location, SourceFile, range } from './source';
+
+export type ConditionalKind = 'ifdef' | 'ifndef' | 'elifdef' | 'elifndef' | 'else' | 'endif';
+export type IncludeKind = 'include' | 'include_if_exists';
+
+export interface MacroDefinition {
+  name: string;
+  value: string;
+  /** Written with `==`. */
+  redefinition: boolean;
+  nameLoc: Location;
+  valueLoc: Location;
+  line: LogicalLine;
+  active: boolean;
+}
+
+export interface MacroUse {
+  name: string;
+  loc: Location;
+  /** The definition in force where the macro was used (undefined for Exim's built-in macros). */
+  definition?: MacroDefinition;
+}
+
+export interface Directive {
+  kind: ConditionalKind | IncludeKind;
+  loc: Location;
+  keywordLoc: Location;
+  argument: string;
+  argumentLoc: Location;
+  /** For conditionals: whether the text before the directive was being read (not skipped). */
+  active: boolean;
+}
+
+export interface IncludeDirective extends Directive {
+  kind: IncludeKind;
+  path: string;
+  status: 'included' | 'skipped' | 'missing' | 'unreadable' | 'loop' | 'too-deep' | 'inactive' | 'relative';
+}
+
+/** An `.ifdef` ... `.endif` group, for folding and navigation. */
+export interface ConditionalBlock {
+  directives: Directive[];
+}
+
+export interface ReaderProblem {
+  code: string;
+  message: string;
+  loc: Location;
+  active: boolean;
+}
+
+/** Receives logical lines as they complete; may define macros before the next line is read. */
+export interface LineSink {
+  onLine(line: LogicalLine, reader: ConfigReader): void;
+}
+
+interface Piece {
+  start: number;
+  length: number;
+  srcStart: number;
+  srcEnd: number;
+  macro?: string;
+}
+
+interface Macro {
+  name: string;
+  value: string;
+  definition?: MacroDefinition;
+}
+
+interface Accumulator {
+  text: string;
+  segments: Segment[];
+}
+
+interface Frame {
+  file: SourceFile;
+  next: number;
+  include?: IncludeDirective;
+}
+
+const CONDITIONALS: Record<ConditionalKind, { found: number; notFound: number; stack: 1 | 0 | -1 }> = {
+  ifdef: { found: 0, notFound: 1, stack: 1 },
+  ifndef: { found: 1, notFound: 0, stack: 1 },
+  elifdef: { found: 2, notFound: 3, stack: 0 },
+  elifndef: { found: 3, notFound: 2, stack: 0 },
+  else: { found: 2, notFound: 2, stack: 0 },
+  endif: { found: 0, notFound: 0, stack: -1 },
+};
+
+/**
+ * Exim's conditional state machine: state 0 reads lines, 1 skips until a branch
+ * matches, 2 skips until `.endif`.
+ */
+const NEXT_STATE = [
+  [0, 1, 2, 2],
+  [2, 2, 0, 1],
+  [2, 2, 2, 2],
+];
+
+/** Exim refuses `.ifdef` nested deeper than this (CSTATE_STACK_SIZE). */
+export const MAX_CONDITIONAL_DEPTH = 10;
+export const MAX_INCLUDE_DEPTH = 32;
+/** A bound on a line's length after macro replacement, against macros that grow exponentially. */
+export const MAX_EXPANDED_LINE = 4 * 1024 * 1024;
+
+const DIRECTIVE_RE = /^\.(ifdef|ifndef|elifdef|elifndef|else|endif|include_if_exists|include)(?=[ \t]|$)/;
+
+function isUpper(c: number): boolean {
+  return c >= 65 && c <= 90;
+}
+function isNameChar(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+}
+function isSpace(c: number): boolean {
+  return c === 32 || c === 9 || c === 11 || c === 12 || c === 13 || c === 10;
+}
+
+/** Skips characters that cannot start a macro name (Exim: not upper case, and not `_` before upper case). */
+function skipToCandidate(text: string, from: number): number {
+  let i = from;
+  const n = text.length;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (isUpper(c) || (c === 95 && isUpper(text.charCodeAt(i + 1)))) break;
+    i++;
+  }
+  return i;
+}
+
+export class ConfigReader {
+  readonly files = new Map<string, SourceFile>();
+  readonly macroDefinitions: MacroDefinition[] = [];
+  readonly macroUses: MacroUse[] = [];
+  readonly directives: Directive[] = [];
+  readonly includes: IncludeDirective[] = [];
+  readonly conditionals: ConditionalBlock[] = [];
+  readonly comments: Location[] = [];
+  readonly problems: ReaderProblem[] = [];
+  readonly lines: LogicalLine[] = [];
+
+  private readonly userMacros: Macro[] = [];
+  private readonly macroIndex = new Map<string, Macro>();
+  private readonly builtins: Macro[];
+  private stack: Frame[] = [];
+  private state = 0;
+  private condStack: { state: number; block: ConditionalBlock }[] = [];
+  private activeAcc: Accumulator | undefined;
+  private inactiveAcc: Accumulator | undefined;
+
+  constructor(
+    private readonly host: ConfigHost,
+    private readonly sink: LineSink,
+    builtinMacroNames: readonly string[] = [],
+  ) {
+    this.builtins = builtinMacroNames.map((name) => ({ name, value: 'y' }));
+  }
+
+  /** Reads files one after another as if concatenated, each followed by a blank line (Debian's update-exim4.conf joins conf.d this way). */
+  read(roots: SourceFile[]): void {
+    for (const file of roots) {
+      this.files.set(file.path, file);
+      this.stack = [{ file, next: 0 }];
+      this.drain();
+      // The blank line update-exim4.conf writes after each part ends any continuation.
+      this.finishActive();
+    }
+    this.finishInactive();
+    if (this.condStack.length > 0) {
+      // Exim names the last line; the open `.ifdef` is where the fix goes.
+      for (const open of this.condStack) {
+        this.problems.push({
+          code: 'conditional-unterminated',
+          message: `Unexpected end of configuration file: .endif missing for this .${open.block.directives[0].kind}`,
+          loc: open.block.directives[0].keywordLoc,
+          active: true,
+        });
+      }
+    }
+  }
+
+  /** Whether a macro of this name is defined at this point of the reading. */
+  isDefined(name: string): boolean {
+    return this.macroIndex.has(name);
+  }
+
+  lookupMacro(name: string): MacroDefinition | undefined {
+    return this.macroIndex.get(name)?.definition;
+  }
+
+  /**
+   * Defines (or with `==` redefines) a macro. Returns an error message when Exim
+   * would refuse the definition.
+   */
+  defineMacro(def: MacroDefinition): string | undefined {
+    this.macroDefinitions.push(def);
+    if (!def.active) return undefined;
+    const existing = this.macroIndex.get(def.name);
+    if (def.redefinition) {
+      if (!existing) return `can't redefine an undefined macro "${def.name}"`;
+      existing.value = def.value;
+      existing.definition = def;
+      return undefined;
+    }
+    if (existing) return `macro "${def.name}" is already defined (use "==" if you want to redefine it)`;
+    const macro: Macro = { name: def.name, value: def.value, definition: def };
+    this.userMacros.push(macro);
+    this.macroIndex.set(def.name, macro);
+    return undefined;
+  }
+
+  private drain(): void {
+    while (this.stack.length > 0) {
+      const frame = this.stack[this.stack.length - 1];
+      if (frame.next >= frame.file.lineCount) {
+        this.stack.pop();
+        continue;
+      }
+      const n = frame.next++;
+      this.physicalLine(frame.file, n);
+    }
+  }
+
+  private physicalLine(file: SourceFile, n: number): void {
+    const raw = file.lines[n];
+    const acc = this.state === 0 ? this.activeAcc : this.inactiveAcc;
+    const { text, pieces, found } = this.expand(raw, acc === undefined, file, n);
+    let ss = 0;
+    while (ss < text.length && isSpace(text.charCodeAt(ss))) ss++;
+    const first = text.charCodeAt(ss);
+
+    if (first === 35 /* # */) {
+      this.comments.push({ file: file.path, range: range(n, 0, n, raw.length) });
+      return;
+    }
+    if (first === 46 /* . */) {
+      const m = DIRECTIVE_RE.exec(text.slice(ss, ss + 20));
+      if (m) {
+        const kind = m[1] as ConditionalKind | IncludeKind;
+        if (kind in CONDITIONALS) {
+          this.conditional(kind as ConditionalKind, found, file, n, pieces, text, ss);
+          return;
+        }
+        if (this.state === 0) this.include(kind as IncludeKind, file, n, pieces, text, ss);
+        else {
+          const d = this.directive(kind, file, n, pieces, text, ss, false) as IncludeDirective;
+          d.path = d.argument;
+          d.status = 'inactive';
+          this.includes.push(d);
+        }
+        return;
+      }
+    }
+    if (this.state !== 0) {
+      this.inactiveAcc = this.feed(this.inactiveAcc, file, n, text, pieces, ss, false);
+      return;
+    }
+    this.activeAcc = this.feed(this.activeAcc, file, n, text, pieces, ss, true);
+  }
+
+  private feed(acc: Accumulator | undefined, file: SourceFile, n: number, text: string, pieces: Piece[], ss: number, active: boolean): Accumulator | undefined {
+    let end = text.length;
+    while (end > ss && isSpace(text.charCodeAt(end - 1))) end--;
+    if (end === ss) {
+      // A blank line: nothing, or the end of a continued line.
+      if (acc) this.emit(acc, active);
+      return undefined;
+    }
+    const next: Accumulator = acc ?? { text: '', segments: [] };
+    const continued = text.charCodeAt(end - 1) === 92; /* backslash */
+    const stop = continued ? end - 1 : end;
+    const base = next.text.length;
+    for (const p of pieces) {
+      const a = Math.max(p.start, ss);
+      const b = Math.min(p.start + p.length, stop);
+      if (b <= a) continue;
+      if (p.macro) {
+        next.segments.push({ at: base + a - ss, length: b - a, file, line: n, column: p.srcStart, sourceLength: p.srcEnd - p.srcStart, macro: p.macro });
+      } else {
+        const col = p.srcStart + (a - p.start);
+        next.segments.push({ at: base + a - ss, length: b - a, file, line: n, column: col, sourceLength: b - a });
+      }
+    }
+    next.text += text.slice(ss, stop);
+    if (continued) return next;
+    this.emit(next, active);
+    return undefined;
+  }
+
+  private emit(acc: Accumulator, active: boolean): void {
+    // Trailing white space left before a removed backslash goes when the line ends.
+    let end = acc.text.length;
+    while (end > 0 && isSpace(acc.text.charCodeAt(end - 1))) end--;
+    if (end === 0) return;
+    const text = acc.text.slice(0, end);
+    const segments = acc.segments.filter((s) => s.at < end);
+    if (segments.length === 0) return;
+    const last = segments[segments.length - 1];
+    if (last.at + last.length > end) {
+      const cut = last.at + last.length - end;
+      segments[segments.length - 1] = { ...last, length: last.length - cut, sourceLength: last.macro ? last.sourceLength : last.sourceLength - cut };
+    }
+    const line = new LogicalLine(text, segments, active);
+    this.lines.push(line);
+    this.sink.onLine(line, this);
+  }
+
+  private finishActive(): void {
+    if (this.activeAcc) this.emit(this.activeAcc, true);
+    this.activeAcc = undefined;
+  }
+
+  private finishInactive(): void {
+    if (this.inactiveAcc) this.emit(this.inactiveAcc, false);
+    this.inactiveAcc = undefined;
+  }
+
+  private conditional(kind: ConditionalKind, found: boolean, file: SourceFile, n: number, pieces: Piece[], text: string, ss: number): void {
+    const wasActive = this.state === 0;
+    const directive = this.directive(kind, file, n, pieces, text, ss, wasActive);
+    const rule = CONDITIONALS[kind];
+    if (rule.stack > 0) {
+      const block: ConditionalBlock = { directives: [directive] };
+      if (this.condStack.length >= MAX_CONDITIONAL_DEPTH) {
+        this.problems.push({ code: 'conditional-too-deep', message: `.${kind} nested too deeply`, loc: directive.keywordLoc, active: true });
+        // Exim stops here; go on as if the block were skipped so the rest can still be read.
+      }
+      this.condStack.push({ state: this.state, block });
+      this.conditionals.push(block);
+      this.state = NEXT_STATE[this.state][found ? rule.found : rule.notFound];
+    } else {
+      const open = this.condStack[this.condStack.length - 1];
+      if (!open) {
+        this.problems.push({ code: 'conditional-unmatched', message: `.${kind} without matching .ifdef`, loc: directive.keywordLoc, active: true });
+        return;
+      }
+      open.block.directives.push(directive);
+      if (rule.stack < 0) {
+        this.state = open.state;
+        this.condStack.pop();
+      } else {
+        this.state = NEXT_STATE[this.state][found ? rule.found : rule.notFound];
+      }
+    }
+    if (this.state === 0 && !wasActive) this.finishInactive();
+  }
+
+  private directive(kind: Directive['kind'], file: SourceFile, n: number, pieces: Piece[], text: string, ss: number, active: boolean): Directive {
+    const raw = file.lines[n];
+    const src = (offset: number) => mapOffset(pieces, offset);
+    const kwStart = src(ss);
+    const kwEnd = src(ss + 1 + kind.length);
+    let argStart = ss + 1 + kind.length;
+    while (argStart < text.length && isSpace(text.charCodeAt(argStart))) argStart++;
+    let argEnd = text.length;
+    while (argEnd > argStart && isSpace(text.charCodeAt(argEnd - 1))) argEnd--;
+    const d: Directive = {
+      kind,
+      loc: { file: file.path, range: range(n, kwStart, n, raw.trimEnd().length) },
+      keywordLoc: { file: file.path, range: range(n, kwStart, n, kwEnd) },
+      argument: text.slice(argStart, argEnd),
+      argumentLoc: { file: file.path, range: range(n, src(argStart), n, argEnd > argStart ? mapOffset(pieces, argEnd, true) : src(argStart)) },
+      active,
+    };
+    this.directives.push(d);
+    return d;
+  }
+
+  private include(kind: IncludeKind, file: SourceFile, n: number, pieces: Piece[], text: string, ss: number): void {
+    const d = this.directive(kind, file, n, pieces, text, ss, true) as IncludeDirective;
+    let path = d.argument;
+    if (path.length >= 2 && path.startsWith('"') && path.endsWith('"')) path = path.slice(1, -1);
+    d.path = path;
+    this.includes.push(d);
+    const problem = (code: string, message: string) => this.problems.push({ code, message, loc: d.argument ? d.argumentLoc : d.keywordLoc, active: true });
+    if (!path.startsWith('/')) {
+      if (kind === 'include_if_exists') {
+        d.status = 'relative';
+        problem('include-relative', `.include specifies a non-absolute path "${path}"`);
+        return;
+      }
+      path = joinPath(dirname(file.path), path);
+      d.path = path;
+    }
+    if (kind === 'include_if_exists' && !this.host.exists(path)) {
+      d.status = 'skipped';
+      return;
+    }
+    if (this.stack.some((f) => f.file.path === path)) {
+      d.status = 'loop';
+      problem('include-loop', `.include of "${path}" includes itself (an include loop); Exim would never finish reading it`);
+      return;
+    }
+    if (this.stack.length > MAX_INCLUDE_DEPTH) {
+      d.status = 'too-deep';
+      problem('include-too-deep', `.include nested more than ${MAX_INCLUDE_DEPTH} deep`);
+      return;
+    }
+    const result = this.host.readFile(path);
+    if (result.kind !== 'file') {
+      d.status = result.kind === 'missing' ? 'missing' : 'unreadable';
+      problem(
+        'include-missing',
+        result.kind === 'missing'
+          ? `failed to open included configuration file ${path}`
+          : `failed to open included configuration file ${path}: ${result.message}`,
+      );
+      return;
+    }
+    d.status = 'included';
+    let included = this.files.get(path);
+    if (!included) {
+      included = new SourceFile(path, result.text);
+      this.files.set(path, included);
+    }
+    this.stack.push({ file: included, next: 0, include: d });
+  }
+
+  /**
+   * Exim's macros_expand() on one physical line: each macro in definition order replaces
+   * every occurrence of its name (a plain substring match) from the first possible name
+   * start; a replacement is not rescanned for the same macro but is for later ones. At
+   * the start of a logical line `NAME =` is a definition and its name is left alone.
+   */
+  private expand(raw: string, startOfLogical: boolean, file: SourceFile, n: number): { text: string; pieces: Piece[]; found: boolean } {
+    let text = raw;
+    const pieces: Piece[] = [{ start: 0, length: raw.length, srcStart: 0, srcEnd: raw.length }];
+    let s = 0;
+    while (s < text.length && isSpace(text.charCodeAt(s))) s++;
+    const ss = s;
+    if (startOfLogical && isUpper(text.charCodeAt(s))) {
+      let t = s;
+      while (t < text.length && isNameChar(text.charCodeAt(t))) t++;
+      while (t < text.length && isSpace(text.charCodeAt(t))) t++;
+      s = text.charCodeAt(t) === 61 /* = */ ? t : ss;
+    }
+    s = skipToCandidate(text, s);
+    if (s >= text.length) return { text, pieces, found: false };
+    const macros = text.charCodeAt(s) === 95 ? this.builtins.concat(this.userMacros) : this.userMacros;
+    let found = false;
+    for (const m of macros) {
+      s = skipToCandidate(text, s);
+      if (s >= text.length) break;
+      let t = s;
+      let p: number;
+      while ((p = text.indexOf(m.name, t)) >= 0) {
+        if (text.length - m.name.length + m.value.length > MAX_EXPANDED_LINE) {
+          this.problems.push({
+            code: 'macro-expansion-too-long',
+            message: `replacing macro "${m.name}" makes this line longer than ${MAX_EXPANDED_LINE} characters; the rest of the line is not expanded`,
+            loc: { file: file.path, range: range(n, 0, n, raw.length) },
+            active: this.state === 0,
+          });
+          return { text, pieces, found: true };
+        }
+        const direct = replacePieces(pieces, p, p + m.name.length, m.value.length, m.name);
+        if (direct && this.state === 0) {
+          this.macroUses.push({ name: m.name, loc: { file: file.path, range: range(n, direct.srcStart, n, direct.srcEnd) }, definition: m.definition });
+        }
+        text = text.slice(0, p) + m.value + text.slice(p + m.name.length);
+        found = true;
+        t = skipToCandidate(text, p + m.value.length);
+      }
+    }
+    return { text, pieces, found };
+  }
+}
+
+/** Maps an offset in an expanded physical line back to a source column. */
+function mapOffset(pieces: Piece[], offset: number, isEnd = false): number {
+  for (let i = 0; i < pieces.length; i++) {
+    const p = pieces[i];
+    const inside = isEnd ? offset > p.start && offset <= p.start + p.length : offset >= p.start && offset < p.start + p.length;
+    if (inside) {
+      if (p.macro) return isEnd ? p.srcEnd : p.srcStart;
+      return p.srcStart + (offset - p.start);
+    }
+  }
+  const last = pieces[pieces.length - 1];
+  return last ? last.srcEnd : 0;
+}
+
+/**
+ * Replaces text[a, b) by a macro's replacement of length `len` in the piece map.
+ * Returns the source span when the name was written literally in the source.
+ */
+function replacePieces(pieces: Piece[], a: number, b: number, len: number, macro: string): { srcStart: number; srcEnd: number } | undefined {
+  let i = 0;
+  while (i < pieces.length - 1 && pieces[i].start + pieces[i].length <= a) i++;
+  let j = i;
+  while (j < pieces.length - 1 && pieces[j].start + pieces[j].length < b) j++;
+  const first = pieces[i];
+  const last = pieces[j];
+  const srcStart = first.macro ? first.srcStart : first.srcStart + (a - first.start);
+  const srcEnd = last.macro ? last.srcEnd : last.srcStart + (b - last.start);
+  const replacement: Piece[] = [];
+  if (a > first.start) {
+    replacement.push(first.macro ? { ...first, length: a - first.start } : { start: first.start, length: a - first.start, srcStart: first.srcStart, srcEnd: first.srcStart + (a - first.start) });
+  }
+  replacement.push({ start: a, length: len, srcStart, srcEnd, macro });
+  const lastEnd = last.start + last.length;
+  if (b < lastEnd) {
+    replacement.push(
+      last.macro
+        ? { ...last, start: a + len, length: lastEnd - b }
+        : { start: a + len, length: lastEnd - b, srcStart: last.srcStart + (b - last.start), srcEnd: last.srcEnd },
+    );
+  }
+  const delta = len - (b - a);
+  for (let k = j + 1; k < pieces.length; k++) pieces[k].start += delta;
+  pieces.splice(i, j - i + 1, ...replacement);
+  return i === j && !first.macro ? { srcStart, srcEnd } : undefined;
+}

@@ -1,0 +1,198 @@
+/**
+ * The Exim language server: a thin layer that feeds editor text to the core and maps
+ * its findings and fixes to LSP. Start with `node dist/server.js --stdio` (or IPC from
+ * the VS Code client).
+ */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import {
+  CodeAction,
+  CodeActionKind,
+  CodeActionParams,
+  createConnection,
+  DidChangeConfigurationNotification,
+  ProposedFeatures,
+  TextDocuments,
+  TextDocumentSyncKind,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { analyze, AnalyzeOptions } from '../core/analysis/analyze';
+import { Finding, Severity } from '../core/analysis/types';
+import { harden } from '../core/fixes/hardening';
+import { lineDiffEdit } from '../core/fixes/edits';
+import { ConfigHost } from '../core/host';
+import { parsePath } from '../core/service';
+import { splitConfigRootOf } from '../core/splitConfig';
+import { parseFiles } from '../core/syntax/parser';
+import { SourceFile } from '../core/syntax/source';
+import { ConfigTree } from '../core/syntax/tree';
+import { builtinMacros } from '../core/options';
+import { nodeHost } from '../node/fsHost';
+import { toCodeActions, toDiagnostic, toWorkspaceEdit } from './convert';
+import { pathToUri, uriToPath } from './uri';
+
+export const HARDEN_COMMAND = 'exim.server.hardenTls';
+export const FIX_ALL_KIND = 'source.fixAll.exim';
+
+const connection = createConnection(ProposedFeatures.all);
+const documents = new TextDocuments(TextDocument);
+const diskHost = nodeHost();
+
+/** Files open in the editor are read from the editor, not the disk. */
+const host: ConfigHost = {
+  ...diskHost,
+  readFile(path) {
+    const doc = documents.get(pathToUri(path));
+    return doc ? { kind: 'file', text: doc.getText() } : diskHost.readFile(path);
+  },
+  exists(path) {
+    return !!documents.get(pathToUri(path)) || diskHost.exists(path);
+  },
+};
+
+const docsFile = [resolve(__dirname, '..', 'docs', 'rules.md'), resolve(__dirname, '..', '..', 'docs', 'rules.md')].find((p) => existsSync(p));
+const docsBase = docsFile ? pathToUri(docsFile) : undefined;
+
+let settings: { severities: AnalyzeOptions['severities'] } = { severities: {} };
+let hasConfigurationCapability = false;
+
+connection.onInitialize((params) => {
+  hasConfigurationCapability = !!params.capabilities.workspace?.configuration;
+  return {
+    capabilities: {
+      textDocumentSync: TextDocumentSyncKind.Incremental,
+      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
+      executeCommandProvider: { commands: [HARDEN_COMMAND] },
+    },
+    serverInfo: { name: 'exim-language-server' },
+  };
+});
+
+connection.onInitialized(() => {
+  if (hasConfigurationCapability) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'exim' });
+});
+
+connection.onDidChangeConfiguration(async () => {
+  await loadSettings();
+  for (const doc of documents.all()) schedule(doc.uri);
+});
+
+async function loadSettings(): Promise<void> {
+  if (!hasConfigurationCapability) return;
+  try {
+    const config = (await connection.workspace.getConfiguration('exim')) as { rules?: Record<string, string> } | undefined;
+    const severities: Record<string, Severity | 'off'> = {};
+    for (const [code, level] of Object.entries(config?.rules ?? {})) {
+      if (['off', 'error', 'warning', 'information', 'hint'].includes(level)) severities[code] = level as Severity | 'off';
+    }
+    settings = { severities };
+  } catch {
+    // A client without settings keeps the defaults.
+  }
+}
+
+/** Parses the configuration a document belongs to: its split configuration, or the file itself. */
+function parseFor(uri: string, overrides: Map<string, string> = new Map()): ConfigTree {
+  const path = uriToPath(uri);
+  const split = path.startsWith('/') ? splitConfigRootOf(path) : undefined;
+  if (split && diskHost.isDirectory?.(split)) {
+    try {
+      return parsePath(split, host, overrides);
+    } catch {
+      // Fall back to the file alone.
+    }
+  }
+  const text = overrides.get(path) ?? documents.get(uri)?.getText() ?? '';
+  return parseFiles(path, [new SourceFile(path, text)], { ...host, readFile: (p) => (overrides.has(p) ? { kind: 'file', text: overrides.get(p)! } : host.readFile(p)) }, { builtinMacros: builtinMacros() });
+}
+
+function findingsFor(uri: string, overrides?: Map<string, string>): Finding[] {
+  return analyze(parseFor(uri, overrides), { severities: settings.severities });
+}
+
+const pending = new Map<string, NodeJS.Timeout>();
+
+/** Coalesces bursts of keystrokes into one analysis. */
+function schedule(uri: string): void {
+  clearTimeout(pending.get(uri));
+  pending.set(
+    uri,
+    setTimeout(() => {
+      pending.delete(uri);
+      validate(uri);
+    }, 15),
+  );
+}
+
+function validate(uri: string): void {
+  const doc = documents.get(uri);
+  if (!doc) return;
+  const path = uriToPath(uri);
+  let findings: Finding[];
+  try {
+    findings = findingsFor(uri);
+  } catch (e) {
+    connection.console.error(`analysis failed for ${uri}: ${e instanceof Error ? e.stack : String(e)}`);
+    return;
+  }
+  const diagnostics = findings.filter((f) => f.loc.file === path).map((f) => toDiagnostic(f, docsBase));
+  void connection.sendDiagnostics({ uri, version: doc.version, diagnostics });
+}
+
+documents.onDidOpen((e) => schedule(e.document.uri));
+documents.onDidChangeContent((e) => schedule(e.document.uri));
+documents.onDidClose((e) => {
+  clearTimeout(pending.get(e.document.uri));
+  pending.delete(e.document.uri);
+  void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+});
+
+function currentText(path: string): string | undefined {
+  const doc = documents.get(pathToUri(path));
+  if (doc) return doc.getText();
+  const r = diskHost.readFile(path);
+  return r.kind === 'file' ? r.text : undefined;
+}
+
+function hardenDocument(uri: string) {
+  return harden((overrides) => findingsFor(uri, overrides), currentText);
+}
+
+/** One edit per changed file, covering only the lines that differ. */
+function changedFileEdits(changed: Map<string, string>) {
+  const edits = [];
+  for (const [path, text] of changed) edits.push(lineDiffEdit(path, currentText(path) ?? '', text));
+  return toWorkspaceEdit(edits);
+}
+
+connection.onCodeAction((params: CodeActionParams): CodeAction[] => {
+  const doc = documents.get(params.textDocument.uri);
+  if (!doc) return [];
+  const only = params.context.only;
+  const actions: CodeAction[] = [];
+  if (!only || only.some((k) => k === CodeActionKind.QuickFix || CodeActionKind.QuickFix.startsWith(k))) {
+    for (const d of params.context.diagnostics) if (d.source === 'exim') actions.push(...toCodeActions(d));
+  }
+  const wantsFixAll = only?.some((k) => FIX_ALL_KIND.startsWith(k) || k === CodeActionKind.Source || k === CodeActionKind.SourceFixAll) ?? false;
+  const hardeningHere = params.context.diagnostics.some((d) => (d.data as { fixes?: { hardening?: boolean }[] } | undefined)?.fixes?.some((f) => f.hardening));
+  if (wantsFixAll || hardeningHere) {
+    const result = hardenDocument(doc.uri);
+    if (result && result.changed.size > 0) {
+      actions.push({ title: 'Harden TLS in this file (apply all hardening fixes)', kind: FIX_ALL_KIND, edit: changedFileEdits(result.changed) });
+    }
+  }
+  return actions;
+});
+
+connection.onExecuteCommand(async (params) => {
+  if (params.command !== HARDEN_COMMAND) return undefined;
+  const uri = params.arguments?.[0] as string | undefined;
+  if (!uri || !documents.get(uri)) return { applied: false, changes: 0 };
+  const result = hardenDocument(uri);
+  if (!result || result.changed.size === 0) return { applied: true, changes: 0 };
+  const applied = await connection.workspace.applyEdit({ label: 'Harden TLS', edit: changedFileEdits(result.changed) });
+  return { applied: applied.applied, changes: result.log.length };
+});
+
+documents.listen(connection);
+connection.listen();

@@ -1,0 +1,46 @@
+/** The ConfigHost for Node: reads only regular files, within a size limit. */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { ConfigHost, ReadResult } from '../core/host';
+
+/** Larger files are refused rather than read (a configuration is never this big). */
+export const MAX_FILE_BYTES = 64 * 1024 * 1024;
+
+export function nodeHost(): ConfigHost {
+  return {
+    readFile(path: string): ReadResult {
+      try {
+        const st = statSync(path);
+        if (st.isDirectory()) return { kind: 'error', message: 'is a directory' };
+        if (!st.isFile()) return { kind: 'error', message: 'not a regular file' };
+        if (st.size > MAX_FILE_BYTES) return { kind: 'error', message: `larger than ${MAX_FILE_BYTES} bytes` };
+        return { kind: 'file', text: readFileSync(path, 'utf8') };
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code === 'ENOENT' || code === 'ENOTDIR') return { kind: 'missing' };
+        return { kind: 'error', message: code === 'EACCES' ? 'permission denied' : (e as Error).message };
+      }
+    },
+    exists(path: string): boolean {
+      try {
+        statSync(path);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    isDirectory(path: string): boolean {
+      try {
+        return statSync(path).isDirectory();
+      } catch {
+        return false;
+      }
+    },
+    listDirectory(path: string): string[] | undefined {
+      try {
+        return readdirSync(path);
+      } catch {
+        return undefined;
+      }
+    },
+  };
+}
