@@ -67,8 +67,10 @@ export function tlsPosture(model: ConfigModel, transport: DriverNode): TlsPostur
   return 'opportunistic';
 }
 
-function addAfterDriver(transport: DriverNode, line: string): Fix['edits'][number] {
-  const anchor = transport.driverOption ?? transport.options[transport.options.length - 1];
+/** Adds an option line after `driver =` (or after `hosts_require_tls` when present), with its indentation. */
+function addAfterDriver(transport: DriverNode, line: string, model?: ConfigModel): Fix['edits'][number] {
+  const require = model?.driverOption(transport, 'hosts_require_tls')?.node;
+  const anchor = (require && require.line.file === transport.line.file ? require : undefined) ?? transport.driverOption ?? transport.options[transport.options.length - 1];
   const indent = anchor ? anchor.line.file.indentOf(anchor.line.firstLine) : '  ';
   return insertLinesAfter((anchor ?? transport).line, anchor ? indent : '  ', [line]);
 }
@@ -129,7 +131,7 @@ const tlsTryclear: Rule = {
         fixes: [
           {
             title: `Set tls_tempfail_tryclear = false on ${t.name}`,
-            edits: [set ? replaceAt(set.node.loc, 'tls_tempfail_tryclear = false') : addAfterDriver(t, 'tls_tempfail_tryclear = false')],
+            edits: [set ? replaceAt(set.node.loc, 'tls_tempfail_tryclear = false') : addAfterDriver(t, 'tls_tempfail_tryclear = false', ctx.model)],
             hardening: true,
             isPreferred: true,
           },
