@@ -1,0 +1,139 @@
+// The Exim option table: every option name the installed Exim knows, per section and
+// driver, with its type (the manual's words), whether it is expanded, and its default.
+// Generated from the binary and the reference manual by `npm run gen:options`.
+import data from './data/exim-options.json';
+
+export type DriverSectionKind = 'routers' | 'transports' | 'authenticators';
+export type OptionSectionKind = 'main' | DriverSectionKind;
+
+export interface OptionInfo {
+  /** e.g. "hosts_require_tls" */
+  name: string;
+  /** Exim's word, e.g. "boolean", "host list", "time" */
+  type: string;
+  /** The manual's trailing '*' (a dagger in the HTML manual): the value is expanded. */
+  expanded: boolean;
+  default?: string;
+  scope: 'main' | 'generic' | 'private';
+  /** For private options: the driver that has it. */
+  driver?: string;
+}
+
+interface RawOption {
+  type: string;
+  expanded: boolean;
+  default?: string;
+  typeSource?: string;
+  aliasOf?: string;
+}
+type RawOptions = Record<string, RawOption>;
+interface RawDriverSection {
+  generic: RawOptions;
+  drivers: Record<string, RawOptions>;
+}
+
+const table = data as unknown as {
+  eximVersion: string;
+  main: RawOptions;
+  routers: RawDriverSection;
+  transports: RawDriverSection;
+  authenticators: RawDriverSection;
+  builtinMacros: string[];
+};
+
+export const EXIM_VERSION: string = table.eximVersion;
+
+const DRIVER_SECTIONS: readonly DriverSectionKind[] = ['routers', 'transports', 'authenticators'];
+
+function info(name: string, raw: RawOption, scope: OptionInfo['scope'], driver?: string): OptionInfo {
+  const o: OptionInfo = { name, type: raw.type, expanded: raw.expanded, scope };
+  if (raw.default !== undefined) o.default = raw.default;
+  if (driver !== undefined) o.driver = driver;
+  return Object.freeze(o);
+}
+
+function toMap(options: RawOptions, scope: OptionInfo['scope'], driver?: string): Map<string, OptionInfo> {
+  const m = new Map<string, OptionInfo>();
+  for (const name of Object.keys(options).sort()) m.set(name, info(name, options[name], scope, driver));
+  return m;
+}
+
+interface SectionIndex {
+  generic: Map<string, OptionInfo>;
+  drivers: Map<string, Map<string, OptionInfo>>;
+}
+
+const mainIndex = toMap(table.main, 'main');
+const driverIndex = new Map<DriverSectionKind, SectionIndex>();
+for (const section of DRIVER_SECTIONS) {
+  const raw = table[section];
+  const drivers = new Map<string, Map<string, OptionInfo>>();
+  for (const d of Object.keys(raw.drivers).sort()) drivers.set(d, toMap(raw.drivers[d], 'private', d));
+  driverIndex.set(section, { generic: toMap(raw.generic, 'generic'), drivers });
+}
+
+/** Every section that has a name, for findOptionAnywhere. */
+const anywhereIndex = new Map<string, Array<OptionInfo & { section: OptionSectionKind }>>();
+function addAnywhere(section: OptionSectionKind, o: OptionInfo): void {
+  const list = anywhereIndex.get(o.name) ?? [];
+  list.push(Object.freeze({ ...o, section }));
+  anywhereIndex.set(o.name, list);
+}
+for (const o of mainIndex.values()) addAnywhere('main', o);
+for (const section of DRIVER_SECTIONS) {
+  const idx = driverIndex.get(section)!;
+  for (const o of idx.generic.values()) addAnywhere(section, o);
+  for (const opts of idx.drivers.values()) for (const o of opts.values()) addAnywhere(section, o);
+}
+
+const macroList: readonly string[] = Object.freeze([...table.builtinMacros]);
+const macroSet = new Set(macroList);
+
+/**
+ * Looks an option up for a section; for driver sections, generic options first, then the
+ * driver's private ones (driver may be undefined when not yet known).
+ */
+export function lookupOption(section: OptionSectionKind, name: string, driver?: string): OptionInfo | undefined {
+  if (section === 'main') return mainIndex.get(name);
+  const idx = driverIndex.get(section);
+  if (!idx) return undefined;
+  const generic = idx.generic.get(name);
+  if (generic) return generic;
+  if (driver === undefined) return undefined;
+  return idx.drivers.get(driver)?.get(name);
+}
+
+/**
+ * Where else a name is valid, e.g. to say "hosts_require_tls is a transport option (smtp)"
+ * when it is used in the main section. Main first, then routers, transports and
+ * authenticators; generic before private; drivers alphabetically.
+ */
+export function findOptionAnywhere(name: string): Array<OptionInfo & { section: OptionSectionKind }> {
+  return [...(anywhereIndex.get(name) ?? [])];
+}
+
+/** The options valid in a section: main, or generic plus that driver's private ones. */
+export function optionsFor(section: OptionSectionKind, driver?: string): OptionInfo[] {
+  if (section === 'main') return [...mainIndex.values()];
+  const idx = driverIndex.get(section);
+  if (!idx) return [];
+  const priv = driver === undefined ? undefined : idx.drivers.get(driver);
+  return [...idx.generic.values(), ...(priv?.values() ?? [])];
+}
+
+export function knownDrivers(section: DriverSectionKind): string[] {
+  return [...(driverIndex.get(section)?.drivers.keys() ?? [])];
+}
+
+export function isKnownDriver(section: DriverSectionKind, driver: string): boolean {
+  return driverIndex.get(section)?.drivers.has(driver) ?? false;
+}
+
+/** Every macro name the binary defines itself (`exim -bP macros`), e.g. _HAVE_TLS. */
+export function builtinMacros(): readonly string[] {
+  return macroList;
+}
+
+export function isBuiltinMacro(name: string): boolean {
+  return macroSet.has(name);
+}
