@@ -1,0 +1,196 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { memoryHost } from '../../server/src/core/host';
+import { parseText } from '../../server/src/core/syntax/parser';
+import { Location } from '../../server/src/core/syntax/source';
+
+const parse = (text: string, files: Record<string, string> = {}, builtinMacros: string[] = []) => parseText('/c/exim.conf', text, memoryHost(files), { builtinMacros });
+/** [startLine, startChar, endLine, endChar] */
+const at = (l: Location) => [l.range.start.line, l.range.start.character, l.range.end.line, l.range.end.character];
+
+test('comment lines only where # is the first non-blank character', () => {
+  const t = parse('# a comment\n   # indented comment\nqualify_domain = a#b\n');
+  assert.equal(t.lines.length, 1);
+  assert.equal(t.lines[0].text, 'qualify_domain = a#b');
+  assert.deepEqual(t.comments.map(at), [
+    [0, 0, 0, 11],
+    [1, 0, 1, 21],
+  ]);
+});
+
+test('continuation lines join with leading white space removed and map back to each physical line', () => {
+  const t = parse('acl_smtp_rcpt = ${if eq{1}{1} \\\n    {acl_a}\\\n  {acl_b}}\nx = 1\n');
+  assert.equal(t.lines[0].text, 'acl_smtp_rcpt = ${if eq{1}{1} {acl_a}{acl_b}}');
+  const line = t.lines[0];
+  const i = line.text.indexOf('{acl_a}');
+  assert.deepEqual(at(line.locate(i, i + 7)), [1, 4, 1, 11]);
+  const j = line.text.indexOf('{acl_b}');
+  assert.deepEqual(at(line.locate(j, j + 7)), [2, 2, 2, 9]);
+  assert.equal(line.firstLine, 0);
+  assert.equal(line.lastLine, 2);
+});
+
+test('comment lines inside a continuation are dropped; a blank line ends it', () => {
+  const t = parse('a = 1 \\\n# comment\n  2\nb = x \\\n\nc = 3\n');
+  assert.deepEqual(
+    t.lines.map((l) => l.text),
+    ['a = 1 2', 'b = x', 'c = 3'],
+  );
+});
+
+test('CRLF line endings and a BOM do not leak into the text', () => {
+  const t = parse('\ufeffa = 1\r\nb = 2\r\n');
+  assert.deepEqual(
+    t.lines.map((l) => l.text),
+    ['a = 1', 'b = 2'],
+  );
+  assert.equal(t.files[0].eol, '\r\n');
+  assert.deepEqual(at(t.lines[1].location), [1, 0, 1, 5]);
+});
+
+test('macros: definition, substitution in later lines, ranges of uses and of replaced text', () => {
+  const t = parse('PORT = 2525\nHOST = mail.example.org\nbegin transports\nt:\n  driver = smtp\n  port = PORT\n  helo_data = HOST.x\n');
+  assert.deepEqual(
+    t.macros.map((m) => [m.name, m.value, m.redefinition]),
+    [
+      ['PORT', '2525', false],
+      ['HOST', 'mail.example.org', false],
+    ],
+  );
+  assert.deepEqual(at(t.macros[0].nameLoc), [0, 0, 0, 4]);
+  assert.deepEqual(at(t.macros[0].valueLoc), [0, 7, 0, 11]);
+  const port = t.lines.find((l) => l.text.startsWith('port'))!;
+  assert.equal(port.text, 'port = 2525');
+  // the replaced text maps back to the macro's name in the source
+  assert.deepEqual(at(port.locate(7, 11)), [5, 9, 5, 13]);
+  assert.deepEqual(
+    t.macroUses.map((u) => [u.name, ...at(u.loc)]),
+    [
+      ['PORT', 5, 9, 5, 13],
+      ['HOST', 6, 14, 6, 18],
+    ],
+  );
+  assert.equal(t.lines.find((l) => l.text.startsWith('helo_data'))!.text, 'helo_data = mail.example.org.x');
+});
+
+test('macro names match as plain substrings, in definition order, as Exim does', () => {
+  const t = parse('AB = 1\nA = 2\nx = AB A CAB\n');
+  // "AB" is replaced first everywhere (also inside CAB), then "A" in what is left.
+  assert.equal(t.lines[2].text, 'x = 1 2 C1');
+});
+
+test('== redefines; a second plain definition and a redefinition of nothing are problems', () => {
+  const t = parse('M = 1\nM == 2\nM = 3\nN == 4\nx = M\n');
+  assert.equal(t.lines[4].text, 'x = 2');
+  assert.deepEqual(
+    t.problems.map((p) => [p.code, at(p.loc)[0]]),
+    [
+      ['macro-duplicate', 2],
+      ['macro-redefine-undefined', 3],
+    ],
+  );
+  assert.match(t.problems[0].message, /macro "M" is already defined \(use "==" if you want to redefine it\)/);
+});
+
+test('a macro defined later does not affect earlier lines; values use earlier macros', () => {
+  const t = parse('x = B\nA = 1\nB = A+A\ny = B\n');
+  assert.equal(t.lines[0].text, 'x = B');
+  assert.equal(t.lines[3].text, 'y = 1+1');
+});
+
+test('.ifdef/.ifndef/.elifdef/.else/.endif follow Exim\'s state machine; skipped lines are kept as inactive', () => {
+  const src = ['A = 1', '.ifdef A', 'a = yes', '.else', 'a = no', '.endif', '.ifndef A', 'b = 1', '.elifdef B', 'b = 2', '.elifndef B', 'b = 3', '.else', 'b = 4', '.endif'].join('\n');
+  const t = parse(src);
+  const lines = t.lines.map((l) => `${l.text}${l.active ? '' : ' (inactive)'}`);
+  assert.deepEqual(lines, ['A = 1', 'a = yes', 'a = no (inactive)', 'b = 1 (inactive)', 'b = 2 (inactive)', 'b = 3', 'b = 4 (inactive)']);
+  assert.equal(t.conditionals.length, 2);
+  assert.deepEqual(
+    t.conditionals[1].directives.map((d) => d.kind),
+    ['ifndef', 'elifdef', 'elifndef', 'else', 'endif'],
+  );
+  assert.deepEqual(at(t.conditionals[0].directives[0].keywordLoc), [1, 0, 1, 6]);
+  assert.deepEqual(at(t.conditionals[0].directives[0].argumentLoc), [1, 7, 1, 8]);
+  assert.equal(t.problems.length, 0);
+});
+
+test('built-in macros such as _HAVE_TLS are known to .ifdef', () => {
+  const t = parse('.ifdef _HAVE_TLS\na = 1\n.endif\n', {}, ['_HAVE_TLS']);
+  assert.equal(t.lines[0].active, true);
+  const u = parse('.ifdef _HAVE_NOTHING\na = 1\n.endif\n', {}, ['_HAVE_TLS']);
+  assert.equal(u.lines[0].active, false);
+});
+
+test('unbalanced conditionals: .endif alone, .ifdef without .endif, nesting deeper than ten', () => {
+  assert.deepEqual(
+    parse('.endif\n').problems.map((p) => [p.code, p.message, ...at(p.loc)]),
+    [['conditional-unmatched', '.endif without matching .ifdef', 0, 0, 0, 6]],
+  );
+  const open = parse('a = 1\n  .ifdef X\nb = 2\n').problems;
+  assert.deepEqual(
+    open.map((p) => [p.code, ...at(p.loc)]),
+    [['conditional-unterminated', 1, 2, 1, 8]],
+  );
+  assert.match(open[0].message, /\.endif missing/);
+  const deep = parse('.ifdef A\n'.repeat(11) + '.endif\n'.repeat(11)).problems;
+  assert.deepEqual(
+    deep.map((p) => [p.code, at(p.loc)[0]]),
+    [['conditional-too-deep', 10]],
+  );
+});
+
+test('.include reads a file relative to the including file; findings point into it', () => {
+  const t = parse('.include parts/tls.conf\nb = 2\n', { '/c/parts/tls.conf': 'a = 1\n.include more.conf\n', '/c/parts/more.conf': 'm = 3\n' });
+  assert.deepEqual(
+    t.lines.map((l) => [l.text, l.file.path]),
+    [
+      ['a = 1', '/c/parts/tls.conf'],
+      ['m = 3', '/c/parts/more.conf'],
+      ['b = 2', '/c/exim.conf'],
+    ],
+  );
+  assert.deepEqual(
+    t.includes.map((i) => [i.kind, i.path, i.status]),
+    [
+      ['include', '/c/parts/tls.conf', 'included'],
+      ['include', '/c/parts/more.conf', 'included'],
+    ],
+  );
+  assert.deepEqual(at(t.includes[0].argumentLoc), [0, 9, 0, 23]);
+});
+
+test('.include problems: missing file, loop, relative .include_if_exists, missing optional file is fine', () => {
+  const t = parse('.include nothere.conf\n.include_if_exists /c/none.conf\n.include_if_exists rel.conf\n.include "/c/self.conf"\n', {
+    '/c/self.conf': '.include self.conf\n',
+  });
+  assert.deepEqual(
+    t.problems.map((p) => [p.code, at(p.loc)[0], p.loc.file]),
+    [
+      ['include-missing', 0, '/c/exim.conf'],
+      ['include-relative', 2, '/c/exim.conf'],
+      ['include-loop', 0, '/c/self.conf'],
+    ],
+  );
+  assert.match(t.problems[0].message, /failed to open included configuration file \/c\/nothere.conf/);
+  assert.deepEqual(
+    t.includes.map((i) => i.status),
+    ['missing', 'skipped', 'relative', 'included', 'loop'],
+  );
+});
+
+test('a directory or device given to .include is refused by the host, not read', () => {
+  const t = parse('.include /c/dir\n', { '/c/dir/file': 'x' });
+  assert.deepEqual(
+    t.problems.map((p) => p.code),
+    ['include-missing'],
+  );
+  assert.match(t.problems[0].message, /is a directory/);
+});
+
+test('macros that double each other are bounded', () => {
+  // QB = QAQA, QC = QBQB, ...: each line doubles (names chosen so none contains another)
+  const name = (i: number) => 'Q' + String.fromCharCode(65 + i);
+  const lines = [`${name(0)} = xxxxxxxxxxxxxxxx`];
+  for (let i = 1; i <= 24; i++) lines.push(`${name(i)} = ${name(i - 1)}${name(i - 1)}`);
+  const t = parse(lines.join('\n') + '\n');
+  assert.ok(t.problems.some((p) => p.code === 'macro-expansion-too-long'));
+});
