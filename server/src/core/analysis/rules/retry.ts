@@ -59,11 +59,14 @@ const retrySectionMissing: Rule = {
     if (ctx.tree.sections.some((s) => s.kind === 'retry')) return;
     const file = ctx.tree.files.find((f) => f.path === ctx.tree.root) ?? ctx.tree.files[0];
     if (!file) return;
-    const last = Math.max(0, file.lineCount - 1);
-    const end = file.lines[last]?.length ?? 0;
     const eol = file.eol;
     const section = `begin retry${eol}${eol}${RECIPE_RETRY_RULES.join(eol)}${eol}`;
-    const newText = end === 0 && last === 0 ? section : `${eol}${eol}${section}`;
+    const empty = file.text.trim() === '';
+    const endsWithBreak = file.text.endsWith('\n');
+    // Append after the last line, leaving one blank line before the new section.
+    const last = endsWithBreak ? file.lineCount : Math.max(0, file.lineCount - 1);
+    const end = endsWithBreak ? 0 : (file.lines[last]?.length ?? 0);
+    const newText = empty ? section : endsWithBreak ? `${eol}${section}` : `${eol}${eol}${section}`;
     ctx.report({
       message: 'there is no retry section: every temporary delivery error of every kind bounces the message at once instead of being retried',
       loc: { file: file.path, range: { start: { line: 0, character: 0 }, end: { line: 0, character: file.lines[0]?.length ?? 0 } } },

@@ -1,0 +1,160 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { analyze } from '../../server/src/core/analysis/analyze';
+import { Finding } from '../../server/src/core/analysis/types';
+import { harden } from '../../server/src/core/fixes/hardening';
+import { applyEdits } from '../../server/src/core/fixes/edits';
+import { memoryHost } from '../../server/src/core/host';
+import { builtinMacros } from '../../server/src/core/options';
+import { parseText } from '../../server/src/core/syntax/parser';
+
+const PATH = '/c/exim.conf';
+const lint = (text: string): Finding[] => analyze(parseText(PATH, text, memoryHost({}), { builtinMacros: builtinMacros() }));
+const codes = (text: string) => lint(text).map((f) => `${f.code}@${f.loc.range.start.line + 1}`);
+const hardeningCodes = (text: string) => lint(text).filter((f) => /^(tls|retry)-/.test(f.code)).map((f) => f.code);
+
+const ROUTER = 'begin routers\ndnslookup:\n  driver = dnslookup\n  transport = remote_smtp\n';
+const RETRY_OK = 'begin retry\n*   tls_required\n*   *   F,2h,15m; G,16h,1h,1.5; F,4d,6h\n';
+const config = (transport: string, retry = RETRY_OK) => `${ROUTER}begin transports\nremote_smtp:\n  driver = smtp\n${transport}${retry}`;
+
+test('a default smtp transport is flagged for hosts_require_tls and tls_tempfail_tryclear, at its name', () => {
+  const findings = lint(config(''));
+  const tls = findings.filter((f) => f.code.startsWith('tls-'));
+  assert.deepEqual(
+    tls.map((f) => [f.code, f.severity, f.loc.range.start.line, f.loc.range.start.character, f.loc.range.end.character]),
+    [
+      ['tls-not-required', 'warning', 5, 0, 11],
+      ['tls-tryclear', 'warning', 5, 0, 11],
+    ],
+  );
+  assert.match(tls[0].message, /transport "remote_smtp"/);
+  assert.match(tls[0].message, /in clear/);
+});
+
+test('the recipe satisfies every TLS rule, in each way of writing false', () => {
+  for (const off of ['tls_tempfail_tryclear = false', 'tls_tempfail_tryclear = no', 'no_tls_tempfail_tryclear', 'not_tls_tempfail_tryclear', 'tls_tempfail_tryclear = FALSE']) {
+    assert.deepEqual(hardeningCodes(config(`  hosts_require_tls = *\n  ${off}\n`)), [], off);
+  }
+  assert.deepEqual(hardeningCodes(config('  hosts_require_tls = *\n  tls_tempfail_tryclear\n')), ['tls-tryclear']);
+});
+
+test('a hosts_require_tls list that does not cover every host is flagged on its value', () => {
+  const f = lint(config('  hosts_require_tls = 10.0.0.0/8 : *.example.org\n  tls_tempfail_tryclear = false\n')).find((x) => x.code === 'tls-not-required')!;
+  assert.deepEqual([f.loc.range.start.line, f.loc.range.start.character], [7, 22]);
+  assert.match(f.message, /does not cover every host/);
+  assert.deepEqual(hardeningCodes(config('  hosts_require_tls = !10.0.0.1 : *\n  no_tls_tempfail_tryclear\n')), ['tls-not-required']);
+  assert.deepEqual(hardeningCodes(config('  hosts_require_tls = <; *\n  no_tls_tempfail_tryclear\n')), []);
+});
+
+test('macro values are resolved before judging', () => {
+  const text = 'REQUIRE = *\nTRYCLEAR = false\n' + config('  hosts_require_tls = REQUIRE\n  tls_tempfail_tryclear = TRYCLEAR\n');
+  assert.deepEqual(hardeningCodes(text), []);
+});
+
+test('settings inside a skipped .ifdef branch do not count', () => {
+  const text = config('.ifdef NOT_DEFINED\n  hosts_require_tls = *\n  tls_tempfail_tryclear = false\n.endif\n');
+  assert.deepEqual(hardeningCodes(text), ['tls-not-required', 'tls-tryclear']);
+  const defined = 'NOT_DEFINED = 1\n' + text;
+  assert.deepEqual(hardeningCodes(defined), []);
+});
+
+test('transports that only talk to this machine are not flagged', () => {
+  const amavis = [
+    'begin routers',
+    'amavis:',
+    '  driver = manualroute',
+    '  route_list = * localhost byname',
+    '  transport = amavis',
+    'begin transports',
+    'amavis:',
+    '  driver = smtp',
+    '  port = 10024',
+    '  allow_localhost',
+    'pinned:',
+    '  driver = smtp',
+    '  hosts = <; 127.0.0.1 ; ::1',
+    '  hosts_override',
+    RETRY_OK,
+  ].join('\n');
+  assert.deepEqual(hardeningCodes(amavis), []);
+  // without hosts_override, router-supplied hosts win, so "pinned" could go anywhere
+  assert.deepEqual(hardeningCodes(amavis.replace('  hosts_override\n', '')), ['tls-not-required', 'tls-tryclear']);
+});
+
+test('several smtp transports are judged one by one', () => {
+  const text = config('  hosts_require_tls = *\n  tls_tempfail_tryclear = false\nsmarthost:\n  driver = smtp\n  port = 587\n');
+  assert.deepEqual(
+    lint(text)
+      .filter((f) => f.code.startsWith('tls-'))
+      .map((f) => [f.code, f.data?.transport]),
+    [
+      ['tls-not-required', 'smarthost'],
+      ['tls-tryclear', 'smarthost'],
+    ],
+  );
+});
+
+test('hosts_avoid_tls is a warning, and an error where it overlaps hosts_require_tls', () => {
+  const warn = lint(config('  hosts_avoid_tls = 192.0.2.1\n')).find((f) => f.code === 'tls-avoided')!;
+  assert.equal(warn.severity, 'warning');
+  const err = lint(config('  hosts_require_tls = *\n  hosts_avoid_tls = 192.0.2.1\n  no_tls_tempfail_tryclear\n')).find((f) => f.code === 'tls-avoided')!;
+  assert.equal(err.severity, 'error');
+  assert.match(err.message, /can never succeed/);
+});
+
+test('retry rules: missing, shadowed, retrying, prefix forms, and no retry section at all', () => {
+  const required = '  hosts_require_tls = *\n  tls_tempfail_tryclear = false\n';
+  assert.deepEqual(hardeningCodes(config(required, 'begin retry\n*   *   F,2h,15m\n')), ['retry-tls-required-missing']);
+  assert.deepEqual(hardeningCodes(config(required, 'begin retry\n*   *   F,2h,15m\n*   tls_required\n')), ['retry-tls-required-shadowed']);
+  assert.deepEqual(hardeningCodes(config(required, 'begin retry\n*   tls_required   F,1h,10m\n*   *   F,2h,15m\n')), ['retry-tls-required-retries']);
+  assert.deepEqual(hardeningCodes(config(required, 'begin retry\n*   TLS\n*   *   F,2h,15m\n')), []);
+  // a rule for other domains first does not shadow it
+  assert.deepEqual(hardeningCodes(config(required, 'begin retry\nexample.org   *   F,2h,15m\n*   tls_req\n*   *   F,2h,15m\n')), []);
+  const none = lint(config(required, ''));
+  assert.deepEqual(
+    none.filter((f) => f.code.startsWith('retry')).map((f) => [f.code, f.severity]),
+    [['retry-section-missing', 'information']],
+  );
+  // without TLS required anywhere, the missing rule is not reported
+  assert.deepEqual(codes(config('  hosts_avoid_tls = *\n  port = 25\n', 'begin retry\n*   *   F,2h,15m\n')).filter((c) => c.startsWith('retry-tls-required-missing')), []);
+});
+
+test('GnuTLS priority strings that enable old protocol versions are flagged', () => {
+  const f = lint('tls_require_ciphers = NORMAL:+VERS-TLS1.0\n').filter((x) => x.code === 'tls-old-protocol');
+  assert.equal(f.length, 1);
+  assert.match(f[0].message, /TLS1\.0/);
+  assert.deepEqual(lint('tls_require_ciphers = NORMAL:-VERS-TLS1.0:-VERS-TLS1.1\n').filter((x) => x.code === 'tls-old-protocol'), []);
+});
+
+function hardenText(text: string): { text: string; log: string[] } {
+  const result = harden((overrides) => lint(overrides.get(PATH) ?? text), () => text);
+  return { text: result.changed.get(PATH) ?? text, log: result.log };
+}
+
+test('harden applies every fix to a fixed point, idempotently, keeping indentation', () => {
+  const insecure = `${ROUTER}begin transports\nremote_smtp:\n    driver = smtp\n    hosts_avoid_tls = *\nbegin retry\n*   *   F,2h,15m\n*   tls_required  F,1h,5m\n`;
+  const { text, log } = hardenText(insecure);
+  assert.ok(log.length >= 4, log.join('\n'));
+  assert.deepEqual(hardeningCodes(text), []);
+  assert.equal(
+    text,
+    `${ROUTER}begin transports\nremote_smtp:\n    driver = smtp\n    hosts_require_tls = *\n    tls_tempfail_tryclear = false\nbegin retry\n*   tls_required\n*   *   F,2h,15m\n`,
+  );
+  assert.equal(hardenText(text).text, text);
+  assert.deepEqual(hardenText(text).log, []);
+});
+
+test('harden keeps CRLF line endings and adds a retry section when there is none', () => {
+  const insecure = `${ROUTER}begin transports\nremote_smtp:\n  driver = smtp\n`.replace(/\n/g, '\r\n');
+  const { text } = hardenText(insecure);
+  assert.ok(!/[^\r]\n/.test(text), 'every line break stays CRLF');
+  assert.match(text, /begin retry\r\n\r\n\*   refused\r\n\*   quota\r\n\*   tls_required\r\n\*   \*   F,2h,15m; G,16h,1h,1.5; F,4d,6h\r\n$/);
+  assert.deepEqual(hardeningCodes(text), []);
+});
+
+test('quick-fix edits apply to the raw text as their titles say', () => {
+  const text = config('');
+  const f = lint(text).find((x) => x.code === 'tls-not-required')!;
+  const out = applyEdits(text, f.fixes![0].edits);
+  assert.match(out, /remote_smtp:\n  driver = smtp\n  hosts_require_tls = \*\n/);
+});
