@@ -72,7 +72,7 @@ export function main(argv: string[]): number {
     return 0;
   }
   if (typeof parsed === 'string') {
-    process.stderr.write(`exim-lint: ${parsed}\n${USAGE.split('\n')[0]}\n`);
+    process.stderr.write(`exim-lint: ${parsed} (see exim-lint --help)\n`);
     return 2;
   }
   const host = nodeHost();
@@ -98,6 +98,14 @@ export function main(argv: string[]): number {
   }
   if (inputFailed) return 2;
   return all.some((f) => f.severity === 'error') ? 1 : 0;
+}
+
+// A reader that stops early (`exim-lint ... | head`) is not an error worth a stack trace.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  });
 }
 
 try {

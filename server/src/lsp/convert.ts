@@ -15,7 +15,10 @@ export interface DiagnosticData {
   fixes: Fix[];
 }
 
-export function toDiagnostic(f: Finding, docsBase: string | undefined): Diagnostic {
+/** Maps a file path to the URI the client knows it by. */
+export type UriFor = (path: string) => string;
+
+export function toDiagnostic(f: Finding, docsBase: string | undefined, uriFor: UriFor = pathToUri): Diagnostic {
   const d: Diagnostic = {
     range: f.loc.range,
     severity: SEVERITY[f.severity],
@@ -24,19 +27,19 @@ export function toDiagnostic(f: Finding, docsBase: string | undefined): Diagnost
     message: f.message,
   };
   if (docsBase) d.codeDescription = { href: `${docsBase}#${f.code}` };
-  if (f.related?.length) d.relatedInformation = f.related.map((r) => ({ location: { uri: pathToUri(r.loc.file), range: r.loc.range }, message: r.message }));
+  if (f.related?.length) d.relatedInformation = f.related.map((r) => ({ location: { uri: uriFor(r.loc.file), range: r.loc.range }, message: r.message }));
   if (f.unnecessary) d.tags = [DiagnosticTag.Unnecessary];
   if (f.fixes?.length) d.data = { fixes: f.fixes } satisfies DiagnosticData;
   return d;
 }
 
-export function toWorkspaceEdit(edits: TextEdit[]): WorkspaceEdit {
+export function toWorkspaceEdit(edits: TextEdit[], uriFor: UriFor = pathToUri): WorkspaceEdit {
   const changes: Record<string, LspTextEdit[]> = {};
-  for (const e of edits) (changes[pathToUri(e.file)] ??= []).push({ range: e.range, newText: e.newText });
+  for (const e of edits) (changes[uriFor(e.file)] ??= []).push({ range: e.range, newText: e.newText });
   return { changes };
 }
 
-export function toCodeActions(diagnostic: Diagnostic): CodeAction[] {
+export function toCodeActions(diagnostic: Diagnostic, uriFor: UriFor = pathToUri): CodeAction[] {
   const data = diagnostic.data as DiagnosticData | undefined;
   if (!data?.fixes) return [];
   return data.fixes.map((fix) => ({
@@ -44,6 +47,6 @@ export function toCodeActions(diagnostic: Diagnostic): CodeAction[] {
     kind: CodeActionKind.QuickFix,
     diagnostics: [diagnostic],
     isPreferred: fix.isPreferred,
-    edit: toWorkspaceEdit(fix.edits),
+    edit: toWorkspaceEdit(fix.edits, uriFor),
   }));
 }

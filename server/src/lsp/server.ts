@@ -38,15 +38,26 @@ const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
 const diskHost = nodeHost();
 
+/**
+ * Open documents by path, under the URI the client used (clients percent-encode paths
+ * differently from Node, so a URI is never rebuilt from a path for an open document).
+ */
+const openUris = new Map<string, string>();
+const uriFor = (path: string): string => openUris.get(path) ?? pathToUri(path);
+const openDocument = (path: string): TextDocument | undefined => {
+  const uri = openUris.get(path);
+  return uri ? documents.get(uri) : undefined;
+};
+
 /** Files open in the editor are read from the editor, not the disk. */
 const host: ConfigHost = {
   ...diskHost,
   readFile(path) {
-    const doc = documents.get(pathToUri(path));
+    const doc = openDocument(path);
     return doc ? { kind: 'file', text: doc.getText() } : diskHost.readFile(path);
   },
   exists(path) {
-    return !!documents.get(pathToUri(path)) || diskHost.exists(path);
+    return !!openDocument(path) || diskHost.exists(path);
   },
 };
 
@@ -135,20 +146,33 @@ function validate(uri: string): void {
     connection.console.error(`analysis failed for ${uri}: ${e instanceof Error ? e.stack : String(e)}`);
     return;
   }
-  const diagnostics = findings.filter((f) => f.loc.file === path).map((f) => toDiagnostic(f, docsBase));
+  const diagnostics = findings.filter((f) => f.loc.file === path).map((f) => toDiagnostic(f, docsBase, uriFor));
   void connection.sendDiagnostics({ uri, version: doc.version, diagnostics });
 }
 
-documents.onDidOpen((e) => schedule(e.document.uri));
-documents.onDidChangeContent((e) => schedule(e.document.uri));
+/** An edit to one part of a split configuration can change what the other open parts show. */
+function scheduleWithSiblings(uri: string): void {
+  schedule(uri);
+  const root = splitConfigRootOf(uriToPath(uri));
+  if (!root) return;
+  for (const doc of documents.all()) if (doc.uri !== uri && splitConfigRootOf(uriToPath(doc.uri)) === root) schedule(doc.uri);
+}
+
+documents.onDidOpen((e) => {
+  openUris.set(uriToPath(e.document.uri), e.document.uri);
+  scheduleWithSiblings(e.document.uri);
+});
+documents.onDidChangeContent((e) => scheduleWithSiblings(e.document.uri));
 documents.onDidClose((e) => {
+  const path = uriToPath(e.document.uri);
+  if (openUris.get(path) === e.document.uri) openUris.delete(path);
   clearTimeout(pending.get(e.document.uri));
   pending.delete(e.document.uri);
   void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
 });
 
 function currentText(path: string): string | undefined {
-  const doc = documents.get(pathToUri(path));
+  const doc = openDocument(path);
   if (doc) return doc.getText();
   const r = diskHost.readFile(path);
   return r.kind === 'file' ? r.text : undefined;
@@ -162,7 +186,7 @@ function hardenDocument(uri: string) {
 function changedFileEdits(changed: Map<string, string>) {
   const edits = [];
   for (const [path, text] of changed) edits.push(lineDiffEdit(path, currentText(path) ?? '', text));
-  return toWorkspaceEdit(edits);
+  return toWorkspaceEdit(edits, uriFor);
 }
 
 connection.onCodeAction((params: CodeActionParams): CodeAction[] => {
@@ -171,10 +195,12 @@ connection.onCodeAction((params: CodeActionParams): CodeAction[] => {
   const only = params.context.only;
   const actions: CodeAction[] = [];
   if (!only || only.some((k) => k === CodeActionKind.QuickFix || CodeActionKind.QuickFix.startsWith(k))) {
-    for (const d of params.context.diagnostics) if (d.source === 'exim') actions.push(...toCodeActions(d));
+    for (const d of params.context.diagnostics) if (d.source === 'exim') actions.push(...toCodeActions(d, uriFor));
   }
-  const wantsFixAll = only?.some((k) => FIX_ALL_KIND.startsWith(k) || k === CodeActionKind.Source || k === CodeActionKind.SourceFixAll) ?? false;
-  const hardeningHere = params.context.diagnostics.some((d) => (d.data as { fixes?: { hardening?: boolean }[] } | undefined)?.fixes?.some((f) => f.hardening));
+  // Offered when asked for (source / source.fixAll / source.fixAll.exim), and beside the
+  // quick-fixes of a hardening finding when the client did not restrict the kinds.
+  const wantsFixAll = only?.some((k) => FIX_ALL_KIND.startsWith(k)) ?? false;
+  const hardeningHere = !only && params.context.diagnostics.some((d) => (d.data as { fixes?: { hardening?: boolean }[] } | undefined)?.fixes?.some((f) => f.hardening));
   if (wantsFixAll || hardeningHere) {
     const result = hardenDocument(doc.uri);
     if (result && result.changed.size > 0) {

@@ -36,8 +36,7 @@ export function replaceAt(loc: Location, newText: string): TextEdit {
 
 /** Applies edits (all for one file) to its raw text. Overlapping edits are a caller error; later ones win. */
 export function applyEdits(raw: string, edits: TextEdit[]): string {
-  const bom = raw.charCodeAt(0) === 0xfeff ? '\ufeff' : '';
-  let body = bom ? raw.slice(1) : raw;
+  let body = raw;
   const starts = [0];
   for (let i = 0; i < body.length; i++) if (body.charCodeAt(i) === 10) starts.push(i + 1);
   const offset = (p: { line: number; character: number }): number => {
@@ -51,7 +50,7 @@ export function applyEdits(raw: string, edits: TextEdit[]): string {
     .map((e, i) => ({ e, i, a: offset(e.range.start), b: offset(e.range.end) }))
     .sort((x, y) => y.a - x.a || y.i - x.i);
   for (const { e, a, b } of sorted) body = body.slice(0, a) + e.newText + body.slice(b);
-  return bom + body;
+  return body;
 }
 
 /** True when two edits touch the same text (insertions at one point count as touching). */

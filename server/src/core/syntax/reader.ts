@@ -231,15 +231,17 @@ export class ConfigReader {
   }
 
   private physicalLine(file: SourceFile, n: number): void {
-    const raw = file.lines[n];
+    const bom = n === 0 && file.hasBom ? 1 : 0;
+    const raw = bom ? file.lines[n].slice(1) : file.lines[n];
     const acc = this.state === 0 ? this.activeAcc : this.inactiveAcc;
     const { text, pieces, found } = this.expand(raw, acc === undefined, file, n);
+    if (bom) for (const p of pieces) (p.srcStart += 1), (p.srcEnd += 1);
     let ss = 0;
     while (ss < text.length && isSpace(text.charCodeAt(ss))) ss++;
     const first = text.charCodeAt(ss);
 
     if (first === 35 /* # */) {
-      this.comments.push({ file: file.path, range: range(n, 0, n, raw.length) });
+      this.comments.push({ file: file.path, range: range(n, 0, n, file.lines[n].length) });
       return;
     }
     if (first === 46 /* . */) {

@@ -37,14 +37,15 @@ export class SourceFile {
   readonly lines: string[];
   /** Line break used by most lines ("\r\n" or "\n"); fixes write new lines with it. */
   readonly eol: '\n' | '\r\n';
-  /** True when the file starts with a UTF-8 byte order mark (kept out of line 0's text). */
+  /**
+   * True when the file starts with a byte order mark. It stays in line 0's text so that
+   * positions count it as editors and the raw text do; the reader skips it.
+   */
   readonly hasBom: boolean;
 
   constructor(readonly path: string, readonly text: string) {
-    let body = text;
-    this.hasBom = body.charCodeAt(0) === 0xfeff;
-    if (this.hasBom) body = body.slice(1);
-    const lines = body.split('\n');
+    this.hasBom = text.charCodeAt(0) === 0xfeff;
+    const lines = text.split('\n');
     let crlf = 0;
     for (let i = 0; i < lines.length; i++) {
       const l = lines[i];

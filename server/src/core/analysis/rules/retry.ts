@@ -39,12 +39,28 @@ function tlsRequiredSomewhere(ctx: RuleContext): boolean {
   return remoteSmtpTransports(ctx.model).some((t) => (ctx.model.driverOption(t, 'hosts_require_tls')?.node.value.trim() ?? '') !== '');
 }
 
+/**
+ * The line before which a rule must go to come before `rule` whatever macros are
+ * defined later: above the outermost `.ifdef` block around the rule, if any.
+ */
+function lineBefore(ctx: RuleContext, rule: RetryRuleNode): number {
+  const file = rule.line.file.path;
+  let line = rule.line.firstLine;
+  for (const block of ctx.tree.conditionals) {
+    const first = block.directives[0];
+    const last = block.directives[block.directives.length - 1];
+    if (first.loc.file !== file || last.kind !== 'endif' || last.loc.file !== file) continue;
+    if (first.loc.range.start.line < line && last.loc.range.start.line > rule.line.firstLine) line = first.loc.range.start.line;
+  }
+  return line;
+}
+
 /** Where a `* tls_required` rule belongs: before the first catch-all rule, or at the section's end. */
-function insertTlsRule(section: SectionNode, rules: RetryRuleNode[]): Fix['edits'][number] {
+function insertTlsRule(ctx: RuleContext, section: SectionNode, rules: RetryRuleNode[]): Fix['edits'][number] {
   const catchAll = rules.find(isCatchAll);
   if (catchAll) {
     const file = catchAll.line.file;
-    return insertLinesBefore(file, catchAll.line.firstLine, file.indentOf(catchAll.line.firstLine), [TLS_RULE_LINE]);
+    return insertLinesBefore(file, lineBefore(ctx, catchAll), file.indentOf(catchAll.line.firstLine), [TLS_RULE_LINE]);
   }
   const last = rules[rules.length - 1];
   if (last) return insertLinesAfter(last.line, last.line.file.indentOf(last.line.firstLine), [TLS_RULE_LINE]);
@@ -94,7 +110,7 @@ const retryTlsRequired: Rule[] = [
         ctx.report({
           message: 'TLS is required for outgoing mail but no "* tls_required" retry rule exists: a TLS failure is retried under the catch-all rule for days instead of bouncing at once',
           loc: section.begin!.loc,
-          fixes: [{ title: 'Insert "*   tls_required" before the catch-all rule', edits: [insertTlsRule(section, rules)], hardening: true, isPreferred: true }],
+          fixes: [{ title: 'Insert "*   tls_required" before the catch-all rule', edits: [insertTlsRule(ctx, section, rules)], hardening: true, isPreferred: true }],
         });
       }
     },
@@ -119,7 +135,7 @@ const retryTlsRequired: Rule[] = [
             fixes: [
               {
                 title: 'Move the tls_required rule before the catch-all rule',
-                edits: [deleteLogicalLine(rule.line), insertLinesBefore(file, shadow.line.firstLine, file.indentOf(shadow.line.firstLine), [rule.line.text])],
+                edits: [deleteLogicalLine(rule.line), insertLinesBefore(file, lineBefore(ctx, shadow), file.indentOf(shadow.line.firstLine), [rule.line.text])],
                 hardening: true,
                 isPreferred: true,
               },

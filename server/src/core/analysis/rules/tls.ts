@@ -122,7 +122,7 @@ const tlsTryclear: Rule = {
       const require = ctx.model.driverOption(t, 'hosts_require_tls')?.node.value.trim() ?? '';
       const covered = require !== '' && listMatchesEverything(require) && !require.includes('$');
       const message = covered
-        ? `transport "${t.name}" leaves tls_tempfail_tryclear true: hosts_require_tls = * already stops clear text, but any host ever left out of that list would get the message in clear after a failed STARTTLS`
+        ? `transport "${t.name}" leaves tls_tempfail_tryclear true: hosts_require_tls = * already stops clear text, but a host ever left out of that list would get the message in clear after a failed STARTTLS (the cost of false: a 454 answer to STARTTLS is then retried, not bounced)`
         : `transport "${t.name}" leaves tls_tempfail_tryclear true: after a temporary TLS failure with a host not in hosts_require_tls, Exim retries the delivery in clear`;
       ctx.report({
         message,
