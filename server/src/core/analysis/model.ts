@@ -104,14 +104,25 @@ export class ConfigModel {
     return parseBoolean(set.node.value);
   }
 
+  private routerIndex?: { byTransport: Map<string, DriverNode[]>; expanded: { router: DriverNode; value: string }[] };
+
   /** Routers whose `transport =` names this transport (or mentions it inside an expansion). */
   routersUsing(transport: string): DriverNode[] {
-    const out: DriverNode[] = [];
-    for (const router of this.drivers('routers').values()) {
-      const t = this.driverOption(router, 'transport');
-      if (!t) continue;
-      const value = t.node.value.trim();
-      if (value === transport || (value.includes('$') && new RegExp(`(^|[^A-Za-z0-9_])${transport}([^A-Za-z0-9_]|$)`).test(value))) out.push(router);
+    if (!this.routerIndex) {
+      const byTransport = new Map<string, DriverNode[]>();
+      const expanded: { router: DriverNode; value: string }[] = [];
+      for (const router of this.drivers('routers').values()) {
+        const t = this.driverOption(router, 'transport');
+        if (!t) continue;
+        const value = t.node.value.trim();
+        if (value.includes('$')) expanded.push({ router, value });
+        else byTransport.set(value, [...(byTransport.get(value) ?? []), router]);
+      }
+      this.routerIndex = { byTransport, expanded };
+    }
+    const out = [...(this.routerIndex.byTransport.get(transport) ?? [])];
+    for (const { router, value } of this.routerIndex.expanded) {
+      if (new RegExp(`(^|[^A-Za-z0-9_])${transport}([^A-Za-z0-9_]|$)`).test(value)) out.push(router);
     }
     return out;
   }

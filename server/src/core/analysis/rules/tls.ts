@@ -10,9 +10,16 @@ import { isLoopbackHost, listMatchesEverything, splitList } from '../../util/lis
 import { ConfigModel } from '../model';
 import { Fix, Rule, RuleContext } from '../types';
 
+const remoteCache = new WeakMap<ConfigModel, DriverNode[]>();
+
 /** Active `smtp` transports that can deliver to hosts other than this machine. */
 export function remoteSmtpTransports(model: ConfigModel): DriverNode[] {
-  return [...model.drivers('transports').values()].filter((t) => t.driverName === 'smtp' && !onlyLoopback(model, t));
+  let list = remoteCache.get(model);
+  if (!list) {
+    list = [...model.drivers('transports').values()].filter((t) => t.driverName === 'smtp' && !onlyLoopback(model, t));
+    remoteCache.set(model, list);
+  }
+  return list;
 }
 
 /**
