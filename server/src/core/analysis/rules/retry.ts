@@ -73,6 +73,9 @@ const retrySectionMissing: Rule = {
   title: 'configuration without a retry section',
   check(ctx) {
     if (ctx.tree.sections.some((s) => s.kind === 'retry')) return;
+    // Only a configuration that delivers mail (it has routers or transports) needs one;
+    // a fragment meant for `.include` does not.
+    if (!ctx.tree.sections.some((s) => (s.kind === 'routers' || s.kind === 'transports') && s.active)) return;
     const file = ctx.tree.files.find((f) => f.path === ctx.tree.root) ?? ctx.tree.files[0];
     if (!file) return;
     const eol = file.eol;
