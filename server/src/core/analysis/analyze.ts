@@ -3,6 +3,7 @@ import { comparePositions } from '../syntax/source';
 import { ConfigTree } from '../syntax/tree';
 import { ConfigModel } from './model';
 import { PARSE_PROBLEMS, RULES, ruleMeta } from './registry';
+import { applySuppressions } from './suppress';
 import { Finding, ReportedFinding, Severity } from './types';
 
 export interface AnalyzeOptions {
@@ -47,7 +48,7 @@ export function analyze(tree: ConfigTree, options: AnalyzeOptions = {}): Finding
       });
     }
   }
-  return sortFindings(findings);
+  return sortFindings(applySuppressions(tree, findings));
 }
 
 export function sortFindings(findings: Finding[]): Finding[] {
