@@ -1,0 +1,291 @@
+/**
+ * Go to definition, find references and rename for the names a configuration defines:
+ * transports, routers, authenticators, ACLs, named lists and macros. Works on the whole
+ * parsed configuration, so `.include` files and the parts of a split configuration are
+ * covered.
+ */
+import { TextEdit } from '../analysis/types';
+import { resolveOptionWord, optionSectionOf } from '../analysis/model';
+import { LIST_KIND_BY_TYPE, ACL_CONDITION_LIST_KIND } from '../vocabulary';
+import { LogicalLine } from '../syntax/logicalLine';
+import { Location, Position, comparePositions } from '../syntax/source';
+import { ConfigTree, DriverSectionKind, NamedListType, OptionNode } from '../syntax/tree';
+import { inRange, sourceText } from './context';
+
+export type SymbolKind = 'transport' | 'router' | 'authenticator' | 'acl' | 'namedList' | 'macro';
+
+export interface Occurrence {
+  kind: SymbolKind;
+  name: string;
+  /** For named lists: which kind of list (`+name` in a host list means a hostlist). Undefined when the context does not say. */
+  listType?: NamedListType;
+  loc: Location;
+  definition: boolean;
+  /** The source text at loc is the name itself (not, say, a macro that expands to it). */
+  literal: boolean;
+  active: boolean;
+}
+
+const DRIVER_KIND: Record<DriverSectionKind, SymbolKind> = { routers: 'router', transports: 'transport', authenticators: 'authenticator' };
+
+/** Options whose value names a transport, a router or an ACL. */
+const TRANSPORT_OPTIONS = new Set(['transport', 'file_transport', 'pipe_transport', 'reply_transport', 'directory_transport', 'shadow_transport']);
+const ROUTER_OPTIONS = new Set(['pass_router', 'redirect_router']);
+export const isAclOption = (name: string): boolean => name.startsWith('acl_smtp_') || name.startsWith('acl_not_smtp');
+
+export const NAME_RE = /^[A-Za-z][A-Za-z0-9_]*$/;
+export const MACRO_NAME_RE = /^[A-Z][A-Za-z0-9_]*$/;
+/** Exim's limit for driver and ACL names (EXIM_DRIVERNAME_MAX). */
+const MAX_NAME = 64;
+
+const caches = new WeakMap<ConfigTree, Occurrence[]>();
+
+/** Every definition and reference in the configuration. */
+export function occurrences(tree: ConfigTree): Occurrence[] {
+  let out = caches.get(tree);
+  if (!out) {
+    out = collect(tree);
+    caches.set(tree, out);
+  }
+  return out;
+}
+
+function collect(tree: ConfigTree): Occurrence[] {
+  const out: Occurrence[] = [];
+  const add = (o: Omit<Occurrence, 'literal'>) => out.push({ ...o, literal: sourceText(tree, o.loc) === o.name });
+  const names = { transport: new Set<string>(), router: new Set<string>(), acl: new Set<string>(), authenticator: new Set<string>(), list: new Map<string, Set<NamedListType>>() };
+
+  // Definitions first, so that references inside expansions can be matched against known names.
+  for (const section of tree.sections) {
+    for (const item of section.items) {
+      if (item.kind === 'driver') {
+        const kind = DRIVER_KIND[item.section];
+        names[kind as 'transport' | 'router' | 'authenticator'].add(item.name);
+        add({ kind, name: item.name, loc: item.nameLoc, definition: true, active: item.active });
+      } else if (item.kind === 'acl') {
+        names.acl.add(item.name);
+        add({ kind: 'acl', name: item.name, loc: item.nameLoc, definition: true, active: item.active });
+      } else if (item.kind === 'namedList' && item.name) {
+        const kinds = names.list.get(item.name) ?? new Set();
+        kinds.add(item.listType);
+        names.list.set(item.name, kinds);
+        add({ kind: 'namedList', name: item.name, listType: item.listType, loc: item.nameLoc, definition: true, active: item.active });
+      }
+    }
+  }
+  for (const def of tree.macros) add({ kind: 'macro', name: def.name, loc: def.nameLoc, definition: true, active: def.active });
+
+  const valueRefs = (line: LogicalLine, value: string, valueOffset: number, active: boolean, listType?: NamedListType) => {
+    const locate = (i: number, len: number) => line.locate(valueOffset + i, valueOffset + i + len);
+    // +name: a named list (Exim's +include_unknown and friends are not lists).
+    for (const m of value.matchAll(/(^|[^A-Za-z0-9_+])\+([A-Za-z][A-Za-z0-9_]*)/g)) {
+      const name = m[2];
+      const kinds = names.list.get(name);
+      if (!kinds) continue;
+      const at = m.index! + m[1].length + 1;
+      const type = listType ?? expansionListType(value, m.index!) ?? (kinds.size === 1 ? [...kinds][0] : undefined);
+      add({ kind: 'namedList', name, listType: type, loc: locate(at, name.length), definition: false, active });
+    }
+    // ${acl{name}...} and the acl expansion condition.
+    for (const m of value.matchAll(/\bacl\s*\{\s*\{?([A-Za-z][A-Za-z0-9_]*)\}/g)) {
+      const at = m.index! + m[0].indexOf(m[1], 3);
+      add({ kind: 'acl', name: m[1], loc: locate(at, m[1].length), definition: false, active });
+    }
+    // eq{$sender_host_authenticated}{name}: the name of an authenticator.
+    for (const m of value.matchAll(/\{\s*\$\{?sender_host_authenticated\}?\s*\}\s*\{([A-Za-z][A-Za-z0-9_]*)\}|\{([A-Za-z][A-Za-z0-9_]*)\}\s*\{\s*\$\{?sender_host_authenticated\}?\s*\}/g)) {
+      const name = m[1] ?? m[2];
+      if (!names.authenticator.has(name)) continue;
+      const at = m.index! + (m[1] ? m[0].lastIndexOf(name) : m[0].indexOf(name));
+      add({ kind: 'authenticator', name, loc: locate(at, name.length), definition: false, active });
+    }
+  };
+
+  /** A value that is a plain name, or (inside an expansion) each known name in it. */
+  const nameRefs = (kind: SymbolKind, known: Set<string>, option: { line: LogicalLine; value: string; valueOffset: number; active: boolean }, firstWordOnly = false) => {
+    const value = option.value;
+    const word = /^[A-Za-z][A-Za-z0-9_]*/.exec(value);
+    if (word && (firstWordOnly || word[0].length === value.trimEnd().length)) {
+      add({ kind, name: word[0], loc: option.line.locate(option.valueOffset, option.valueOffset + word[0].length), definition: false, active: option.active });
+      return;
+    }
+    if (!value.includes('$')) return;
+    for (const name of known) {
+      for (const m of value.matchAll(new RegExp(`(^|[^A-Za-z0-9_$])(${name})(?![A-Za-z0-9_])`, 'g'))) {
+        const at = m.index! + m[1].length;
+        add({ kind, name, loc: option.line.locate(option.valueOffset + at, option.valueOffset + at + name.length), definition: false, active: option.active });
+      }
+    }
+  };
+
+  for (const section of tree.sections) {
+    const optionSection = optionSectionOf(section.kind);
+    const optionRefs = (o: OptionNode, driver?: string) => {
+      if (!optionSection || !o.hasValue) return;
+      const resolved = resolveOptionWord(optionSection, o.word, driver);
+      const name = resolved.name;
+      if (section.kind !== 'main' && TRANSPORT_OPTIONS.has(name)) nameRefs('transport', names.transport, o);
+      else if (section.kind === 'routers' && ROUTER_OPTIONS.has(name)) nameRefs('router', names.router, o);
+      else if (section.kind === 'main' && isAclOption(name) && !o.value.startsWith('/')) nameRefs('acl', names.acl, o);
+      valueRefs(o.line, o.value, o.valueOffset, o.active, resolved.info ? LIST_KIND_BY_TYPE[resolved.info.type] : undefined);
+    };
+    for (const item of section.items) {
+      if (item.kind === 'option') optionRefs(item);
+      else if (item.kind === 'driver') for (const o of item.options) optionRefs(o, item.driverName);
+      else if (item.kind === 'namedList') valueRefs(item.line, item.value, item.valueOffset, item.active, item.listType);
+      else if (item.kind === 'macro') {
+        const d = item.definition;
+        const offset = d.line.text.length - d.value.length;
+        valueRefs(d.line, d.value, offset, d.active);
+      } else if (item.kind === 'acl') {
+        for (const st of item.statements) {
+          for (const it of st.items) {
+            if (!it.hasValue) continue;
+            if (it.name === 'acl') nameRefs('acl', names.acl, it, true);
+            valueRefs(it.line, it.value, it.valueOffset, it.active, ACL_CONDITION_LIST_KIND[it.name]);
+          }
+        }
+      }
+    }
+  }
+
+  // Macro uses: the reader records those Exim replaces; in skipped branches the logical
+  // lines still say which text a macro replaced.
+  const seen = new Set<string>();
+  for (const use of tree.macroUses) {
+    const key = `${use.loc.file}:${use.loc.range.start.line}:${use.loc.range.start.character}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    add({ kind: 'macro', name: use.name, loc: use.loc, definition: false, active: true });
+  }
+  for (const line of tree.lines) {
+    if (line.active) continue;
+    for (const s of line.segments) {
+      if (!s.macro) continue;
+      const loc = { file: s.file.path, range: { start: { line: s.line, character: s.column }, end: { line: s.line, character: s.column + s.sourceLength } } };
+      const key = `${loc.file}:${s.line}:${s.column}`;
+      if (seen.has(key) || sourceText(tree, loc) !== s.macro) continue;
+      seen.add(key);
+      add({ kind: 'macro', name: s.macro, loc, definition: false, active: false });
+    }
+  }
+  return out;
+}
+
+/** In `match_domain{...}{+list}` and friends, the kind of list the expansion condition takes. */
+function expansionListType(value: string, at: number): NamedListType | undefined {
+  const before = value.slice(0, at);
+  const m = /\b(match_domain|match_address|match_local_part|match_ip)\s*\{[^{}]*\}\s*\{[^{}]*$/.exec(before);
+  if (!m) return undefined;
+  return ({ match_domain: 'domainlist', match_address: 'addresslist', match_local_part: 'localpartlist', match_ip: 'hostlist' } as const)[m[1] as 'match_domain'];
+}
+
+/** The definition or reference under a position. */
+export function occurrenceAt(tree: ConfigTree, file: string, pos: Position): Occurrence | undefined {
+  let best: Occurrence | undefined;
+  for (const o of occurrences(tree)) {
+    if (o.loc.file !== file || !inRange(o.loc.range, pos)) continue;
+    // Prefer the innermost, then what is written literally (a macro use inside a value wins over the value).
+    const c = best ? comparePositions(o.loc.range.start, best.loc.range.start) : 1;
+    if (c > 0 || (c === 0 && o.literal && !best!.literal)) best = o;
+  }
+  return best;
+}
+
+function sameSymbol(a: Occurrence, b: Occurrence): boolean {
+  if (a.kind !== b.kind || a.name !== b.name) return false;
+  if (a.kind !== 'namedList') return true;
+  return a.listType === undefined || b.listType === undefined || a.listType === b.listType;
+}
+
+/** Every occurrence of the symbol under the position (definitions first). */
+export function symbolOccurrences(tree: ConfigTree, file: string, pos: Position): Occurrence[] {
+  const at = occurrenceAt(tree, file, pos);
+  if (!at) return [];
+  let target = at;
+  if (at.kind === 'namedList' && at.listType === undefined) {
+    const def = occurrences(tree).find((o) => o.definition && o.kind === 'namedList' && o.name === at.name);
+    if (def) target = def;
+  }
+  const all = occurrences(tree).filter((o) => sameSymbol(target, o));
+  return [...all.filter((o) => o.definition), ...all.filter((o) => !o.definition)];
+}
+
+export function definitions(tree: ConfigTree, file: string, pos: Position): Location[] {
+  const defs = symbolOccurrences(tree, file, pos).filter((o) => o.definition);
+  // The active definition first: it is the one Exim uses.
+  defs.sort((a, b) => Number(b.active) - Number(a.active));
+  return defs.map((o) => o.loc);
+}
+
+export function references(tree: ConfigTree, file: string, pos: Position, includeDeclaration: boolean): Location[] {
+  return dedupe(symbolOccurrences(tree, file, pos).filter((o) => includeDeclaration || !o.definition)).map((o) => o.loc);
+}
+
+function dedupe(list: Occurrence[]): Occurrence[] {
+  const seen = new Set<string>();
+  return list.filter((o) => {
+    const r = o.loc.range;
+    const key = `${o.loc.file}:${r.start.line}:${r.start.character}:${r.end.line}:${r.end.character}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+export type RenameCheck = { ok: true; loc: Location; name: string; kind: SymbolKind } | { ok: false; message: string };
+
+const KIND_WORDS: Record<SymbolKind, string> = {
+  transport: 'transport',
+  router: 'router',
+  authenticator: 'authenticator',
+  acl: 'ACL',
+  namedList: 'named list',
+  macro: 'macro',
+};
+
+/** Whether the symbol under the position can be renamed, and the range to edit. */
+export function prepareRename(tree: ConfigTree, file: string, pos: Position): RenameCheck {
+  const all = symbolOccurrences(tree, file, pos);
+  const at = occurrenceAt(tree, file, pos);
+  if (!at || all.length === 0) return { ok: false, message: 'Nothing to rename here: put the cursor on a transport, router, authenticator, ACL, named list or macro.' };
+  if (!at.literal) return { ok: false, message: `This text comes from a macro; rename the macro or edit its value instead.` };
+  if (!all.some((o) => o.definition)) {
+    return { ok: false, message: at.kind === 'macro' ? `${at.name} is one of Exim's built-in macros (or not defined in this configuration).` : `No ${KIND_WORDS[at.kind]} named ${at.name} is defined in this configuration.` };
+  }
+  return { ok: true, loc: at.loc, name: at.name, kind: at.kind };
+}
+
+export type RenameResult = { ok: true; edits: TextEdit[] } | { ok: false; message: string };
+
+/** The edits that rename the symbol under the position everywhere, or why it cannot be done. */
+export function rename(tree: ConfigTree, file: string, pos: Position, newName: string): RenameResult {
+  const check = prepareRename(tree, file, pos);
+  if (!check.ok) return check;
+  const kind = check.kind;
+  if (kind === 'macro' ? !MACRO_NAME_RE.test(newName) : !NAME_RE.test(newName)) {
+    return {
+      ok: false,
+      message:
+        kind === 'macro'
+          ? `"${newName}" is not a valid macro name: it must start with an upper-case letter, then letters, digits or underscores.`
+          : `"${newName}" is not a valid ${KIND_WORDS[kind]} name: it must start with a letter, then letters, digits or underscores.`,
+    };
+  }
+  if (kind !== 'macro' && newName.length > MAX_NAME) return { ok: false, message: `"${newName}" is longer than ${MAX_NAME} characters, which Exim refuses.` };
+  const all = dedupe(symbolOccurrences(tree, file, pos));
+  if (newName === check.name) return { ok: true, edits: [] };
+  const listType = all.find((o) => o.definition)?.listType;
+  if (occurrences(tree).some((o) => o.definition && o.kind === kind && o.name === newName && (kind !== 'namedList' || o.listType === listType))) {
+    return { ok: false, message: `A ${KIND_WORDS[kind]} named ${newName} already exists.` };
+  }
+  if (kind === 'macro' && occurrences(tree).some((o) => o.kind === 'macro' && o.definition && o.name !== check.name && (o.name.includes(newName) || newName.includes(o.name)))) {
+    // Exim replaces macro names as plain substrings: overlapping names change other lines.
+    const other = occurrences(tree).find((o) => o.kind === 'macro' && o.definition && o.name !== check.name && (o.name.includes(newName) || newName.includes(o.name)))!;
+    return { ok: false, message: `"${newName}" overlaps the macro ${other.name}; Exim replaces macro names as plain text, so one would replace part of the other.` };
+  }
+  const hidden = all.find((o) => !o.literal);
+  if (hidden) {
+    return { ok: false, message: `${check.name} is also written through a macro at ${hidden.loc.file}:${hidden.loc.range.start.line + 1}; change that by hand.` };
+  }
+  return { ok: true, edits: all.map((o) => ({ file: o.loc.file, range: o.loc.range, newText: newName })) };
+}

@@ -1,0 +1,168 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { definitions, prepareRename, references, rename } from '../../../server/src/core/features/navigation';
+import { memoryHost } from '../../../server/src/core/host';
+import { parsePath } from '../../../server/src/core/service';
+import { Location } from '../../../server/src/core/syntax/source';
+import { CONFIG, FILE, locQuad, parse, posOf } from './fixture';
+
+const tree = parse();
+const locs = (list: Location[]) => list.map(locQuad);
+
+test('definition of a transport, an ACL, a named list and a macro from their uses', () => {
+  assert.deepEqual(locs(definitions(tree, FILE, posOf(CONFIG, 31, 'remote', 3))), [[FILE, 41, 0, 41, 11]]);
+  assert.deepEqual(locs(definitions(tree, FILE, posOf(CONFIG, 37, 'local_delivery'))), [[FILE, 47, 0, 47, 14]]);
+  assert.deepEqual(locs(definitions(tree, FILE, posOf(CONFIG, 5, 'acl_check'))), [[FILE, 16, 0, 16, 14]]);
+  assert.deepEqual(locs(definitions(tree, FILE, posOf(CONFIG, 21, 'acl_check'))), [[FILE, 23, 0, 23, 14]]);
+  assert.deepEqual(locs(definitions(tree, FILE, posOf(CONFIG, 17, 'relay'))), [[FILE, 4, 9, 4, 25]]);
+  assert.deepEqual(locs(definitions(tree, FILE, posOf(CONFIG, 30, 'local_domains'))), [[FILE, 3, 11, 3, 24]]);
+  assert.deepEqual(locs(definitions(tree, FILE, posOf(CONFIG, 43, 'REMOTE'))), [[FILE, 2, 0, 2, 11]]);
+  // At a definition: itself.
+  assert.deepEqual(locs(definitions(tree, FILE, posOf(CONFIG, 41, 'remote'))), [[FILE, 41, 0, 41, 11]]);
+  // On an option word or blank space: nothing.
+  assert.deepEqual(definitions(tree, FILE, posOf(CONFIG, 31, 'transport')), []);
+  assert.deepEqual(definitions(tree, FILE, { line: 7, character: 0 }), []);
+});
+
+test('references: transport =, +list in values, acl_smtp_* and acl =, macro uses including .ifdef and skipped branches', () => {
+  assert.deepEqual(locs(references(tree, FILE, posOf(CONFIG, 41, 'remote'), true)), [
+    [FILE, 41, 0, 41, 11],
+    [FILE, 31, 14, 31, 25],
+  ]);
+  assert.deepEqual(locs(references(tree, FILE, posOf(CONFIG, 41, 'remote'), false)), [[FILE, 31, 14, 31, 25]]);
+  assert.deepEqual(locs(references(tree, FILE, posOf(CONFIG, 3, 'local_domains'), true)), [
+    [FILE, 3, 11, 3, 24],
+    [FILE, 18, 20, 18, 33],
+    [FILE, 30, 15, 30, 28],
+  ]);
+  assert.deepEqual(locs(references(tree, FILE, posOf(CONFIG, 23, 'acl_check_data'), true)), [
+    [FILE, 23, 0, 23, 14],
+    [FILE, 6, 16, 6, 30],
+    [FILE, 21, 15, 21, 29],
+  ]);
+  assert.deepEqual(locs(references(tree, FILE, posOf(CONFIG, 2, 'REMOTE'), true)), [
+    [FILE, 2, 0, 2, 11],
+    [FILE, 8, 7, 8, 18],
+    [FILE, 43, 9, 43, 20],
+    [FILE, 11, 17, 11, 28],
+  ]);
+});
+
+test('named lists of different kinds with the same name are different symbols', () => {
+  const text = 'domainlist x = a\nhostlist x = b\nbegin routers\nr:\n  driver = accept\n  domains = +x\n  ignore_target_hosts = +x\n';
+  const t = parse(text);
+  assert.deepEqual(locs(definitions(t, FILE, posOf(text, 5, 'x'))), [[FILE, 0, 11, 0, 12]]);
+  assert.deepEqual(locs(definitions(t, FILE, posOf(text, 6, 'x'))), [[FILE, 1, 9, 1, 10]]);
+  assert.deepEqual(locs(references(t, FILE, posOf(text, 1, 'x'), true)), [
+    [FILE, 1, 9, 1, 10],
+    [FILE, 6, 25, 6, 26],
+  ]);
+});
+
+test('routers named by pass_router, authenticators compared with $sender_host_authenticated, ACLs in ${acl{...}}', () => {
+  const text = [
+    'begin acl',
+    'check:',
+    '  accept condition = ${if eq{$sender_host_authenticated}{plain_server}}',
+    '  accept condition = ${acl{other}}',
+    'other:',
+    '  accept',
+    'begin routers',
+    'first:',
+    '  driver = accept',
+    '  pass_router = second',
+    'second:',
+    '  driver = accept',
+    'begin authenticators',
+    'plain_server:',
+    '  driver = plaintext',
+    '',
+  ].join('\n');
+  const t = parse(text);
+  assert.deepEqual(locs(references(t, FILE, posOf(text, 13, 'plain'), true)), [
+    [FILE, 13, 0, 13, 12],
+    [FILE, 2, 57, 2, 69],
+  ]);
+  assert.deepEqual(locs(definitions(t, FILE, posOf(text, 9, 'second'))), [[FILE, 10, 0, 10, 6]]);
+  assert.deepEqual(locs(definitions(t, FILE, posOf(text, 3, 'other'))), [[FILE, 4, 0, 4, 5]]);
+});
+
+test('references and definitions across .include files', () => {
+  const files = { '/c/transports.conf': 'remote_smtp:\n  driver = smtp\n' };
+  const main = 'begin routers\nr:\n  driver = dnslookup\n  transport = remote_smtp\nbegin transports\n.include /c/transports.conf\n';
+  const t = parse(main, files);
+  assert.deepEqual(locs(definitions(t, FILE, posOf(main, 3, 'remote'))), [['/c/transports.conf', 0, 0, 0, 11]]);
+  assert.deepEqual(locs(references(t, '/c/transports.conf', { line: 0, character: 2 }, true)), [
+    ['/c/transports.conf', 0, 0, 0, 11],
+    [FILE, 3, 14, 3, 25],
+  ]);
+  const r = rename(t, '/c/transports.conf', { line: 0, character: 2 }, 'smarthost');
+  assert.ok(r.ok);
+  assert.deepEqual(
+    r.edits.map((e) => [e.file, e.range.start.line, e.range.start.character, e.range.end.character, e.newText]),
+    [
+      ['/c/transports.conf', 0, 0, 11, 'smarthost'],
+      [FILE, 3, 14, 25, 'smarthost'],
+    ],
+  );
+});
+
+test('rename across the parts of a split configuration', () => {
+  const host = memoryHost({
+    '/e/conf.d/router/00_header': 'begin routers\n',
+    '/e/conf.d/router/200_dnslookup': 'dnslookup:\n  driver = dnslookup\n  transport = remote_smtp\n',
+    '/e/conf.d/transport/00_header': 'begin transports\n',
+    '/e/conf.d/transport/30_remote_smtp': 'remote_smtp:\n  driver = smtp\n',
+  });
+  const t = parsePath('/e/conf.d', host);
+  assert.deepEqual(locs(definitions(t, '/e/conf.d/router/200_dnslookup', { line: 2, character: 16 })), [['/e/conf.d/transport/30_remote_smtp', 0, 0, 0, 11]]);
+  const r = rename(t, '/e/conf.d/router/200_dnslookup', { line: 2, character: 16 }, 'remote_tls');
+  assert.ok(r.ok);
+  assert.deepEqual(
+    r.edits.map((e) => [e.file, e.range.start.line, e.range.start.character, e.range.end.character]),
+    [
+      ['/e/conf.d/transport/30_remote_smtp', 0, 0, 11],
+      ['/e/conf.d/router/200_dnslookup', 2, 14, 25],
+    ],
+  );
+});
+
+test('rename a macro: every definition and use, in skipped branches and .ifdef lines too', () => {
+  const r = rename(tree, FILE, posOf(CONFIG, 43, 'REMOTE'), 'SMTP_PORT');
+  assert.ok(r.ok);
+  assert.deepEqual(
+    r.edits.map((e) => [e.range.start.line, e.range.start.character, e.range.end.character, e.newText]),
+    [
+      [2, 0, 11, 'SMTP_PORT'],
+      [8, 7, 18, 'SMTP_PORT'],
+      [43, 9, 20, 'SMTP_PORT'],
+      [11, 17, 28, 'SMTP_PORT'],
+    ],
+  );
+});
+
+test('rename refuses invalid names, existing names, built-in macros and names written through macros', () => {
+  const refuse = (t: ReturnType<typeof parse>, p: { line: number; character: number }, name: string, message: RegExp) => {
+    const r = rename(t, FILE, p, name);
+    assert.equal(r.ok, false, `${name} accepted`);
+    if (!r.ok) assert.match(r.message, message);
+  };
+  refuse(tree, posOf(CONFIG, 41, 'remote'), 'remote-smtp', /not a valid transport name/);
+  refuse(tree, posOf(CONFIG, 41, 'remote'), '1smtp', /not a valid transport name/);
+  refuse(tree, posOf(CONFIG, 41, 'remote'), '', /not a valid transport name/);
+  refuse(tree, posOf(CONFIG, 41, 'remote'), 'x'.repeat(65), /longer than 64/);
+  refuse(tree, posOf(CONFIG, 41, 'remote'), 'local_delivery', /A transport named local_delivery already exists/);
+  refuse(tree, posOf(CONFIG, 2, 'REMOTE'), 'remote_port', /not a valid macro name/);
+  refuse(tree, posOf(CONFIG, 3, 'local'), 'local domains', /not a valid named list name/);
+  refuse(tree, { line: 7, character: 0 }, 'x', /Nothing to rename here/);
+  refuse(parse('.ifdef _HAVE_TLS\n.endif\n'), { line: 0, character: 9 }, 'X', /built-in/);
+  const viaMacro = 'REMOTE = remote_smtp\nbegin routers\nr:\n  driver = accept\n  transport = REMOTE\nbegin transports\nremote_smtp:\n  driver = smtp\n';
+  refuse(parse(viaMacro), { line: 6, character: 2 }, 'smarthost', /also written through a macro at \/c\/exim.conf:5/);
+  const overlap = 'PORT = 25\nOTHER_PORT_X = 2\nprimary_hostname = x.PORT\n';
+  refuse(parse(overlap), { line: 0, character: 1 }, 'OTHER', /overlaps the macro OTHER_PORT_X/);
+  // A rename to the same name changes nothing.
+  assert.deepEqual(rename(tree, FILE, posOf(CONFIG, 41, 'remote'), 'remote_smtp'), { ok: true, edits: [] });
+  const check = prepareRename(tree, FILE, posOf(CONFIG, 31, 'remote'));
+  assert.ok(check.ok);
+  if (check.ok) assert.deepEqual([check.name, check.kind, ...locQuad(check.loc)], ['remote_smtp', 'transport', FILE, 31, 14, 31, 25]);
+});
