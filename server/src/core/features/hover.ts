@@ -1,0 +1,244 @@
+/**
+ * Hover text (Markdown) for options, macros, the names a configuration defines, ACL
+ * words, retry errors and expansion variables.
+ */
+import { ConfigModel, optionSectionOf, resolveOptionWord } from '../analysis/model';
+import { onlyLoopback, tlsPosture } from '../analysis/rules/tls';
+import { OptionInfo, OptionSectionKind } from '../options';
+import { describeOption, scopeText, specChapter, SPEC_CHAPTERS } from '../optionDocs';
+import { MacroDefinition } from '../syntax/reader';
+import { Location, Position, Range } from '../syntax/source';
+import { ConfigTree, DriverNode, OptionNode } from '../syntax/tree';
+import { ACL_VERB_DOCS, aclConditions, aclModifiers, expansionVariables, RETRY_ERRORS } from '../vocabulary';
+import { contextAt, inRange } from './context';
+import { isAclOption, occurrenceAt, Occurrence, symbolOccurrences } from './navigation';
+
+export interface HoverResult {
+  /** Markdown. */
+  markdown: string;
+  range: Range;
+}
+
+const code = (s: string) => '`' + s.replace(/`/g, "'") + '`';
+const where = (loc: Location) => `${code(loc.file.slice(loc.file.lastIndexOf('/') + 1))} line ${loc.range.start.line + 1}`;
+
+export function hover(tree: ConfigTree, file: string, pos: Position): HoverResult | undefined {
+  const occurrence = occurrenceAt(tree, file, pos);
+  if (occurrence) {
+    const markdown = symbolHover(tree, file, pos, occurrence);
+    if (markdown) return { markdown, range: occurrence.loc.range };
+  }
+  const ctx = contextAt(tree, file, pos);
+  const node = ctx.info?.node;
+  if (node?.kind === 'option' && inRange(node.wordLoc.range, pos)) {
+    const section = optionSectionOf(ctx.section);
+    if (section) {
+      const markdown = optionHover(section, node, ctx.driver);
+      if (markdown) return { markdown, range: node.wordLoc.range };
+    }
+  }
+  if (node?.kind === 'begin' && node.section.begin && inRange(node.section.begin.nameLoc.range, pos)) {
+    return { markdown: sectionHover(node.section.kind), range: node.section.begin.nameLoc.range };
+  }
+  if (ctx.statement && ctx.info?.node === ctx.statement && inRange(ctx.statement.verbLoc.range, pos)) {
+    const verb = ctx.statement.verb;
+    return { markdown: `**ACL verb** ${code(verb)}\n\n${ACL_VERB_DOCS[verb] ?? ''}\n\n[Exim specification: ACL verbs](${SPEC_CHAPTERS.acl}#SECID200)`, range: ctx.statement.verbLoc.range };
+  }
+  for (const item of ctx.info?.aclItems ?? []) {
+    if (!inRange(item.nameLoc.range, pos)) continue;
+    const modifier = aclModifiers.find((m) => m.name === item.name);
+    const condition = aclConditions.find((c) => c.name === item.name);
+    const what = modifier ? 'ACL modifier' : condition ? 'ACL condition' : undefined;
+    if (!what) return undefined;
+    return { markdown: `**${what}** ${code((modifier ?? condition)!.syntax)}\n\n[Exim specification: access control lists](${SPEC_CHAPTERS.acl})`, range: item.nameLoc.range };
+  }
+  if (ctx.info?.node.kind === 'retry') {
+    const rule = ctx.info.node;
+    if (rule.error && inRange(rule.error.loc.range, pos)) {
+      const name = rule.error.text;
+      const known = RETRY_ERRORS.find((e) => e.name === name) ?? (/^(data|mail|rcpt)_4/.test(name) ? RETRY_ERRORS.find((e) => e.name === `${name.slice(0, 4)}_4xx`) : /^quota_/.test(name) ? RETRY_ERRORS.find((e) => e.name === 'quota_7d') : undefined);
+      if (known) return { markdown: `**Retry error** ${code(name)}\n\n${known.doc}\n\n[Exim specification: retry configuration](${SPEC_CHAPTERS.retry}#SECID161)`, range: rule.error.loc.range };
+    }
+  }
+  return variableHover(tree, file, pos);
+}
+
+function sectionHover(kind: string): string {
+  const links: Record<string, string> = {
+    acl: SPEC_CHAPTERS.acl,
+    routers: specChapter('routers'),
+    transports: specChapter('transports'),
+    authenticators: specChapter('authenticators'),
+    retry: SPEC_CHAPTERS.retry,
+    rewrite: SPEC_CHAPTERS.rewrite,
+    local_scan: SPEC_CHAPTERS.localScan,
+  };
+  const what: Record<string, string> = {
+    acl: 'Access control lists: named ACLs that the acl_smtp_* options run.',
+    routers: 'Routers, tried in order for each address: which transport delivers it, and where.',
+    transports: 'Transports: how a message is delivered (SMTP, a mailbox file, a pipe...).',
+    authenticators: 'SMTP authenticators, for AUTH as a server and as a client.',
+    retry: 'Retry rules: how long, and how often, temporary failures are retried.',
+    rewrite: 'Address rewriting rules.',
+    local_scan: 'Options of the local_scan() function compiled into Exim.',
+  };
+  return `**Section** ${code(kind)}\n\n${what[kind] ?? ''}\n\n[Exim specification](${links[kind] ?? SPEC_CHAPTERS.configFile})`;
+}
+
+function optionHover(section: OptionSectionKind, node: OptionNode, driver?: DriverNode): string | undefined {
+  const resolved = resolveOptionWord(section, node.word, driver?.driverName);
+  const info = resolved.info;
+  if (!info) return undefined;
+  return optionMarkdown(section, info, resolved.negated ? node.word : undefined);
+}
+
+export function optionMarkdown(section: OptionSectionKind, info: OptionInfo, negatedWord?: string): string {
+  const lines: string[] = [];
+  lines.push(`**${info.name}** — ${scopeText(section, info)}`);
+  const facts = [`Type: ${code(info.type)}`];
+  if (info.default !== undefined) facts.push(`Default: ${code(info.default)}`);
+  if (info.expanded) facts.push('Expanded: yes');
+  lines.push(facts.join(' · '));
+  if (negatedWord) lines.push(`${code(negatedWord)} sets ${code(info.name)} to false.`);
+  const description = describeOption(section, info);
+  if (description) lines.push(description);
+  const chapter = specChapter(section, info.scope === 'private' ? info.driver : undefined);
+  const title = section === 'main' ? 'main configuration' : info.scope === 'private' ? `the ${info.driver} ${section.slice(0, -1)}` : `generic ${section.slice(0, -1)} options`;
+  lines.push(`[Exim specification: ${title}](${chapter})`);
+  return lines.join('\n\n');
+}
+
+function symbolHover(tree: ConfigTree, file: string, pos: Position, o: Occurrence): string | undefined {
+  const all = symbolOccurrences(tree, file, pos);
+  const defs = all.filter((x) => x.definition);
+  const model = new ConfigModel(tree);
+  switch (o.kind) {
+    case 'macro':
+      return macroHover(tree, o, defs);
+    case 'transport': {
+      const t = findDriver(tree, 'transports', o.name, defs);
+      if (!t) return `**Transport** ${code(o.name)} — not defined in this configuration.`;
+      const routers = model.routersUsing(t.name).map((r) => code(r.name));
+      const parts = [`**Transport** ${code(t.name)}${t.driverName ? ` (${t.driverName})` : ''}`];
+      const posture = postureSentence(model, t);
+      if (posture) parts.push(posture);
+      if (routers.length) parts.push(`Used by ${routers.length === 1 ? 'router' : 'routers'} ${routers.join(', ')}.`);
+      parts.push(`Defined in ${where(t.nameLoc)}.`);
+      return parts.join('\n\n');
+    }
+    case 'router': {
+      const r = findDriver(tree, 'routers', o.name, defs);
+      if (!r) return `**Router** ${code(o.name)} — not defined in this configuration.`;
+      const transport = model.driverOption(r, 'transport')?.node.value.trim();
+      return [`**Router** ${code(r.name)}${r.driverName ? ` (${r.driverName})` : ''}`, transport ? `Delivers with transport ${code(transport)}.` : undefined, `Defined in ${where(r.nameLoc)}.`]
+        .filter(Boolean)
+        .join('\n\n');
+    }
+    case 'authenticator': {
+      const a = findDriver(tree, 'authenticators', o.name, defs);
+      if (!a) return undefined;
+      const publicName = model.driverOption(a, 'public_name')?.node.value.trim();
+      return [`**Authenticator** ${code(a.name)}${a.driverName ? ` (${a.driverName})` : ''}`, publicName ? `AUTH mechanism ${code(publicName)}.` : undefined, `Defined in ${where(a.nameLoc)}.`].filter(Boolean).join('\n\n');
+    }
+    case 'acl': {
+      const def = defs.find((d) => d.active) ?? defs[0];
+      const runBy = all
+        .filter((x) => !x.definition)
+        .map((x) => optionAt(tree, x.loc))
+        .filter((name): name is string => !!name && isAclOption(name));
+      const parts = [`**ACL** ${code(o.name)}`];
+      if (runBy.length) parts.push(`Run for ${[...new Set(runBy)].map(code).join(', ')}.`);
+      parts.push(def ? `Defined in ${where(def.loc)}.` : 'Not defined in this configuration.');
+      return parts.join('\n\n');
+    }
+    case 'namedList': {
+      const def = defs.find((d) => d.active) ?? defs[0];
+      const node = def && namedListAt(tree, def.loc);
+      if (!node) return `**Named list** ${code(o.name)} — not defined in this configuration.`;
+      return `**${node.listType}** ${code(node.name)}\n\n\`\`\`exim\n${node.listType} ${node.name} = ${node.value}\n\`\`\`\n\nDefined in ${where(node.nameLoc)}. [Exim specification: named lists](${SPEC_CHAPTERS.lists})`;
+    }
+  }
+}
+
+function macroHover(tree: ConfigTree, o: Occurrence, defs: Occurrence[]): string {
+  let def: MacroDefinition | undefined;
+  if (o.definition) def = tree.macros.find((d) => d.nameLoc === o.loc || (d.nameLoc.file === o.loc.file && d.nameLoc.range.start.line === o.loc.range.start.line && d.name === o.name));
+  else {
+    const use = tree.macroUses.find((u) => u.loc.file === o.loc.file && u.loc.range.start.line === o.loc.range.start.line && u.loc.range.start.character === o.loc.range.start.character);
+    def = use?.definition ?? tree.macros.find((d) => d.name === o.name && d.active) ?? tree.macros.find((d) => d.name === o.name);
+  }
+  if (!def) return `**Macro** ${code(o.name)}\n\nBuilt into Exim (set by the binary for the features it was compiled with), or not defined in this configuration.`;
+  const parts = [`**Macro** ${code(def.name)}`, '```exim\n' + `${def.name} ${def.redefinition ? '==' : '='} ${def.value}` + '\n```', `Defined in ${where(def.nameLoc)}${def.active ? '' : ' (in a skipped .ifdef branch)'}.`];
+  if (defs.length > 1) parts.push(`${defs.length} definitions in this configuration (== redefinitions or .ifdef branches).`);
+  return parts.join('\n\n');
+}
+
+function findDriver(tree: ConfigTree, section: 'routers' | 'transports' | 'authenticators', name: string, defs: Occurrence[]): DriverNode | undefined {
+  const drivers: DriverNode[] = [];
+  for (const s of tree.sections) if (s.kind === section) for (const i of s.items) if (i.kind === 'driver' && i.name === name) drivers.push(i);
+  const active = drivers.find((d) => d.active);
+  return active ?? drivers.find((d) => defs.some((x) => x.loc === d.nameLoc)) ?? drivers[0];
+}
+
+/** One honest sentence about what a transport does about TLS. */
+export function postureSentence(model: ConfigModel, t: DriverNode): string | undefined {
+  if (!t.driverName) return undefined;
+  if (t.driverName !== 'smtp') {
+    if (t.driverName === 'lmtp') return 'TLS: not applicable — the lmtp transport talks to a local LMTP server over a pipe or socket.';
+    return `TLS: not applicable — an ${t.driverName} transport delivers on this machine, not over the network.`;
+  }
+  if (!t.active) return undefined;
+  const posture = tlsPosture(model, t);
+  const require = model.driverOption(t, 'hosts_require_tls')?.node.value.trim();
+  const avoid = model.driverOption(t, 'hosts_avoid_tls')?.node.value.trim();
+  switch (posture) {
+    case 'required':
+      return 'TLS: **required** — every host must accept STARTTLS (hosts_require_tls = *); when TLS cannot be set up the message is deferred, never sent in clear text.';
+    case 'local':
+      return onlyLoopback(model, t) ? 'TLS: **local only** — this transport only delivers to this machine (loopback), so clear text never leaves the host.' : undefined;
+    case 'avoided':
+      return `TLS: **avoided** — no TLS is attempted with the hosts in hosts_avoid_tls (${code(avoid ?? '')}): mail to them always goes in clear text.`;
+    case 'opportunistic':
+      return require
+        ? `TLS: **opportunistic** — required only for hosts in hosts_require_tls (${code(require)}); other servers that do not offer STARTTLS get the message in clear text.`
+        : 'TLS: **opportunistic** — used when the server offers STARTTLS, but a server that does not offer it (or an attacker who strips it) gets the message in clear text.';
+  }
+}
+
+/** The name of the option whose value holds a location (for "Run for acl_smtp_rcpt"). */
+function optionAt(tree: ConfigTree, loc: Location): string | undefined {
+  for (const s of tree.sections) {
+    if (s.kind !== 'main') continue;
+    for (const i of s.items) {
+      if (i.kind === 'option' && i.valueLoc && i.valueLoc.file === loc.file && inRange(i.valueLoc.range, loc.range.start)) return i.word;
+    }
+  }
+  return undefined;
+}
+
+function namedListAt(tree: ConfigTree, loc: Location) {
+  for (const s of tree.sections) for (const i of s.items) if (i.kind === 'namedList' && i.nameLoc === loc) return i;
+  return undefined;
+}
+
+/** `$name` or `${name}` under the position. */
+function variableHover(tree: ConfigTree, file: string, pos: Position): HoverResult | undefined {
+  const src = tree.files.find((f) => f.path === file);
+  const text = src?.lines[pos.line];
+  if (!text) return undefined;
+  for (const m of text.matchAll(/\$(\{)?([A-Za-z_][A-Za-z0-9_]*)/g)) {
+    const start = m.index!;
+    const end = start + m[0].length;
+    if (pos.character < start || pos.character > end) continue;
+    if (start > 0 && text[start - 1] === '\\') continue;
+    const name = m[2];
+    const v = expansionVariables.find((x) => (x.family ? name.startsWith(x.name) : x.name === name));
+    if (!v) return undefined;
+    const label = v.family ? `$${v.name}…` : `$${v.name}`;
+    const parts = [`**Expansion variable** ${code(label)}`];
+    if (v.tainted) parts.push('Tainted: its value may come from the sender or the client, so it cannot be used as a file name or command without de-tainting (e.g. through a lookup).');
+    parts.push(`[Exim specification: expansion variables](${SPEC_CHAPTERS.expansions}#SECTexpvar)`);
+    return { markdown: parts.join('\n\n'), range: { start: { line: pos.line, character: start }, end: { line: pos.line, character: end } } };
+  }
+  return undefined;
+}

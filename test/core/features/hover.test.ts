@@ -1,0 +1,110 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { hover } from '../../../server/src/core/features/hover';
+import { describedOptionKeys } from '../../../server/src/core/optionDocs';
+import { lookupOption } from '../../../server/src/core/options';
+import { Position } from '../../../server/src/core/syntax/source';
+import { CONFIG, FILE, parse, posOf, quad } from './fixture';
+
+const tree = parse();
+const at = (p: Position, text = CONFIG) => hover(text === CONFIG ? tree : parse(text), FILE, p);
+
+const SPEC = 'https://www.exim.org/exim-html-4.96/doc/html/spec_html/';
+
+test('tls_tempfail_tryclear: type boolean, default true, the measured caveat, the smtp transport chapter', () => {
+  const h = at(posOf(CONFIG, 45, 'tempfail'))!;
+  assert.deepEqual(quad(h.range), [45, 2, 45, 23]);
+  const md = h.markdown;
+  assert.match(md, /^\*\*tls_tempfail_tryclear\*\* — private option of the smtp transport/);
+  assert.match(md, /Type: `boolean` · Default: `true`/);
+  assert.match(md, /with false, a 454 answer to STARTTLS is retried, not bounced/);
+  assert.match(md, /with hosts_require_tls = \* nothing is sent in clear either way/);
+  assert.ok(md.includes(`(${SPEC}ch-the_smtp_transport.html)`), md);
+});
+
+test('main and generic options: scope and chapter; options without a description still show type and default', () => {
+  const main = at(posOf(CONFIG, 9, 'qualify'))!.markdown;
+  assert.match(main, /\*\*qualify_domain\*\* — main configuration option/);
+  assert.ok(main.includes(`${SPEC}ch-main_configuration.html`));
+  const generic = at(posOf(CONFIG, 31, 'transport'))!.markdown;
+  assert.match(generic, /generic router option/);
+  assert.match(generic, /Type: `string` · Default: `unset` · Expanded: yes/);
+  assert.ok(generic.includes(`${SPEC}ch-generic_options_for_routers.html`));
+  const priv = at(posOf(CONFIG, 49, 'file'))!.markdown;
+  assert.match(priv, /private option of the appendfile transport/);
+  assert.ok(priv.includes(`${SPEC}ch-the_appendfile_transport.html`));
+  const negated = at(posOf(CONFIG, 32, 'more'))!.markdown;
+  assert.match(negated, /^\*\*more\*\* — generic router option/);
+  assert.match(negated, /`no_more` sets `more` to false\./);
+  // An option that is not in this section: nothing to say here (the diagnostics say it).
+  assert.equal(at({ line: 29, character: 3 }, CONFIG.replace('  driver = dnslookup', '  hosts_require_tls = *\n  driver = dnslookup')), undefined);
+});
+
+test('every described option exists in the option table, and there are enough of them', () => {
+  const keys = describedOptionKeys();
+  assert.ok(keys.length >= 60, String(keys.length));
+  for (const key of keys) {
+    const [scope, name] = key.split(':');
+    const [section, driver] = scope.split('/');
+    const info = lookupOption(section as 'main', name, driver);
+    assert.ok(info, key);
+    if (driver) assert.equal(info!.driver, driver, key);
+    else if (section !== 'main') assert.equal(info!.scope, 'generic', key);
+  }
+  for (const tls of ['hosts_require_tls', 'hosts_avoid_tls', 'tls_tempfail_tryclear', 'tls_verify_certificates', 'tls_verify_hosts', 'tls_try_verify_hosts', 'tls_verify_cert_hostnames', 'hosts_require_dane', 'tls_require_ciphers', 'tls_sni']) {
+    assert.ok(keys.includes(`transports/smtp:${tls}`), tls);
+  }
+  for (const tls of ['tls_advertise_hosts', 'tls_certificate', 'tls_privatekey', 'tls_verify_certificates', 'tls_on_connect_ports', 'auth_advertise_hosts']) assert.ok(keys.includes(`main:${tls}`), tls);
+});
+
+test('a macro use shows its value and where it is defined', () => {
+  const h = at(posOf(CONFIG, 43, 'REMOTE'))!;
+  assert.deepEqual(quad(h.range), [43, 9, 43, 20]);
+  assert.equal(h.markdown, '**Macro** `REMOTE_PORT`\n\n```exim\nREMOTE_PORT = 25\n```\n\nDefined in `exim.conf` line 3.');
+  // A use in a skipped .ifdef branch and the definition itself say the same.
+  assert.match(at(posOf(CONFIG, 11, 'REMOTE'))!.markdown, /REMOTE_PORT = 25/);
+  assert.match(at(posOf(CONFIG, 2, 'REMOTE'))!.markdown, /Defined in `exim.conf` line 3\./);
+  // Exim's own macros.
+  const builtin = hover(parse('.ifdef _HAVE_TLS\n.endif\n'), FILE, { line: 0, character: 9 })!;
+  assert.match(builtin.markdown, /Built into Exim/);
+});
+
+test('transport names show their TLS posture in one sentence, at the definition and in transport =', () => {
+  const def = at(posOf(CONFIG, 41, 'remote'))!;
+  assert.deepEqual(quad(def.range), [41, 0, 41, 11]);
+  assert.match(def.markdown, /^\*\*Transport\*\* `remote_smtp` \(smtp\)/);
+  assert.match(def.markdown, /TLS: \*\*required\*\* — every host must accept STARTTLS \(hosts_require_tls = \*\); when TLS cannot be set up the message is deferred, never sent in clear text\./);
+  assert.match(def.markdown, /Used by router `dnslookup`\./);
+  const ref = at(posOf(CONFIG, 31, 'remote'))!;
+  assert.deepEqual(quad(ref.range), [31, 14, 31, 25]);
+  assert.equal(ref.markdown, def.markdown);
+  assert.match(at(posOf(CONFIG, 37, 'local_delivery'))!.markdown, /TLS: not applicable — an appendfile transport delivers on this machine/);
+
+  const opportunistic = CONFIG.replace('  hosts_require_tls = *\n', '');
+  assert.match(at(posOf(opportunistic, 41, 'remote'), opportunistic)!.markdown, /TLS: \*\*opportunistic\*\* — used when the server offers STARTTLS, but a server that does not offer it \(or an attacker who strips it\) gets the message in clear text\./);
+  const avoided = CONFIG.replace('  hosts_require_tls = *', '  hosts_avoid_tls = 192.0.2.1');
+  assert.match(at(posOf(avoided, 41, 'remote'), avoided)!.markdown, /TLS: \*\*avoided\*\* — no TLS is attempted with the hosts in hosts_avoid_tls \(`192.0.2.1`\): mail to them always goes in clear text\./);
+  const local = CONFIG.replace('  hosts_require_tls = *', '  hosts = 127.0.0.1\n  hosts_override');
+  assert.match(at(posOf(local, 41, 'remote'), local)!.markdown, /TLS: \*\*local only\*\*/);
+});
+
+test('ACL names, named lists, routers, verbs, conditions, retry errors, variables and section names', () => {
+  const acl = at(posOf(CONFIG, 5, 'acl_check'))!;
+  assert.deepEqual(quad(acl.range), [5, 16, 5, 30]);
+  assert.equal(acl.markdown, '**ACL** `acl_check_rcpt`\n\nRun for `acl_smtp_rcpt`.\n\nDefined in `exim.conf` line 17.');
+  const list = at(posOf(CONFIG, 30, 'local_domains'))!;
+  assert.match(list.markdown, /^\*\*domainlist\*\* `local_domains`\n\n```exim\ndomainlist local_domains = @ : localhost\n```/);
+  assert.match(at(posOf(CONFIG, 28, 'dns'))!.markdown, /^\*\*Router\*\* `dnslookup` \(dnslookup\)\n\nDelivers with transport `remote_smtp`\./);
+  assert.match(at(posOf(CONFIG, 18, 'deny'))!.markdown, /^\*\*ACL verb\*\* `deny`\n\nReject \(5xx\) if all conditions are true\./);
+  assert.match(at(posOf(CONFIG, 20, 'verify'))!.markdown, /^\*\*ACL condition\*\* `verify = /);
+  assert.match(at(posOf(CONFIG, 19, 'message'))!.markdown, /^\*\*ACL modifier\*\* `message = <text>`/);
+  const retry = at(posOf(CONFIG, 53, 'tls_required'))!;
+  assert.deepEqual(quad(retry.range), [53, 4, 53, 16]);
+  assert.match(retry.markdown, /TLS was required/);
+  const v = at(posOf(CONFIG, 49, 'local_part'))!;
+  assert.deepEqual(quad(v.range), [49, 19, 49, 30]);
+  assert.match(v.markdown, /^\*\*Expansion variable\*\* `\$local_part`\n\nTainted/);
+  assert.match(at(posOf(CONFIG, 39, 'transports'))!.markdown, /^\*\*Section\*\* `transports`/);
+  assert.equal(at({ line: 0, character: 3 }), undefined);
+  assert.equal(at({ line: 7, character: 0 }), undefined);
+});
