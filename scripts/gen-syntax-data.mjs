@@ -1,0 +1,286 @@
+#!/usr/bin/env node
+// `node scripts/gen-syntax-data.mjs`: regenerates the data behind the ACL and expansion checks from the
+// installed Exim binary and its reference manual:
+//
+//   server/src/core/data/exim-acl.json         ACL verbs, conditions and modifiers
+//   server/src/core/data/exim-expansions.json  expansion items, operators and conditions
+//   (variables: server/src/core/data/exim-variables.json, made by scripts/gen-variables.mjs
+//   from the manual; this script adds the names the binary knows beyond it as extraVariables)
+//
+//   node scripts/gen-syntax-data.mjs [--exim PATH] [--manual DIR] [--outdir DIR]
+//
+// Candidates come from the manual (Debian package exim4-doc-html, spec_html/) and from the
+// words in the binary (`strings`); the binary decides what exists:
+//   - ACL conditions/modifiers: a throw-away config with `accept NAME = x` per candidate,
+//     checked with `exim -C FILE -bV` ("unknown ACL condition/modifier" = not one); a
+//     modifier is what refuses `!NAME = x` ("negation is not allowed").
+//   - expansion operators: `${NAME:x}` with `exim -be` ("unknown expansion operator");
+//     items: `${NAME}` (an item fails with its own complaint, an unknown word is taken as a
+//     variable); conditions: `${if NAME}` ("unknown condition"). Nothing is run: with no
+//     arguments no item or condition does anything.
+//   - argument counts: Exim's own "Not enough arguments for 'x' (min is N)" and "Too many
+//     arguments for 'x' (max is N)" where it has them; for the items and conditions with a
+//     syntax of their own, the manual's chapter "String expansions" (SYNTAX below).
+//   - variables: `$NAME` with `exim -be` ("unknown variable name").
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const args = process.argv.slice(2);
+const opt = (name, fallback) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : fallback;
+};
+const EXIM = opt('--exim', ['/usr/sbin/exim', '/usr/sbin/exim4'].find((p) => existsSync(p)));
+const MANUAL = opt('--manual', '/usr/share/doc/exim4-doc-html/spec_html');
+const OUTDIR = resolve(opt('--outdir', join(ROOT, 'server/src/core/data')));
+
+function fail(msg) {
+  console.error(`gen-syntax-data: ${msg}`);
+  process.exit(1);
+}
+if (!EXIM || !existsSync(EXIM)) fail('exim not found (apt-get install -y exim4-daemon-heavy)');
+if (!existsSync(join(MANUAL, 'ch-string_expansions.html'))) fail(`the reference manual is not in ${MANUAL} (apt-get install -y exim4-doc-html)`);
+
+const tmp = mkdtempSync(join(tmpdir(), 'gen-syntax-'));
+const conf = join(tmp, 'min.conf');
+writeFileSync(conf, 'qualify_domain = example.org\nkeep_environment =\n');
+
+const version = /Exim version (\S+)/.exec(spawnSync(EXIM, ['-C', conf, '-bV'], { encoding: 'utf8' }).stdout)?.[1] ?? 'unknown';
+
+// ---------------------------------------------------------------------------------------
+// The manual
+
+const decode = (s) =>
+  s
+    .replace(/<[^>]+>/g, '')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&')
+    .replace(/&nbsp;/g, ' ')
+    .replace(/&#8211;|&ndash;/g, '–')
+    .replace(/&quot;/g, '"')
+    .replace(/&#[0-9]+;/g, ' ');
+const readChapter = (name) => readFileSync(join(MANUAL, name), 'utf8');
+const expansions = readChapter('ch-string_expansions.html');
+
+/** `<dt>` headings of a chapter with the text of their `<dd>`, in order, with the section they are in. */
+function definitions(html) {
+  const sections = [...html.matchAll(/<h3[^>]*>(.*?)<\/h3>/gs)].map((m) => ({ at: m.index, title: decode(m[1]).trim() }));
+  const out = [];
+  for (const m of html.matchAll(/<dt>((?:(?!<\/dt>).)*)<\/dt>\s*(?:<a [^>]*><\/a>\s*)*(?:<dd>((?:(?!<\/dd>).)*)<\/dd>)?/gs)) {
+    const section = sections.filter((s) => s.at < m.index).pop()?.title ?? '';
+    out.push({ term: decode(m[1]).replace(/\s+/g, ' ').trim(), text: decode(m[2] ?? '').replace(/\s+/g, ' ').trim(), section });
+  }
+  return out;
+}
+
+const defs = definitions(expansions);
+
+// ---------------------------------------------------------------------------------------
+// Probing the binary
+
+/** Expands each line with `exim -be`; returns the result or the failure message per line. */
+function expandEach(lines) {
+  const r = spawnSync(EXIM, ['-C', conf, '-be'], { input: lines.join('\n') + '\n', encoding: 'utf8', maxBuffer: 256 << 20, env: { ...process.env, LC_ALL: 'C' } });
+  const parts = r.stdout.split(/^> /m).slice(1);
+  if (parts.length < lines.length) fail(`exim -be answered ${parts.length} of ${lines.length} lines`);
+  return parts.slice(0, lines.length).map((p) => p.replace(/\n$/, ''));
+}
+
+function bV(text) {
+  writeFileSync(join(tmp, 'p.conf'), text);
+  const r = spawnSync(EXIM, ['-C', join(tmp, 'p.conf'), '-bV'], { encoding: 'utf8' });
+  return r.status === 0 ? '' : r.stderr;
+}
+
+const binaryWords = [...new Set(spawnSync('strings', ['-n', '2', EXIM], { encoding: 'utf8', maxBuffer: 256 << 20 }).stdout.split('\n').filter((w) => /^[a-z][a-z0-9_]{0,40}$/.test(w)))];
+
+// ---------------------------------------------------------------------------------------
+// ACL conditions and modifiers
+
+function aclData() {
+  const chapters = ['ch-access_control_lists.html', 'ch-content_scanning_at_acl_time.html', 'ch-dkim_spf_srs_and_dmarc.html', 'ch-events.html'].filter((c) => existsSync(join(MANUAL, c)));
+  const candidates = new Set(['set', 'endpass']);
+  for (const c of chapters) for (const m of decode(readChapter(c)).matchAll(/(?:^|[\s!])([a-z][a-z0-9_]*)\s*=/gm)) candidates.add(m[1]);
+  for (const w of binaryWords) if (w.length < 24) candidates.add(w);
+  const conditions = [];
+  for (const name of [...candidates].sort()) {
+    const line = name === 'set' ? 'set acl_m_x = 1' : name === 'endpass' ? 'endpass' : `${name} = x`;
+    const err = bV(`begin acl\na:\n  accept ${line}\n`);
+    if (/unknown ACL condition\/modifier/.test(err)) continue;
+    const neg = bV(`begin acl\na:\n  accept !${line}\n`);
+    conditions.push({ name, modifier: /negation is not allowed/.test(neg) });
+  }
+  return { eximVersion: version, generatedBy: 'scripts/gen-syntax-data.mjs', verbs: ['accept', 'defer', 'deny', 'discard', 'drop', 'require', 'warn'], conditions };
+}
+
+// ---------------------------------------------------------------------------------------
+// Expansion items, operators and conditions
+
+/**
+ * Items and conditions whose syntax is not "name{arg}{arg}...", from the manual's chapter
+ * "String expansions" (4.96): `kind` says how the parser reads them.
+ *   if:        ${if <condition> {<string1>}{<string2>}}
+ *   lookup:    ${lookup{<key>} <type> {<file>} {<string1>}{<string2>}}, ${lookup <type> {<query>} ...}
+ *   run:       ${run[,options] {<command>}{<string1>}{<string2>}}
+ *   extract:   ${extract[ json| jsons]{<key>|<number>}{[<separators>]}{<string1>}{<string2>}{<string3>}}
+ *   filter:    ${filter{<list>}{<condition>}}   (the second argument is a condition)
+ *   sort:      ${sort{<list>}{<comparator>}{<extractor>}}   (the comparator is a condition name)
+ *   condlist:  and{{<cond1>}{<cond2>}...}, or{...}
+ *   forall:    forall{<list>}{<condition>} and the json variants
+ *   nested:    acl {{<name>}{<arg1>}...}, saslauthd {{<user>}{<password>}{<service>}{<realm>}}
+ *   def:       def:<variable name>
+ *   none:      first_delivery, queue_running
+ */
+const SYNTAX_ITEMS = {
+  if: { kind: 'if', min: 0, max: 2 },
+  lookup: { kind: 'lookup', min: 0, max: 2 },
+  run: { kind: 'run', min: 1, max: 3 },
+  extract: { kind: 'extract', min: 2, max: 5 },
+  filter: { kind: 'filter', min: 2, max: 2 },
+  map: { kind: 'args', min: 2, max: 2 },
+  reduce: { kind: 'args', min: 3, max: 3 },
+  sort: { kind: 'sort', min: 3, max: 3 },
+  certextract: { kind: 'args', min: 2, max: 4 },
+  env: { kind: 'args', min: 1, max: 3 },
+  listextract: { kind: 'args', min: 2, max: 4 },
+};
+const SYNTAX_CONDITIONS = {
+  and: { kind: 'condlist' },
+  or: { kind: 'condlist' },
+  forall: { kind: 'forall' },
+  forany: { kind: 'forall' },
+  forall_json: { kind: 'forall' },
+  forany_json: { kind: 'forall' },
+  forall_jsons: { kind: 'forall' },
+  forany_jsons: { kind: 'forall' },
+  acl: { kind: 'nested', min: 1, max: 10 },
+  saslauthd: { kind: 'nested', min: 2, max: 4 },
+  def: { kind: 'def' },
+  first_delivery: { kind: 'none' },
+  queue_running: { kind: 'none' },
+};
+
+function expansionData() {
+  // Section 5 "Expansion items", 6 "Expansion operators", 7 "Expansion conditions".
+  const inSection = (n) => defs.filter((d) => d.section.startsWith(`${n}.`));
+  const manualItems = new Map();
+  for (const d of inSection(5)) {
+    const m = /^\$\{([a-z_0-9]+)/.exec(d.term);
+    if (!m) continue;
+    const count = (d.term.match(/\{</g) ?? []).length;
+    const prev = manualItems.get(m[1]) ?? { max: 0, variadic: false };
+    manualItems.set(m[1], { max: Math.max(prev.max, count), variadic: prev.variadic || d.term.includes('...'), syntax: d.term });
+  }
+  const manualOps = new Set();
+  const opPatterns = [];
+  for (const d of inSection(6)) {
+    for (const m of d.term.matchAll(/\$\{([a-z0-9_]+)((?:_<[^>]+>)*):/g)) {
+      if (m[2]) opPatterns.push(m[1]);
+      else manualOps.add(m[1]);
+    }
+  }
+  const manualConds = new Map();
+  for (const d of inSection(7)) {
+    const m = /^([a-z_0-9]+)\s*(.*)$/.exec(d.term);
+    if (!m) continue;
+    manualConds.set(m[1], { args: (m[2].match(/\{</g) ?? []).length, syntax: d.term });
+  }
+
+  const words = [...new Set([...binaryWords, ...manualItems.keys(), ...manualOps, ...manualConds.keys()])].sort();
+  // An item complains when it has no arguments; an unknown word in ${...} is taken as a variable.
+  const itemResults = expandEach(words.map((w) => `\${${w}}`));
+  const itemNames = words.filter((w, i) => itemResults[i].startsWith('Failed:') && !/unknown variable in/.test(itemResults[i]));
+  // Exim looks an operator up by its whole name, then by the part before the first "_"
+  // (hash_3, sha2_256, expand_anything): keep the names that are operators on their own.
+  const opResults = expandEach(words.map((w) => `\${${w}:x}`));
+  const opCandidates = words.filter((w, i) => !itemNames.includes(w) && !/unknown expansion operator|is not a known operator/.test(opResults[i]));
+  const opSet = new Set(opCandidates.filter((w) => !w.includes('_')));
+  const operators = opCandidates.filter((w) => !w.includes('_') || !opSet.has(w.slice(0, w.indexOf('_'))));
+  const condResults = expandEach(words.map((w) => `\${if ${w}}`));
+  const condNames = words.filter((w, i) => !/unknown condition/.test(condResults[i]) && !/condition name expected/.test(condResults[i]));
+
+  // Argument counts the binary states itself.
+  const minResults = expandEach(itemNames.map((w) => `\${${w}}`));
+  const safe = (w) => !['run', 'readsocket', 'perl', 'dlfunc', 'acl', 'lookup', 'if'].includes(w);
+  const maxProbe = itemNames.filter(safe);
+  const maxResults = expandEach(maxProbe.map((w) => `\${${w}${'{}'.repeat(12)}}`));
+  const items = {};
+  itemNames.forEach((name, i) => {
+    const min = /\(min is (\d+)\)/.exec(minResults[i]);
+    const mi = maxProbe.indexOf(name);
+    const max = mi >= 0 ? /\(max is (\d+)\)/.exec(maxResults[mi]) : null;
+    const manual = manualItems.get(name);
+    const special = SYNTAX_ITEMS[name];
+    const entry = special
+      ? { ...special }
+      : {
+          kind: 'args',
+          min: min ? Number(min[1]) : (manual?.max ?? 1),
+          // Some items read a further argument themselves (prvscheck's third): the larger count wins.
+          max: Math.max(max ? Number(max[1]) : 0, manual?.variadic ? 10 : (manual?.max ?? (max ? 0 : 10))),
+        };
+    if (manual?.syntax) entry.syntax = manual.syntax;
+    items[name] = entry;
+  });
+  // Symbolic numeric comparisons are conditions too.
+  const symbolic = ['<', '<=', '=', '==', '>', '>='];
+  const conditions = {};
+  for (const s of symbolic) conditions[s] = { kind: 'args', min: 2, max: 2 };
+  for (const name of condNames) {
+    const special = SYNTAX_CONDITIONS[name];
+    const manual = manualConds.get(name);
+    const n = manual ? manual.args : 1;
+    conditions[name] = special ? { ...special } : { kind: 'args', min: n, max: n };
+    if (manual?.syntax) conditions[name].syntax = manual.syntax;
+  }
+  // Operators written with numbers: hash_<n>_<m>, length_<n> (also l_<n>), substr_<s>_<l> (s_),
+  // nhash_ (nh_), mask_n, sha2_<n>, sha3_<n>, quote_<lookup>, listnamed_<type>.
+  const patterns = [...new Set([...opPatterns, 'l', 's', 'h', 'nh'])].sort();
+  return { eximVersion: version, generatedBy: 'scripts/gen-syntax-data.mjs', items, operators, operatorPrefixes: patterns, conditions };
+}
+
+// ---------------------------------------------------------------------------------------
+// Variables
+
+/** Families of variables named by a prefix (exim-variables.json lists them with "family"). */
+const FAMILIES = ['acl_c', 'acl_m', 'header_', 'h_', 'bheader_', 'bh_', 'lheader_', 'lh_', 'rheader_', 'rh_', 'r_', 'sender_rate_'];
+
+function variableData() {
+  const fromManual = new Set();
+  for (const file of ['ch-string_expansions.html', 'ch-variable_index.html']) {
+    if (!existsSync(join(MANUAL, file))) continue;
+    for (const m of decode(readChapter(file)).matchAll(/\$([a-z][a-z0-9_]*)/g)) fromManual.add(m[1]);
+  }
+  const candidates = [...new Set([...fromManual, ...binaryWords])].filter((w) => !FAMILIES.some((p) => w.startsWith(p))).sort();
+  const results = expandEach(candidates.map((w) => `$${w}`));
+  return { variables: candidates.filter((w, i) => !/unknown variable name/.test(results[i])).map((name) => ({ name })) };
+}
+
+try {
+  const write = (name, data) => {
+    writeFileSync(join(OUTDIR, name), JSON.stringify(data, null, 1) + '\n');
+    console.log(`wrote ${join(OUTDIR, name)}`);
+  };
+  const acl = aclData();
+  write('exim-acl.json', acl);
+  console.log(`  ${acl.conditions.length} ACL conditions and modifiers`);
+  const exp = expansionData();
+  write('exim-expansions.json', exp);
+  console.log(`  ${Object.keys(exp.items).length} items, ${exp.operators.length} operators, ${Object.keys(exp.conditions).length} conditions`);
+  // Variables: server/src/core/data/exim-variables.json (from the manual, shared with
+  // completion) is the list; the binary knows a few more (older aliases such as $tls_bits,
+  // $event_name, ...), kept here so that they are not reported as unknown.
+  const shared = JSON.parse(readFileSync(join(ROOT, 'server/src/core/data/exim-variables.json'), 'utf8'));
+  const known = new Set(shared.variables.map((v) => v.name));
+  const extra = variableData().variables.map((v) => v.name).filter((n) => !known.has(n));
+  exp.extraVariables = extra;
+  write('exim-expansions.json', exp);
+  console.log(`  ${extra.length} variables the binary knows beyond exim-variables.json`);
+} finally {
+  rmSync(tmp, { recursive: true, force: true });
+}
