@@ -8,7 +8,7 @@ import { FILE, parse, quad } from './fixture';
 const tree = parse();
 const outline = (list: DocumentSymbol[]): unknown[] => list.map((s) => [s.kind, s.name, ...quad(s.range), ...quad(s.selectionRange), ...(s.children.length ? [outline(s.children)] : [])]);
 
-test('document symbols: sections with macros, named lists, main options, ACLs, drivers with their options, retry rules', () => {
+test('document symbols: sections with macros, named lists, ACLs, drivers and retry rules (options are not listed)', () => {
   const symbols = documentSymbols(tree, FILE);
   assert.deepEqual(
     symbols.map((s) => [s.kind, s.name, s.detail, ...quad(s.range), ...quad(s.selectionRange)]),
@@ -24,26 +24,14 @@ test('document symbols: sections with macros, named lists, main options, ACLs, d
     ['macro', 'REMOTE_PORT', 2, 0, 2, 16, 2, 0, 2, 11],
     ['namedList', 'local_domains', 3, 0, 3, 40, 3, 11, 3, 24],
     ['namedList', 'relay_from_hosts', 4, 0, 4, 43, 4, 9, 4, 25],
-    ['option', 'acl_smtp_rcpt', 5, 0, 5, 30, 5, 0, 5, 13],
-    ['option', 'acl_smtp_data', 6, 0, 6, 30, 6, 0, 6, 13],
-    ['option', 'qualify_domain', 9, 0, 9, 28, 9, 0, 9, 14],
-    ['option', 'qualify_domain', 11, 0, 11, 40, 11, 0, 11, 14],
   ]);
   assert.deepEqual(outline(symbols[1].children), [
     ['acl', 'acl_check_rcpt', 16, 0, 21, 29, 16, 0, 16, 14],
     ['acl', 'acl_check_data', 23, 0, 24, 8, 23, 0, 23, 14],
   ]);
   assert.deepEqual(outline(symbols[3].children), [
-    [
-      'transport', 'remote_smtp', 41, 0, 45, 31, 41, 0, 41, 11,
-      [
-        ['option', 'driver', 42, 2, 42, 15, 42, 2, 42, 8],
-        ['option', 'port', 43, 2, 43, 20, 43, 2, 43, 6],
-        ['option', 'hosts_require_tls', 44, 2, 44, 23, 44, 2, 44, 19],
-        ['option', 'tls_tempfail_tryclear', 45, 2, 45, 31, 45, 2, 45, 23],
-      ],
-    ],
-    ['transport', 'local_delivery', 47, 0, 49, 30, 47, 0, 47, 14, [['option', 'driver', 48, 2, 48, 21, 48, 2, 48, 8], ['option', 'file', 49, 2, 49, 30, 49, 2, 49, 6]]],
+    ['transport', 'remote_smtp', 41, 0, 45, 31, 41, 0, 41, 11],
+    ['transport', 'local_delivery', 47, 0, 49, 30, 47, 0, 47, 14],
   ]);
   assert.equal(symbols[2].children[0].detail, 'dnslookup');
   assert.deepEqual(outline(symbols[4].children), [
@@ -70,9 +58,11 @@ test('document symbols of one part of a split configuration: its own drivers, un
   });
   const t = parsePath('/e/conf.d', host);
   assert.deepEqual(outline(documentSymbols(t, '/e/conf.d/router/200_dnslookup')), [
-    ['section', 'routers', 1, 0, 2, 20, 1, 0, 1, 9, [['router', 'dnslookup', 1, 0, 2, 20, 1, 0, 1, 9, [['option', 'driver', 2, 2, 2, 20, 2, 2, 2, 8]]]]],
+    ['section', 'routers', 1, 0, 2, 20, 1, 0, 1, 9, [['router', 'dnslookup', 1, 0, 2, 20, 1, 0, 1, 9]]],
   ]);
   assert.deepEqual(outline(documentSymbols(t, '/e/conf.d/router/00_header')), [['section', 'routers', 0, 0, 0, 13, 0, 6, 0, 13]]);
+  // A file of main options only: the main section, without children.
+  assert.deepEqual(outline(documentSymbols(parse('primary_hostname = a\nqualify_domain = b\n'), FILE)), [['section', 'main', 0, 0, 1, 18, 0, 0, 0, 20]]);
   // Workspace symbols: names from every part.
   assert.deepEqual(
     workspaceSymbols([t], '').map((s) => [s.kind, s.name, s.container, s.loc.file]),

@@ -363,10 +363,9 @@ function aclItems(tree: ConfigTree, ctx: PositionContext, add: Add, options: Com
       for (const v of aclVerbs) add({ label: v, kind: 'verb', detail: 'ACL verb', documentation: ACL_VERB_DOCS[v] });
       snippetItems(add, options, before, ctx.pos);
     }
-    if (ctx.acl || afterVerb) {
-      for (const c of aclConditions) add({ label: c.name, kind: 'aclCondition', detail: c.syntax });
-      for (const m of aclModifiers) add({ label: m.name, kind: 'aclModifier', detail: m.syntax });
-    }
+    // Conditions and modifiers go after a verb or on the lines that continue a statement.
+    for (const c of aclConditions) add({ label: c.name, kind: 'aclCondition', detail: c.syntax });
+    for (const m of aclModifiers) add({ label: m.name, kind: 'aclModifier', detail: m.syntax });
     return;
   }
   // Values of conditions and modifiers.

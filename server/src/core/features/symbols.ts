@@ -1,6 +1,7 @@
 /**
- * Document symbols (an outline: sections → drivers, ACLs, options, macros, named lists,
- * retry and rewrite rules) and workspace symbols (the names a configuration defines).
+ * Document symbols (an outline: sections → drivers, ACLs, macros, named lists, retry and
+ * rewrite rules; options are left out so that the outline stays short) and workspace
+ * symbols (the names a configuration defines).
  */
 import { Location, Range, comparePositions } from '../syntax/source';
 import { ConfigTree, SectionItem, SectionNode } from '../syntax/tree';
@@ -13,7 +14,6 @@ export type SymbolNodeKind =
   | 'acl'
   | 'macro'
   | 'namedList'
-  | 'option'
   | 'retryRule'
   | 'rewriteRule';
 
@@ -44,21 +44,11 @@ function union(a: Range, b: Range): Range {
   };
 }
 
-function itemSymbol(item: SectionItem, file: string, withOptions: boolean): DocumentSymbol | undefined {
+function itemSymbol(item: SectionItem, file: string): DocumentSymbol | undefined {
   if (item.loc.file !== file) return undefined;
   switch (item.kind) {
-    case 'driver': {
-      const children: DocumentSymbol[] = [];
-      if (withOptions) {
-        for (const o of item.options) {
-          if (o.loc.file !== file) continue;
-          children.push({ name: o.word, detail: o.hasValue ? o.value : undefined, kind: 'option', range: o.loc.range, selectionRange: o.wordLoc.range, children: [] });
-        }
-      }
-      let range = item.loc.range;
-      for (const c of children) range = union(range, c.range);
-      return { name: item.name, detail: item.driverName ?? DRIVER_KIND[item.section], kind: DRIVER_KIND[item.section], range, selectionRange: item.nameLoc.range, children };
-    }
+    case 'driver':
+      return { name: item.name, detail: item.driverName ?? DRIVER_KIND[item.section], kind: DRIVER_KIND[item.section], range: item.loc.range, selectionRange: item.nameLoc.range, children: [] };
     case 'acl':
       return { name: item.name, detail: 'ACL', kind: 'acl', range: item.loc.range, selectionRange: item.nameLoc.range, children: [] };
     case 'macro': {
@@ -68,9 +58,6 @@ function itemSymbol(item: SectionItem, file: string, withOptions: boolean): Docu
     case 'namedList':
       if (!item.name) return undefined;
       return { name: item.name, detail: item.listType, kind: 'namedList', range: item.loc.range, selectionRange: item.nameLoc.range, children: [] };
-    case 'option':
-      if (!withOptions) return undefined;
-      return { name: item.word, detail: item.hasValue ? item.value : undefined, kind: 'option', range: item.loc.range, selectionRange: item.wordLoc.range, children: [] };
     case 'retry':
       return { name: [item.pattern.text, item.error?.text].filter(Boolean).join(' '), detail: item.times?.text, kind: 'retryRule', range: item.loc.range, selectionRange: item.pattern.loc.range, children: [] };
     case 'rewrite':
@@ -84,21 +71,29 @@ function itemSymbol(item: SectionItem, file: string, withOptions: boolean): Docu
 export function documentSymbols(tree: ConfigTree, file: string): DocumentSymbol[] {
   const out: DocumentSymbol[] = [];
   for (const section of tree.sections) {
-    const children = section.items.map((i) => itemSymbol(i, file, true)).filter((s): s is DocumentSymbol => !!s);
+    const children = section.items.map((i) => itemSymbol(i, file)).filter((s): s is DocumentSymbol => !!s);
     const begin = section.begin && section.begin.loc.file === file ? section.begin : undefined;
-    if (!begin && children.length === 0) continue;
-    let range = begin?.loc.range ?? children[0].range;
+    // The section covers its items in this file (options included, though they are not listed).
+    const items = section.items.filter((i) => i.loc.file === file);
+    if (!begin && items.length === 0) continue;
+    let range = begin?.loc.range ?? items[0].loc.range;
+    for (const i of items) range = union(range, i.loc.range);
     for (const c of children) range = union(range, c.range);
     out.push({
       name: section.kind,
       detail: begin ? `begin ${begin.name}` : section.kind === 'main' ? 'main configuration' : undefined,
       kind: 'section',
       range,
-      selectionRange: begin ? begin.nameLoc.range : children[0].selectionRange,
+      selectionRange: begin ? begin.nameLoc.range : (children[0]?.selectionRange ?? firstLine(items[0].loc.range)),
       children,
     });
   }
   return out;
+}
+
+/** The first line of a range (a section without a begin line or names is selected at its first item). */
+function firstLine(r: Range): Range {
+  return r.start.line === r.end.line ? r : { start: r.start, end: r.start };
 }
 
 function sectionLabel(section: SectionNode): string {
@@ -122,7 +117,7 @@ export function workspaceSymbols(trees: ConfigTree[], query: string): WorkspaceS
   for (const tree of trees) {
     for (const section of tree.sections) {
       for (const item of section.items) {
-        const sym = itemSymbol(item, item.loc.file, false);
+        const sym = itemSymbol(item, item.loc.file);
         if (!sym || sym.kind === 'retryRule' || sym.kind === 'rewriteRule' || !matches(sym.name)) continue;
         const loc = { file: item.kind === 'macro' ? item.definition.nameLoc.file : item.loc.file, range: sym.selectionRange };
         const key = `${sym.kind}:${sym.name}:${loc.file}:${loc.range.start.line}:${loc.range.start.character}`;
