@@ -17,6 +17,8 @@ export async function activate(context: ExtensionContext): Promise<void> {
       { scheme: 'untitled', language: 'exim' },
     ],
     synchronize: { configurationSection: 'exim' },
+    // VS Code offers the snippets from package.json itself; the server adds them for other editors.
+    initializationOptions: { snippets: false },
   };
   client = new LanguageClient('exim', 'Exim Language Server', serverOptions, clientOptions);
 

@@ -29,6 +29,7 @@ import { ConfigTree } from '../core/syntax/tree';
 import { builtinMacros } from '../core/options';
 import { nodeHost } from '../node/fsHost';
 import { toCodeActions, toDiagnostic, toWorkspaceEdit } from './convert';
+import { Features } from './features';
 import { pathToUri, uriToPath } from './uri';
 
 export const HARDEN_COMMAND = 'exim.server.hardenTls';
@@ -74,6 +75,7 @@ connection.onInitialize((params) => {
       textDocumentSync: TextDocumentSyncKind.Incremental,
       codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
       executeCommandProvider: { commands: [HARDEN_COMMAND] },
+      ...features.capabilities(params),
     },
     serverInfo: { name: 'exim-language-server' },
   };
@@ -219,6 +221,13 @@ connection.onExecuteCommand(async (params) => {
   const applied = await connection.workspace.applyEdit({ label: 'Harden TLS', edit: changedFileEdits(result.changed) });
   return { applied: applied.applied, changes: result.log.length };
 });
+
+// Completion, hover, symbols, navigation, folding and links.
+const features = new Features({ documents, parseFor: (uri) => parseFor(uri), uriFor });
+documents.onDidOpen(() => features.invalidate());
+documents.onDidChangeContent(() => features.invalidate());
+documents.onDidClose(() => features.invalidate());
+features.register(connection);
 
 documents.listen(connection);
 connection.listen();

@@ -1,0 +1,314 @@
+/**
+ * Language features over LSP: completion, hover, symbols, definition, references, rename,
+ * folding and document links. The core computes them on the parsed configuration; this
+ * file only finds the right configuration for a document and converts the results.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import {
+  CompletionItem,
+  CompletionItemKind,
+  Connection,
+  DocumentLink,
+  DocumentSymbol,
+  FoldingRange,
+  FoldingRangeKind,
+  Hover,
+  InitializeParams,
+  InsertTextFormat,
+  Location,
+  LSPErrorCodes,
+  MarkupKind,
+  Range,
+  ResponseError,
+  ServerCapabilities,
+  SymbolInformation,
+  SymbolKind,
+  TextDocuments,
+  WorkspaceEdit,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { complete, CompletionItem as CoreCompletionItem, CompletionKind, SnippetDefinition } from '../core/features/completion';
+import { foldingRanges } from '../core/features/folding';
+import { hover } from '../core/features/hover';
+import { documentLinks } from '../core/features/links';
+import { definitions, prepareRename, references, rename } from '../core/features/navigation';
+import { documentSymbols, DocumentSymbol as CoreDocumentSymbol, SymbolNodeKind, workspaceSymbols } from '../core/features/symbols';
+import { Location as CoreLocation } from '../core/syntax/source';
+import { ConfigTree } from '../core/syntax/tree';
+import { toWorkspaceEdit, UriFor } from './convert';
+import { uriToPath } from './uri';
+
+export interface FeatureHost {
+  documents: TextDocuments<TextDocument>;
+  /** Parses the configuration a document belongs to (its split configuration, or the file with its includes). */
+  parseFor(uri: string): ConfigTree;
+  uriFor: UriFor;
+}
+
+const COMPLETION_KIND: Record<CompletionKind, CompletionItemKind> = {
+  option: CompletionItemKind.Property,
+  keyword: CompletionItemKind.Keyword,
+  driver: CompletionItemKind.Module,
+  section: CompletionItemKind.Module,
+  transport: CompletionItemKind.Class,
+  router: CompletionItemKind.Class,
+  acl: CompletionItemKind.Function,
+  namedList: CompletionItemKind.Enum,
+  macro: CompletionItemKind.Constant,
+  variable: CompletionItemKind.Variable,
+  expansionItem: CompletionItemKind.Function,
+  operator: CompletionItemKind.Operator,
+  condition: CompletionItemKind.Operator,
+  verb: CompletionItemKind.Keyword,
+  aclCondition: CompletionItemKind.Field,
+  aclModifier: CompletionItemKind.Method,
+  retryError: CompletionItemKind.EnumMember,
+  value: CompletionItemKind.Value,
+  directive: CompletionItemKind.Keyword,
+  rule: CompletionItemKind.Reference,
+  snippet: CompletionItemKind.Snippet,
+};
+
+const SYMBOL_KIND: Record<SymbolNodeKind, SymbolKind> = {
+  section: SymbolKind.Namespace,
+  router: SymbolKind.Class,
+  transport: SymbolKind.Class,
+  authenticator: SymbolKind.Class,
+  acl: SymbolKind.Function,
+  macro: SymbolKind.Constant,
+  namedList: SymbolKind.Array,
+  retryRule: SymbolKind.Event,
+  rewriteRule: SymbolKind.Event,
+};
+
+/** The hardening snippets of the extension, for clients that do not read package.json contributions. */
+function loadSnippets(): Record<string, SnippetDefinition> | undefined {
+  const file = [resolve(__dirname, '..', 'snippets', 'exim.code-snippets'), resolve(__dirname, '..', '..', '..', 'snippets', 'exim.code-snippets')].find((p) => existsSync(p));
+  if (!file) return undefined;
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as Record<string, SnippetDefinition>;
+  } catch {
+    return undefined;
+  }
+}
+
+export class Features {
+  private snippets: Record<string, SnippetDefinition> | undefined;
+  /** Parsed configurations by document, reused until any document changes. */
+  private cache = new Map<string, ConfigTree>();
+
+  constructor(private readonly host: FeatureHost) {}
+
+  /**
+   * Capabilities to announce. The VS Code extension passes `initializationOptions.snippets
+   * = false` because VS Code already offers the snippets from package.json; other clients
+   * get them as completion items.
+   */
+  capabilities(params: InitializeParams): ServerCapabilities {
+    const init = params.initializationOptions as { snippets?: boolean } | undefined;
+    this.snippets = init?.snippets === false ? undefined : loadSnippets();
+    return {
+      completionProvider: { triggerCharacters: ['$', '{', '+', '=', '.'] },
+      hoverProvider: true,
+      documentSymbolProvider: true,
+      workspaceSymbolProvider: true,
+      definitionProvider: true,
+      referencesProvider: true,
+      renameProvider: { prepareProvider: true },
+      foldingRangeProvider: true,
+      documentLinkProvider: { resolveProvider: false },
+    };
+  }
+
+  /** Forget parsed configurations (after any document change). */
+  invalidate(): void {
+    this.cache.clear();
+  }
+
+  private treeOf(uri: string): ConfigTree {
+    let tree = this.cache.get(uri);
+    if (!tree) {
+      tree = this.host.parseFor(uri);
+      this.cache.set(uri, tree);
+    }
+    return tree;
+  }
+
+  /**
+   * The configuration to answer in: the document's own, or the largest configuration of
+   * another open document that includes this file (so a file opened on its own still
+   * knows the section it is included in and the names defined around it).
+   */
+  private treeFor(uri: string): { tree: ConfigTree; path: string } {
+    const path = uriToPath(uri);
+    let best = this.treeOf(uri);
+    for (const doc of this.host.documents.all()) {
+      if (doc.uri === uri) continue;
+      const other = this.treeOf(doc.uri);
+      if (other.files.length > best.files.length && other.files.some((f) => f.path === path)) best = other;
+    }
+    return { tree: best, path };
+  }
+
+  private location(loc: CoreLocation): Location {
+    return { uri: this.host.uriFor(loc.file), range: loc.range };
+  }
+
+  register(connection: Connection): void {
+    const safe =
+      <P, R>(name: string, fn: (p: P) => R, fallback: R) =>
+      (p: P): R => {
+        try {
+          return fn(p);
+        } catch (e) {
+          if (e instanceof ResponseError) throw e;
+          connection.console.error(`${name} failed: ${e instanceof Error ? e.stack : String(e)}`);
+          return fallback;
+        }
+      };
+
+    connection.onCompletion(
+      safe(
+        'completion',
+        (p) => {
+          const { tree, path } = this.treeFor(p.textDocument.uri);
+          return complete(tree, path, p.position, { snippets: this.snippets }).map(toCompletionItem);
+        },
+        [] as CompletionItem[],
+      ),
+    );
+
+    connection.onHover(
+      safe(
+        'hover',
+        (p): Hover | null => {
+          const { tree, path } = this.treeFor(p.textDocument.uri);
+          const h = hover(tree, path, p.position);
+          return h ? { contents: { kind: MarkupKind.Markdown, value: h.markdown }, range: h.range } : null;
+        },
+        null,
+      ),
+    );
+
+    connection.onDocumentSymbol(
+      safe(
+        'documentSymbol',
+        (p) => {
+          const { tree, path } = this.treeFor(p.textDocument.uri);
+          return documentSymbols(tree, path).map(toDocumentSymbol);
+        },
+        [] as DocumentSymbol[],
+      ),
+    );
+
+    connection.onWorkspaceSymbol(
+      safe(
+        'workspaceSymbol',
+        (p) => {
+          const trees = this.host.documents.all().map((d) => this.treeOf(d.uri));
+          return workspaceSymbols(trees, p.query).map(
+            (s): SymbolInformation => ({ name: s.name, kind: SYMBOL_KIND[s.kind], location: this.location(s.loc), containerName: s.container }),
+          );
+        },
+        [] as SymbolInformation[],
+      ),
+    );
+
+    connection.onDefinition(
+      safe(
+        'definition',
+        (p) => {
+          const { tree, path } = this.treeFor(p.textDocument.uri);
+          return definitions(tree, path, p.position).map((l) => this.location(l));
+        },
+        [] as Location[],
+      ),
+    );
+
+    connection.onReferences(
+      safe(
+        'references',
+        (p) => {
+          const { tree, path } = this.treeFor(p.textDocument.uri);
+          return references(tree, path, p.position, p.context.includeDeclaration).map((l) => this.location(l));
+        },
+        [] as Location[],
+      ),
+    );
+
+    connection.onPrepareRename(
+      safe(
+        'prepareRename',
+        (p): { range: Range; placeholder: string } | null => {
+          const { tree, path } = this.treeFor(p.textDocument.uri);
+          const check = prepareRename(tree, path, p.position);
+          if (!check.ok) throw new ResponseError(LSPErrorCodes.RequestFailed, check.message);
+          return { range: check.loc.range, placeholder: check.name };
+        },
+        null,
+      ),
+    );
+
+    connection.onRenameRequest(
+      safe(
+        'rename',
+        (p): WorkspaceEdit | null => {
+          const { tree, path } = this.treeFor(p.textDocument.uri);
+          const result = rename(tree, path, p.position, p.newName);
+          if (!result.ok) throw new ResponseError(LSPErrorCodes.RequestFailed, result.message);
+          return toWorkspaceEdit(result.edits, this.host.uriFor);
+        },
+        null,
+      ),
+    );
+
+    connection.onFoldingRanges(
+      safe(
+        'foldingRange',
+        (p) => {
+          const { tree, path } = this.treeFor(p.textDocument.uri);
+          return foldingRanges(tree, path).map(
+            (r): FoldingRange => ({
+              startLine: r.startLine,
+              endLine: r.endLine,
+              ...(r.kind ? { kind: r.kind === 'comment' ? FoldingRangeKind.Comment : FoldingRangeKind.Region } : {}),
+            }),
+          );
+        },
+        [] as FoldingRange[],
+      ),
+    );
+
+    connection.onDocumentLinks(
+      safe(
+        'documentLink',
+        (p) => {
+          const { tree, path } = this.treeFor(p.textDocument.uri);
+          return documentLinks(tree, path).map((l): DocumentLink => ({ range: l.range, target: this.host.uriFor(l.target), tooltip: l.target }));
+        },
+        [] as DocumentLink[],
+      ),
+    );
+  }
+}
+
+function toCompletionItem(i: CoreCompletionItem): CompletionItem {
+  const item: CompletionItem = {
+    label: i.label,
+    kind: COMPLETION_KIND[i.kind],
+    textEdit: { range: i.range, newText: i.insertText },
+  };
+  if (i.detail) item.detail = i.detail;
+  if (i.documentation) item.documentation = { kind: MarkupKind.Markdown, value: i.documentation };
+  if (i.snippet) item.insertTextFormat = InsertTextFormat.Snippet;
+  if (i.filterText) item.filterText = i.filterText;
+  if (i.sortText) item.sortText = i.sortText;
+  return item;
+}
+
+function toDocumentSymbol(s: CoreDocumentSymbol): DocumentSymbol {
+  const out: DocumentSymbol = { name: s.name || '?', kind: SYMBOL_KIND[s.kind], range: s.range, selectionRange: s.selectionRange, children: s.children.map(toDocumentSymbol) };
+  if (s.detail) out.detail = s.detail.length > 80 ? s.detail.slice(0, 79) + '…' : s.detail;
+  return out;
+}
