@@ -116,6 +116,7 @@ test('$variables, expansion items after ${ and conditions after ${if', () => {
   assert.equal(local.detail, '$local_part (tainted)');
   assert.deepEqual(quad(local.range), [49, 20, 49, 23]);
   assert.ok(byLabel(vars, 'tls_out_cipher'));
+  assert.equal(byLabel(vars, 'event_name')!.detail, '$event_name');
   assert.equal(byLabel(vars, 'acl_c…')!.insertText, 'acl_c');
 
   const text = CONFIG.replace('  no_more', '  condition = ${');

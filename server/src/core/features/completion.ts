@@ -9,6 +9,7 @@ import { allRules } from '../analysis/registry';
 import { optionSectionOf, resolveOptionWord } from '../analysis/model';
 import { builtinMacros, knownDrivers, OptionInfo, OptionSectionKind, optionsFor } from '../options';
 import { describeOption, scopeText } from '../optionDocs';
+import { VARIABLE_NAMES } from '../syntaxData';
 import { Position, Range } from '../syntax/source';
 import { ConfigTree, DriverSectionKind, NamedListType } from '../syntax/tree';
 import {
@@ -208,8 +209,11 @@ function expansionItemsFor(tree: ConfigTree, ctx: PositionContext, pos: Position
   return false;
 }
 
+/** Variables the binary knows that the manual's list leaves out ($event_name, $csa_status...). */
+const EXTRA_VARIABLES = VARIABLE_NAMES.filter((n) => !expansionVariables.some((v) => v.name === n));
+
 function variableItems(add: Add): void {
-  for (const v of expansionVariables) {
+  for (const v of [...expansionVariables, ...EXTRA_VARIABLES.map((name) => ({ name, family: false, tainted: false }))]) {
     add({
       label: v.family ? `${v.name}…` : v.name,
       kind: 'variable',
