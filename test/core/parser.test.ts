@@ -121,11 +121,14 @@ test('ACL problems: unknown verb first, missing "=", no ACL name', () => {
     t.problems.map((p) => [p.code, at(p.loc)]),
     [
       ['acl-name-missing', [1, 2, 1, 8]],
-      ['acl-unknown-verb', [3, 2, 3, 7]],
       ['acl-missing-equals', [5, 9, 5, 14]],
     ],
   );
-  assert.equal(t.problems[1].message, 'error in ACL: unknown ACL verb "acept" in "acept hosts = x"');
+  // An unknown first verb is left to the acl-unknown-verb rule (which offers did-you-mean fixes).
+  const unknown = t.sections[1].items.find((i) => i.kind === 'unknown' && i.reason === 'acl-unknown-verb');
+  assert.ok(unknown && unknown.kind === 'unknown');
+  assert.equal(unknown.word, 'acept');
+  assert.deepEqual(at(unknown.wordLoc), [3, 2, 3, 7]);
 });
 
 test('retry rules: pattern, error, senders, and F/G/H parameters with ranges', () => {

@@ -6,11 +6,16 @@ import { RuleMeta, Rule } from './types';
 import { structureRules } from './rules/structure';
 import { tlsRules } from './rules/tls';
 import { retryRules } from './rules/retry';
+import { valueRules } from './rules/values';
+import { retrySyntaxRules } from './rules/retrySyntax';
+import { rewriteRulesList } from './rules/rewrite';
+import { aclSyntaxRules } from './rules/aclSyntax';
 
 /** Problems found while reading and parsing; the reader and parser report them directly. */
 export const PARSE_PROBLEMS: RuleMeta[] = [
   { id: 'conditional-unterminated', defaultSeverity: 'error', title: '.ifdef without .endif' },
   { id: 'conditional-unmatched', defaultSeverity: 'error', title: '.endif, .else or .elifdef without a matching .ifdef' },
+  { id: 'conditional-ignored', defaultSeverity: 'warning', title: 'line that looks like .ifdef/.endif but that Exim skips (a tab, a CRLF line break or a longer word)' },
   { id: 'conditional-too-deep', defaultSeverity: 'error', title: '.ifdef nested more deeply than Exim allows' },
   { id: 'include-missing', defaultSeverity: 'error', title: '.include of a file that cannot be opened' },
   { id: 'include-relative', defaultSeverity: 'error', title: '.include_if_exists with a relative path' },
@@ -19,6 +24,7 @@ export const PARSE_PROBLEMS: RuleMeta[] = [
   { id: 'macro-expansion-too-long', defaultSeverity: 'error', title: 'macro replacement that grows a line beyond reason' },
   { id: 'macro-malformed', defaultSeverity: 'error', title: 'line starting with an upper-case letter that is not a macro definition' },
   { id: 'macro-duplicate', defaultSeverity: 'error', title: 'macro defined twice without ==' },
+  { id: 'macro-substring', defaultSeverity: 'error', title: 'macro whose name contains the name of an earlier macro' },
   { id: 'macro-redefine-undefined', defaultSeverity: 'error', title: '== redefinition of a macro that is not defined' },
   { id: 'unknown-section', defaultSeverity: 'error', title: 'begin with an unknown section name' },
   { id: 'section-repeated', defaultSeverity: 'error', title: 'a section begun twice' },
@@ -27,14 +33,13 @@ export const PARSE_PROBLEMS: RuleMeta[] = [
   { id: 'extra-characters', defaultSeverity: 'error', title: 'text after a driver or ACL name' },
   { id: 'driver-name-missing', defaultSeverity: 'error', title: 'option before the first driver name' },
   { id: 'acl-name-missing', defaultSeverity: 'error', title: 'ACL statement before the first ACL name' },
-  { id: 'acl-unknown-verb', defaultSeverity: 'error', title: 'unknown ACL verb' },
   { id: 'acl-condition-expected', defaultSeverity: 'error', title: 'ACL line that is neither a verb nor a condition' },
   { id: 'acl-missing-equals', defaultSeverity: 'error', title: 'ACL condition or modifier without "="' },
   { id: 'retry-missing-error', defaultSeverity: 'error', title: 'retry rule without an error type' },
   { id: 'rewrite-missing-replacement', defaultSeverity: 'error', title: 'rewrite rule without a replacement' },
 ];
 
-export const RULES: Rule[] = [...structureRules, ...tlsRules, ...retryRules];
+export const RULES: Rule[] = [...structureRules, ...tlsRules, ...retryRules, ...valueRules, ...retrySyntaxRules, ...rewriteRulesList, ...aclSyntaxRules];
 
 const ALL: Map<string, RuleMeta> = new Map([...PARSE_PROBLEMS, ...RULES].map((r) => [r.id, r]));
 

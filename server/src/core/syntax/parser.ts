@@ -7,6 +7,7 @@ import { ConfigHost, memoryHost } from '../host';
 import { LogicalLine } from './logicalLine';
 import { ConfigReader, LineSink, MacroDefinition } from './reader';
 import { SourceFile } from './source';
+import { aclCondition } from '../syntaxData';
 import {
   AclItemNode,
   AclNode,
@@ -256,7 +257,7 @@ class TreeBuilder implements LineSink {
       active: line.active,
     };
     const error = reader.defineMacro(def);
-    if (error) this.problem(redefinition ? 'macro-redefine-undefined' : 'macro-duplicate', error, line, 0, nameEnd, { name: def.name });
+    if (error) this.problem(error.code, error.message, line, 0, nameEnd, { name: def.name });
     this.section.items.push({ kind: 'macro', definition: def, line, loc: line.location, active: line.active });
   }
 
@@ -403,8 +404,8 @@ class TreeBuilder implements LineSink {
         return;
       }
     } else if (!this.statement) {
-      this.problem('acl-unknown-verb', `error in ACL: unknown ACL verb "${word || text.split(/\s/)[0]}" in "${text}"`, line, 0, nameEnd || text.length, { word });
-      this.section.items.push({ kind: 'unknown', line, loc: line.location, active: line.active });
+      // Reported (with did-you-mean fixes) by the acl-unknown-verb rule.
+      this.section.items.push({ kind: 'unknown', line, loc: line.location, active: line.active, reason: 'acl-unknown-verb', word, wordLoc: line.locate(0, nameEnd || text.length) });
       return;
     }
     const item = this.aclItem(line, i);
@@ -437,13 +438,16 @@ class TreeBuilder implements LineSink {
     }
     const hasValue = text[j] === '=';
     const valueOffset = hasValue ? skipSpace(text, j + 1) : j;
-    if (!hasValue && name !== 'endpass') {
-      this.problem('acl-missing-equals', `error in ACL: "=" missing after ACL "${name}" condition`, line, i, nameEnd, { name });
+    // An unknown name is reported by the acl-unknown-condition rule, as Exim does first.
+    const known = aclCondition(name);
+    if (!hasValue && name !== 'endpass' && known) {
+      this.problem('acl-missing-equals', `error in ACL: "=" missing after ACL "${name}" ${known.modifier ? 'modifier' : 'condition'}`, line, i, nameEnd, { name });
     }
     return {
       kind: 'aclItem',
       name,
       nameLoc: line.locate(i, nameEnd),
+      nameOffset: i,
       negated,
       hasValue,
       value: text.slice(valueOffset),

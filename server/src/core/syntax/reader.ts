@@ -113,7 +113,27 @@ export const MAX_INCLUDE_DEPTH = 32;
 /** A bound on a line's length after macro replacement, against macros that grow exponentially. */
 export const MAX_EXPANDED_LINE = 4 * 1024 * 1024;
 
-const DIRECTIVE_RE = /^\.(ifdef|ifndef|elifdef|elifndef|else|endif|include_if_exists|include)(?=[ \t]|$)/;
+const INCLUDE_RE = /^\.(include_if_exists|include)(?=[ \t\v\f\r])/;
+
+/** Exim tries the conditional names in this order, each as a prefix of the word after the dot. */
+const CONDITIONAL_ORDER: readonly ConditionalKind[] = ['ifdef', 'ifndef', 'elifdef', 'elifndef', 'else', 'endif'];
+
+/**
+ * Exim's test for a conditional line: the first name in CONDITIONAL_ORDER that starts the
+ * word after the dot decides. It is a conditional when a space, a "t" (Exim tests for 't'
+ * where it means a tab) or the end of the line follows; anything else, a tab or the carriage
+ * return of a CRLF line break included, makes Exim skip the whole line without a word.
+ */
+export function matchConditional(text: string, dot: number, carriageReturn: boolean): ConditionalKind | 'ignored' | undefined {
+  for (const kind of CONDITIONAL_ORDER) {
+    if (!text.startsWith(kind, dot + 1)) continue;
+    const at = dot + 1 + kind.length;
+    if (at >= text.length) return carriageReturn ? 'ignored' : kind;
+    const c = text[at];
+    return c === ' ' || c === 't' ? kind : 'ignored';
+  }
+  return undefined;
+}
 
 function isUpper(c: number): boolean {
   return c >= 65 && c <= 90;
@@ -198,20 +218,28 @@ export class ConfigReader {
   }
 
   /**
-   * Defines (or with `==` redefines) a macro. Returns an error message when Exim
-   * would refuse the definition.
+   * Defines (or with `==` redefines) a macro. Returns a problem code and Exim's message
+   * when Exim would refuse the definition.
    */
-  defineMacro(def: MacroDefinition): string | undefined {
+  defineMacro(def: MacroDefinition): { code: string; message: string } | undefined {
     this.macroDefinitions.push(def);
     if (!def.active) return undefined;
     const existing = this.macroIndex.get(def.name);
     if (def.redefinition) {
-      if (!existing) return `can't redefine an undefined macro "${def.name}"`;
+      if (!existing) return { code: 'macro-redefine-undefined', message: `can't redefine an undefined macro "${def.name}"` };
       existing.value = def.value;
       existing.definition = def;
       return undefined;
     }
-    if (existing) return `macro "${def.name}" is already defined (use "==" if you want to redefine it)`;
+    if (existing) return { code: 'macro-duplicate', message: `macro "${def.name}" is already defined (use "==" if you want to redefine it)` };
+    // Exim refuses a name that contains an earlier macro's name: that macro would replace part of it.
+    const inner = this.userMacros.find((m) => m.name.length < def.name.length && def.name.includes(m.name));
+    if (inner) {
+      return {
+        code: 'macro-substring',
+        message: `"${def.name}" cannot be defined as a macro because previously defined macro "${inner.name}" is a substring`,
+      };
+    }
     const macro: Macro = { name: def.name, value: def.value, definition: def };
     this.userMacros.push(macro);
     this.macroIndex.set(def.name, macro);
@@ -245,14 +273,19 @@ export class ConfigReader {
       return;
     }
     if (first === 46 /* . */) {
-      const m = DIRECTIVE_RE.exec(text.slice(ss, ss + 20));
+      const cond = matchConditional(text, ss, file.endsWithCarriageReturn(n));
+      if (cond === 'ignored') {
+        this.ignoredDirective(file, n, text, ss, pieces);
+        return;
+      }
+      if (cond) {
+        this.conditional(cond, found, file, n, pieces, text, ss);
+        return;
+      }
+      const m = INCLUDE_RE.exec(text.slice(ss, ss + 20));
       if (m) {
-        const kind = m[1] as ConditionalKind | IncludeKind;
-        if (kind in CONDITIONALS) {
-          this.conditional(kind as ConditionalKind, found, file, n, pieces, text, ss);
-          return;
-        }
-        if (this.state === 0) this.include(kind as IncludeKind, file, n, pieces, text, ss);
+        const kind = m[1] as IncludeKind;
+        if (this.state === 0) this.include(kind, file, n, pieces, text, ss);
         else {
           const d = this.directive(kind, file, n, pieces, text, ss, false) as IncludeDirective;
           d.path = d.argument;
@@ -354,6 +387,28 @@ export class ConfigReader {
       }
     }
     if (this.state === 0 && !wasActive) this.finishInactive();
+  }
+
+  /** A line Exim skips because it looks like a conditional but is not one. */
+  private ignoredDirective(file: SourceFile, n: number, text: string, ss: number, pieces: Piece[]): void {
+    const raw = file.lines[n];
+    let end = ss + 1;
+    while (end < text.length && !isSpace(text.charCodeAt(end))) end++;
+    const word = text.slice(ss, end);
+    const kind = CONDITIONAL_ORDER.find((k) => text.startsWith(k, ss + 1))!;
+    const after = text[ss + 1 + kind.length];
+    const why =
+      after === undefined
+        ? `it ends with a carriage return (a CRLF line break), so Exim does not take it as .${kind}`
+        : after === '\t'
+          ? `a tab follows ".${kind}"; Exim takes a conditional only when a space follows the name`
+          : `"${word}" is not ".${kind}" followed by a space`;
+    this.problems.push({
+      code: 'conditional-ignored',
+      message: `Exim skips this line without a word: ${why}`,
+      loc: { file: file.path, range: range(n, mapOffset(pieces, ss), n, raw.trimEnd().length) },
+      active: this.state === 0,
+    });
   }
 
   private directive(kind: Directive['kind'], file: SourceFile, n: number, pieces: Piece[], text: string, ss: number, active: boolean): Directive {

@@ -42,6 +42,8 @@ export class SourceFile {
    * positions count it as editors and the raw text do; the reader skips it.
    */
   readonly hasBom: boolean;
+  /** Lines whose carriage return (of a CRLF break) was removed: Exim sees it as part of the line. */
+  private readonly crLines = new Set<number>();
 
   constructor(readonly path: string, readonly text: string) {
     this.hasBom = text.charCodeAt(0) === 0xfeff;
@@ -51,6 +53,7 @@ export class SourceFile {
       const l = lines[i];
       if (l.endsWith('\r')) {
         lines[i] = l.slice(0, -1);
+        this.crLines.add(i);
         crlf++;
       }
     }
@@ -58,6 +61,11 @@ export class SourceFile {
     if (lines.length > 1 && lines[lines.length - 1] === '') lines.pop();
     this.lines = lines;
     this.eol = crlf > 0 && crlf >= (lines.length - 1) / 2 ? '\r\n' : '\n';
+  }
+
+  /** True when the line ended with a carriage return before its line feed. */
+  endsWithCarriageReturn(line: number): boolean {
+    return this.crLines.has(line);
   }
 
   get lineCount(): number {

@@ -53,6 +53,11 @@ export interface MacroNode extends NodeBase {
 /** A line the parser could not make sense of; a problem says why. */
 export interface UnknownLineNode extends NodeBase {
   kind: 'unknown';
+  /** Set when a rule (not the parser) reports the line, e.g. 'acl-unknown-verb'. */
+  reason?: string;
+  /** The word the line starts with, for such a rule. */
+  word?: string;
+  wordLoc?: Location;
 }
 
 /** `name:` and the options that follow it in routers, transports or authenticators. */
@@ -72,6 +77,8 @@ export interface AclItemNode extends NodeBase {
   kind: 'aclItem';
   name: string;
   nameLoc: Location;
+  /** Offset of the name in line.text. */
+  nameOffset: number;
   negated: boolean;
   hasValue: boolean;
   value: string;

@@ -1,0 +1,280 @@
+/**
+ * Option values as Exim's readconf_handle_option() reads them when it loads the
+ * configuration (so `exim -bV` rejects what this rule reports): booleans, integers,
+ * fixed-point numbers, times and time lists, a value that is missing or not introduced
+ * by "=", and quoted strings. Measured with Exim 4.96: every non-expanded option of these
+ * types is checked; expanded integers and times are strings until use (not checked);
+ * an expanded boolean is only a string when its value contains "$".
+ */
+import { OptionInfo } from '../../options';
+import { DriverNode, OptionNode } from '../../syntax/tree';
+import { Location } from '../../syntax/source';
+import { optionSectionOf } from '../model';
+import { Fix, Rule, RuleContext } from '../types';
+
+/** How Exim reads a value: its internal option type, from the manual's type and the dagger. */
+export type ValueKind = 'bool' | 'expand_bool' | 'int' | 'Kint' | 'octint' | 'fixed' | 'time' | 'timelist' | 'func_time' | 'string';
+
+/**
+ * Options whose internal type differs from what the manual says (measured with the binary):
+ * sqlite_lock_timeout is read as an integer (a time such as "5s" is refused),
+ * check_*_space hold kilobytes in a 64-bit integer (no overflow at "3000G").
+ */
+const KIND_OVERRIDES: Record<string, ValueKind> = {
+  sqlite_lock_timeout: 'int',
+  check_log_space: 'Kint',
+  check_spool_space: 'Kint',
+};
+
+/** Maximum number of values in a time list (Exim's delay_warning holds 10). */
+const TIME_LIST_MAX = 10;
+
+export function valueKind(info: OptionInfo): ValueKind {
+  const override = KIND_OVERRIDES[info.name];
+  if (override) return override;
+  switch (info.type) {
+    case 'boolean':
+      return info.expanded ? 'expand_bool' : 'bool';
+    case 'integer':
+      return info.expanded ? 'string' : 'int';
+    case 'octal integer':
+      return info.expanded ? 'string' : 'octint';
+    case 'fixed-point':
+      return 'fixed';
+    case 'time':
+      // smtp_receive_timeout has its own reader: a value starting with "$" is expanded later.
+      if (info.name === 'smtp_receive_timeout') return 'func_time';
+      return info.expanded ? 'string' : 'time';
+    case 'time list':
+      return 'timelist';
+    default:
+      return 'string';
+  }
+}
+
+export interface ValueProblem {
+  message: string;
+  /** Offset in the value where the problem starts (the whole value when undefined). */
+  at?: number;
+  /** Replacement values that Exim would accept. */
+  suggestions?: string[];
+}
+
+const isDigit = (c: string | undefined): boolean => c !== undefined && c >= '0' && c <= '9';
+const isSpace = (c: string | undefined): boolean => c === ' ' || c === '\t' || c === '\n' || c === '\r' || c === '\f' || c === '\v';
+const isAlpha = (c: string | undefined): boolean => c !== undefined && /^[A-Za-z]$/.test(c);
+const isAlnum = (c: string | undefined): boolean => c !== undefined && /^[A-Za-z0-9_]$/.test(c);
+
+function extraChars(rest: string, what: string): string {
+  return `extra characters follow ${what}${rest.startsWith('#') ? ' (# is comment only at line start)' : ''}`;
+}
+
+/** Exim's readconf_readtime(s, terminator): seconds, or -1. Reads to `end`. */
+export function readTime(s: string, end = s.length): number {
+  let i = 0;
+  let total = 0;
+  for (;;) {
+    if (!isDigit(s[i]) || i >= end) return -1;
+    let n = 0;
+    while (i < end && isDigit(s[i])) n = n * 10 + (s.charCodeAt(i++) - 48);
+    const unit = s[i];
+    const mult: Record<string, number> = { w: 604800, d: 86400, h: 3600, m: 60, s: 1 };
+    if (i >= end || !(unit in mult)) return -1;
+    total += n * mult[unit];
+    i++;
+    if (i >= end) return total;
+  }
+}
+
+/** strtol() as Exim calls it: base 0 (decimal, 0x hex, 0 octal) or 8. Returns the end offset and value. */
+function strtol(s: string, base: 0 | 8): { end: number; value: number } {
+  let i = 0;
+  while (isSpace(s[i])) i++;
+  let sign = 1;
+  if (s[i] === '+' || s[i] === '-') {
+    if (s[i] === '-') sign = -1;
+    i++;
+  }
+  let radix = base === 8 ? 8 : 10;
+  if (base === 0 && s[i] === '0') {
+    if ((s[i + 1] === 'x' || s[i + 1] === 'X') && /[0-9A-Fa-f]/.test(s[i + 2] ?? '')) {
+      radix = 16;
+      i += 2;
+    } else radix = 8;
+  }
+  const digits = radix === 16 ? /[0-9A-Fa-f]/ : radix === 8 ? /[0-7]/ : /[0-9]/;
+  let value = 0;
+  const digitStart = i;
+  while (i < s.length && digits.test(s[i])) value = value * radix + parseInt(s[i++], 16);
+  // Nothing read: strtol() leaves the end pointer at the start.
+  if (i === digitStart) return { end: 0, value: 0 };
+  return { end: i, value: sign * value };
+}
+
+const INT_MAX = 2147483647;
+const INT_MIN = -2147483648;
+
+function checkInteger(value: string, name: string, kind: 'int' | 'Kint' | 'octint'): ValueProblem | undefined {
+  const inttype = kind === 'octint' ? 'octal ' : '';
+  const { end, value: n } = strtol(value, kind === 'octint' ? 8 : 0);
+  if (end === 0) return { message: `${inttype}integer expected for ${name}` };
+  let i = end;
+  let v = n;
+  const suffix = value[i]?.toLowerCase();
+  if (suffix === 'k' || suffix === 'm' || suffix === 'g') {
+    v *= suffix === 'k' ? 1024 : suffix === 'm' ? 1024 * 1024 : 1024 * 1024 * 1024;
+    i++;
+  }
+  if (kind !== 'Kint' && (v > INT_MAX || v < INT_MIN)) return { message: `absolute value of integer "${value}" is too large (overflow)` };
+  while (isSpace(value[i])) i++;
+  if (i < value.length) return { message: extraChars(value.slice(i), `${inttype}integer value for ${name}`), at: i };
+  return undefined;
+}
+
+function checkFixed(value: string, name: string): ValueProblem | undefined {
+  // sscanf("%d"): white space, a sign, digits.
+  let i = 0;
+  while (isSpace(value[i])) i++;
+  const signAt = i;
+  if (value[i] === '+' || value[i] === '-') i++;
+  const digitStart = i;
+  while (isDigit(value[i])) i++;
+  if (i === digitStart) return { message: `fixed-point number expected for ${name}` };
+  if (value[signAt] === '-' && /[1-9]/.test(value.slice(digitStart, i))) return { message: `integer "${value}" is too large (overflow)` };
+  if (value[i] === '.') {
+    i++;
+    while (isDigit(value[i])) i++;
+  }
+  while (isSpace(value[i])) i++;
+  if (i < value.length) return { message: extraChars(value.slice(i), `fixed-point value for ${name}`), at: i };
+  return undefined;
+}
+
+function checkTimeList(value: string, name: string): ValueProblem | undefined {
+  if (value === '') return undefined;
+  let s = 0;
+  let count = 0;
+  let previous = -1;
+  for (;;) {
+    count++;
+    if (count > TIME_LIST_MAX) return { message: `too many time values for ${name}` };
+    const colon = value.indexOf(':', s);
+    let end = colon < 0 ? value.length : colon;
+    // Exim lets white space before the colon end the time.
+    while (end > s && isSpace(value[end - 1])) end--;
+    const t = readTime(value.slice(s, end));
+    if (t < 0) return { message: `invalid time value for ${name}`, at: s };
+    if (count > 1 && t <= previous) return { message: `time value out of order for ${name}`, at: s };
+    previous = t;
+    if (colon < 0) return undefined;
+    s = colon + 1;
+    while (isSpace(value[s])) s++;
+  }
+}
+
+/** A quoted string value: the closing quote must be there and nothing may follow it. */
+function checkQuoted(value: string, name: string): ValueProblem | undefined {
+  if (!value.startsWith('"')) return undefined;
+  let i = 1;
+  while (i < value.length && value[i] !== '"') i += value[i] === '\\' ? 2 : 1;
+  if (i >= value.length) return { message: `missing quote at end of string value for ${name}` };
+  i++;
+  if (i < value.length) return { message: extraChars(value.slice(i), `string value for ${name}`), at: i };
+  return undefined;
+}
+
+/**
+ * Checks one option setting against its type, as Exim does. `word` is the name as
+ * written (with any no_/not_ prefix), `negated` whether that prefix applied.
+ */
+export function checkOptionValue(info: OptionInfo, word: string, negated: boolean, option: Pick<OptionNode, 'hasValue' | 'value'>): ValueProblem | undefined {
+  const kind = valueKind(info);
+  const value = option.value;
+  if (kind === 'bool' || (kind === 'expand_bool' && !(option.hasValue && value.includes('$')))) {
+    if (!option.hasValue) {
+      if (value !== '') return { message: extraChars(value, `boolean option ${word}`), at: 0 };
+      return undefined;
+    }
+    if (negated) return { message: extraChars('=', `boolean option ${word}`) };
+    if (value === '') return undefined;
+    // readconf_readname(): a letter, then letters, digits and underscores.
+    let i = 0;
+    if (isAlpha(value[0])) while (isAlnum(value[i])) i++;
+    const name2 = value.slice(0, i);
+    const lower = name2.toLowerCase();
+    if (lower !== 'true' && lower !== 'yes' && lower !== 'false' && lower !== 'no') {
+      return { message: `"${name2}" is not a valid value for the "${word}" option`, suggestions: ['true', 'false'] };
+    }
+    while (isSpace(value[i])) i++;
+    if (i < value.length) return { message: extraChars(value.slice(i), `"${name2}" for boolean option ${word}`), at: i };
+    return undefined;
+  }
+  // Every other type needs "=" and a value; no_ and not_ are for booleans only.
+  if (negated) return { message: 'negation prefix applied to a non-boolean option' };
+  if (!option.hasValue) return { message: value === '' ? `unexpected end of line (data missing) after ${word}` : `missing "=" after ${word}`, at: 0 };
+  switch (kind) {
+    case 'int':
+    case 'Kint':
+    case 'octint':
+      return checkInteger(value, word, kind);
+    case 'fixed':
+      return checkFixed(value, word);
+    case 'time':
+      return readTime(value) < 0 ? { message: `invalid time value for ${word}` } : undefined;
+    case 'func_time':
+      return value.startsWith('$') || readTime(value) >= 0 ? undefined : { message: `invalid time value for ${word}` };
+    case 'timelist':
+      return checkTimeList(value, word);
+    default:
+      return checkQuoted(value, word);
+  }
+}
+
+function problemLoc(option: OptionNode, problem: ValueProblem): Location {
+  if (!option.hasValue) {
+    // Missing "=": point at the name, or at what follows it.
+    if (problem.at !== undefined && option.value !== '') return option.line.locate(option.valueOffset, option.line.text.length);
+    return option.wordLoc;
+  }
+  if (option.value === '') return option.valueLoc ?? option.wordLoc;
+  const start = option.valueOffset + (problem.at ?? 0);
+  return option.line.locate(start, option.line.text.length);
+}
+
+const invalidValue: Rule = {
+  id: 'invalid-option-value',
+  defaultSeverity: 'error',
+  title: 'option value that Exim refuses when it reads the configuration',
+  check(ctx: RuleContext) {
+    const check = (option: OptionNode, section: 'main' | DriverNode['section'], driver?: DriverNode, driverKnown = true) => {
+      const r = ctx.model.resolve(option, section, driverKnown ? driver?.driverName : undefined);
+      if (!r.info) return;
+      // The existing unknown-option rule reports a negated non-boolean already.
+      if (r.negated && r.info.type !== 'boolean') return;
+      const problem = checkOptionValue(r.info, option.word, r.negated, option);
+      if (!problem) return;
+      const loc = problemLoc(option, problem);
+      const fixes: Fix[] = (problem.suggestions ?? []).map((s) => ({
+        title: `Change to "${s}"`,
+        edits: [{ file: option.valueLoc?.file ?? loc.file, range: (option.valueLoc ?? loc).range, newText: s }],
+      }));
+      ctx.report({ message: problem.message, loc, active: option.active, data: { option: r.name, type: r.info.type }, ...(fixes.length ? { fixes } : {}) });
+    };
+    for (const section of ctx.tree.sections) {
+      const kind = optionSectionOf(section.kind);
+      if (!kind) continue;
+      for (const item of section.items) {
+        if (item.kind === 'option' && kind === 'main' && !section.begin) check(item, 'main');
+        if (item.kind !== 'driver') continue;
+        // Private options count only once "driver =" has been read.
+        let driverSeen = false;
+        for (const option of item.options) {
+          if (option === item.driverOption) driverSeen = true;
+          check(option, item.section, item, driverSeen);
+        }
+      }
+    }
+  },
+};
+
+export const valueRules: Rule[] = [invalidValue];
