@@ -10,6 +10,7 @@ import { valueRules } from './rules/values';
 import { retrySyntaxRules } from './rules/retrySyntax';
 import { rewriteRulesList } from './rules/rewrite';
 import { aclSyntaxRules } from './rules/aclSyntax';
+import { driverRules } from './rules/drivers';
 
 /** Problems found while reading and parsing; the reader and parser report them directly. */
 export const PARSE_PROBLEMS: RuleMeta[] = [
@@ -39,7 +40,7 @@ export const PARSE_PROBLEMS: RuleMeta[] = [
   { id: 'rewrite-missing-replacement', defaultSeverity: 'error', title: 'rewrite rule without a replacement' },
 ];
 
-export const RULES: Rule[] = [...structureRules, ...tlsRules, ...retryRules, ...valueRules, ...retrySyntaxRules, ...rewriteRulesList, ...aclSyntaxRules];
+export const RULES: Rule[] = [...structureRules, ...tlsRules, ...retryRules, ...valueRules, ...retrySyntaxRules, ...rewriteRulesList, ...aclSyntaxRules, ...driverRules];
 
 const ALL: Map<string, RuleMeta> = new Map([...PARSE_PROBLEMS, ...RULES].map((r) => [r.id, r]));
 

@@ -135,13 +135,24 @@ function token(line: LogicalLine, start: number, end: number): Token {
   return { text: line.text.slice(start, end), loc: line.locate(start, end), offset: start };
 }
 
+interface OpenBlocks {
+  driver?: DriverNode;
+  acl?: AclNode;
+  statement?: AclStatementNode;
+}
+
 class TreeBuilder implements LineSink {
   readonly sections: SectionNode[] = [];
   readonly problems: ParseProblem[] = [];
   private section: SectionNode;
-  private driver: DriverNode | undefined;
-  private acl: AclNode | undefined;
-  private statement: AclStatementNode | undefined;
+  /**
+   * The driver, ACL and statement that lines continue. Exim never reads a skipped branch,
+   * so an active line continues the last active driver or ACL even when a skipped one
+   * comes between; a skipped line continues whatever came last.
+   */
+  private activeOpen: OpenBlocks = {};
+  private anyOpen: OpenBlocks = {};
+  private c: OpenBlocks = this.activeOpen;
   private readonly seenSections = new Set<SectionKind>();
   private unknownSection = false;
 
@@ -155,6 +166,9 @@ class TreeBuilder implements LineSink {
   }
 
   onLine(line: LogicalLine, reader: ConfigReader): void {
+    if (line.active) this.anyOpen = this.activeOpen;
+    else if (this.anyOpen === this.activeOpen) this.anyOpen = { ...this.activeOpen };
+    this.c = line.active ? this.activeOpen : this.anyOpen;
     const text = line.text;
     if (/^begin[ \t]/i.test(text)) {
       this.beginSection(line);
@@ -168,9 +182,9 @@ class TreeBuilder implements LineSink {
     if (isUpperAt(text, 0) && this.allowsMacros(kind, text)) {
       this.macroDefinition(line, reader);
       // A definition ends the driver or ACL before it: Exim then wants a new "name:" line.
-      this.driver = undefined;
-      this.acl = undefined;
-      this.statement = undefined;
+      this.c.driver = undefined;
+      this.c.acl = undefined;
+      this.c.statement = undefined;
       return;
     }
     switch (kind) {
@@ -213,9 +227,9 @@ class TreeBuilder implements LineSink {
     let key = name.toLowerCase();
     if (!key.endsWith('s')) key += 's';
     const kind = SECTION_NAMES[key];
-    this.driver = undefined;
-    this.acl = undefined;
-    this.statement = undefined;
+    this.c.driver = undefined;
+    this.c.acl = undefined;
+    this.c.statement = undefined;
     const begin = { line, loc: line.location, nameLoc: line.locate(nameStart, text.length), name };
     if (!kind) {
       this.problem('unknown-section', `"${name}" is not a known configuration section name`, line, nameStart, text.length, { name });
@@ -344,7 +358,7 @@ class TreeBuilder implements LineSink {
       if (rest < text.length) {
         this.problem('extra-characters', `extra characters follow ${DRIVER_CLASS[kind]} name "${text.slice(0, nameEnd)}"`, line, rest, text.length);
       }
-      this.driver = {
+      this.c.driver = {
         kind: 'driver',
         section: kind,
         name: text.slice(0, nameEnd),
@@ -354,17 +368,17 @@ class TreeBuilder implements LineSink {
         loc: line.location,
         active: line.active,
       };
-      this.section.items.push(this.driver);
+      this.section.items.push(this.c.driver);
       return;
     }
     const option = this.readOption(line, 0, `${DRIVER_CLASS[kind]} option`);
     if (!option) return;
-    if (!this.driver) {
+    if (!this.c.driver) {
       this.problem('driver-name-missing', `${DRIVER_CLASS[kind]} name missing (options must follow a "name:" line)`, line, 0, text.length);
       this.section.items.push(option);
       return;
     }
-    const d = this.driver;
+    const d = this.c.driver;
     d.options.push(option);
     d.loc = { file: d.loc.file, range: { start: d.loc.range.start, end: d.loc.file === option.loc.file ? option.loc.range.end : d.loc.range.end } };
     // An instance in a skipped branch still says which driver it is, for checking its options.
@@ -381,35 +395,35 @@ class TreeBuilder implements LineSink {
     if (nameEnd > 0 && text[colon] === ':') {
       const rest = skipSpace(text, colon + 1);
       if (rest < text.length) this.problem('extra-characters', `extra characters follow ACL name "${text.slice(0, nameEnd)}"`, line, rest, text.length);
-      this.acl = { kind: 'acl', name: text.slice(0, nameEnd), nameLoc: line.locate(0, nameEnd), statements: [], line, loc: line.location, active: line.active };
-      this.statement = undefined;
-      this.section.items.push(this.acl);
+      this.c.acl = { kind: 'acl', name: text.slice(0, nameEnd), nameLoc: line.locate(0, nameEnd), statements: [], line, loc: line.location, active: line.active };
+      this.c.statement = undefined;
+      this.section.items.push(this.c.acl);
       return;
     }
-    if (!this.acl) {
+    if (!this.c.acl) {
       this.problem('acl-name-missing', 'missing or malformed ACL name (an ACL starts with a "name:" line)', line);
       this.section.items.push({ kind: 'unknown', line, loc: line.location, active: line.active });
       return;
     }
-    const acl = this.acl;
+    const acl = this.c.acl;
     let i = 0;
     const word = text.slice(0, nameEnd);
     if (ACL_VERB_SET.has(word)) {
-      this.statement = { kind: 'aclStatement', verb: word, verbLoc: line.locate(0, nameEnd), items: [], line, loc: line.location, active: line.active };
-      acl.statements.push(this.statement);
+      this.c.statement = { kind: 'aclStatement', verb: word, verbLoc: line.locate(0, nameEnd), items: [], line, loc: line.location, active: line.active };
+      acl.statements.push(this.c.statement);
       i = skipSpace(text, nameEnd);
       // Exim 4.96 no longer has verb options such as "accept/"; a slash here is junk.
       if (i >= text.length) {
         this.extendAcl(acl, line);
         return;
       }
-    } else if (!this.statement) {
+    } else if (!this.c.statement) {
       // Reported (with did-you-mean fixes) by the acl-unknown-verb rule.
       this.section.items.push({ kind: 'unknown', line, loc: line.location, active: line.active, reason: 'acl-unknown-verb', word, wordLoc: line.locate(0, nameEnd || text.length) });
       return;
     }
     const item = this.aclItem(line, i);
-    const statement = this.statement!;
+    const statement = this.c.statement!;
     if (item) statement.items.push(item);
     statement.loc = { file: statement.loc.file, range: { start: statement.loc.range.start, end: line.file.path === statement.loc.file ? line.location.range.end : statement.loc.range.end } };
     this.extendAcl(acl, line);

@@ -7,6 +7,7 @@
 import { RewriteRuleNode, SectionNode, driversOf } from '../../syntax/tree';
 import { splitList } from '../../util/lists';
 import { Rule } from '../types';
+import { mentionsMacro } from './values';
 
 export const REWRITE_FLAGS = 'bcfhqrstwEFQRTS';
 
@@ -77,7 +78,7 @@ const headersRewrite: Rule = {
   check(ctx) {
     for (const t of driversOf(ctx.tree, 'transports')) {
       for (const o of t.options) {
-        if (o.word !== 'headers_rewrite' || !o.hasValue) continue;
+        if (o.word !== 'headers_rewrite' || !o.hasValue || (!o.active && mentionsMacro(o.value))) continue;
         const where = o.valueLoc ?? o.wordLoc;
         const report = (message: string) => ctx.report({ message, loc: where, active: o.active });
         let value = o.value;

@@ -136,6 +136,17 @@ const duplicateName: Rule = {
   },
 };
 
+/**
+ * Options Exim lets a driver set more than once (measured with 4.96): the values of a
+ * router's `condition` are all required; `headers_add`, `headers_remove` and a router's
+ * `set` accumulate.
+ */
+const REPEATABLE: Record<DriverSectionKind, ReadonlySet<string>> = {
+  routers: new Set(['condition', 'headers_add', 'headers_remove', 'set']),
+  transports: new Set(['headers_add', 'headers_remove']),
+  authenticators: new Set(),
+};
+
 const optionRepeated: Rule = {
   id: 'option-repeated',
   defaultSeverity: 'error',
@@ -146,7 +157,7 @@ const optionRepeated: Rule = {
       for (const o of options) {
         if (!o.active) continue;
         const r = ctx.model.resolve(o, section, driver?.driverName);
-        if (!r.info) continue;
+        if (!r.info || (section !== 'main' && REPEATABLE[section].has(r.name))) continue;
         const first = seen.get(r.name);
         if (first) {
           ctx.report({
