@@ -8,33 +8,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { Finding } from '../../server/src/core/analysis/types';
 import { lintPath } from '../../server/src/core/service';
-import { ConfigTree } from '../../server/src/core/syntax/tree';
 import { nodeHost } from '../../server/src/node/fsHost';
 import { eximValidate, requireExim } from '../support/exim';
-import { buildCorpus, Mutant } from './corpus';
-
-interface Outcome {
-  mutant: Mutant;
-  ok: boolean;
-  eximLine?: number;
-  eximMessage?: string;
-  errors: Finding[];
-  onLine: boolean;
-  noLine: boolean;
-  endifMissing: boolean;
-}
-
-/** Physical lines (0-based) of the logical line that contains `line`, in `file`. */
-function logicalSpan(tree: ConfigTree, file: string, line: number): [number, number] {
-  for (const l of tree.lines) if (l.file.path === file && l.firstLine <= line && line <= l.lastLine) return [l.firstLine, l.lastLine];
-  return [line, line];
-}
-
-function errorsIn(errors: Finding[], file: string, [a, b]: [number, number]): boolean {
-  return errors.some((f) => f.loc.file === file && f.loc.range.start.line >= a && f.loc.range.start.line <= b);
-}
+import { buildCorpus } from './corpus';
+import { judge, Outcome } from './judge';
 
 test('parity with exim -bV on the corpus', (t) => {
   const exim = requireExim(t);
@@ -48,20 +26,7 @@ test('parity with exim -bV on the corpus', (t) => {
       writeFileSync(path, mutant.text);
       const verdict = eximValidate(path, exim);
       const { tree, findings } = lintPath(path, nodeHost());
-      const errors = findings.filter((f) => f.severity === 'error');
-      const outcome: Outcome = { mutant, ok: verdict.ok, eximLine: verdict.line, eximMessage: verdict.message, errors, onLine: false, noLine: false, endifMissing: false };
-      if (!verdict.ok) {
-        if (verdict.line !== undefined && verdict.file === path) {
-          if (/\.endif missing/.test(verdict.message ?? '')) {
-            // Exim names the end of the file; the cause is the .ifdef left open.
-            outcome.endifMissing = true;
-            outcome.onLine = errors.some((f) => f.code === 'conditional-unterminated');
-          } else outcome.onLine = errorsIn(errors, path, logicalSpan(tree, path, verdict.line - 1));
-        } else {
-          outcome.noLine = true;
-          outcome.onLine = mutant.cause.some((c) => errorsIn(errors, path, logicalSpan(tree, path, c)));
-        }
-      }
+      const outcome = judge(mutant, path, verdict, tree, findings);
       outcomes.push(outcome);
     });
   } finally {
