@@ -11,7 +11,7 @@
  * Install code-server and Chromium with `bash scripts/e2e/setup-code-server.sh`.
  */
 import { ChildProcess, execFile, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync, createWriteStream } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync, createWriteStream } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -280,6 +280,14 @@ export class Session {
         await context.close().catch(() => undefined);
       },
     };
+  }
+
+  /** Copies code-server's and the extension hosts' logs to `dest` (kept with a failed scenario's screenshot). */
+  saveLogs(dest: string): string {
+    mkdirSync(dest, { recursive: true });
+    cpSync(join(this.tmp, 'user-data', 'logs'), join(dest, 'logs'), { recursive: true, force: true });
+    cpSync(this.serverLog, join(dest, 'code-server.log'), { force: true });
+    return dest;
   }
 
   async stop(): Promise<void> {

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { log, missingPrerequisite, ROOT, Scenario, Session, SETUP_HINT } from './harness';
+import { log, missingPrerequisite, ROOT, Scenario, Session, SETUP_HINT, SHOTS } from './harness';
 import {
   editorLines,
   escape,
@@ -84,7 +84,13 @@ describe('VS Code end to end: the packaged extension in code-server', { skip: mi
       await body(s);
     } catch (e) {
       const shot = await s.screenshot(`${slug}-failed`).catch(() => 'none');
-      throw new Error(`${e instanceof Error ? e.message : String(e)}\n(screenshot: ${shot}; code-server log: ${session.serverLog})`, { cause: e });
+      let logs = 'none';
+      try {
+        logs = session.saveLogs(join(SHOTS, `${slug}-failed-logs`));
+      } catch {
+        // the failure itself matters more
+      }
+      throw new Error(`${e instanceof Error ? e.message : String(e)}\n(screenshot: ${shot}; logs: ${logs})`, { cause: e });
     } finally {
       await s.close();
       log(`${slug}: ${((Date.now() - t0) / 1000).toFixed(1)}s`);
@@ -226,6 +232,12 @@ describe('VS Code end to end: the packaged extension in code-server', { skip: mi
       const expected = ['remote_smtp:', '  driver = smtp', '  # TLS for every host: never deliver in clear text', '  hosts_require_tls = *', '  tls_tempfail_tryclear = false'];
       const text = await waitForEditorText(page, (t) => t.includes(expected.join('\n')), 'the hardened transport block');
       assert.doesNotMatch(text, new RegExp(escape(prefix)), 'the prefix was left in the text');
+      // Once the server has re-checked the text, nothing in it is an error.
+      await page
+        .waitForFunction(() => !/\bErrors: [1-9]/.test(document.getElementById('status.problems')?.getAttribute('aria-label') ?? ''), null, { timeout: 15_000 })
+        .catch(async () => {
+          throw new Error(`the inserted transport has errors: ${await page.locator('[id="status.problems"]').getAttribute('aria-label')}`);
+        });
       await screenshot('5-snippet');
       // The placeholders are real text once the snippet session ends; the block is what gets saved.
       await page.keyboard.press('Escape');
