@@ -230,6 +230,8 @@ export class Session {
       killGroup();
       throw e;
     }
+    // This run's screenshots only: no stale "-failed" pictures from an earlier run.
+    rmSync(SHOTS, { recursive: true, force: true });
     mkdirSync(SHOTS, { recursive: true });
     return new Session(tmp, port, server, browser, serverLog);
   }
