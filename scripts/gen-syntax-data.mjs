@@ -166,7 +166,7 @@ const SYNTAX_CONDITIONS = {
 };
 
 function expansionData() {
-  // Section 5 "Expansion items", 6 "Expansion operators", 7 "Expansion conditions".
+  // Section 5 "Expansion items", 6 "Expansion operators", 7 and 8 conditions.
   const inSection = (n) => defs.filter((d) => d.section.startsWith(`${n}.`));
   const manualItems = new Map();
   for (const d of inSection(5)) {
@@ -185,7 +185,8 @@ function expansionData() {
     }
   }
   const manualConds = new Map();
-  for (const d of inSection(7)) {
+  // Section 7 "Expansion conditions" and 8 "Combining expansion conditions" (and, or).
+  for (const d of [...inSection(7), ...inSection(8)]) {
     const m = /^([a-z_0-9]+)\s*(.*)$/.exec(d.term);
     if (!m) continue;
     manualConds.set(m[1], { args: (m[2].match(/\{</g) ?? []).length, syntax: d.term });

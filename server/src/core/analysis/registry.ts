@@ -11,6 +11,8 @@ import { retrySyntaxRules } from './rules/retrySyntax';
 import { rewriteRulesList } from './rules/rewrite';
 import { aclSyntaxRules } from './rules/aclSyntax';
 import { driverRules } from './rules/drivers';
+import { expansionRules } from './rules/expansions';
+import { referenceRules } from './rules/references';
 
 /** Problems found while reading and parsing; the reader and parser report them directly. */
 export const PARSE_PROBLEMS: RuleMeta[] = [
@@ -40,7 +42,7 @@ export const PARSE_PROBLEMS: RuleMeta[] = [
   { id: 'rewrite-missing-replacement', defaultSeverity: 'error', title: 'rewrite rule without a replacement' },
 ];
 
-export const RULES: Rule[] = [...structureRules, ...tlsRules, ...retryRules, ...valueRules, ...retrySyntaxRules, ...rewriteRulesList, ...aclSyntaxRules, ...driverRules];
+export const RULES: Rule[] = [...structureRules, ...tlsRules, ...retryRules, ...valueRules, ...retrySyntaxRules, ...rewriteRulesList, ...aclSyntaxRules, ...driverRules, ...expansionRules, ...referenceRules];
 
 const ALL: Map<string, RuleMeta> = new Map([...PARSE_PROBLEMS, ...RULES].map((r) => [r.id, r]));
 

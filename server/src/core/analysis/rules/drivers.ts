@@ -82,7 +82,8 @@ function run(ctx: RuleContext, d: DriverNode, checks: Check[], cls: string): voi
   for (const check of checks) {
     const problem = check(d, ctx.model);
     if (!problem) continue;
-    const message = problem.includes(d.name) ? problem : `${d.name} ${cls}: ${problem}`;
+    const named = problem.includes(`${d.name} ${cls}`) || problem.includes(`the ${d.name} ${cls}`);
+    const message = named ? problem : `${d.name} ${cls}: ${problem}`;
     ctx.report({ message, loc: d.nameLoc });
     return; // Exim stops at the first.
   }

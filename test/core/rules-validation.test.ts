@@ -1,0 +1,228 @@
+// The checks that mirror what `exim -bV` refuses (values, retry and rewrite rules, ACL
+// words, driver set-up, conditional lines, macro names) and the ones beyond it
+// (references, expansions, unused definitions): codes, places, messages and fixes.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { analyze } from '../../server/src/core/analysis/analyze';
+import { Finding } from '../../server/src/core/analysis/types';
+import { applyEdits } from '../../server/src/core/fixes/edits';
+import { memoryHost } from '../../server/src/core/host';
+import { builtinMacros } from '../../server/src/core/options';
+import { parseText } from '../../server/src/core/syntax/parser';
+import { checkOptionValue } from '../../server/src/core/analysis/rules/values';
+import { checkRetryLine, retryErrorProblem } from '../../server/src/core/analysis/rules/retrySyntax';
+import { checkRewriteLine } from '../../server/src/core/analysis/rules/rewrite';
+import { lookupOption } from '../../server/src/core/options';
+
+const PATH = '/c/exim.conf';
+const lint = (text: string): Finding[] => analyze(parseText(PATH, text, memoryHost({}), { builtinMacros: builtinMacros() }));
+/** Findings other than the TLS and retry-section advice, as code@line:column. */
+const found = (text: string, severity?: string) =>
+  lint(text)
+    .filter((f) => !/^(tls-|retry-(section|tls))/.test(f.code) && (severity ? f.severity === severity : f.severity !== 'hint'))
+    .map((f) => `${f.code}@${f.loc.range.start.line + 1}:${f.loc.range.start.character + 1}`);
+const only = (text: string, code: string) => lint(text).filter((f) => f.code === code);
+
+const mainValue = (name: string, value: string | undefined) => {
+  const info = lookupOption('main', name)!;
+  return checkOptionValue(info, name, false, { hasValue: value !== undefined, value: value ?? '' })?.message;
+};
+
+test('booleans: true, false, yes, no in any case; anything else is refused with Exim\'s words', () => {
+  for (const v of ['true', 'FALSE', 'Yes', 'no', '']) assert.equal(mainValue('accept_8bitmime', v), undefined, v);
+  assert.equal(mainValue('accept_8bitmime', 'maybe'), '"maybe" is not a valid value for the "accept_8bitmime" option');
+  assert.equal(mainValue('accept_8bitmime', '1'), '"" is not a valid value for the "accept_8bitmime" option');
+  assert.equal(mainValue('accept_8bitmime', 'yes#c'), 'extra characters follow "yes" for boolean option accept_8bitmime (# is comment only at line start)');
+  const [f] = only('accept_8bitmime = maybe\n', 'invalid-option-value');
+  assert.deepEqual([f.severity, f.loc.range.start.character, f.loc.range.end.character], ['error', 18, 23]);
+  assert.deepEqual(
+    f.fixes!.map((x) => applyEdits('accept_8bitmime = maybe\n', x.edits)),
+    ['accept_8bitmime = true\n', 'accept_8bitmime = false\n'],
+  );
+  assert.deepEqual(found('no_accept_8bitmime = yes\n'), ['invalid-option-value@1:22']);
+  assert.deepEqual(found('accept_8bitmime yes\n'), ['invalid-option-value@1:17']);
+});
+
+test('integers, octal integers, fixed-point numbers, times and time lists, as Exim reads them', () => {
+  for (const v of ['10', '10k', '2M', '0x1F', '010', '-1', '+5']) assert.equal(mainValue('smtp_accept_max', v), undefined, v);
+  assert.equal(mainValue('smtp_accept_max', 'ten'), 'integer expected for smtp_accept_max');
+  assert.equal(mainValue('smtp_accept_max', '08'), 'extra characters follow integer value for smtp_accept_max');
+  assert.equal(mainValue('smtp_accept_max', '10G'), 'absolute value of integer "10G" is too large (overflow)');
+  assert.equal(mainValue('deliver_queue_load_max', '1.5'), undefined);
+  assert.equal(mainValue('deliver_queue_load_max', 'abc'), 'fixed-point number expected for deliver_queue_load_max');
+  for (const v of ['1h30m', '2d', '0s', '1w2d3h4m5s']) assert.equal(mainValue('auto_thaw', v), undefined, v);
+  for (const v of ['30', '5x', '1h 30m', '1.5s', '$x']) assert.equal(mainValue('auto_thaw', v), 'invalid time value for auto_thaw', v);
+  assert.equal(mainValue('smtp_receive_timeout', '${if true{5m}}'), undefined);
+  assert.equal(mainValue('delay_warning', '1h : 2h:4h'), undefined);
+  assert.equal(mainValue('delay_warning', '2h:1h'), 'time value out of order for delay_warning');
+  assert.equal(mainValue('sqlite_lock_timeout', '5s'), 'extra characters follow integer value for sqlite_lock_timeout');
+  assert.equal(mainValue('queue_run_max', 'ten'), undefined, 'an expanded integer is a string when read');
+  assert.deepEqual(found('begin transports\nt:\n  driver = appendfile\n  file = /x\n  mode = 0999\n'), ['invalid-option-value@5:11']);
+});
+
+test('values that need "=", quoted strings, and user names left by undefined macros', () => {
+  assert.equal(mainValue('qualify_domain', undefined), 'unexpected end of line (data missing) after qualify_domain');
+  assert.deepEqual(found('qualify_domain example.org\n'), ['invalid-option-value@1:16']);
+  assert.equal(only('qualify_domain example.org\n', 'invalid-option-value')[0].message, 'missing "=" after qualify_domain');
+  assert.equal(mainValue('qualify_domain', '"abc'), 'missing quote at end of string value for qualify_domain');
+  assert.equal(mainValue('qualify_domain', '"abc" x'), 'extra characters follow string value for qualify_domain');
+  assert.equal(mainValue('trusted_groups', 'MAIN_TRUSTED_GROUPS'), 'group MAIN_TRUSTED_GROUPS was not found ("MAIN_TRUSTED_GROUPS" looks like a macro that is not defined)');
+  assert.equal(mainValue('trusted_groups', 'mail : 8'), undefined);
+  // In a skipped branch, the macro the branch waits for is undefined: no finding.
+  assert.deepEqual(found('.ifdef MAIN_TRUSTED_GROUPS\ntrusted_groups = MAIN_TRUSTED_GROUPS\n.endif\n'), []);
+  // Elsewhere in a skipped branch, at most a warning.
+  assert.deepEqual(found('.ifdef X\nsmtp_accept_max = ten\n.endif\n'), ['invalid-option-value@2:19']);
+  assert.equal(lint('.ifdef X\nsmtp_accept_max = ten\n.endif\n')[0].severity, 'warning');
+});
+
+test('retry rules: error names, prefixes, letters, parameters and semicolons', () => {
+  for (const e of ['*', 'quota', 'quota_7d', 'refused_MX', 'refused_a', 'timeout_connect_A', 'rcpt_4xx', 'rcpt_45x', 'data_452', 'tls', 'TLS_REQUIRED', 'lost_connection', 'lookup', 'auth_failed', 't', 'timeout_DNS']) {
+    assert.equal(retryErrorProblem(e), undefined, e);
+  }
+  assert.equal(retryErrorProblem('quota_5x'), 'bad time value');
+  assert.equal(retryErrorProblem('rcpt_5xx'), 'unknown or malformed retry error "rcpt_5xx"');
+  assert.equal(retryErrorProblem('rcpt_4'), 'rcpt_4 must be followed by xx, dx, or dd, where x is literal and d is any digit');
+  assert.equal(retryErrorProblem('refused_X'), 'A or MX expected after "refused"');
+  assert.equal(retryErrorProblem('tls_requiredx'), 'unknown or malformed retry error "tls_requiredx"');
+  assert.equal(retryErrorProblem('auth'), 'unknown or malformed retry error "auth"');
+  const msg = (l: string) => checkRetryLine(l)?.message;
+  assert.equal(msg('* * F,2h,15m; G,16h,1h,1.5; F,4d,6h'), undefined);
+  assert.equal(msg('"*.example" * senders=a@b F,1h,1h'), undefined);
+  assert.equal(msg('* * X,2h,15m'), 'unknown retry rule letter');
+  assert.equal(msg('* * F,2h'), 'comma expected');
+  assert.equal(msg('* * F , 2h , 15m'), 'comma expected');
+  assert.equal(msg('* * F,2x,15m'), 'bad parameters for retry rule');
+  assert.equal(msg('* * F,0s,1h'), 'bad parameters for retry rule');
+  assert.equal(msg('* * G,16h,1h,0.5'), 'bad parameters for retry rule');
+  assert.equal(msg('* * F,2h,15m G,16h,1h,1.5'), 'semicolon expected');
+  assert.equal(msg('* * F,2h,15m,3'), 'semicolon expected');
+  const [f] = only('begin retry\n*  quotta  F,1h,10m\n', 'retry-syntax');
+  assert.equal(f.message, 'unknown or malformed retry error "quotta"; did you mean "quota"?');
+  assert.deepEqual([f.loc.range.start.character, f.loc.range.end.character], [3, 9]);
+  assert.equal(applyEdits('begin retry\n*  quotta  F,1h,10m\n', f.fixes![0].edits), 'begin retry\n*  quota  F,1h,10m\n');
+});
+
+test('rewrite flags, and headers_rewrite in transports', () => {
+  assert.equal(checkRewriteLine('*@a.example  $1@b.example  Ffrs'), undefined);
+  assert.equal(checkRewriteLine('*@a  x@y  hx')?.message, "unknown rewrite flag character 'x' (could be missing quotes round replacement item)");
+  assert.equal(checkRewriteLine('*@a  x@y  S')?.message, 'rewrite rule has the S flag but is not a regular expression');
+  assert.equal(checkRewriteLine('^a@b  x@y  S'), undefined);
+  assert.deepEqual(found('begin rewrite\n*@a  "x y@z"  F\n*@a  x y@z  F\n'), ['rewrite-flag@3:8']);
+  const t = (v: string) => found(`begin transports\nt:\n  driver = smtp\n  headers_rewrite = ${v}\n`);
+  assert.deepEqual(t('*@a x@b h : *@c y@d f'), []);
+  assert.deepEqual(t('FOO'), ['rewrite-headers-option@4:21']);
+  assert.deepEqual(t('*@a x@b F'), ['rewrite-headers-option@4:21']);
+});
+
+test('ACL words: unknown verbs and conditions with did-you-mean, modifiers, endpass, set', () => {
+  const verb = only('begin acl\na:\n  acept hosts = x\n', 'acl-unknown-verb')[0];
+  assert.equal(verb.message, 'error in ACL: unknown ACL verb "acept" in "acept hosts = x"; did you mean "accept"?');
+  assert.equal(applyEdits('begin acl\na:\n  acept hosts = x\n', verb.fixes![0].edits), 'begin acl\na:\n  accept hosts = x\n');
+  // A misspelt verb after a first statement is an unknown condition for Exim; the verbs are offered.
+  const cond = only('begin acl\na:\n  accept hosts = *\n  dney hosts = x\n', 'acl-unknown-condition')[0];
+  assert.match(cond.message, /^error in ACL: unknown ACL condition\/modifier in "dney hosts = x".*did you mean "deny"\?$/);
+  assert.deepEqual(found('begin acl\na:\n  deny hots = x\n'), ['acl-unknown-condition@3:8']);
+  assert.deepEqual(found('begin acl\na:\n  deny !message = x\n'), ['acl-modifier-misuse@3:9']);
+  assert.deepEqual(found('begin acl\na:\n  deny endpass\n'), ['acl-modifier-misuse@3:8']);
+  assert.deepEqual(found('begin acl\na:\n  warn set acl_m_a = 1\n  warn set acl_x = 1\n  warn set acl_m_a-b = 1\n  warn set dkim_verify_status = x\n'), [
+    'acl-modifier-misuse@4:12',
+    'acl-modifier-misuse@5:19',
+  ]);
+  // "=" missing: a modifier is called a modifier.
+  assert.equal(only('begin acl\na:\n  deny message\n', 'acl-missing-equals')[0].message, 'error in ACL: "=" missing after ACL "message" modifier');
+});
+
+test('driver set-up: required and exclusive options, at the driver name', () => {
+  const routers = (body: string) => found(`begin routers\nr:\n${body}begin transports\nt:\n  driver = smtp\n`, 'error');
+  assert.deepEqual(routers('  driver = accept\n'), ['driver-requirements@2:1']);
+  assert.deepEqual(routers('  driver = accept\n  verify_only\n'), []);
+  assert.deepEqual(routers('  driver = redirect\n  data = x\n  transport = t\n'), ['driver-requirements@2:1']);
+  assert.deepEqual(routers('  driver = redirect\n  data = x\n  file = y\n'), ['driver-requirements@2:1']);
+  assert.deepEqual(routers('  driver = manualroute\n  route_list = * a.example\n'), []);
+  assert.deepEqual(routers('  driver = manualroute\n  transport = t\n'), ['driver-requirements@2:1']);
+  assert.deepEqual(routers('  driver = dnslookup\n  transport = t\n  self = foo\n'), ['driver-requirements@2:1']);
+  assert.equal(only('begin routers\nr:\n  driver = accept\n', 'driver-requirements')[0].message, 'r router: a transport is required for this router');
+  assert.deepEqual(found('begin transports\nt:\n  driver = lmtp\n'), ['driver-requirements@2:1']);
+  assert.deepEqual(found('begin transports\nt:\n  driver = appendfile\n  file = /a\n  directory = /b\n'), ['driver-requirements@2:1']);
+});
+
+test('options a driver may set twice; an active line continues the last active driver', () => {
+  const r = 'begin routers\nr:\n  driver = accept\n  transport = t\n';
+  const tail = 'begin transports\nt:\n  driver = smtp\n';
+  assert.deepEqual(found(`${r}  condition = a\n  condition = b\n  headers_add = X: 1\n  headers_add = Y: 2\n${tail}`, 'error'), []);
+  assert.deepEqual(found(`${r}  debug_print = a\n  debug_print = b\n${tail}`, 'error'), ['option-repeated@6:3']);
+  // The second router is skipped by Exim: "transport" then belongs to r, which has one already.
+  assert.deepEqual(found(`${r}.ifdef NOPE\nr2:\n  driver = accept\n.endif\n  transport = t\n${tail}`, 'error'), ['option-repeated@9:3']);
+});
+
+test('conditional lines Exim skips: a tab, a longer word, a CRLF line break', () => {
+  assert.deepEqual(found('.ifdef\tX\n.endif\n'), ['conditional-ignored@1:1', 'conditional-unmatched@2:1']);
+  assert.deepEqual(found('.ifdeff X\n.endifx\n'), ['conditional-ignored@1:1', 'conditional-ignored@2:1']);
+  assert.deepEqual(found('.ifdef X\r\n.endif\r\n'), ['conditional-unterminated@1:1', 'conditional-ignored@2:1']);
+  assert.deepEqual(found('.ifdef X\n.endif\n'), []);
+  // "t" counts as white space after the name (Exim's test has 't' for '\t').
+  assert.deepEqual(found('.ifdeftX\nfoo = 1\n.endif\n', 'error'), []);
+  assert.equal(lint('.ifdef\tX\n.endif\n')[0].severity, 'warning');
+});
+
+test('macros: a name that contains an earlier macro is refused', () => {
+  assert.deepEqual(found('A = 1\nAB = 2\n'), ['macro-substring@2:1']);
+  assert.deepEqual(found('AB = 1\nA = 2\n'), []);
+});
+
+test('references: undefined transport and ACL are errors, named lists and authentication warnings, unused hints', () => {
+  const text = [
+    'acl_smtp_rcpt = acl_chek_rcpt',
+    'domainlist local_domains = a.example',
+    'hostlist relay_hosts = 127.0.0.1',
+    'begin acl',
+    'acl_check_rcpt:',
+    '  accept domains = +local_domian : !+relay_hosts',
+    '  accept hosts = +relay_hosts : +include_unknown',
+    'begin routers',
+    'r:',
+    '  driver = accept',
+    '  transport = remote_smpt',
+    'begin transports',
+    'remote_smtp:',
+    '  driver = smtp',
+    '  hosts_require_auth = *',
+    '',
+  ].join('\n');
+  assert.deepEqual(found(text), [
+    'acl-undefined@1:17',
+    'named-list-undefined@6:20',
+    'named-list-undefined@6:37',
+    'transport-undefined@11:15',
+    'auth-no-client@15:24',
+  ]);
+  assert.deepEqual(found(text, 'hint'), ['unused-acl@5:1', 'unused-transport@13:1']);
+  const byCode = new Map(lint(text).map((f) => [f.code, f]));
+  assert.equal(byCode.get('transport-undefined')!.severity, 'error');
+  assert.equal(byCode.get('acl-undefined')!.severity, 'error');
+  assert.equal(byCode.get('named-list-undefined')!.severity, 'warning');
+  assert.equal(byCode.get('unused-transport')!.severity, 'hint');
+  assert.match(byCode.get('transport-undefined')!.message, /^transport "remote_smpt" not found in r router: .*did you mean "remote_smtp"\?$/);
+  assert.equal(applyEdits(text, byCode.get('acl-undefined')!.fixes![0].edits).split('\n')[0], 'acl_smtp_rcpt = acl_check_rcpt');
+  const lists = lint(text).filter((f) => f.code === 'named-list-undefined');
+  assert.match(lists[1].message, /"relay_hosts" is a hostlist, not a domainlist/);
+  // Expanded, a file, or text: not a name to look up.
+  assert.deepEqual(found('acl_smtp_rcpt = ${if true{a}{b}}\nacl_smtp_data = /etc/exim/acl\nacl_smtp_mail = accept hosts = *\n', 'error'), []);
+});
+
+test('expansions: syntax, unknown names with did-you-mean, unknown variables, all warnings', () => {
+  const r = (v: string) => found(`begin routers\nr:\n  driver = accept\n  transport = t\n  condition = ${v}\nbegin transports\nt:\n  driver = smtp\n`);
+  assert.deepEqual(r('${if eq{$domain}{a.example}{yes}{no}}'), []);
+  assert.deepEqual(r('${if eq{$domain}{a.example}{yes}{no}'), ['expansion-syntax@5:15']);
+  assert.deepEqual(r('${if eqq{$domain}{a}}'), ['expansion-unknown-name@5:20']);
+  assert.deepEqual(r('${lcx:$domain}'), ['expansion-unknown-name@5:17']);
+  assert.deepEqual(r('$domian'), ['unknown-variable@5:16']);
+  assert.deepEqual(r('${hmac{md5}{x}}'), ['expansion-syntax@5:15']);
+  const v = only('begin routers\nr:\n  driver = accept\n  transport = t\n  condition = ${if eq{$domian}{a}}\nbegin transports\nt:\n  driver = smtp\n', 'unknown-variable')[0];
+  assert.equal(v.severity, 'warning');
+  assert.equal(v.message, 'unknown variable name "domian"; did you mean "domain"?');
+  assert.deepEqual([v.loc.range.start.character, v.loc.range.end.character], [23, 29]);
+  assert.match(applyEdits('  condition = ${if eq{$domian}{a}}', v.fixes![0].edits.map((e) => ({ ...e, range: { start: { line: 0, character: e.range.start.character }, end: { line: 0, character: e.range.end.character } } }))), /\$domain\}/);
+  // Not expanded: a "$" is only text.
+  assert.deepEqual(found('qualify_domain = $x\n'), []);
+});
