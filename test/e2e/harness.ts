@@ -243,7 +243,8 @@ export class Session {
       mkdirSync(dirname(join(folder, name)), { recursive: true });
       writeFileSync(join(folder, name), text);
     }
-    const context = await this.browser.newContext({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 });
+    // No service workers: every request of the page and its workers goes through the route below.
+    const context = await this.browser.newContext({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1, serviceWorkers: 'block' });
     context.setDefaultTimeout(30_000);
     const external: string[] = [];
     // The hard guarantee: only 127.0.0.1 (and in-page data:/blob: URLs) ever leave the page.
