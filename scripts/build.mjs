@@ -1,6 +1,6 @@
 // Bundles the three entry points into dist/ with esbuild.
 import { build } from 'esbuild';
-import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync } from 'node:fs';
 
 const common = {
   bundle: true,
@@ -17,3 +17,5 @@ await Promise.all([
   build({ ...common, entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
 ]);
 chmodSync('dist/cli.js', 0o755);
+// The rule documentation travels with the server: diagnostics link to it.
+copyFileSync('docs/rules.md', 'dist/rules.md');

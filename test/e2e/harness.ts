@@ -91,13 +91,17 @@ function run(cmd: string, args: string[], options: { cwd?: string; env?: NodeJS.
   });
 }
 
-/** Builds the .vsix with `npm run package` when it is missing or older than what goes into it. */
+/**
+ * Packages the .vsix when it is missing or older than what goes into it. `npm test` has
+ * just built dist/; rebuilding it here would rewrite dist/cli.js under the tests that run
+ * alongside, so only the packaging step runs.
+ */
 export async function ensureVsix(): Promise<string> {
   const inputs = ['package.json', 'dist/client.js', 'dist/server.js', 'syntaxes/exim.tmLanguage.json', 'snippets/exim.code-snippets', 'language-configuration.json', 'README.md'];
   const newest = Math.max(...inputs.map((f) => (existsSync(join(ROOT, f)) ? statSync(join(ROOT, f)).mtimeMs : 0)));
   if (existsSync(VSIX) && statSync(VSIX).mtimeMs >= newest) return VSIX;
-  log('packaging the extension: npm run package');
-  await run('npm', ['run', 'package', '--silent'], { cwd: ROOT, timeout: 180_000 });
+  log('packaging the extension: npm run package:vsix');
+  await run('npm', ['run', 'package:vsix', '--silent'], { cwd: ROOT, timeout: 180_000 });
   if (!existsSync(VSIX)) throw new Error(`npm run package did not write ${VSIX}`);
   return VSIX;
 }

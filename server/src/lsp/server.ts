@@ -62,7 +62,8 @@ const host: ConfigHost = {
   },
 };
 
-const docsFile = [resolve(__dirname, '..', 'docs', 'rules.md'), resolve(__dirname, '..', '..', 'docs', 'rules.md')].find((p) => existsSync(p));
+// The build copies docs/rules.md beside the bundle (and into the .vsix).
+const docsFile = [resolve(__dirname, 'rules.md'), resolve(__dirname, '..', 'docs', 'rules.md')].find((p) => existsSync(p));
 const docsBase = docsFile ? pathToUri(docsFile) : undefined;
 
 let settings: { severities: AnalyzeOptions['severities'] } = { severities: {} };
