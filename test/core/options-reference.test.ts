@@ -2,10 +2,11 @@
 // (test/fixtures/reference/exim-4.96-options.json: names, types and defaults of Exim
 // 4.96 as built by Debian 12's exim4-daemon-heavy, from -bP, _OPT_* macros and the manual).
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import table from '../../server/src/core/data/exim-options.json';
+import { repoRoot } from '../support/paths';
 
 interface RefOption {
   type: string;
@@ -40,15 +41,6 @@ const ours = table as unknown as {
   authenticators: OurDriverSection;
 };
 
-function repoRoot(): string {
-  let dir = __dirname;
-  while (!existsSync(join(dir, 'package.json'))) {
-    const up = dirname(dir);
-    if (up === dir) throw new Error(`no package.json above ${__dirname}`);
-    dir = up;
-  }
-  return dir;
-}
 
 const reference: Reference = JSON.parse(
   readFileSync(join(repoRoot(), 'test', 'fixtures', 'reference', 'exim-4.96-options.json'), 'utf8'),

@@ -7,21 +7,13 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { requireExim } from '../support/exim';
+import { repoRoot } from '../support/paths';
 
 const MANUAL_DIR = '/usr/share/doc/exim4-doc-html/spec_html';
 
-function repoRoot(): string {
-  let dir = __dirname;
-  while (!existsSync(join(dir, 'package.json'))) {
-    const up = dirname(dir);
-    if (up === dir) throw new Error(`no package.json above ${__dirname}`);
-    dir = up;
-  }
-  return dir;
-}
 
 /** Skips locally, fails under CI=true. */
 function unavailable(t: TestContext, why: string): void {

@@ -2,25 +2,17 @@
 // placed into a minimal configuration, must pass real Exim's `exim -C FILE -bV`, and
 // the hardening snippets must contain the lines that make TLS mandatory.
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { after, describe, test, type TestContext } from 'node:test';
 import { eximValidate, requireExim } from '../support/exim';
 import { expandSnippet, snippetChoices } from '../support/snippets';
+import { repoRoot } from '../support/paths';
 
 // ---------------------------------------------------------------------------
 // The snippets file
 
-function repoRoot(): string {
-  let dir = __dirname;
-  while (!existsSync(join(dir, 'package.json'))) {
-    const up = dirname(dir);
-    if (up === dir) throw new Error(`no package.json above ${__dirname}`);
-    dir = up;
-  }
-  return dir;
-}
 
 const SNIPPETS_PATH = join(repoRoot(), 'snippets', 'exim.code-snippets');
 

@@ -14,23 +14,15 @@
 // Needs real Exim and root (exim -C/-D); skipped locally without them, fails under CI=true.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, dirname, join } from 'node:path';
+import { basename, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { deliver, requireDeliveryHarness, type DeliveryOutcome } from '../support/delivery';
 import { eximValidate, requireExim } from '../support/exim';
 import { SINK_MODES, startSmtpSink, type SinkMode } from '../support/smtpSink';
+import { repoRoot } from '../support/paths';
 
-function repoRoot(): string {
-  let dir = __dirname;
-  while (!existsSync(join(dir, 'package.json'))) {
-    const up = dirname(dir);
-    if (up === dir) throw new Error(`no package.json above ${__dirname}`);
-    dir = up;
-  }
-  return dir;
-}
 
 const ROOT = repoRoot();
 const CLI = join(ROOT, 'dist', 'cli.js');
