@@ -4,6 +4,7 @@
 //
 //   server/src/core/data/exim-acl.json         ACL verbs, conditions and modifiers
 //   server/src/core/data/exim-expansions.json  expansion items, operators and conditions
+//   server/src/core/data/exim-log-selectors.json  log_selector names
 //   (variables: server/src/core/data/exim-variables.json, made by scripts/gen-variables.mjs
 //   from the manual; this script adds the names the binary knows beyond it as extraVariables)
 //
@@ -248,6 +249,18 @@ function expansionData() {
 // ---------------------------------------------------------------------------------------
 // Variables
 
+// ---------------------------------------------------------------------------------------
+// log_selector names: the manual's table (chapter "Log files"), and the words of the binary,
+// each tried as `log_selector = +NAME` ("unknown log_selector setting" = not one).
+
+function logSelectorData() {
+  const table = existsSync(join(MANUAL, 'ch-log_files.html')) ? readChapter('ch-log_files.html') : '';
+  const fromManual = [...table.matchAll(/<tr[^>]*>\s*<td[^>]*>(.*?)<\/td>/gs)].map((m) => decode(m[1]).trim()).filter((n) => /^[a-z][a-z0-9_]*$/.test(n));
+  const candidates = [...new Set([...fromManual, ...binaryWords])].sort();
+  const selectors = candidates.filter((name) => !/unknown log_selector setting|malformed log_selector/.test(bV(`log_selector = +${name}\n`)));
+  return { eximVersion: version, generatedBy: 'scripts/gen-syntax-data.mjs', selectors };
+}
+
 /** Families of variables named by a prefix (exim-variables.json lists them with "family"). */
 const FAMILIES = ['acl_c', 'acl_m', 'header_', 'h_', 'bheader_', 'bh_', 'lheader_', 'lh_', 'rheader_', 'rh_', 'r_', 'sender_rate_'];
 
@@ -267,6 +280,9 @@ try {
     writeFileSync(join(OUTDIR, name), JSON.stringify(data, null, 1) + '\n');
     console.log(`wrote ${join(OUTDIR, name)}`);
   };
+  const logs = logSelectorData();
+  write('exim-log-selectors.json', logs);
+  console.log(`  ${logs.selectors.length} log selectors`);
   const acl = aclData();
   write('exim-acl.json', acl);
   console.log(`  ${acl.conditions.length} ACL conditions and modifiers`);

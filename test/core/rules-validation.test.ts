@@ -146,6 +146,32 @@ test('driver set-up: required and exclusive options, at the driver name', () => 
   assert.deepEqual(found('begin transports\nt:\n  driver = appendfile\n  file = /a\n  directory = /b\n'), ['driver-requirements@2:1']);
 });
 
+test('appendfile and generic transport set-up checks', () => {
+  const t = (body: string) => found(`begin transports\nt:\n${body}`, 'error');
+  assert.deepEqual(t('  driver = appendfile\n  directory = /a\n  create_file = nowhere\n'), ['driver-requirements@2:1']);
+  assert.deepEqual(t('  driver = appendfile\n  directory = /a\n  create_file = /var/mail\n'), []);
+  assert.deepEqual(t('  driver = appendfile\n  file = /a\n  quota_filecount = 5\n'), ['driver-requirements@2:1']);
+  assert.deepEqual(t('  driver = appendfile\n  file = /a\n  use_fcntl_lock = false\n  use_lockfile = false\n'), ['driver-requirements@2:1']);
+  assert.deepEqual(t('  driver = pipe\n  user = 1000\n'), ['driver-requirements@2:1']);
+  assert.deepEqual(t('  driver = pipe\n  user = mail\n'), []);
+  assert.equal(only('begin transports\nt:\n  driver = pipe\n  user = 1000\n', 'driver-requirements')[0].message, 'user set without group for the t transport');
+});
+
+test('main options Exim refuses after reading the main section', () => {
+  assert.deepEqual(found('local_sender_retain = true\n'), ['main-requirements@1:23']);
+  assert.deepEqual(found('local_sender_retain = true\nlocal_from_check = false\n'), []);
+  assert.deepEqual(found('log_selector = +all -retry_defer +subject\n'), []);
+  const sel = only('log_selector = +tls_peerdn +argument\n', 'main-requirements')[0];
+  assert.equal(sel.message, 'unknown log_selector setting: +argument; did you mean "arguments"?');
+  assert.deepEqual([sel.loc.range.start.character, sel.loc.range.end.character], [27, 36]);
+  assert.equal(applyEdits('log_selector = +tls_peerdn +argument\n', sel.fixes![0].edits), 'log_selector = +tls_peerdn +arguments\n');
+  assert.equal(only('log_selector = +subject,+pid\n', 'main-requirements')[0].message, 'malformed log_selector setting: + or - expected but found ",+pid"');
+  assert.deepEqual(found('syslog_facility = LOG_MAIL\nlocalhost_number = 0x10\nlog_file_path = /var/log/exim/%slog : syslog\n'), []);
+  for (const bad of ['syslog_facility = mial', 'localhost_number = 17', 'localhost_number = x', 'log_file_path = /var/log/exim', 'errors_reply_to = postmaster', 'tls_dh_max_bits = 512', 'smtp_accept_max = 0\nsmtp_accept_queue = 5']) {
+    assert.deepEqual(found(bad + '\n').filter((c) => c.startsWith('main-requirements')).length, 1, bad);
+  }
+});
+
 test('options a driver may set twice; an active line continues the last active driver', () => {
   const r = 'begin routers\nr:\n  driver = accept\n  transport = t\n';
   const tail = 'begin transports\nt:\n  driver = smtp\n';

@@ -380,6 +380,57 @@ const MUTATIONS: Record<string, Mutation> = {
     if (!t) return undefined;
     return { text: join_(setValue(c, t.option, '0999')), cause: [t.option.line.firstLine], description: `${t.option.word} = 0999` };
   },
+  'misspell-begin': (c) => {
+    const begins = c.lines.map((l, i) => [l, i] as const).filter(([l]) => /^\s*begin\s+\S/i.test(l));
+    const b = pick(c.r, begins);
+    if (!b) return undefined;
+    const [line, i] = b;
+    return { text: join_(replaceRange(c.lines, i, 0, line.length, line.replace(/begin/i, misspell(c.r, 'begin')))), cause: [i], description: `"begin" misspelt on line ${i + 1}` };
+  },
+  'delete-name-line': (c) => {
+    const d = pick(c.r, [...drivers(c), ...acls(c)]);
+    if (!d) return undefined;
+    const copy = [...c.lines];
+    copy.splice(d.line.firstLine, 1);
+    return { text: join_(copy), cause: [d.line.firstLine], description: `the "${d.name}:" line removed` };
+  },
+  'break-continuation': (c) => {
+    const continued = c.tree.lines.filter((l) => l.file.path === rootFile(c) && l.lastLine > l.firstLine && /\\\s*$/.test(c.lines[l.firstLine]));
+    const l = pick(c.r, continued);
+    if (!l) return undefined;
+    const at = l.firstLine;
+    return { text: join_(replaceRange(c.lines, at, 0, c.lines[at].length, c.lines[at].replace(/\\\s*$/, ''))), cause: [at, at + 1], description: `backslash at the end of line ${at + 1} removed` };
+  },
+  'flip-ifdef': (c) => {
+    const ifs = c.tree.directives.filter((d) => (d.kind === 'ifdef' || d.kind === 'ifndef') && d.loc.file === rootFile(c));
+    const d = pick(c.r, ifs);
+    if (!d) return undefined;
+    const l = d.loc.range.start.line;
+    const flipped = c.lines[l].replace(/\.if(n?)def/, (_m, n) => (n ? '.ifdef' : '.ifndef'));
+    return { text: join_(replaceRange(c.lines, l, 0, c.lines[l].length, flipped)), cause: [], description: `line ${l + 1}: ${flipped.trim()}` };
+  },
+  'foreign-option': (c) => {
+    const d = pick(c.r, drivers(c).filter((d) => d.driverOption));
+    if (!d) return undefined;
+    const o = pick(c.r, ['route_list = * smart.example', 'hosts_require_tls = *', 'file = /var/mail/$local_part', 'server_condition = yes', 'command = /bin/true', 'data = :blackhole:'])!;
+    const at = d.driverOption!.line.lastLine + 1;
+    const copy = [...c.lines];
+    copy.splice(at, 0, `  ${o}`);
+    return { text: join_(copy), cause: [at], description: `${o} added to ${d.name}` };
+  },
+  'driver-case': (c) => {
+    const d = pick(c.r, drivers(c).filter((d) => d.driverOption?.valueLoc && d.driverOption.line.firstLine === d.driverOption.line.lastLine));
+    if (!d) return undefined;
+    const v = d.driverOption!.valueLoc!;
+    return { text: join_(replaceRange(c.lines, v.range.start.line, v.range.start.character, v.range.end.character, d.driverName!.toUpperCase())), cause: [v.range.start.line], description: `driver = ${d.driverName!.toUpperCase()}` };
+  },
+  'delete-macro': (c) => {
+    const m = pick(c.r, c.tree.macros.filter((m) => m.nameLoc.file === rootFile(c) && m.line.firstLine === m.line.lastLine));
+    if (!m) return undefined;
+    const copy = [...c.lines];
+    copy.splice(m.line.firstLine, 1);
+    return { text: join_(copy), cause: [], description: `definition of ${m.name} removed` };
+  },
   // Changes Exim accepts: the analyser must not call them errors.
   'benign-values': (c) => {
     const t = pick(c.r, typed(c, ['bool', 'int', 'time']));

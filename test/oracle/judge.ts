@@ -5,12 +5,20 @@ import { ConfigTree } from '../../server/src/core/syntax/tree';
 import { EximVerdict } from '../support/exim';
 import { Mutant } from './corpus';
 
+/**
+ * Errors by design on configurations Exim accepts: the delivery (or reception) they
+ * describe fails for certain, which -bV does not check. Counted apart from false errors.
+ */
+export const CERTAIN_FAILURE_CODES = new Set(['transport-undefined', 'acl-undefined', 'tls-avoided']);
+
 export interface Outcome {
   mutant: Mutant;
   ok: boolean;
   eximLine?: number;
   eximMessage?: string;
   errors: Finding[];
+  /** On a configuration Exim accepts: errors for failures that are certain at delivery. */
+  certainFailures: Finding[];
   onLine: boolean;
   noLine: boolean;
   endifMissing: boolean;
@@ -46,8 +54,13 @@ export function errorsIn(errors: Finding[], file: string, [a, b]: [number, numbe
 
 /** Compares one configuration's Exim verdict with the analyser's findings. */
 export function judge(mutant: Mutant, path: string, verdict: EximVerdict, tree: ConfigTree, findings: Finding[]): Outcome {
-  const errors = findings.filter((f) => f.severity === 'error');
-  const outcome: Outcome = { mutant, ok: verdict.ok, eximLine: verdict.line, eximMessage: verdict.message, errors, onLine: false, noLine: false, endifMissing: false };
+  let errors = findings.filter((f) => f.severity === 'error');
+  let certainFailures: Finding[] = [];
+  if (verdict.ok) {
+    certainFailures = errors.filter((f) => CERTAIN_FAILURE_CODES.has(f.code));
+    errors = errors.filter((f) => !CERTAIN_FAILURE_CODES.has(f.code));
+  }
+  const outcome: Outcome = { mutant, ok: verdict.ok, eximLine: verdict.line, eximMessage: verdict.message, errors, certainFailures, onLine: false, noLine: false, endifMissing: false };
   if (verdict.ok) return outcome;
   if (verdict.line !== undefined && verdict.file === path) {
     if (/\.endif missing/.test(verdict.message ?? '')) {

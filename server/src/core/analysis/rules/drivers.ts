@@ -72,8 +72,34 @@ const ROUTER_CHECKS: Record<string, Check[]> = {
   ],
 };
 
+/** Set to false on purpose (not left at a default). */
+const off = (m: ConfigModel, d: DriverNode, name: string): boolean => m.booleanOption(d, name) === false;
+
 const TRANSPORT_CHECKS: Record<string, Check[]> = {
-  appendfile: [(d, m) => (set(m, d, 'file') && set(m, d, 'directory') ? 'only one of "file" or "directory" can be specified' : undefined)],
+  '*': [
+    (d, m) => {
+      // A numeric user gives no group; a user name brings its own.
+      const user = value(m, d, 'user');
+      return user !== undefined && /^\d+$/.test(user) && !set(m, d, 'group') ? `user set without group for the ${d.name} transport` : undefined;
+    },
+  ],
+  appendfile: [
+    (d, m) => (set(m, d, 'file') && set(m, d, 'directory') ? 'only one of "file" or "directory" can be specified' : undefined),
+    (d, m) => (set(m, d, 'file') && set(m, d, 'quota_filecount') ? 'quota_filecount must not be set without "directory"' : undefined),
+    (d, m) => (set(m, d, 'file') && set(m, d, 'quota_directory') ? 'quota_directory must not be set without "directory"' : undefined),
+    (d, m) =>
+      off(m, d, 'use_fcntl_lock') && off(m, d, 'use_lockfile') && !on(m, d, 'use_flock_lock') && !on(m, d, 'use_mbx_lock') && !on(m, d, 'mbx_format')
+        ? 'no locking configured'
+        : undefined,
+    (d, m) => (set(m, d, 'directory') && on(m, d, 'maildir_format') && on(m, d, 'mailstore_format') ? 'only one of maildir and mailstore may be specified' : undefined),
+    (d, m) => (set(m, d, 'directory') && set(m, d, 'quota_filecount') && !set(m, d, 'quota') ? 'quota must be set if quota_filecount is set' : undefined),
+    (d, m) => (set(m, d, 'directory') && set(m, d, 'quota_directory') && !set(m, d, 'quota') ? 'quota must be set if quota_directory is set' : undefined),
+    (d, m) => {
+      const v = value(m, d, 'create_file');
+      if (v === undefined || /^(anywhere|belowhome|inhome)$/.test(v) || v.startsWith('/') || v.includes('$')) return undefined;
+      return `invalid value given for "create_file" for the ${d.name} transport: '${v}'`;
+    },
+  ],
   lmtp: [(d, m) => (set(m, d, 'command') === set(m, d, 'socket') ? `one (and only one) of command or socket must be set for the ${d.name} transport` : undefined)],
   pipe: [(d, m) => (on(m, d, 'restrict_to_path') && on(m, d, 'use_shell') ? `both restrict_to_path and use_shell set for ${d.name} transport` : undefined)],
 };
@@ -102,7 +128,8 @@ const driverRequirements: Rule = {
       run(ctx, d, [...ROUTER_CHECKS['*'], ...ROUTER_CHECKS[d.driverName]], 'router');
     }
     for (const d of ctx.model.drivers('transports').values()) {
-      if (d.driverName && d.driverName in TRANSPORT_CHECKS) run(ctx, d, TRANSPORT_CHECKS[d.driverName], 'transport');
+      if (!d.driverName || d.driverName === '*') continue;
+      run(ctx, d, [...(TRANSPORT_CHECKS[d.driverName] ?? []), ...TRANSPORT_CHECKS['*']], 'transport');
     }
   },
 };
