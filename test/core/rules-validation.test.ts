@@ -191,6 +191,12 @@ test('conditional lines Exim skips: a tab, a longer word, a CRLF line break', ()
   assert.equal(lint('.ifdef\tX\n.endif\n')[0].severity, 'warning');
 });
 
+test('named lists: a duplicate of one kind, a missing "="', () => {
+  assert.deepEqual(found('domainlist x = a\ndomainlist x = b\nhostlist x = c\n'), ['named-list-duplicate@2:12']);
+  assert.deepEqual(found('domainlist x a\n'), ['named-list-malformed@1:1']);
+  assert.deepEqual(found('domainlist  = a\n'), []);
+});
+
 test('macros: a name that contains an earlier macro is refused', () => {
   assert.deepEqual(found('A = 1\nAB = 2\n'), ['macro-substring@2:1']);
   assert.deepEqual(found('AB = 1\nA = 2\n'), []);

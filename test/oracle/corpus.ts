@@ -4,18 +4,19 @@
 // introduces, for the errors Exim reports without a line ("there are two routers called
 // ...", "macro ... is already defined"). Exim itself decides whether a mutant is valid:
 // many mutations land in .ifdef branches that Exim skips, and then it accepts them.
-import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { memoryHost } from '../../server/src/core/host';
 import { resolveOptionWord } from '../../server/src/core/analysis/model';
 import { valueKind } from '../../server/src/core/analysis/rules/values';
 import { builtinMacros } from '../../server/src/core/options';
 import { splitConfigFiles } from '../../server/src/core/splitConfig';
 import { parseText } from '../../server/src/core/syntax/parser';
-import { AclNode, ConfigTree, DriverNode, OptionNode, RetryRuleNode, SectionNode } from '../../server/src/core/syntax/tree';
+import { AclNode, ConfigTree, DriverNode, NamedListNode, OptionNode, RetryRuleNode, SectionNode } from '../../server/src/core/syntax/tree';
 import { nodeHost } from '../../server/src/node/fsHost';
+import { repoRoot } from '../support/paths';
 
-const ROOT = resolve(__dirname, '..', '..', '..');
+const ROOT = repoRoot();
 
 export interface BaseConfig {
   name: string;
@@ -56,7 +57,7 @@ export function baseConfigs(): BaseConfig[] {
   add('example', join(ROOT, 'examples/exim.conf'));
   const fixtures = join(ROOT, 'test/fixtures/insecure');
   if (existsSync(fixtures)) {
-    for (const f of require('node:fs').readdirSync(fixtures).sort() as string[]) if (f.endsWith('.conf')) add(`fixture-${f.replace(/\.conf$/, '')}`, join(fixtures, f));
+    for (const f of readdirSync(fixtures).sort()) if (f.endsWith('.conf')) add(`fixture-${f.replace(/\.conf$/, '')}`, join(fixtures, f));
   }
   return out;
 }
@@ -379,6 +380,14 @@ const MUTATIONS: Record<string, Mutation> = {
     const t = pick(c.r, typed(c, ['octint']));
     if (!t) return undefined;
     return { text: join_(setValue(c, t.option, '0999')), cause: [t.option.line.firstLine], description: `${t.option.word} = 0999` };
+  },
+  'duplicate-named-list': (c) => {
+    const l = pick(c.r, c.tree.sections.flatMap((s) => s.items.filter((i): i is NamedListNode => i.kind === 'namedList' && i.nameLoc.file === rootFile(c) && i.line.firstLine === i.line.lastLine)));
+    if (!l) return undefined;
+    const at = l.line.firstLine;
+    const copy = [...c.lines];
+    copy.splice(at + 1, 0, c.lines[at]);
+    return { text: join_(copy), cause: [at + 1], description: `${l.listType} ${l.name} defined twice` };
   },
   'misspell-begin': (c) => {
     const begins = c.lines.map((l, i) => [l, i] as const).filter(([l]) => /^\s*begin\s+\S/i.test(l));

@@ -323,11 +323,11 @@ class TreeBuilder implements LineSink {
     const list = /^(domainlist|hostlist|addresslist|localpartlist)(_cache)?(?=[ \t])/.exec(text.slice(i, i + 20));
     if (list) {
       const nameStart = skipSpace(text, i + list[0].length);
-      const nameEnd = readName(text, nameStart);
+      // Exim's read_named_list(): letters, digits and underscores, possibly none.
+      let nameEnd = nameStart;
+      while (nameEnd < text.length && /[A-Za-z0-9_]/.test(text[nameEnd])) nameEnd++;
       const eq = skipSpace(text, nameEnd);
-      if (nameEnd === nameStart || text[eq] !== '=') {
-        this.problem('named-list-malformed', nameEnd === nameStart ? `missing name for ${list[1]}` : `missing "=" after ${list[1]} ${text.slice(nameStart, nameEnd)}`, line);
-      }
+      if (text[eq] !== '=') this.problem('named-list-malformed', `missing '=' after "${text.slice(nameStart, nameEnd)}"`, line);
       const valueOffset = text[eq] === '=' ? skipSpace(text, eq + 1) : text.length;
       this.section.items.push({
         kind: 'namedList',

@@ -83,8 +83,11 @@ const mainRequirements: Rule = {
     }
 
     const retain = get('local_sender_retain');
-    if (retain && boolValue(retain, false) && boolValue(get('local_from_check'), true)) {
+    const fromCheck = get('local_from_check');
+    if (retain && boolValue(retain, false) && boolValue(fromCheck, true)) {
+      // Both settings make the conflict: each gets the finding (local_from_check when it is written).
       report(retain, 'both local_from_check and local_sender_retain are set; this combination is not allowed (local_from_check is true unless set to false)');
+      if (fromCheck) report(fromCheck, 'both local_from_check and local_sender_retain are set; this combination is not allowed');
     }
 
     const max = get('smtp_accept_max');
@@ -156,4 +159,30 @@ const mainRequirements: Rule = {
   },
 };
 
-export const mainOptionRules: Rule[] = [mainRequirements];
+const LIST_WORDS: Record<string, string> = { domainlist: 'domain', hostlist: 'host', addresslist: 'address', localpartlist: 'local part' };
+
+const namedListDuplicate: Rule = {
+  id: 'named-list-duplicate',
+  defaultSeverity: 'error',
+  title: 'two named lists of one kind with one name',
+  check(ctx) {
+    const seen = new Map<string, import('../../syntax/tree').NamedListNode>();
+    for (const s of ctx.tree.sections) {
+      if (s.kind !== 'main' || s.begin) continue;
+      for (const i of s.items) {
+        if (i.kind !== 'namedList' || !i.active) continue;
+        const key = `${i.listType}:${i.name}`;
+        const first = seen.get(key);
+        if (first) {
+          ctx.report({
+            message: `duplicate name "${i.name}" for a named ${LIST_WORDS[i.listType]} list`,
+            loc: i.nameLoc,
+            related: [{ loc: first.nameLoc, message: 'first defined here' }],
+          });
+        } else seen.set(key, i);
+      }
+    }
+  },
+};
+
+export const mainOptionRules: Rule[] = [mainRequirements, namedListDuplicate];

@@ -199,7 +199,8 @@ const namedListUndefined: Rule = {
         const nameLoc = use.node.line.locate(use.offset + at, use.offset + at + name.length);
         const sameType = [...lists.values()].flat().filter((d) => d.listType === use.type).map((d) => d.name);
         const suggestions = suggest(name, sameType);
-        const other = defs.length ? ` ("${name}" is a ${defs[0].listType}, not a ${use.type})` : '';
+        const article = (w: string) => (/^[aeiou]/.test(w) ? 'an' : 'a');
+        const other = defs.length ? ` ("${name}" is ${article(defs[0].listType)} ${defs[0].listType}, not ${article(use.type)} ${use.type})` : '';
         ctx.report({
           message: `unknown named ${use.type.replace('list', ' list').replace('localpart', 'local part')} "+${name}"${other}: matching this list defers${dym(suggestions)}`,
           loc,
