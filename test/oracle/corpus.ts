@@ -440,6 +440,31 @@ const MUTATIONS: Record<string, Mutation> = {
     copy.splice(m.line.firstLine, 1);
     return { text: join_(copy), cause: [], description: `definition of ${m.name} removed` };
   },
+  'delete-line': (c) => {
+    const candidates = lineStarts(c).filter((i) => c.lines[i].trim() !== '' && !/^\s*#/.test(c.lines[i]));
+    const at = pick(c.r, candidates);
+    if (at === undefined) return undefined;
+    const copy = [...c.lines];
+    copy.splice(at, 1);
+    return { text: join_(copy), cause: [Math.max(0, at - 1), at], description: `line ${at + 1} removed: ${c.lines[at].trim().slice(0, 60)}` };
+  },
+  'duplicate-line': (c) => {
+    const candidates = lineStarts(c).filter((i) => c.lines[i].trim() !== '' && !/^\s*#/.test(c.lines[i]) && !/\\\s*$/.test(c.lines[i]));
+    const at = pick(c.r, candidates);
+    if (at === undefined) return undefined;
+    const copy = [...c.lines];
+    copy.splice(at + 1, 0, c.lines[at]);
+    return { text: join_(copy), cause: [at, at + 1], description: `line ${at + 1} doubled: ${c.lines[at].trim().slice(0, 60)}` };
+  },
+  'typo-anywhere': (c) => {
+    const candidates = lineStarts(c).filter((i) => /[A-Za-z_]{3,}/.test(c.lines[i]) && !/^\s*#/.test(c.lines[i]));
+    const at = pick(c.r, candidates);
+    if (at === undefined) return undefined;
+    const words = [...c.lines[at].matchAll(/[A-Za-z_][A-Za-z0-9_]{2,}/g)];
+    const w = pick(c.r, words)!;
+    const typo = misspell(c.r, w[0]);
+    return { text: join_(replaceRange(c.lines, at, w.index!, w.index! + w[0].length, typo)), cause: [at], description: `line ${at + 1}: ${w[0]} -> ${typo}` };
+  },
   // Changes Exim accepts: the analyser must not call them errors.
   'benign-values': (c) => {
     const t = pick(c.r, typed(c, ['bool', 'int', 'time']));
