@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { applyEdits } from '../../server/src/core/fixes/edits';
 import { memoryHost } from '../../server/src/core/host';
 import { parseText, parseFiles } from '../../server/src/core/syntax/parser';
 import { Location, SourceFile } from '../../server/src/core/syntax/source';
@@ -190,4 +191,14 @@ test('binary junk and empty input parse without throwing', () => {
     const t = parse(text);
     assert.ok(Array.isArray(t.problems));
   }
+});
+
+test('parse problems carry fixes: a misspelt section name, a macro defined twice', () => {
+  const text = 'M = 1\nM = 2\nbegin routres\n';
+  const t = parse(text);
+  const section = t.problems.find((p) => p.code === 'unknown-section')!;
+  assert.deepEqual(section.data?.suggestions, ['routers']);
+  assert.equal(applyEdits(text, section.fixes![0].edits), 'M = 1\nM = 2\nbegin routers\n');
+  const dup = t.problems.find((p) => p.code === 'macro-duplicate')!;
+  assert.equal(applyEdits(text, dup.fixes![0].edits), 'M = 1\nM == 2\nbegin routres\n');
 });

@@ -33,7 +33,7 @@ export function analyze(tree: ConfigTree, options: AnalyzeOptions = {}): Finding
 
   void PARSE_PROBLEMS;
   for (const p of tree.problems) {
-    add(p.code, { message: p.message, loc: p.loc, active: p.active, data: p.data });
+    add(p.code, { message: p.message, loc: p.loc, active: p.active, data: p.data, fixes: p.fixes });
   }
   const model = new ConfigModel(tree);
   for (const rule of RULES) {

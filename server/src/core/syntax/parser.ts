@@ -4,6 +4,7 @@
  * make sense of becomes a problem with a stable code.
  */
 import { ConfigHost, memoryHost } from '../host';
+import { suggest } from '../util/suggest';
 import { LogicalLine } from './logicalLine';
 import { ConfigReader, LineSink, MacroDefinition } from './reader';
 import { SourceFile } from './source';
@@ -232,7 +233,9 @@ class TreeBuilder implements LineSink {
     this.c.statement = undefined;
     const begin = { line, loc: line.location, nameLoc: line.locate(nameStart, text.length), name };
     if (!kind) {
-      this.problem('unknown-section', `"${name}" is not a known configuration section name`, line, nameStart, text.length, { name });
+      const suggestions = suggest(name, ['acl', 'routers', 'transports', 'authenticators', 'retry', 'rewrite', 'local_scan']);
+      this.problem('unknown-section', `"${name}" is not a known configuration section name${suggestions.length ? `; did you mean "${suggestions[0]}"?` : ''}`, line, nameStart, text.length, { name, suggestions });
+      this.problems[this.problems.length - 1].fixes = suggestions.map((s) => ({ title: `Change to "begin ${s}"`, edits: [{ file: begin.nameLoc.file, range: begin.nameLoc.range, newText: s }], isPreferred: true }));
       this.unknownSection = true;
       this.section = { kind: 'main', begin, items: [], active: line.active };
       return;
@@ -257,6 +260,7 @@ class TreeBuilder implements LineSink {
       this.section.items.push({ kind: 'unknown', line, loc: line.location, active: line.active });
       return;
     }
+    const equals = i;
     i++;
     const redefinition = text[i] === '=';
     if (redefinition) i++;
@@ -271,7 +275,13 @@ class TreeBuilder implements LineSink {
       active: line.active,
     };
     const error = reader.defineMacro(def);
-    if (error) this.problem(error.code, error.message, line, 0, nameEnd, { name: def.name });
+    if (error) {
+      this.problem(error.code, error.message, line, 0, nameEnd, { name: def.name });
+      if (error.code === 'macro-duplicate') {
+        const at = line.locate(equals, equals);
+        this.problems[this.problems.length - 1].fixes = [{ title: `Redefine ${def.name} with "=="`, edits: [{ file: at.file, range: at.range, newText: '=' }] }];
+      }
+    }
     this.section.items.push({ kind: 'macro', definition: def, line, loc: line.location, active: line.active });
   }
 

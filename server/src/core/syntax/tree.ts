@@ -2,6 +2,7 @@
 import { LogicalLine } from './logicalLine';
 import { ConditionalBlock, Directive, IncludeDirective, MacroDefinition, MacroUse, ReaderProblem } from './reader';
 import { Location, SourceFile } from './source';
+import type { Fix } from '../analysis/types';
 
 export type SectionKind = 'main' | 'acl' | 'routers' | 'transports' | 'authenticators' | 'retry' | 'rewrite' | 'local_scan';
 export type DriverSectionKind = 'routers' | 'transports' | 'authenticators';
@@ -151,6 +152,7 @@ export interface SectionNode {
 export interface ParseProblem extends ReaderProblem {
   /** Data for a fix, e.g. the names a misspelt word may have meant. */
   data?: Record<string, unknown>;
+  fixes?: Fix[];
 }
 
 export interface ConfigTree {
