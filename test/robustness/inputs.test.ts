@@ -1,0 +1,224 @@
+// Robustness of the core and the CLI against hostile or broken input: every input must
+// be read without an exception or a hang (each test has a generous timeout, so a hang
+// fails instead of blocking), give a clear finding where the input is wrong, and the CLI
+// must print no stack trace, exit 0 or 1 for a readable file, and never rewrite a file
+// unless --fix (and leave a file with nothing to harden byte-identical under --fix).
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { after, describe, test } from 'node:test';
+import { memoryHost } from '../../server/src/core/host';
+import { lintPath, lintText, LintResult } from '../../server/src/core/service';
+import { nodeHost } from '../../server/src/node/fsHost';
+
+const ROOT = resolve(__dirname, '..', '..', '..');
+const CLI = join(ROOT, 'dist', 'cli.js');
+const T = { timeout: 20_000 };
+
+const dir = mkdtempSync(join(tmpdir(), 'exim-lint-robust-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+/** A small seeded PRNG (mulberry32). */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function codes(r: LintResult): string[] {
+  return [...new Set(r.findings.map((f) => f.code))].sort();
+}
+
+function lintString(text: string): LintResult {
+  return lintText('/etc/exim4/exim4.conf', text, memoryHost({}));
+}
+
+interface Run {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function cli(...args: string[]): Run {
+  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', cwd: dir, timeout: 10_000, maxBuffer: 256 * 1024 * 1024 });
+  if (r.error) throw r.error;
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Runs the CLI on a file and checks the contract: exit 0/1, no stack trace, file unchanged. */
+function cliOn(name: string, content: Buffer | string): Run {
+  const path = join(dir, name);
+  writeFileSync(path, content);
+  const before = readFileSync(path);
+  const r = cli('--format', 'json', path);
+  assert.ok(r.status === 0 || r.status === 1, `${name}: exit ${r.status} (signal?) stderr: ${r.stderr.slice(0, 500)}`);
+  assert.doesNotMatch(r.stderr, /\n\s+at .*:\d+:\d+/, `${name}: stack trace on stderr`);
+  assert.doesNotMatch(r.stdout, /\n\s+at .*:\d+:\d+\)?\n/, `${name}: stack trace on stdout`);
+  JSON.parse(r.stdout);
+  assert.ok(readFileSync(path).equals(before), `${name}: the CLI rewrote the file without --fix`);
+  return r;
+}
+
+const REAL = ['/etc/exim4/exim4.conf.template', '/usr/share/doc/exim4-base/examples/example.conf'].filter((p) => existsSync(p));
+const SOURCES = REAL.length
+  ? REAL
+  : [join(ROOT, 'examples', 'exim.conf'), ...readdirSync(join(ROOT, 'test', 'fixtures', 'insecure')).filter((f) => f.endsWith('.conf')).map((f) => join(ROOT, 'test', 'fixtures', 'insecure', f))];
+
+describe('random edits of real configurations', () => {
+  for (const src of SOURCES) {
+    test(`byte edits and line shuffles of ${src}`, T, () => {
+      const original = readFileSync(src);
+      const random = rng(0xe1a1 + src.length);
+      for (let round = 0; round < 40; round++) {
+        const bytes = Buffer.from(original);
+        const edits = 1 + Math.floor(random() * 20);
+        for (let i = 0; i < edits; i++) {
+          const at = Math.floor(random() * bytes.length);
+          const pick = random();
+          bytes[at] = pick < 0.3 ? Math.floor(random() * 256) : pick < 0.6 ? '${}\\\n"'.charCodeAt(Math.floor(random() * 6)) : 0x20;
+        }
+        lintString(bytes.toString('utf8'));
+      }
+      const lines = original.toString('utf8').split('\n');
+      for (let round = 0; round < 20; round++) {
+        const copy = [...lines];
+        for (let i = copy.length - 1; i > 0; i--) {
+          if (random() < 0.2) {
+            const j = Math.floor(random() * (i + 1));
+            [copy[i], copy[j]] = [copy[j], copy[i]];
+          }
+        }
+        lintString(copy.join('\n'));
+      }
+      // One of each through the CLI.
+      const bytes = Buffer.from(original);
+      for (let i = 0; i < 50; i++) bytes[Math.floor(random() * bytes.length)] = Math.floor(random() * 256);
+      cliOn('edited.conf', bytes);
+    });
+  }
+});
+
+describe('pathological inputs', () => {
+  const results: Record<string, string[]> = {};
+  after(() => console.log(`robustness codes: ${JSON.stringify(results)}`));
+  const check = (name: string, text: string): LintResult => {
+    const r = lintString(text);
+    results[name] = codes(r);
+    return r;
+  };
+
+  test('5,000 nested ${', T, () => {
+    check('nested-expansions', 'primary_hostname = ' + '${'.repeat(5000) + '\n');
+    check('nested-expansions-closed', 'primary_hostname = ' + '${if eq{a}{'.repeat(5000) + 'x' + '}{y}{z}}'.repeat(5000) + '\n');
+  });
+  test('a 2 MB line', T, () => {
+    check('2mb-line', 'primary_hostname = ' + 'a'.repeat(2 * 1024 * 1024) + '\n');
+    check('2mb-comment', '#' + 'x'.repeat(2 * 1024 * 1024) + '\n');
+  });
+  test('NUL bytes', T, () => {
+    check('nul', 'primary_hostname = a\0b\n\0\0\0\nbegin acl\n\0acl_x:\n  accept\n');
+  });
+  test('invalid UTF-8', T, () => {
+    const bytes = Buffer.from([0x70, 0x72, 0x69, 0x6d, 0x61, 0x72, 0x79, 0x5f, 0x68, 0x6f, 0x73, 0x74, 0x6e, 0x61, 0x6d, 0x65, 0x20, 0x3d, 0x20, 0xff, 0xfe, 0xc3, 0x28, 0x0a, 0xe2, 0x82, 0x0a]);
+    check('invalid-utf8', bytes.toString('utf8'));
+    cliOn('invalid-utf8.conf', bytes);
+  });
+  test('BOM and CRLF', T, () => {
+    check('bom-crlf', '\ufeffprimary_hostname = a\r\nbegin acl\r\nacl_x:\r\n  accept\r\n');
+    cliOn('bom-crlf.conf', '\ufeffprimary_hostname = a\r\nbegin acl\r\nacl_x:\r\n  accept\r\n');
+  });
+  test('5,000 nested .ifdef', T, () => {
+    const r = check('nested-ifdef', '.ifdef X\n'.repeat(5000) + 'primary_hostname = a\n' + '.endif\n'.repeat(5000));
+    assert.ok(codes(r).includes('conditional-too-deep'), JSON.stringify(codes(r)));
+  });
+  test('200,000 continuation lines', T, () => {
+    check('continuations', 'primary_hostname = a \\\n' + '  b \\\n'.repeat(200_000) + '  c\n');
+  });
+  test('thousands of begin lines', T, () => {
+    check('begins', 'begin acl\nbegin routers\nbegin transports\nbegin nothing\n'.repeat(2500));
+  });
+  test('an empty file', T, () => {
+    check('empty', '');
+    cliOn('empty.conf', '');
+  });
+  test('pure binary junk', T, () => {
+    const random = rng(42);
+    for (let i = 0; i < 10; i++) {
+      const junk = Buffer.alloc(64 * 1024);
+      for (let j = 0; j < junk.length; j++) junk[j] = Math.floor(random() * 256);
+      check(`junk${i}`, junk.toString('utf8'));
+      if (i === 0) cliOn('junk.conf', junk);
+    }
+  });
+  test('exponentially expanding macros', T, () => {
+    const names = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ'.split('').map((c) => `Q${c}`);
+    let text = `${names[0]} = xx\n`;
+    for (let i = 1; i < names.length; i++) text += `${names[i]} = ${names[i - 1]} ${names[i - 1]}\n`;
+    text += `primary_hostname = ${names[names.length - 1]}\n`;
+    const r = check('macro-bomb', text);
+    assert.ok(codes(r).includes('macro-expansion-too-long'), JSON.stringify(codes(r)));
+  });
+});
+
+describe('includes', () => {
+  const results: Record<string, string[]> = {};
+  after(() => console.log(`robustness include codes: ${JSON.stringify(results)}`));
+  const lintFile = (name: string, text: string): LintResult => {
+    const path = join(dir, name);
+    writeFileSync(path, text);
+    const r = lintPath(path, nodeHost());
+    results[name] = codes(r);
+    return r;
+  };
+  const messages = (r: LintResult, code: string) => r.findings.filter((f) => f.code === code).map((f) => f.message);
+
+  test('.include of itself', T, () => {
+    const r = lintFile('self.conf', `.include ${join(dir, 'self.conf')}\nprimary_hostname = a\n`);
+    assert.ok(codes(r).includes('include-loop'), JSON.stringify(codes(r)));
+    cliOn('self-cli.conf', `.include ${join(dir, 'self-cli.conf')}\n`);
+  });
+  test('.include of /dev/zero', T, () => {
+    const r = lintFile('zero.conf', '.include /dev/zero\n');
+    assert.ok(messages(r, 'include-missing').some((m) => /not a regular file/.test(m)), JSON.stringify(r.findings.map((f) => f.message)));
+    cliOn('zero-cli.conf', '.include /dev/zero\n');
+  });
+  test('.include of a directory', T, () => {
+    mkdirSync(join(dir, 'adir'), { recursive: true });
+    const r = lintFile('dir.conf', `.include ${join(dir, 'adir')}\n`);
+    assert.ok(codes(r).includes('include-missing'), JSON.stringify(codes(r)));
+    cliOn('dir-cli.conf', `.include ${join(dir, 'adir')}\n`);
+  });
+  test('.include of a missing file', T, () => {
+    const r = lintFile('missing.conf', `.include ${join(dir, 'no-such-file')}\n`);
+    assert.ok(codes(r).includes('include-missing'), JSON.stringify(codes(r)));
+    cliOn('missing-cli.conf', `.include ${join(dir, 'no-such-file')}\n`);
+  });
+});
+
+describe('no text lost', () => {
+  const quiet = 'primary_hostname = mail.example.org\n';
+  const variants: Record<string, Buffer> = {
+    plain: Buffer.from(quiet),
+    bom: Buffer.from('\ufeff' + quiet),
+    crlf: Buffer.from(quiet.replace(/\n/g, '\r\n')),
+    nul: Buffer.from('# a\0b\n' + quiet),
+    invalid: Buffer.concat([Buffer.from('# '), Buffer.from([0xff, 0xc3, 0x28]), Buffer.from('\n' + quiet)]),
+  };
+  for (const [name, content] of Object.entries(variants)) {
+    test(`--fix leaves a file with nothing to harden byte-identical (${name})`, T, () => {
+      const path = join(dir, `fix-${name}.conf`);
+      writeFileSync(path, content);
+      const r = cli('--fix', path);
+      assert.ok(r.status === 0 || r.status === 1, `exit ${r.status}: ${r.stderr}`);
+      assert.doesNotMatch(r.stderr, /\n\s+at .*:\d+:\d+/);
+      assert.ok(readFileSync(path).equals(content), `${name}: --fix changed the file`);
+    });
+  }
+});
