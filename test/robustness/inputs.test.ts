@@ -115,8 +115,12 @@ describe('pathological inputs', () => {
   };
 
   test('5,000 nested ${', T, () => {
-    check('nested-expansions', 'primary_hostname = ' + '${'.repeat(5000) + '\n');
-    check('nested-expansions-closed', 'primary_hostname = ' + '${if eq{a}{'.repeat(5000) + 'x' + '}{y}{z}}'.repeat(5000) + '\n');
+    // primary_hostname is not expanded; an ACL condition is.
+    const acl = (s: string) => 'begin acl\nacl_x:\n  accept condition = ' + s + '\n';
+    const open = check('nested-expansions', acl('${'.repeat(5000)));
+    assert.ok(codes(open).includes('expansion-syntax'), JSON.stringify(codes(open)));
+    check('nested-expansions-closed', acl('${if eq{a}{'.repeat(5000) + 'x' + '}{y}{z}}'.repeat(5000)));
+    check('nested-lookups', acl('${lookup{'.repeat(5000)));
   });
   test('a 2 MB line', T, () => {
     check('2mb-line', 'primary_hostname = ' + 'a'.repeat(2 * 1024 * 1024) + '\n');
