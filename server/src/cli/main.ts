@@ -4,7 +4,8 @@
  * PATH is a configuration file or a Debian split-configuration directory (conf.d).
  * Exit status: 0 no error-severity finding, 1 at least one, 2 usage error or unreadable input.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { isUtf8 as isValidUtf8 } from 'node:buffer';
 import { Finding } from '../core/analysis/types';
 import { InputError, lintPath } from '../core/service';
 import { nodeHost } from '../node/fsHost';
@@ -82,8 +83,12 @@ export function main(argv: string[]): number {
     try {
       if (parsed.fix) {
         const changes = applyHardeningFixes(path, host);
-        for (const c of changes.written) writeFileSync(c.path, c.text);
-        for (const line of changes.log) process.stderr.write(`${line}\n`);
+        // A file that is not valid UTF-8 was decoded with replacement characters: writing
+        // the fixed text back would lose its original bytes, so it is left alone.
+        const lossy = new Set(changes.written.filter((c) => !isValidUtf8(readFileSync(c.path))).map((c) => c.path));
+        for (const c of changes.written) if (!lossy.has(c.path)) writeFileSync(c.path, c.text);
+        for (const line of changes.log) if (![...lossy].some((p) => line.startsWith(`fixed ${p}:`))) process.stderr.write(`${line}\n`);
+        for (const p of lossy) process.stderr.write(`exim-lint: ${p}: not valid UTF-8, not rewritten: apply the fixes by hand\n`);
       }
       all.push(...lintPath(path, host).findings);
     } catch (e) {
