@@ -225,4 +225,34 @@ describe('no text lost', () => {
       assert.ok(readFileSync(path).equals(content), `${name}: --fix changed the file`);
     });
   }
+
+  const insecure = readFileSync(join(ROOT, 'test', 'fixtures', 'insecure', 'a-default-transport.conf'), 'utf8');
+  test('--fix keeps a BOM, CRLF line ends and every original line', T, () => {
+    const content = '\ufeff' + insecure.replace(/\n/g, '\r\n');
+    const path = join(dir, 'fix-bom-crlf-insecure.conf');
+    writeFileSync(path, content);
+    const r = cli('--fix', path);
+    assert.ok(r.status === 0 || r.status === 1, `exit ${r.status}: ${r.stderr}`);
+    const after = readFileSync(path, 'utf8');
+    assert.notEqual(after, content, 'nothing was fixed');
+    assert.ok(after.startsWith('\ufeff'), 'BOM lost');
+    assert.doesNotMatch(after, /[^\r]\n/, 'a bare LF in a CRLF file');
+    const kept = after.split('\r\n');
+    let i = 0;
+    for (const line of content.slice(1).split('\r\n')) {
+      while (i < kept.length && kept[i].replace(/^\ufeff/, '') !== line) i++;
+      assert.ok(i < kept.length, `original line lost: ${JSON.stringify(line)}`);
+      i++;
+    }
+  });
+  test('--fix never rewrites a file that is not valid UTF-8', T, () => {
+    const content = Buffer.concat([Buffer.from('# '), Buffer.from([0xff, 0xc3, 0x28]), Buffer.from('\n' + insecure)]);
+    const path = join(dir, 'fix-invalid-insecure.conf');
+    writeFileSync(path, content);
+    const r = cli('--fix', path);
+    assert.ok(r.status === 0 || r.status === 1, `exit ${r.status}: ${r.stderr}`);
+    assert.ok(readFileSync(path).equals(content), 'the file was rewritten and its bytes lost');
+    assert.match(r.stderr, /not valid UTF-8, not rewritten/);
+    assert.doesNotMatch(r.stderr, /^fixed /m);
+  });
 });
