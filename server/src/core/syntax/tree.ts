@@ -176,26 +176,29 @@ export function sectionsOf(tree: ConfigTree, kind: SectionKind): SectionNode[] {
   return tree.sections.filter((s) => s.kind === kind);
 }
 
-export function driversOf(tree: ConfigTree, kind: DriverSectionKind): DriverNode[] {
-  const out: DriverNode[] = [];
-  for (const s of tree.sections) if (s.kind === kind) for (const i of s.items) if (i.kind === 'driver') out.push(i);
+/** The items of one kind in the sections of one kind, in order. */
+export function itemsOf<K extends SectionItem['kind']>(tree: ConfigTree, section: SectionKind, kind: K): Extract<SectionItem, { kind: K }>[] {
+  const out: Extract<SectionItem, { kind: K }>[] = [];
+  for (const s of tree.sections) if (s.kind === section) for (const i of s.items) if (i.kind === kind) out.push(i as Extract<SectionItem, { kind: K }>);
   return out;
+}
+
+export function driversOf(tree: ConfigTree, kind: DriverSectionKind): DriverNode[] {
+  return itemsOf(tree, kind, 'driver');
 }
 
 export function aclsOf(tree: ConfigTree): AclNode[] {
-  const out: AclNode[] = [];
-  for (const s of tree.sections) if (s.kind === 'acl') for (const i of s.items) if (i.kind === 'acl') out.push(i);
-  return out;
+  return itemsOf(tree, 'acl', 'acl');
 }
 
 export function retryRulesOf(tree: ConfigTree): RetryRuleNode[] {
-  const out: RetryRuleNode[] = [];
-  for (const s of tree.sections) if (s.kind === 'retry') for (const i of s.items) if (i.kind === 'retry') out.push(i);
-  return out;
+  return itemsOf(tree, 'retry', 'retry');
+}
+
+export function rewriteRulesOf(tree: ConfigTree): RewriteRuleNode[] {
+  return itemsOf(tree, 'rewrite', 'rewrite');
 }
 
 export function mainOptions(tree: ConfigTree): OptionNode[] {
-  const out: OptionNode[] = [];
-  for (const s of tree.sections) if (s.kind === 'main') for (const i of s.items) if (i.kind === 'option') out.push(i);
-  return out;
+  return itemsOf(tree, 'main', 'option');
 }

@@ -4,7 +4,7 @@
  * `bcfhqrstwEFQRT` and `S` (only on a regular expression); anything else stops it with
  * "unknown rewrite flag character". Measured by trying every letter with the binary.
  */
-import { RewriteRuleNode, SectionNode, driversOf } from '../../syntax/tree';
+import { driversOf, rewriteRulesOf } from '../../syntax/tree';
 import { splitList } from '../../util/lists';
 import { Rule } from '../types';
 import { mentionsMacro } from './values';
@@ -48,18 +48,12 @@ export function checkRewriteLine(text: string, missingReplacement = false): Rewr
   return undefined;
 }
 
-function rewriteRules(sections: SectionNode[]): RewriteRuleNode[] {
-  const out: RewriteRuleNode[] = [];
-  for (const s of sections) if (s.kind === 'rewrite') for (const i of s.items) if (i.kind === 'rewrite') out.push(i);
-  return out;
-}
-
 const rewriteFlags: Rule = {
   id: 'rewrite-flag',
   defaultSeverity: 'error',
   title: 'rewrite rule with a flag letter Exim does not know',
   check(ctx) {
-    for (const rule of rewriteRules(ctx.tree.sections)) {
+    for (const rule of rewriteRulesOf(ctx.tree)) {
       const problem = checkRewriteLine(rule.line.text);
       if (!problem) continue;
       ctx.report({ message: problem.message, loc: rule.line.locate(problem.at, problem.at + 1), active: rule.active });
