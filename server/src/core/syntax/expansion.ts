@@ -51,6 +51,8 @@ class Scanner {
   readonly problems: ExpansionProblem[] = [];
   readonly references: ExpansionReference[] = [];
   private depth = 0;
+  /** Offset where nesting first went past MAX_DEPTH, if it did. */
+  tooDeepAt = -1;
 
   constructor(private readonly s: string) {}
 
@@ -78,6 +80,7 @@ class Scanner {
     const s = this.s;
     if (++this.depth > MAX_DEPTH) {
       this.depth--;
+      if (this.tooDeepAt < 0) this.tooDeepAt = i;
       return s.length;
     }
     try {
@@ -296,6 +299,7 @@ class Scanner {
     const s = this.s;
     if (++this.depth > MAX_DEPTH) {
       this.depth--;
+      if (this.tooDeepAt < 0) this.tooDeepAt = i;
       return s.length;
     }
     try {
@@ -440,5 +444,13 @@ function ordinal(n: number): string {
 export function scanExpansion(text: string): ExpansionScan {
   const scanner = new Scanner(text);
   scanner.text(0, false);
+  if (scanner.tooDeepAt >= 0) {
+    // What follows the cut-off was not read, so "missing }" there would be false: say only this.
+    const at = scanner.tooDeepAt;
+    return {
+      problems: [{ kind: 'syntax', message: `expansion nested more than ${MAX_DEPTH} levels deep: not checked beyond this point`, start: at, end: at + 1 }],
+      references: scanner.references,
+    };
+  }
   return { problems: scanner.problems, references: scanner.references };
 }
