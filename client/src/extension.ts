@@ -1,6 +1,6 @@
 /** The VS Code side: starts the Exim language server and offers the "Harden TLS" command. */
 import * as path from 'node:path';
-import { commands, ExtensionContext, window } from 'vscode';
+import { commands, ExtensionContext, window, workspace } from 'vscode';
 import { ExecuteCommandRequest, LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from 'vscode-languageclient/node';
 
 let client: LanguageClient | undefined;
@@ -18,7 +18,8 @@ export async function activate(context: ExtensionContext): Promise<void> {
     ],
     synchronize: { configurationSection: 'exim' },
     // VS Code offers the snippets from package.json itself; the server adds them for other editors.
-    initializationOptions: { snippets: false },
+    // The server runs the user's exim (if asked to) only in a trusted workspace.
+    initializationOptions: { snippets: false, workspaceTrusted: workspace.isTrusted },
   };
   client = new LanguageClient('exim', 'Exim Language Server', serverOptions, clientOptions);
 
@@ -36,6 +37,7 @@ export async function activate(context: ExtensionContext): Promise<void> {
       if (result && result.changes === 0) void window.showInformationMessage('Exim: nothing to harden in this file.');
     }),
   );
+  context.subscriptions.push(workspace.onDidGrantWorkspaceTrust(() => void client?.sendNotification('exim/workspaceTrusted')));
   await client.start();
 }
 

@@ -10,7 +10,11 @@ import {
   CodeActionKind,
   CodeActionParams,
   createConnection,
+  Diagnostic,
+  DiagnosticSeverity,
   DidChangeConfigurationNotification,
+  MessageType,
+  ShowMessageNotification,
   ProposedFeatures,
   TextDocuments,
   TextDocumentSyncKind,
@@ -29,6 +33,7 @@ import { ConfigTree } from '../core/syntax/tree';
 import { builtinMacros } from '../core/options';
 import { nodeHost } from '../node/fsHost';
 import { toCodeActions, toDiagnostic, toWorkspaceEdit } from './convert';
+import { runEximCheck } from './eximCheck';
 import { Features } from './features';
 import { pathToUri, uriToPath } from './uri';
 
@@ -66,14 +71,18 @@ const host: ConfigHost = {
 const docsFile = [resolve(__dirname, 'rules.md'), resolve(__dirname, '..', 'docs', 'rules.md')].find((p) => existsSync(p));
 const docsBase = docsFile ? pathToUri(docsFile) : undefined;
 
-let settings: { severities: AnalyzeOptions['severities'] } = { severities: {} };
+let settings: { severities: AnalyzeOptions['severities']; eximCheck?: string } = { severities: {} };
 let hasConfigurationCapability = false;
+
+/** Set by the client: running the user's exim is allowed only in a trusted workspace. */
+let workspaceTrusted = false;
 
 connection.onInitialize((params) => {
   hasConfigurationCapability = !!params.capabilities.workspace?.configuration;
+  workspaceTrusted = (params.initializationOptions as { workspaceTrusted?: unknown } | undefined)?.workspaceTrusted === true;
   return {
     capabilities: {
-      textDocumentSync: TextDocumentSyncKind.Incremental,
+      textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
       codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
       executeCommandProvider: { commands: [HARDEN_COMMAND] },
       ...features.capabilities(params),
@@ -82,8 +91,16 @@ connection.onInitialize((params) => {
   };
 });
 
+connection.onNotification('exim/workspaceTrusted', () => {
+  workspaceTrusted = true;
+});
+
 connection.onInitialized(() => {
   if (hasConfigurationCapability) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'exim' });
+  // Read the settings once at start; clients need not send a configuration change first.
+  void loadSettings().then(() => {
+    for (const doc of documents.all()) schedule(doc.uri);
+  });
 });
 
 connection.onDidChangeConfiguration(async () => {
@@ -94,12 +111,18 @@ connection.onDidChangeConfiguration(async () => {
 async function loadSettings(): Promise<void> {
   if (!hasConfigurationCapability) return;
   try {
-    const config = (await connection.workspace.getConfiguration('exim')) as { rules?: Record<string, string> } | undefined;
+    const config = (await connection.workspace.getConfiguration('exim')) as
+      | { rules?: Record<string, string>; validateWithExim?: { enabled?: unknown; path?: unknown } }
+      | undefined;
     const severities: Record<string, Severity | 'off'> = {};
     for (const [code, level] of Object.entries(config?.rules ?? {})) {
       if (['off', 'error', 'warning', 'information', 'hint'].includes(level)) severities[code] = level as Severity | 'off';
     }
-    settings = { severities };
+    const check = config?.validateWithExim;
+    settings = {
+      severities,
+      eximCheck: check?.enabled === true ? (typeof check.path === 'string' && check.path.trim() !== '' ? check.path.trim() : 'exim') : undefined,
+    };
   } catch {
     // A client without settings keeps the defaults.
   }
@@ -150,8 +173,43 @@ function validate(uri: string): void {
     return;
   }
   const diagnostics = findings.filter((f) => f.loc.file === path).map((f) => toDiagnostic(f, docsBase, uriFor));
+  const verdict = eximVerdicts.get(uri);
+  if (verdict && verdict.version === doc.version) diagnostics.push(...verdict.diagnostics);
   void connection.sendDiagnostics({ uri, version: doc.version, diagnostics });
 }
+
+/** Exim's own verdict on the saved file, shown until the text changes again. */
+const eximVerdicts = new Map<string, { version: number; diagnostics: Diagnostic[] }>();
+const reportedMissing = new Set<string>();
+
+documents.onDidSave(async (e) => {
+  const binary = settings.eximCheck;
+  const uri = e.document.uri;
+  const path = uriToPath(uri);
+  // A conf.d part is not a configuration on its own, and unsaved buffers have no file.
+  if (!binary || !workspaceTrusted || !uri.startsWith('file:') || splitConfigRootOf(path)) return;
+  const version = e.document.version;
+  const verdict = await runEximCheck(binary, path);
+  if (verdict.kind === 'missing') {
+    if (!reportedMissing.has(binary)) void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message: `Exim: ${verdict.message}.` });
+    reportedMissing.add(binary);
+    return;
+  }
+  const diagnostics: Diagnostic[] = [];
+  if (verdict.kind !== 'ok') {
+    const here = verdict.kind === 'error' && verdict.line !== undefined && verdict.file === path ? verdict.line - 1 : 0;
+    const text = documents.get(uri)?.getText().split('\n')[here] ?? '';
+    diagnostics.push({
+      range: { start: { line: here, character: 0 }, end: { line: here, character: text.replace(/\r$/, '').length } },
+      severity: verdict.kind === 'error' ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning,
+      source: 'exim -bV',
+      code: 'exim-bV',
+      message: verdict.kind === 'error' && verdict.file && verdict.file !== path ? `${verdict.message} (in ${verdict.file}, line ${verdict.line})` : verdict.message,
+    });
+  }
+  eximVerdicts.set(uri, { version, diagnostics });
+  validate(uri);
+});
 
 /** An edit to one part of a split configuration can change what the other open parts show. */
 function scheduleWithSiblings(uri: string): void {
@@ -167,6 +225,7 @@ documents.onDidOpen((e) => {
 });
 documents.onDidChangeContent((e) => scheduleWithSiblings(e.document.uri));
 documents.onDidClose((e) => {
+  eximVerdicts.delete(e.document.uri);
   const path = uriToPath(e.document.uri);
   if (openUris.get(path) === e.document.uri) openUris.delete(path);
   clearTimeout(pending.get(e.document.uri));
