@@ -15,6 +15,7 @@ import { parseText } from '../../server/src/core/syntax/parser';
 import { AclNode, ConfigTree, DriverNode, NamedListNode, OptionNode, RetryRuleNode, SectionNode } from '../../server/src/core/syntax/tree';
 import { nodeHost } from '../../server/src/node/fsHost';
 import { repoRoot } from '../support/paths';
+import { rng } from '../support/random';
 
 const ROOT = repoRoot();
 
@@ -60,18 +61,6 @@ export function baseConfigs(): BaseConfig[] {
     for (const f of readdirSync(fixtures).sort()) if (f.endsWith('.conf')) add(`fixture-${f.replace(/\.conf$/, '')}`, join(fixtures, f));
   }
   return out;
-}
-
-/** mulberry32: a small seeded generator. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 type Rand = () => number;

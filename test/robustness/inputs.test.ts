@@ -12,6 +12,7 @@ import { after, describe, test } from 'node:test';
 import { memoryHost } from '../../server/src/core/host';
 import { lintPath, lintText, LintResult } from '../../server/src/core/service';
 import { nodeHost } from '../../server/src/node/fsHost';
+import { rng } from '../support/random';
 
 const ROOT = resolve(__dirname, '..', '..', '..');
 const CLI = join(ROOT, 'dist', 'cli.js');
@@ -20,17 +21,6 @@ const T = { timeout: 20_000 };
 const dir = mkdtempSync(join(tmpdir(), 'exim-lint-robust-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-/** A small seeded PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function codes(r: LintResult): string[] {
   return [...new Set(r.findings.map((f) => f.code))].sort();

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import { LspClient, ResponseError, startServer } from '../support/lspClient';
+import { rng } from '../support/random';
 
 const dir = mkdtempSync(join(tmpdir(), 'exim-lsp-robust-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -14,16 +15,6 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 const VALID = ['primary_hostname = mail.example.org', '', 'begin transports', '', 'remote_smtp:', '  driver = smtp', ''].join('\n');
 const T = { timeout: 30_000 };
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('the server survives malformed input', () => {
   let client: LspClient;
