@@ -1,4 +1,4 @@
-import { Location, SourceFile, range } from './source';
+import { Location, Range, SourceFile, range } from './source';
 
 /**
  * A piece of a logical line's text and where it came from. Text that a macro
@@ -23,6 +23,8 @@ export interface Segment {
  * trailing white space removed, macros replaced.
  */
 export class LogicalLine {
+  private whole: LineSpan | undefined;
+
   constructor(
     readonly text: string,
     readonly segments: Segment[],
@@ -46,8 +48,13 @@ export class LogicalLine {
     return last;
   }
 
-  /** Source location of text[start, end). */
+  /** Source location of text[start, end), worked out when first read. */
   locate(start: number, end: number = start): Location {
+    return new LineSpan(this, start, end);
+  }
+
+  /** Source location of text[start, end), worked out now. */
+  resolve(start: number, end: number = start): Location {
     const a = this.segmentAt(start);
     const b = end > start ? this.segmentAt(end - 1) : a;
     const startCol = a.macro ? a.column : a.column + Math.min(start - a.at, a.sourceLength);
@@ -60,7 +67,7 @@ export class LogicalLine {
 
   /** The whole logical line in the source. */
   get location(): Location {
-    return this.locate(0, this.text.length);
+    return (this.whole ??= new LineSpan(this, 0, this.text.length));
   }
 
   private segmentAt(offset: number): Segment {
@@ -73,5 +80,55 @@ export class LogicalLine {
       else hi = mid - 1;
     }
     return segs[lo];
+  }
+}
+
+/**
+ * A location in a logical line whose file and range are computed on first use: a large
+ * configuration has several per line, and most are never read.
+ */
+export class LineSpan implements Location {
+  private resolved: Location | undefined;
+
+  constructor(
+    readonly line: LogicalLine,
+    readonly start: number,
+    readonly end: number,
+  ) {}
+
+  private get location(): Location {
+    return (this.resolved ??= this.line.resolve(this.start, this.end));
+  }
+
+  get file(): string {
+    return this.location.file;
+  }
+
+  get range(): Range {
+    return this.location.range;
+  }
+
+  toJSON(): Location {
+    return this.location;
+  }
+}
+
+/** From the start of one location to the end of another in the same file (a driver and its options). */
+export class Extent implements Location {
+  constructor(
+    readonly first: Location,
+    public last: Location,
+  ) {}
+
+  get file(): string {
+    return this.first.file;
+  }
+
+  get range(): Range {
+    return { start: this.first.range.start, end: this.last.range.end };
+  }
+
+  toJSON(): Location {
+    return { file: this.file, range: this.range };
   }
 }

@@ -5,9 +5,9 @@
  */
 import { ConfigHost, memoryHost } from '../host';
 import { suggest } from '../util/suggest';
-import { LogicalLine } from './logicalLine';
+import { Extent, LogicalLine } from './logicalLine';
 import { ConfigReader, LineSink, MacroDefinition } from './reader';
-import { SourceFile } from './source';
+import { Location, SourceFile } from './source';
 import { aclCondition } from '../syntaxData';
 import {
   AclItemNode,
@@ -134,6 +134,13 @@ function readItem(line: LogicalLine, from: number): Token | undefined {
 
 function token(line: LogicalLine, start: number, end: number): Token {
   return { text: line.text.slice(start, end), loc: line.locate(start, end), offset: start };
+}
+
+/** Makes a driver, ACL or statement reach to the end of a line that continues it in the same file. */
+function extendTo(node: { line: LogicalLine; loc: Location }, line: LogicalLine): void {
+  if (line.file.path !== node.line.file.path) return;
+  if (node.loc instanceof Extent) node.loc.last = line.location;
+  else node.loc = new Extent(node.loc, line.location);
 }
 
 interface OpenBlocks {
@@ -390,7 +397,7 @@ class TreeBuilder implements LineSink {
     }
     const d = this.c.driver;
     d.options.push(option);
-    d.loc = { file: d.loc.file, range: { start: d.loc.range.start, end: d.loc.file === option.loc.file ? option.loc.range.end : d.loc.range.end } };
+    extendTo(d, line);
     // An instance in a skipped branch still says which driver it is, for checking its options.
     if (option.word === 'driver' && !d.driverOption && (option.active || !d.active)) {
       d.driverOption = option;
@@ -424,7 +431,7 @@ class TreeBuilder implements LineSink {
       i = skipSpace(text, nameEnd);
       // Exim 4.96 no longer has verb options such as "accept/"; a slash here is junk.
       if (i >= text.length) {
-        this.extendAcl(acl, line);
+        extendTo(acl, line);
         return;
       }
     } else if (!this.c.statement) {
@@ -435,12 +442,8 @@ class TreeBuilder implements LineSink {
     const item = this.aclItem(line, i);
     const statement = this.c.statement!;
     if (item) statement.items.push(item);
-    statement.loc = { file: statement.loc.file, range: { start: statement.loc.range.start, end: line.file.path === statement.loc.file ? line.location.range.end : statement.loc.range.end } };
-    this.extendAcl(acl, line);
-  }
-
-  private extendAcl(acl: AclNode, line: LogicalLine): void {
-    if (line.file.path === acl.loc.file) acl.loc = { file: acl.loc.file, range: { start: acl.loc.range.start, end: line.location.range.end } };
+    extendTo(statement, line);
+    extendTo(acl, line);
   }
 
   private aclItem(line: LogicalLine, from: number): AclItemNode | undefined {

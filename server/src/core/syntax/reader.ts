@@ -310,8 +310,14 @@ export class ConfigReader {
       if (acc) this.emit(acc, active);
       return undefined;
     }
-    const next: Accumulator = acc ?? { text: '', segments: [] };
     const continued = text.charCodeAt(end - 1) === 92; /* backslash */
+    if (acc === undefined && !continued && pieces.length === 1 && pieces[0].macro === undefined) {
+      // The common case: one physical line without macros (a segment array of exact size).
+      const segment: Segment = { at: 0, length: end - ss, file, line: n, column: pieces[0].srcStart + ss, sourceLength: end - ss };
+      this.deliver(new LogicalLine(text.slice(ss, end), [segment], active));
+      return undefined;
+    }
+    const next: Accumulator = acc ?? { text: '', segments: [] };
     const stop = continued ? end - 1 : end;
     const base = next.text.length;
     for (const p of pieces) {
@@ -344,7 +350,10 @@ export class ConfigReader {
       const cut = last.at + last.length - end;
       segments[segments.length - 1] = { ...last, length: last.length - cut, sourceLength: last.macro ? last.sourceLength : last.sourceLength - cut };
     }
-    const line = new LogicalLine(text, segments, active);
+    this.deliver(new LogicalLine(text, segments, active));
+  }
+
+  private deliver(line: LogicalLine): void {
     this.lines.push(line);
     this.sink.onLine(line, this);
   }
