@@ -6,6 +6,7 @@
 import { ConfigHost, memoryHost } from '../host';
 import { suggest } from '../util/suggest';
 import { Extent, LogicalLine } from './logicalLine';
+import { AclItem, LineToken, OptionSetting, RetryParam } from './nodes';
 import { ConfigReader, LineSink, MacroDefinition } from './reader';
 import { Location, SourceFile } from './source';
 import { aclCondition } from '../syntaxData';
@@ -127,13 +128,14 @@ function readItem(line: LogicalLine, from: number): Token | undefined {
     }
     if (i < text.length) i++;
   } else {
-    while (i < text.length && !isSpaceAt(text, i)) value += text[i++];
+    while (i < text.length && !isSpaceAt(text, i)) i++;
+    value = text.slice(start, i);
   }
-  return { text: value, loc: line.locate(start, i), offset: start };
+  return new LineToken(line, value, start, i);
 }
 
 function token(line: LogicalLine, start: number, end: number): Token {
-  return { text: line.text.slice(start, end), loc: line.locate(start, end), offset: start };
+  return new LineToken(line, line.text.slice(start, end), start, end);
 }
 
 /** Makes a driver, ACL or statement reach to the end of a line that continues it in the same file. */
@@ -296,11 +298,9 @@ class TreeBuilder implements LineSink {
   private readOption(line: LogicalLine, from: number, what: string): OptionNode | undefined {
     const text = line.text;
     let i = from;
-    let hide = false;
-    let hideLoc;
+    let hideStart = -1;
     if (text.startsWith('hide', i) && isSpaceAt(text, i + 4)) {
-      hide = true;
-      hideLoc = line.locate(i, i + 4);
+      hideStart = i;
       i = skipSpace(text, i + 4);
     }
     const wordEnd = readName(text, i);
@@ -313,20 +313,7 @@ class TreeBuilder implements LineSink {
     const after = skipSpace(text, wordEnd);
     const hasValue = text[after] === '=';
     const valueOffset = hasValue ? skipSpace(text, after + 1) : after;
-    return {
-      kind: 'option',
-      word,
-      wordLoc: line.locate(i, wordEnd),
-      hide,
-      hideLoc,
-      hasValue,
-      value: text.slice(valueOffset),
-      valueLoc: valueOffset < text.length ? line.locate(valueOffset, text.length) : hasValue ? line.locate(after, after + 1) : undefined,
-      valueOffset,
-      line,
-      loc: line.location,
-      active: line.active,
-    };
+    return new OptionSetting(line, word, i, hideStart, hasValue, hasValue ? after : -1, valueOffset);
   }
 
   private mainLine(line: LogicalLine): void {
@@ -470,20 +457,7 @@ class TreeBuilder implements LineSink {
     if (!hasValue && name !== 'endpass' && known) {
       this.problem('acl-missing-equals', `error in ACL: "=" missing after ACL "${name}" ${known.modifier ? 'modifier' : 'condition'}`, line, i, nameEnd, { name });
     }
-    return {
-      kind: 'aclItem',
-      name,
-      nameLoc: line.locate(i, nameEnd),
-      nameOffset: i,
-      negated,
-      hasValue,
-      value: text.slice(valueOffset),
-      valueLoc: valueOffset < text.length ? line.locate(valueOffset, text.length) : undefined,
-      valueOffset,
-      line,
-      loc: line.locate(from, text.length),
-      active: line.active,
-    };
+    return new AclItem(line, name, i, negated, hasValue, valueOffset, from);
   }
 
   private retryLine(line: LogicalLine): void {
@@ -545,7 +519,7 @@ class TreeBuilder implements LineSink {
           f = comma + 1;
           if (comma === partEnd) break;
         }
-        params.push({ letter: fields[0], args: fields.slice(1), loc: line.locate(i, partEnd) });
+        params.push(new RetryParam(line, fields[0], fields.slice(1), i, partEnd));
       }
       i = end + 1;
     }
