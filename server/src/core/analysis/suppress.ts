@@ -30,6 +30,18 @@ export function suppressions(tree: ConfigTree): Suppression[] {
     set.add(c.range.start.line);
     comments.set(c.file, set);
   }
+  // Last physical line of each logical line, by file and first line (built when first needed).
+  let extents: Map<string, number> | undefined;
+  const lastLineOf = (path: string, first: number): number => {
+    if (!extents) {
+      extents = new Map();
+      for (const l of tree.lines) {
+        const key = `${l.file.path}\0${l.firstLine}`;
+        if (!extents.has(key)) extents.set(key, l.lastLine);
+      }
+    }
+    return extents.get(`${path}\0${first}`) ?? first;
+  };
   for (const file of tree.files) {
     const commentLines = comments.get(file.path);
     if (!commentLines) continue;
@@ -44,13 +56,7 @@ export function suppressions(tree: ConfigTree): Suppression[] {
       // Skip further comment lines (another suppression, an explanation).
       let target = n + 1;
       while (commentLines.has(target)) target++;
-      let lastLine = target;
-      for (const l of tree.lines) {
-        if (l.file.path === file.path && l.firstLine === target) {
-          lastLine = l.lastLine;
-          break;
-        }
-      }
+      const lastLine = lastLineOf(file.path, target);
       out.push({ file: file.path, line: n, codes: list.length ? new Set(list) : undefined, firstLine: target, lastLine });
     }
   }
@@ -61,10 +67,16 @@ export function suppressions(tree: ConfigTree): Suppression[] {
 export function applySuppressions(tree: ConfigTree, findings: Finding[]): Finding[] {
   const list = suppressions(tree);
   if (list.length === 0) return findings;
-  return findings.filter(
-    (f) =>
-      !list.some(
-        (s) => s.file === f.loc.file && f.loc.range.start.line >= s.firstLine && f.loc.range.start.line <= s.lastLine && (!s.codes || s.codes.has(f.code)),
-      ),
-  );
+  const byFile = new Map<string, Suppression[]>();
+  for (const s of list) {
+    const forFile = byFile.get(s.file);
+    if (forFile) forFile.push(s);
+    else byFile.set(s.file, [s]);
+  }
+  return findings.filter((f) => {
+    const forFile = byFile.get(f.loc.file);
+    if (!forFile) return true;
+    const line = f.loc.range.start.line;
+    return !forFile.some((s) => line >= s.firstLine && line <= s.lastLine && (!s.codes || s.codes.has(f.code)));
+  });
 }
