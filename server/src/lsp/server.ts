@@ -105,6 +105,9 @@ connection.onInitialized(() => {
 
 connection.onDidChangeConfiguration(async () => {
   await loadSettings();
+  // Also a chance to see included files that changed on disk.
+  parsed.clear();
+  features.invalidate();
   for (const doc of documents.all()) schedule(doc.uri);
 });
 
@@ -143,8 +146,25 @@ function parseFor(uri: string, overrides: Map<string, string> = new Map()): Conf
   return parseFiles(path, [new SourceFile(path, text)], { ...host, readFile: (p) => (overrides.has(p) ? { kind: 'file', text: overrides.get(p)! } : host.readFile(p)) }, { builtinMacros: builtinMacros() });
 }
 
+/**
+ * One parse per document state, shared by diagnostics and the language features; any
+ * change to an open document can change what another one includes, so all are dropped.
+ */
+const parsed = new Map<string, ConfigTree>();
+function parsedFor(uri: string): ConfigTree {
+  let tree = parsed.get(uri);
+  if (!tree) {
+    tree = parseFor(uri);
+    parsed.set(uri, tree);
+  }
+  return tree;
+}
+documents.onDidOpen(() => parsed.clear());
+documents.onDidChangeContent(() => parsed.clear());
+documents.onDidClose(() => parsed.clear());
+
 function findingsFor(uri: string, overrides?: Map<string, string>): Finding[] {
-  return analyze(parseFor(uri, overrides), { severities: settings.severities });
+  return analyze(overrides && overrides.size > 0 ? parseFor(uri, overrides) : parsedFor(uri), { severities: settings.severities });
 }
 
 const pending = new Map<string, NodeJS.Timeout>();
@@ -283,7 +303,7 @@ connection.onExecuteCommand(async (params) => {
 });
 
 // Completion, hover, symbols, navigation, folding and links.
-const features = new Features({ documents, parseFor: (uri) => parseFor(uri), uriFor });
+const features = new Features({ documents, parseFor: parsedFor, uriFor });
 documents.onDidOpen(() => features.invalidate());
 documents.onDidChangeContent(() => features.invalidate());
 documents.onDidClose(() => features.invalidate());
