@@ -98,9 +98,7 @@ export function main(argv: string[]): number {
     }
   }
   if (parsed.format === 'json') process.stdout.write(JSON.stringify(all.map(jsonFinding), null, 2) + '\n');
-  else {
-    for (const f of all) process.stdout.write(textFinding(f) + '\n');
-  }
+  else if (all.length > 0) process.stdout.write(all.map(textFinding).join('\n') + '\n');
   if (inputFailed) return 2;
   return all.some((f) => f.severity === 'error') ? 1 : 0;
 }

@@ -87,6 +87,14 @@ function isUpperAt(text: string, i: number): boolean {
   return c >= 65 && c <= 90;
 }
 
+/** `begin` in any case followed by a space or tab (checked on every line, so without a regex). */
+function startsBegin(text: string): boolean {
+  const c = text.charCodeAt(0) | 0x20;
+  if (c !== 98 /* b */ || text.length < 6) return false;
+  const t = text.charCodeAt(5);
+  return (t === 32 || t === 9) && text.slice(0, 5).toLowerCase() === 'begin';
+}
+
 function isSpaceAt(text: string, i: number): boolean {
   const c = text.charCodeAt(i);
   return c === 32 || c === 9 || c === 11 || c === 12 || c === 13;
@@ -180,7 +188,7 @@ class TreeBuilder implements LineSink {
     else if (this.anyOpen === this.activeOpen) this.anyOpen = { ...this.activeOpen };
     this.c = line.active ? this.activeOpen : this.anyOpen;
     const text = line.text;
-    if (/^begin[ \t]/i.test(text)) {
+    if (startsBegin(text)) {
       this.beginSection(line);
       return;
     }
