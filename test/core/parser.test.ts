@@ -202,3 +202,25 @@ test('parse problems carry fixes: a misspelt section name, a macro defined twice
   const dup = t.problems.find((p) => p.code === 'macro-duplicate')!;
   assert.equal(applyEdits(text, dup.fixes![0].edits), 'M = 1\nM == 2\nbegin routres\n');
 });
+
+test('locations computed on first use read and serialise like plain ones', () => {
+  const t = parse('begin transports\n\nremote_smtp:\n  driver = smtp\n  hide port = 25\n  hosts_require_tls = *\n');
+  const [remote] = driversOf(t, 'transports');
+  const port = remote.options[1];
+  assert.deepEqual(JSON.parse(JSON.stringify(port.wordLoc)), { file: '/c/exim.conf', range: { start: { line: 4, character: 7 }, end: { line: 4, character: 11 } } });
+  assert.deepEqual(JSON.parse(JSON.stringify(remote.loc)), { file: '/c/exim.conf', range: { start: { line: 2, character: 0 }, end: { line: 5, character: 23 } } });
+  // Read twice, the same answer (the first reading is kept).
+  assert.equal(port.wordLoc.range.start.character, port.wordLoc.range.start.character);
+  assert.deepEqual(at(port.hideLoc), [4, 2, 4, 6]);
+  assert.equal(remote.options[0].hideLoc, undefined);
+  assert.equal(port.active, true);
+});
+
+test('a driver, ACL or statement reaches only to the last line in its own file', () => {
+  const host = memoryHost({ '/c/opts': '  port = 26\n' });
+  const t = parseText('/c/exim.conf', 'begin transports\nt:\n  driver = smtp\n.include /c/opts\n', host);
+  const [d] = driversOf(t, 'transports');
+  assert.equal(d.options.length, 2);
+  assert.deepEqual(at(d.loc), [1, 0, 2, 15]);
+  assert.equal(d.options[1].loc.file, '/c/opts');
+});
