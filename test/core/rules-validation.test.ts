@@ -13,6 +13,7 @@ import { checkOptionValue } from '../../server/src/core/analysis/rules/values';
 import { checkRetryLine, retryErrorProblem } from '../../server/src/core/analysis/rules/retrySyntax';
 import { checkRewriteLine } from '../../server/src/core/analysis/rules/rewrite';
 import { lookupOption } from '../../server/src/core/options';
+import { expansionProblems, scanExpansion } from '../../server/src/core/syntax/expansion';
 
 const PATH = '/c/exim.conf';
 const lint = (text: string): Finding[] => analyze(parseText(PATH, text, memoryHost({}), { builtinMacros: builtinMacros() }));
@@ -243,6 +244,66 @@ test('references: undefined transport and ACL are errors, named lists and authen
   assert.deepEqual(found('acl_smtp_rcpt = ${if true{a}{b}}\nacl_smtp_data = /etc/exim/acl\nacl_smtp_mail = accept hosts = *\n', 'error'), []);
 });
 
+test('unused transports and ACLs: a name used anywhere counts, in an expansion or a skipped branch; its own definition does not', () => {
+  const unused = (text: string) => found(text, 'hint').map((f) => `${f.split('@')[0]} ${text.split('\n')[Number(f.split('@')[1].split(':')[0]) - 1]}`);
+  const config = (main: string, routerTransport: string, extra = '') =>
+    [
+      main,
+      'begin acl',
+      'acl_rcpt:',
+      '  accept',
+      'acl_sub:',
+      '  accept',
+      'begin routers',
+      'r:',
+      '  driver = accept',
+      `  transport = ${routerTransport}`,
+      extra,
+      'begin transports',
+      'remote_smtp:',
+      '  driver = smtp',
+      'local_delivery:',
+      '  driver = appendfile',
+      '  file = /var/mail/$local_part',
+      '',
+    ].join('\n');
+  // Named only inside an expansion: used.
+  assert.deepEqual(unused(config('acl_smtp_rcpt = acl_rcpt', '${if eq{$domain}{a.example}{local_delivery}{remote_smtp}}', '  condition = ${acl{acl_sub}}')), []);
+  // A longer word, a word with a "-" or the name's own definition line is not a use.
+  assert.deepEqual(unused(config('acl_smtp_rcpt = acl_rcpt', 'remote_smtp', '  headers_add = X-Via: local_delivery_x acl_sub-2 xacl_sub')), [
+    'unused-acl acl_sub:',
+    'unused-transport local_delivery:',
+  ]);
+  // In a branch that Exim skips, a use still counts; a name after digits is a word of its own.
+  assert.deepEqual(unused(config('.ifdef NEVER\nacl_smtp_rcpt = acl_rcpt\n.endif\nacl_smtp_data = acl_sub', 'remote_smtp', '  headers_add = 9local_delivery')), []);
+  // Through a macro and a continuation line.
+  assert.deepEqual(unused(config('T = local_delivery\nacl_smtp_rcpt = acl_rcpt', 'remote_smtp', '  headers_add = T\n  errors_to = x@y \\\n    acl_sub')), []);
+});
+
+test('named lists: "+name" items in any list syntax, with "!" and white space; others are not names', () => {
+  const lists = (value: string) =>
+    only(`domainlist known = a.example\nhostlist hosts_ok = 127.0.0.1\nbegin acl\na:\n  accept domains = ${value}\n`, 'named-list-undefined').map((f) => [
+      f.data!.name,
+      f.loc.range.start.character,
+    ]);
+  // The value starts at character 19; a finding starts at the "+".
+  assert.deepEqual(lists('+known : +unknown'), [['unknown', 28]]);
+  assert.deepEqual(lists(' ! + unknown'), []);
+  assert.deepEqual(lists('!  +unknown  : b'), [['unknown', 22]]);
+  // A doubled separator is part of the item; a list of the wrong kind does not count.
+  assert.deepEqual(lists('<; +known ; +nope ;; +still_one_item ; +hosts_ok'), [['hosts_ok', 58]]);
+  assert.deepEqual(lists('+known :: +not_an_item : +x-y : +9 : +last'), [['last', 56]]);
+  // "<" and white space: no separator is set.
+  assert.deepEqual(lists('< +a : +b'), [['b', 26]]);
+  // Expanded: not checked.
+  assert.deepEqual(lists('+unknown_${domain}'), []);
+  const hosts = only('begin acl\na:\n  accept hosts = +include_unknown : +ignore_defer : +nohosts\n', 'named-list-undefined');
+  assert.deepEqual(hosts.map((f) => f.data!.name), ['nohosts']);
+  // Words that are not list conditions, even those of JavaScript objects, hold no lists.
+  const words = lint('begin acl\na:\n  accept constructor = +x\n         toString = +y\n').map((f) => f.code);
+  assert.deepEqual(words, ['acl-unknown-condition', 'acl-unknown-condition']);
+});
+
 test('expansions: syntax, unknown names with did-you-mean, unknown variables, all warnings', () => {
   const r = (v: string) => found(`begin routers\nr:\n  driver = accept\n  transport = t\n  condition = ${v}\nbegin transports\nt:\n  driver = smtp\n`);
   assert.deepEqual(r('${if eq{$domain}{a.example}{yes}{no}}'), []);
@@ -258,4 +319,12 @@ test('expansions: syntax, unknown names with did-you-mean, unknown variables, al
   assert.match(applyEdits('  condition = ${if eq{$domian}{a}}', v.fixes![0].edits.map((e) => ({ ...e, range: { start: { line: 0, character: e.range.start.character }, end: { line: 0, character: e.range.end.character } } }))), /\$domain\}/);
   // Not expanded: a "$" is only text.
   assert.deepEqual(found('qualify_domain = $x\n'), []);
+  // The rules read without collecting references, and find the same problems.
+  for (const s of ['${if eq{$domian}{a}', '${lcx:$H_Subject:}', '$ ${', '${if def:rh_x:{${h_to}}}', '${'.repeat(250), '${if and{{eq{a}}{x}}}']) {
+    assert.deepEqual(expansionProblems(s), scanExpansion(s).problems, s);
+  }
+  assert.deepEqual(
+    scanExpansion('${lc:$domain} ${if eq{$Rh_To:}{x}}').references.map((r) => `${r.kind} ${r.name}`),
+    ['operator lc', 'variable domain', 'item if', 'condition eq'],
+  );
 });

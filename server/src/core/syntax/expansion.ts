@@ -39,36 +39,70 @@ export interface ExpansionScan {
   references: ExpansionReference[];
 }
 
-const isAlpha = (c: string | undefined): boolean => c !== undefined && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'));
-const isDigit = (c: string | undefined): boolean => c !== undefined && c >= '0' && c <= '9';
-const isNameChar = (c: string | undefined): boolean => isAlpha(c) || isDigit(c) || c === '_';
-const isSpace = (c: string | undefined): boolean => c === ' ' || c === '\t' || c === '\n' || c === '\r' || c === '\f' || c === '\v';
+// Character codes (NaN past the end of the string, which none of these accept).
+const BACKSLASH = 92;
+const DOLLAR = 36;
+const OPEN = 123;
+const CLOSE = 125;
+const COLON = 58;
+const isAlpha = (c: number): boolean => (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
+const isDigit = (c: number): boolean => c >= 48 && c <= 57;
+const isNameChar = (c: number): boolean => isAlpha(c) || isDigit(c) || c === 95;
+/** Space, tab, newline, vertical tab, form feed, carriage return: C's isspace(). */
+const isSpace = (c: number): boolean => c === 32 || (c >= 9 && c <= 13);
+const isComparison = (c: number): boolean => c === 60 || c === 61 || c === 62; // < = >
+
+const lowerCode = (c: number): number => (c >= 65 && c <= 90 ? c + 32 : c);
+const HEADER_PREFIX_STARTS = new Set(HEADER_VARIABLE_PREFIXES.map((p) => p.charCodeAt(0)));
+
+/** A name (letters, digits, "_") that starts with a header prefix ($h_, $rheader_ ...) in any case. */
+function isHeaderPrefixed(name: string): boolean {
+  if (!HEADER_PREFIX_STARTS.has(lowerCode(name.charCodeAt(0)))) return false;
+  for (const p of HEADER_VARIABLE_PREFIXES) {
+    if (name.length < p.length) continue;
+    let k = 0;
+    while (k < p.length && lowerCode(name.charCodeAt(k)) === p.charCodeAt(k)) k++;
+    if (k === p.length) return true;
+  }
+  return false;
+}
 
 /** Depth beyond which the reader stops descending (a guard against pathological input). */
 const MAX_DEPTH = 200;
 
 class Scanner {
   readonly problems: ExpansionProblem[] = [];
-  readonly references: ExpansionReference[] = [];
+  /** Offsets that have a problem (made with the first one). */
+  private problemStarts: Set<number> | undefined;
   private depth = 0;
   /** Offset where nesting first went past MAX_DEPTH, if it did. */
   tooDeepAt = -1;
+  /** Where the last args() stopped. */
+  private argsEnd = 0;
 
-  constructor(private readonly s: string) {}
+  constructor(
+    private readonly s: string,
+    /** Undefined when the caller wants only the problems. */
+    readonly references: ExpansionReference[] | undefined,
+  ) {}
 
   private problem(kind: ExpansionProblemKind, message: string, start: number, end: number, name?: string): void {
     // One problem per place is enough.
-    if (this.problems.some((p) => p.start === start)) return;
-    this.problems.push({ kind, message, start, end: Math.max(end, start + 1), ...(name !== undefined ? { name } : {}) });
+    this.problemStarts ??= new Set();
+    if (this.problemStarts.has(start)) return;
+    this.problemStarts.add(start);
+    const p: ExpansionProblem = { kind, message, start, end: Math.max(end, start + 1) };
+    if (name !== undefined) p.name = name;
+    this.problems.push(p);
   }
 
   private skipSpace(i: number): number {
-    while (isSpace(this.s[i])) i++;
+    while (isSpace(this.s.charCodeAt(i))) i++;
     return i;
   }
 
   private readName(i: number): number {
-    while (isNameChar(this.s[i])) i++;
+    while (isNameChar(this.s.charCodeAt(i))) i++;
     return i;
   }
 
@@ -85,20 +119,20 @@ class Scanner {
     }
     try {
       while (i < s.length) {
-        const c = s[i];
-        if (c === '\\') {
-          if (s[i + 1] === 'N') {
+        const c = s.charCodeAt(i);
+        if (c === BACKSLASH) {
+          if (s.charCodeAt(i + 1) === 78 /* N */) {
             // \N...\N: copied literally.
             const end = s.indexOf('\\N', i + 2);
             i = end < 0 ? s.length : end + 2;
           } else i += 2;
           continue;
         }
-        if (c === '$') {
+        if (c === DOLLAR) {
           i = this.dollar(i);
           continue;
         }
-        if (c === '}' && inBraces) return i;
+        if (c === CLOSE && inBraces) return i;
         // An unbalanced '{' in text is literal for Exim; a '}' outside braces too.
         i++;
       }
@@ -112,44 +146,39 @@ class Scanner {
   /** `{...}` at i (after optional white space): returns the offset after the closing brace, or -1 when there is no "{". */
   private braced(i: number): number {
     i = this.skipSpace(i);
-    if (this.s[i] !== '{') return -1;
+    if (this.s.charCodeAt(i) !== OPEN) return -1;
     const close = this.text(i + 1, true, i);
     return close >= this.s.length ? this.s.length : close + 1;
   }
 
   private variable(name: string, start: number, end: number): void {
-    this.references.push({ kind: 'variable', name, start, end });
+    this.references?.push({ kind: 'variable', name, start, end });
     if (!isKnownVariable(name)) this.problem('unknown-variable', `unknown variable name "${name}"`, start, end, name);
-  }
-
-  private headerPrefix(name: string): boolean {
-    const lower = name.toLowerCase();
-    return HEADER_VARIABLE_PREFIXES.some((p) => lower.startsWith(p) && lower.length >= p.length);
   }
 
   /** After a header prefix: the header name runs to a colon (which ends it) or white space. */
   private headerName(i: number, braced: boolean): number {
     const s = this.s;
-    while (i < s.length && s[i] !== ':' && !isSpace(s[i]) && !(braced && s[i] === '}')) i++;
-    return s[i] === ':' ? i + 1 : i;
+    while (i < s.length && s.charCodeAt(i) !== COLON && !isSpace(s.charCodeAt(i)) && !(braced && s.charCodeAt(i) === CLOSE)) i++;
+    return s.charCodeAt(i) === COLON ? i + 1 : i;
   }
 
   private dollar(i: number): number {
     const s = this.s;
     const j = i + 1;
-    if (isDigit(s[j])) {
+    if (isDigit(s.charCodeAt(j))) {
       let k = j;
-      while (isDigit(s[k])) k++;
+      while (isDigit(s.charCodeAt(k))) k++;
       return k;
     }
-    if (isAlpha(s[j])) {
+    if (isAlpha(s.charCodeAt(j))) {
       const end = this.readName(j);
       const name = s.slice(j, end);
-      if (this.headerPrefix(name)) return this.headerName(end, false);
+      if (isHeaderPrefixed(name)) return this.headerName(end, false);
       this.variable(name, j, end);
       return end;
     }
-    if (s[j] === '{') return this.brace(i);
+    if (s.charCodeAt(j) === OPEN) return this.brace(i);
     this.problem('syntax', '"$" must be followed by a name, a digit or "{" (write "\\$" for a dollar sign)', i, j);
     return j;
   }
@@ -160,9 +189,9 @@ class Scanner {
     // Problems about the whole ${...} point at its "$".
     const open = i;
     let j = i + 2;
-    if (isDigit(s[j])) {
-      while (isDigit(s[j])) j++;
-      if (s[j] === '}') return j + 1;
+    if (isDigit(s.charCodeAt(j))) {
+      while (isDigit(s.charCodeAt(j))) j++;
+      if (s.charCodeAt(j) === CLOSE) return j + 1;
       this.problem('syntax', 'missing } after a numeric variable', i, j);
       return j;
     }
@@ -172,21 +201,21 @@ class Scanner {
       this.problem('syntax', `"\${" is not followed by a name`, i, i + 2);
       return i + 2;
     }
-    const next = s[nameEnd];
+    const next = s.charCodeAt(nameEnd);
     const item = expansionItem(name);
     if (item) {
-      this.references.push({ kind: 'item', name, start: j, end: nameEnd });
+      this.references?.push({ kind: 'item', name, start: j, end: nameEnd });
       return this.item(name, item.kind, item.min, item.max, i, nameEnd);
     }
-    if (next === ':') {
-      this.references.push({ kind: 'operator', name, start: j, end: nameEnd });
+    if (next === COLON) {
+      this.references?.push({ kind: 'operator', name, start: j, end: nameEnd });
       const bad = operatorProblem(name);
       if (bad) this.problem('unknown-operator', bad, j, nameEnd, bad.startsWith('unknown') ? name : undefined);
       return this.close(this.text(nameEnd + 1, true, open), open);
     }
-    if (next === '}') {
+    if (next === CLOSE) {
       // Header lines are variables only in the $h_name: form, not in braces.
-      if (this.headerPrefix(name)) this.problem('unknown-variable', `unknown variable in "\${${name}}" (header lines are written $h_name: without braces)`, j, nameEnd);
+      if (isHeaderPrefixed(name)) this.problem('unknown-variable', `unknown variable in "\${${name}}" (header lines are written $h_name: without braces)`, j, nameEnd);
       else this.variable(name, j, nameEnd);
       return nameEnd + 1;
     }
@@ -199,8 +228,8 @@ class Scanner {
     return at >= this.s.length ? this.s.length : at + 1;
   }
 
-  /** Reads `{arg}...` groups; returns [count, offset after the last]. */
-  private args(i: number, max = 50): [number, number] {
+  /** Reads `{arg}...` groups; returns their count, and leaves the offset after the last in argsEnd. */
+  private args(i: number, max = 50): number {
     let n = 0;
     let at = i;
     while (n < max) {
@@ -209,15 +238,16 @@ class Scanner {
       n++;
       at = next;
     }
-    return [n, at];
+    this.argsEnd = at;
+    return n;
   }
 
   /** The end of an item: optional "fail", then "}". */
   private itemEnd(i: number, open: number, name: string): number {
     const s = this.s;
     let j = this.skipSpace(i);
-    if (s.startsWith('fail', j) && !isNameChar(s[j + 4])) j = this.skipSpace(j + 4);
-    if (s[j] === '}') return j + 1;
+    if (s.startsWith('fail', j) && !isNameChar(s.charCodeAt(j + 4))) j = this.skipSpace(j + 4);
+    if (s.charCodeAt(j) === CLOSE) return j + 1;
     if (j >= s.length) this.problem('syntax', `missing } at end of "${name}"`, open, open + 1);
     else this.problem('syntax', `missing } at end of "${name}" (found "${s[j]}")`, j, j + 1);
     // Resynchronise on the brace that closes the item.
@@ -236,38 +266,38 @@ class Scanner {
     switch (kind) {
       case 'if': {
         i = this.condition(this.skipSpace(i), open);
-        const [, after] = this.args(i, 2);
-        return this.itemEnd(after, open, name);
+        this.args(i, 2);
+        return this.itemEnd(this.argsEnd, open, name);
       }
       case 'lookup': {
         i = this.skipSpace(i);
-        if (s[i] === '{') i = this.braced(i);
+        if (s.charCodeAt(i) === OPEN) i = this.braced(i);
         i = this.skipSpace(i);
         // The lookup type: partial-lsearch*@, dnsdb, lsearch,ret=full ...
         const typeStart = i;
-        while (i < s.length && !isSpace(s[i]) && s[i] !== '{' && s[i] !== '}') i++;
+        while (i < s.length && !isSpace(s.charCodeAt(i)) && s.charCodeAt(i) !== OPEN && s.charCodeAt(i) !== CLOSE) i++;
         if (i === typeStart) this.problem('syntax', 'missing lookup type', nameEnd, nameEnd + 1);
         const query = this.braced(i);
         if (query < 0) {
           this.problem('syntax', `missing '{' for the key or query of lookup`, i, i + 1);
           return this.itemEnd(i, open, name);
         }
-        const [, after] = this.args(query, 2);
-        return this.itemEnd(after, open, name);
+        this.args(query, 2);
+        return this.itemEnd(this.argsEnd, open, name);
       }
       case 'run': {
-        if (s[i] === ',') while (i < s.length && !isSpace(s[i]) && s[i] !== '{') i++;
-        const [n, after] = this.args(i, 3);
+        if (s.charCodeAt(i) === 44 /* , */) while (i < s.length && !isSpace(s.charCodeAt(i)) && s.charCodeAt(i) !== OPEN) i++;
+        const n = this.args(i, 3);
         this.countProblem(name, n, 1, 3, dollar, nameEnd);
-        return this.itemEnd(after, open, name);
+        return this.itemEnd(this.argsEnd, open, name);
       }
       case 'extract': {
         i = this.skipSpace(i);
         if (s.startsWith('jsons', i)) i += 5;
         else if (s.startsWith('json', i)) i += 4;
-        const [n, after] = this.args(i, max + 1);
+        const n = this.args(i, max + 1);
         this.countProblem(name, n, min, max, dollar, nameEnd);
-        return this.itemEnd(after, open, name);
+        return this.itemEnd(this.argsEnd, open, name);
       }
       case 'filter': {
         const list = this.braced(i);
@@ -276,20 +306,20 @@ class Scanner {
           return this.itemEnd(i, open, name);
         }
         let j = this.skipSpace(list);
-        if (s[j] !== '{') {
+        if (s.charCodeAt(j) !== OPEN) {
           this.problem('syntax', `missing '{' for second arg of ${name}`, j, j + 1);
           return this.itemEnd(j, open, name);
         }
         j = this.condition(this.skipSpace(j + 1), open);
         j = this.skipSpace(j);
-        if (s[j] === '}') j++;
+        if (s.charCodeAt(j) === CLOSE) j++;
         else this.problem('syntax', `missing } after the condition of ${name}`, j, j + 1);
         return this.itemEnd(j, open, name);
       }
       default: {
-        const [n, after] = this.args(i, max + 1);
+        const n = this.args(i, max + 1);
         this.countProblem(name, n, min, max, dollar, nameEnd);
-        return this.itemEnd(after, open, name);
+        return this.itemEnd(this.argsEnd, open, name);
       }
     }
   }
@@ -304,11 +334,11 @@ class Scanner {
     }
     try {
       i = this.skipSpace(i);
-      while (s[i] === '!') i = this.skipSpace(i + 1);
+      while (s.charCodeAt(i) === 33 /* ! */) i = this.skipSpace(i + 1);
       const start = i;
       let name: string;
-      if (/[<>=]/.test(s[i] ?? '')) {
-        while (/[<>=]/.test(s[i] ?? '')) i++;
+      if (isComparison(s.charCodeAt(i))) {
+        while (isComparison(s.charCodeAt(i))) i++;
         name = s.slice(start, i);
       } else {
         i = this.readName(i);
@@ -322,42 +352,42 @@ class Scanner {
       if (!info) {
         this.problem('unknown-condition', `unknown condition "${name}"`, start, i, name);
         // Skip its arguments so that the rest can still be read.
-        const [, after] = this.args(i);
-        return after;
+        this.args(i);
+        return this.argsEnd;
       }
-      this.references.push({ kind: 'condition', name, start, end: i });
+      this.references?.push({ kind: 'condition', name, start, end: i });
       switch (info.kind) {
         case 'none':
           return i;
         case 'def': {
-          if (s[i] !== ':') {
+          if (s.charCodeAt(i) !== COLON) {
             this.problem('syntax', `":" expected after "def"`, i, i + 1);
             return i;
           }
           const vStart = i + 1;
           let vEnd = this.readName(vStart);
           const v = s.slice(vStart, vEnd);
-          if (this.headerPrefix(v)) vEnd = this.headerName(vEnd, true);
+          if (isHeaderPrefixed(v)) vEnd = this.headerName(vEnd, true);
           else if (v) this.variable(v, vStart, vEnd);
           return vEnd;
         }
         case 'condlist': {
           let j = this.skipSpace(i);
-          if (s[j] !== '{') {
+          if (s.charCodeAt(j) !== OPEN) {
             this.problem('syntax', `missing { after "${name}"`, j, j + 1);
             return j;
           }
           j = this.skipSpace(j + 1);
-          while (s[j] === '{') {
+          while (s.charCodeAt(j) === OPEN) {
             j = this.condition(j + 1, open);
             j = this.skipSpace(j);
-            if (s[j] === '}') j = this.skipSpace(j + 1);
+            if (s.charCodeAt(j) === CLOSE) j = this.skipSpace(j + 1);
             else {
               this.problem('syntax', `each subcondition inside an "${name}{...}" condition must be in its own {}`, j, j + 1);
               return this.skipTo(j);
             }
           }
-          if (s[j] === '}') return j + 1;
+          if (s.charCodeAt(j) === CLOSE) return j + 1;
           this.problem('syntax', `missing } at end of "${name}" condition list`, j, j + 1);
           return j;
         }
@@ -368,25 +398,25 @@ class Scanner {
             return i;
           }
           let j = this.skipSpace(list);
-          if (s[j] !== '{') {
+          if (s.charCodeAt(j) !== OPEN) {
             this.problem('syntax', `missing { after "${name}" list`, j, j + 1);
             return j;
           }
           j = this.skipSpace(this.condition(j + 1, open));
-          if (s[j] === '}') return j + 1;
+          if (s.charCodeAt(j) === CLOSE) return j + 1;
           this.problem('syntax', `missing } at end of condition inside "${name}"`, j, j + 1);
           return j;
         }
         case 'nested': {
           let j = this.skipSpace(i);
-          if (s[j] !== '{') {
+          if (s.charCodeAt(j) !== OPEN) {
             this.problem('syntax', `missing { after "${name}"`, j, j + 1);
             return j;
           }
-          const [n, after] = this.args(j + 1, (info.max ?? 10) + 1);
+          const n = this.args(j + 1, (info.max ?? 10) + 1);
           this.countProblem(name, n, info.min ?? 1, info.max ?? 10, start, i);
-          j = this.skipSpace(after);
-          if (s[j] === '}') return j + 1;
+          j = this.skipSpace(this.argsEnd);
+          if (s.charCodeAt(j) === CLOSE) return j + 1;
           this.problem('syntax', `missing } at end of "${name}" arguments`, j, j + 1);
           return j;
         }
@@ -414,9 +444,9 @@ class Scanner {
     let depth = 0;
     const s = this.s;
     while (i < s.length) {
-      if (s[i] === '\\') i++;
-      else if (s[i] === '{') depth++;
-      else if (s[i] === '}') {
+      if (s.charCodeAt(i) === BACKSLASH) i++;
+      else if (s.charCodeAt(i) === OPEN) depth++;
+      else if (s.charCodeAt(i) === CLOSE) {
         if (depth === 0) return i;
         depth--;
       }
@@ -442,15 +472,22 @@ function ordinal(n: number): string {
 
 /** Reads an expanded string and returns what Exim would refuse in it, and what it refers to. */
 export function scanExpansion(text: string): ExpansionScan {
-  const scanner = new Scanner(text);
+  const references: ExpansionReference[] = [];
+  return { problems: scan(text, references), references };
+}
+
+/** What Exim would refuse in an expanded string (scanExpansion without the references). */
+export function expansionProblems(text: string): ExpansionProblem[] {
+  return scan(text, undefined);
+}
+
+function scan(text: string, references: ExpansionReference[] | undefined): ExpansionProblem[] {
+  const scanner = new Scanner(text, references);
   scanner.text(0, false);
   if (scanner.tooDeepAt >= 0) {
     // What follows the cut-off was not read, so "missing }" there would be false: say only this.
     const at = scanner.tooDeepAt;
-    return {
-      problems: [{ kind: 'syntax', message: `expansion nested more than ${MAX_DEPTH} levels deep: not checked beyond this point`, start: at, end: at + 1 }],
-      references: scanner.references,
-    };
+    return [{ kind: 'syntax', message: `expansion nested more than ${MAX_DEPTH} levels deep: not checked beyond this point`, start: at, end: at + 1 }];
   }
-  return { problems: scanner.problems, references: scanner.references };
+  return scanner.problems;
 }

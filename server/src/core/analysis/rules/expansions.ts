@@ -6,74 +6,89 @@
  * modifiers, rewrite replacements.
  */
 import { Location } from '../../syntax/source';
-import { ExpansionProblem, scanExpansion } from '../../syntax/expansion';
+import { ExpansionProblem, expansionProblems } from '../../syntax/expansion';
 import { LogicalLine } from '../../syntax/logicalLine';
 import { EXPANSION_CONDITION_NAMES, EXPANSION_ITEM_NAMES, EXPANSION_OPERATOR_NAMES, VARIABLE_NAMES } from '../../syntaxData';
 import { suggest } from '../../util/suggest';
-import { optionSectionOf } from '../model';
 import { Fix, Rule, RuleContext } from '../types';
+import { valueSites } from '../valueSites';
 
 interface ExpandedText {
   line: LogicalLine;
   /** Offset of the text in line.text. */
   offset: number;
-  text: string;
   active: boolean;
+  problems: ExpansionProblem[];
 }
 
-/** Every expanded string of the configuration that contains a "$". */
+/** Every expanded string of the configuration that contains a "$" and has a problem, in order. */
 function expandedTexts(ctx: RuleContext): ExpandedText[] {
   const out: ExpandedText[] = [];
   const add = (line: LogicalLine, offset: number, text: string, active: boolean) => {
-    if (text.includes('$')) out.push({ line, offset, text, active });
+    const problems = expansionProblems(text);
+    if (problems.length) out.push({ line, offset, active, problems });
   };
-  for (const section of ctx.tree.sections) {
-    const kind = optionSectionOf(section.kind);
-    for (const item of section.items) {
-      if (item.kind === 'option' && kind === 'main' && !section.begin) {
-        const r = ctx.model.resolve(item, 'main');
-        if (r.info?.expanded && item.hasValue) add(item.line, item.valueOffset, item.value, item.active);
-      } else if (item.kind === 'driver') {
-        for (const o of item.options) {
-          const r = ctx.model.resolve(o, item.section, item.driverName);
-          if (r.info?.expanded && o.hasValue) add(o.line, o.valueOffset, o.value, o.active);
-        }
-      } else if (item.kind === 'acl') {
-        for (const st of item.statements) for (const c of st.items) if (c.hasValue) add(c.line, c.valueOffset, c.value, c.active);
-      } else if (item.kind === 'rewrite' && item.replacement) {
-        const text = item.line.text;
-        const start = item.replacement.offset;
-        let end = start + item.replacement.text.length;
+  for (const { node, driver } of valueSites(ctx.tree).dollar) {
+    switch (node.kind) {
+      case 'option': {
+        const r = driver ? ctx.model.resolve(node, driver.section, driver.driverName) : ctx.model.resolve(node, 'main');
+        if (r.info?.expanded) add(node.line, node.valueOffset, node.value, node.active);
+        break;
+      }
+      case 'aclItem':
+        add(node.line, node.valueOffset, node.value, node.active);
+        break;
+      case 'rewrite': {
+        if (!node.replacement) break;
+        const text = node.line.text;
+        const start = node.replacement.offset;
+        let end = start + node.replacement.text.length;
         if (text[start] === '"') {
           end = start + 1;
           while (end < text.length && text[end] !== '"') end += text[end] === '\\' ? 2 : 1;
           end = Math.min(end + 1, text.length);
         }
-        add(item.line, start, text.slice(start, end), item.active);
+        const value = text.slice(start, end);
+        if (value.includes('$')) add(node.line, start, value, node.active);
+        break;
       }
     }
   }
   return out;
 }
 
+let conditionNames: readonly string[] | undefined;
+let itemNames: readonly string[] | undefined;
+
 function candidates(p: ExpansionProblem): readonly string[] {
   switch (p.kind) {
     case 'unknown-variable':
       return VARIABLE_NAMES;
     case 'unknown-condition':
-      return EXPANSION_CONDITION_NAMES.filter((n) => /^[a-z]/.test(n));
+      return (conditionNames ??= EXPANSION_CONDITION_NAMES.filter((n) => /^[a-z]/.test(n)));
     case 'unknown-operator':
       return EXPANSION_OPERATOR_NAMES;
     case 'unknown-item':
-      return [...EXPANSION_ITEM_NAMES, ...VARIABLE_NAMES];
+      return (itemNames ??= [...EXPANSION_ITEM_NAMES, ...VARIABLE_NAMES]);
     default:
       return [];
   }
 }
 
+/** Did-you-mean names for each kind of problem and name, once per analysis. */
+const suggestionCache = new WeakMap<RuleContext['tree'], Map<string, string[]>>();
+function suggestionsFor(ctx: RuleContext, p: ExpansionProblem & { name: string }): string[] {
+  let cache = suggestionCache.get(ctx.tree);
+  if (!cache) suggestionCache.set(ctx.tree, (cache = new Map()));
+  const key = `${p.kind} ${p.name}`;
+  let found = cache.get(key);
+  if (!found) cache.set(key, (found = suggest(p.name, candidates(p))));
+  return [...found];
+}
+
 function report(ctx: RuleContext, t: ExpandedText, p: ExpansionProblem): void {
   const loc: Location = t.line.locate(t.offset + p.start, t.offset + p.end);
-  const suggestions = p.name ? suggest(p.name, candidates(p)) : [];
+  const suggestions = p.name ? suggestionsFor(ctx, p as ExpansionProblem & { name: string }) : [];
   const nameLoc = p.name ? t.line.locate(t.offset + p.start, t.offset + p.start + p.name.length) : loc;
   const fixes: Fix[] = suggestions.map((s, i) => ({ title: `Change to "${s}"`, edits: [{ file: nameLoc.file, range: nameLoc.range, newText: s }], ...(i === 0 ? { isPreferred: true } : {}) }));
   const dym = suggestions.length ? `; did you mean ${suggestions.map((s) => `"${s}"`).join(' or ')}?` : '';
@@ -86,11 +101,11 @@ function report(ctx: RuleContext, t: ExpandedText, p: ExpansionProblem): void {
 }
 
 /** Scans each expanded string once per analysis, for the three rules below. */
-const scans = new WeakMap<RuleContext['tree'], Array<{ t: ExpandedText; problems: ExpansionProblem[] }>>();
-function scanned(ctx: RuleContext): Array<{ t: ExpandedText; problems: ExpansionProblem[] }> {
+const scans = new WeakMap<RuleContext['tree'], ExpandedText[]>();
+function scanned(ctx: RuleContext): ExpandedText[] {
   let s = scans.get(ctx.tree);
   if (!s) {
-    s = expandedTexts(ctx).map((t) => ({ t, problems: scanExpansion(t.text).problems }));
+    s = expandedTexts(ctx);
     scans.set(ctx.tree, s);
   }
   return s;
@@ -101,7 +116,7 @@ const expansionSyntax: Rule = {
   defaultSeverity: 'warning',
   title: 'string expansion Exim cannot expand: braces, arguments, "$" not followed by a name',
   check(ctx) {
-    for (const { t, problems } of scanned(ctx)) for (const p of problems) if (p.kind === 'syntax' || p.kind === 'arguments') report(ctx, t, p);
+    for (const t of scanned(ctx)) for (const p of t.problems) if (p.kind === 'syntax' || p.kind === 'arguments') report(ctx, t, p);
   },
 };
 
@@ -110,8 +125,8 @@ const expansionUnknown: Rule = {
   defaultSeverity: 'warning',
   title: 'unknown expansion item, operator or condition',
   check(ctx) {
-    for (const { t, problems } of scanned(ctx)) {
-      for (const p of problems) if (p.kind === 'unknown-item' || p.kind === 'unknown-operator' || p.kind === 'unknown-condition') report(ctx, t, p);
+    for (const t of scanned(ctx)) {
+      for (const p of t.problems) if (p.kind === 'unknown-item' || p.kind === 'unknown-operator' || p.kind === 'unknown-condition') report(ctx, t, p);
     }
   },
 };
@@ -121,7 +136,7 @@ const unknownVariable: Rule = {
   defaultSeverity: 'warning',
   title: 'expansion variable Exim does not know',
   check(ctx) {
-    for (const { t, problems } of scanned(ctx)) for (const p of problems) if (p.kind === 'unknown-variable') report(ctx, t, p);
+    for (const t of scanned(ctx)) for (const p of t.problems) if (p.kind === 'unknown-variable') report(ctx, t, p);
   },
 };
 

@@ -12,17 +12,28 @@ import { AclNode, DriverNode, NamedListNode, NamedListType } from '../../syntax/
 import { LogicalLine } from '../../syntax/logicalLine';
 import { Location } from '../../syntax/source';
 import { suggest } from '../../util/suggest';
-import { optionSectionOf } from '../model';
 import { Fix, Rule, RuleContext } from '../types';
+import { ValueSites, valueSites } from '../valueSites';
 
 /** Router options that name a transport. */
-const TRANSPORT_OPTIONS = ['transport', 'file_transport', 'pipe_transport', 'reply_transport', 'directory_transport'];
+const TRANSPORT_OPTIONS = new Set(['transport', 'file_transport', 'pipe_transport', 'reply_transport', 'directory_transport']);
 
 /** A plain name, not an expansion or anything else Exim would have to work out. */
 const plainName = (v: string): boolean => /^[A-Za-z][A-Za-z0-9_]*$/.test(v);
 
 function renameFixes(loc: Location, names: string[]): Fix[] {
   return names.map((n, i) => ({ title: `Change to "${n}"`, edits: [{ file: loc.file, range: loc.range, newText: n }], ...(i === 0 ? { isPreferred: true } : {}) }));
+}
+
+/** suggest() once per name: the same names (a copy) for every finding about it. */
+function suggester(candidates: () => string[]): (name: string) => string[] {
+  const cache = new Map<string, string[]>();
+  let all: string[] | undefined;
+  return (name) => {
+    let found = cache.get(name);
+    if (!found) cache.set(name, (found = suggest(name, (all ??= candidates()))));
+    return [...found];
+  };
 }
 
 function dym(names: string[]): string {
@@ -51,14 +62,19 @@ const transportUndefined: Rule = {
   defaultSeverity: 'warning',
   title: "router's transport (or file, pipe, reply, directory transport) that no transport defines",
   check(ctx) {
-    const { active, any } = allNames(ctx, (i) => i.kind === 'driver' && i.section === 'transports');
+    let names: { active: Set<string>; any: Set<string> } | undefined;
+    const suggestFor = suggester(() => [...names!.active]);
+    const transports = ctx.model.drivers('transports');
     for (const router of ctx.model.drivers('routers').values()) {
       for (const o of router.options) {
-        if (!o.active || !TRANSPORT_OPTIONS.includes(o.word) || !o.hasValue) continue;
+        if (!TRANSPORT_OPTIONS.has(o.word) || !o.active || !o.hasValue) continue;
         const name = o.value.trim();
-        if (!plainName(name) || active.has(name)) continue;
+        if (!plainName(name) || transports.has(name)) continue;
+        names ??= allNames(ctx, (i) => i.kind === 'driver' && i.section === 'transports');
+        const { active, any } = names;
+        if (active.has(name)) continue;
         const loc = o.valueLoc ?? o.wordLoc;
-        const suggestions = suggest(name, [...active]);
+        const suggestions = suggestFor(name);
         const skipped = any.has(name) ? ` (a transport "${name}" is defined only in an .ifdef branch that Exim skips)` : '';
         ctx.report({
           message: `transport "${name}" not found in ${router.name} router: Exim accepts the configuration, but every address this router accepts is deferred${skipped}${dym(suggestions)}`,
@@ -81,16 +97,20 @@ const aclUndefined: Rule = {
   defaultSeverity: 'warning',
   title: 'acl_smtp_* or acl_not_smtp* option naming no ACL',
   check(ctx) {
-    const { active, any } = allNames(ctx, (i) => i.kind === 'acl');
+    let names: { active: Set<string>; any: Set<string> } | undefined;
+    const suggestFor = suggester(() => [...names!.active]);
     for (const s of ctx.tree.sections) {
       if (s.kind !== 'main' || s.begin) continue;
       for (const o of s.items) {
         if (o.kind !== 'option' || !o.active || !isAclOption(o.word) || !o.hasValue) continue;
         const name = o.value.trim();
         // A name with a slash is a file; with white space, the text of an ACL; with "$", expanded.
-        if (!plainName(name) || active.has(name)) continue;
+        if (!plainName(name) || ctx.model.acls().has(name)) continue;
+        names ??= allNames(ctx, (i) => i.kind === 'acl');
+        const { active, any } = names;
+        if (active.has(name)) continue;
         const loc = o.valueLoc ?? o.wordLoc;
-        const suggestions = suggest(name, [...active]);
+        const suggestions = suggestFor(name);
         const skipped = any.has(name) ? ` (an ACL "${name}" is defined only in an .ifdef branch that Exim skips)` : '';
         ctx.report({
           message: `${o.word} names no ACL "${name}": Exim reads the word as the text of an ACL, and refuses every such command with a temporary error ("unknown ACL verb")${skipped}${dym(suggestions)}`,
@@ -103,110 +123,157 @@ const aclUndefined: Rule = {
   },
 };
 
-const LIST_OF_TYPE: Record<string, NamedListType> = {
-  'domain list': 'domainlist',
-  'host list': 'hostlist',
-  'address list': 'addresslist',
-  'local part list': 'localpartlist',
-};
+const LIST_OF_TYPE = new Map<string, NamedListType>([
+  ['domain list', 'domainlist'],
+  ['host list', 'hostlist'],
+  ['address list', 'addresslist'],
+  ['local part list', 'localpartlist'],
+]);
 
 /** ACL conditions whose value is a list of one kind. */
-const ACL_LISTS: Record<string, NamedListType> = {
-  domains: 'domainlist',
-  sender_domains: 'domainlist',
-  hosts: 'hostlist',
-  senders: 'addresslist',
-  recipients: 'addresslist',
-  local_parts: 'localpartlist',
-};
+const ACL_LISTS = new Map<string, NamedListType>([
+  ['domains', 'domainlist'],
+  ['sender_domains', 'domainlist'],
+  ['hosts', 'hostlist'],
+  ['senders', 'addresslist'],
+  ['recipients', 'addresslist'],
+  ['local_parts', 'localpartlist'],
+]);
 
 /** Host list items that start with "+" but are options, not list names. */
 const HOST_LIST_OPTIONS = new Set(['include_unknown', 'ignore_unknown', 'include_defer', 'ignore_defer']);
 
-interface ListUse {
-  value: string;
-  /** Offset of the value in its line. */
-  offset: number;
-  node: { line: LogicalLine; active: boolean };
-  type: NamedListType;
-}
-
-function* listUses(ctx: RuleContext): Generator<ListUse> {
-  for (const section of ctx.tree.sections) {
-    const kind = optionSectionOf(section.kind);
-    for (const item of section.items) {
-      if (item.kind === 'option' && kind === 'main' && !section.begin) {
-        const type = LIST_OF_TYPE[ctx.model.resolve(item, 'main').info?.type ?? ''];
-        if (type && item.hasValue) yield { value: item.value, offset: item.valueOffset, node: item, type };
-      } else if (item.kind === 'driver') {
-        for (const o of item.options) {
-          const type = LIST_OF_TYPE[ctx.model.resolve(o, item.section, item.driverName).info?.type ?? ''];
-          if (type && o.hasValue) yield { value: o.value, offset: o.valueOffset, node: o, type };
-        }
-      } else if (item.kind === 'acl') {
-        for (const st of item.statements) {
-          for (const c of st.items) {
-            const type = ACL_LISTS[c.name];
-            if (type && c.hasValue) yield { value: c.value, offset: c.valueOffset, node: c, type };
-          }
-        }
-      } else if (item.kind === 'namedList' && item.valueLoc) {
-        yield { value: item.value, offset: item.valueOffset, node: item, type: item.listType };
-      }
+/** The kind of list a value with a "+" and no "$" is, if it is a list (an expanded list is not checked). */
+function listType(ctx: RuleContext, site: ValueSites['plus'][number]): NamedListType | undefined {
+  const { node, driver } = site;
+  switch (node.kind) {
+    case 'option': {
+      const r = driver ? ctx.model.resolve(node, driver.section, driver.driverName) : ctx.model.resolve(node, 'main');
+      return r.info && LIST_OF_TYPE.get(r.info.type);
     }
+    case 'aclItem':
+      return ACL_LISTS.get(node.name);
+    case 'namedList':
+      return node.valueLoc ? node.listType : undefined;
   }
 }
 
-/** `+name` items of a list (Exim's list syntax: ":" or the separator after "<", doubled for itself), with the offset of each name. */
-function plusItems(value: string): Array<{ name: string; at: number }> {
-  let sep = ':';
+/** White space as JavaScript's \s has it (list items are trimmed of it). */
+function isSpace(c: number): boolean {
+  return (
+    c === 32 || (c >= 9 && c <= 13) || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff
+  );
+}
+const isLetter = (c: number): boolean => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+const isNamePart = (c: number): boolean => isLetter(c) || (c >= 48 && c <= 57) || c === 95;
+
+/**
+ * `+name` items of a list (Exim's list syntax: ":" or the separator after "<", doubled for
+ * itself): items that are only "+name" or "!+name", with white space around. Appends the
+ * start and end offset and the nameHash() of each name to `out`.
+ */
+function plusItems(value: string, out: number[]): void {
+  let sep = 58; /* ":" */
   let start = 0;
-  if (value.startsWith('<') && value.length > 1 && !/\s/.test(value[1])) {
-    sep = value[1];
+  if (value.charCodeAt(0) === 60 /* "<" */ && value.length > 1 && !/\s/.test(value[1])) {
+    sep = value.charCodeAt(1);
     start = 2;
   }
-  const out: Array<{ name: string; at: number }> = [];
-  const handle = (a: number, b: number) => {
-    const raw = value.slice(a, b);
-    const m = /^\s*(?:!\s*)?\+([A-Za-z][A-Za-z0-9_]*)\s*$/.exec(raw);
-    if (m) out.push({ name: m[1], at: a + raw.indexOf('+') + 1 });
-  };
+  const n = value.length;
   let itemStart = start;
-  for (let i = start; i <= value.length; i++) {
-    if (i < value.length && value[i] !== sep) continue;
-    if (i < value.length && value[i + 1] === sep) {
+  for (let i = start; i <= n; i++) {
+    if (i < n && value.charCodeAt(i) !== sep) continue;
+    if (i < n && value.charCodeAt(i + 1) === sep) {
       i++;
       continue;
     }
-    handle(itemStart, i);
+    plusItem(value, itemStart, i, out);
     itemStart = i + 1;
   }
-  return out;
 }
+
+function plusItem(value: string, a: number, b: number, out: number[]): void {
+  let i = a;
+  while (i < b && isSpace(value.charCodeAt(i))) i++;
+  if (i < b && value.charCodeAt(i) === 33 /* "!" */) {
+    i++;
+    while (i < b && isSpace(value.charCodeAt(i))) i++;
+  }
+  if (i >= b || value.charCodeAt(i) !== 43 /* "+" */) return;
+  const at = ++i;
+  if (i >= b || !isLetter(value.charCodeAt(i))) return;
+  let h = 0;
+  for (let c = value.charCodeAt(i); i < b && isNamePart(c); c = value.charCodeAt(++i)) h = (Math.imul(h, 31) + c) | 0;
+  const end = i;
+  while (i < b && isSpace(value.charCodeAt(i))) i++;
+  if (i === b) out.push(at, end, h);
+}
+
+/** A hash of a name, computed as the scans below compute it character by character. */
+function nameHash(name: string): number {
+  let h = 0;
+  for (let i = 0; i < name.length; i++) h = (Math.imul(h, 31) + name.charCodeAt(i)) | 0;
+  return h;
+}
+
+const LIST_TYPE_BIT: Record<NamedListType, number> = { domainlist: 1, hostlist: 2, addresslist: 4, localpartlist: 8 };
 
 const namedListUndefined: Rule = {
   id: 'named-list-undefined',
   defaultSeverity: 'warning',
   title: '+name in a list that names no named list of that kind',
   check(ctx) {
+    const sites = valueSites(ctx.tree);
+    if (sites.plus.length === 0) return;
     const lists = new Map<string, NamedListNode[]>();
-    for (const s of ctx.tree.sections) for (const i of s.items) if (i.kind === 'namedList') lists.set(i.name, [...(lists.get(i.name) ?? []), i]);
-    for (const use of listUses(ctx)) {
-      if (use.value.includes('$')) continue;
-      for (const { name, at } of plusItems(use.value)) {
-        if (use.type === 'hostlist' && HOST_LIST_OPTIONS.has(name)) continue;
+    /** Defined names by nameHash(), with the kinds each is defined as (a bit per kind), to look names up without copying them. */
+    const kinds = new Map<number, Array<{ name: string; kinds: number }>>();
+    for (const d of sites.namedLists) {
+      const defs = lists.get(d.name);
+      if (defs) defs.push(d);
+      else lists.set(d.name, [d]);
+      const h = nameHash(d.name);
+      let bucket = kinds.get(h);
+      if (!bucket) kinds.set(h, (bucket = []));
+      const entry = bucket.find((e) => e.name === d.name);
+      if (entry) entry.kinds |= LIST_TYPE_BIT[d.listType];
+      else bucket.push({ name: d.name, kinds: LIST_TYPE_BIT[d.listType] });
+    }
+    const definedKinds = (value: string, at: number, end: number, hash: number): number => {
+      for (const e of kinds.get(hash) ?? []) if (e.name.length === end - at && value.startsWith(e.name, at)) return e.kinds;
+      return 0;
+    };
+    const suggesters = new Map<NamedListType, (name: string) => string[]>();
+    const suggestFor = (name: string, type: NamedListType): string[] => {
+      let s = suggesters.get(type);
+      if (!s) suggesters.set(type, (s = suggester(() => [...lists.values()].flat().filter((d) => d.listType === type).map((d) => d.name))));
+      return s(name);
+    };
+    const found: number[] = [];
+    for (const site of sites.plus) {
+      const type = listType(ctx, site);
+      if (!type) continue;
+      const { node } = site;
+      const value = node.value;
+      found.length = 0;
+      plusItems(value, found);
+      for (let k = 0; k < found.length; k += 3) {
+        const at = found[k];
+        if (definedKinds(value, at, found[k + 1], found[k + 2]) & LIST_TYPE_BIT[type]) continue;
+        const name = value.slice(at, found[k + 1]);
+        if (type === 'hostlist' && HOST_LIST_OPTIONS.has(name)) continue;
         const defs = lists.get(name) ?? [];
-        if (defs.some((d) => d.listType === use.type)) continue;
-        const loc = use.node.line.locate(use.offset + at - 1, use.offset + at + name.length);
-        const nameLoc = use.node.line.locate(use.offset + at, use.offset + at + name.length);
-        const sameType = [...lists.values()].flat().filter((d) => d.listType === use.type).map((d) => d.name);
-        const suggestions = suggest(name, sameType);
+        const offset = node.valueOffset;
+        const loc = node.line.locate(offset + at - 1, offset + at + name.length);
+        const nameLoc = node.line.locate(offset + at, offset + at + name.length);
+        const suggestions = suggestFor(name, type);
         const article = (w: string) => (/^[aeiou]/.test(w) ? 'an' : 'a');
-        const other = defs.length ? ` ("${name}" is ${article(defs[0].listType)} ${defs[0].listType}, not ${article(use.type)} ${use.type})` : '';
+        const other = defs.length ? ` ("${name}" is ${article(defs[0].listType)} ${defs[0].listType}, not ${article(type)} ${type})` : '';
         ctx.report({
-          message: `unknown named ${use.type.replace('list', ' list').replace('localpart', 'local part')} "+${name}"${other}: matching this list defers${dym(suggestions)}`,
+          message: `unknown named ${type.replace('list', ' list').replace('localpart', 'local part')} "+${name}"${other}: matching this list defers${dym(suggestions)}`,
           loc,
-          active: use.node.active,
+          active: node.active,
           data: { name, suggestions },
           fixes: renameFixes(nameLoc, suggestions),
         });
@@ -238,14 +305,76 @@ const authNoClient: Rule = {
   },
 };
 
-/** Words of every line (a use in a skipped branch counts), to find names used inside expansions too. */
-function mentions(ctx: RuleContext, exclude: (line: unknown) => boolean): Set<string> {
-  const words = new Set<string>();
-  for (const line of ctx.tree.lines) {
-    if (exclude(line)) continue;
-    for (const w of line.text.match(/[A-Za-z_][A-Za-z0-9_-]*/g) ?? []) words.add(w);
+/** Name characters as the word scan below sees them: letters and "_" start a word; digits and "-" continue one. */
+const WORD_START = 1;
+const WORD_PART = 2;
+const WORD_CHARS = new Uint8Array(128);
+for (let c = 0; c < 128; c++) {
+  const ch = String.fromCharCode(c);
+  if (/[A-Za-z_]/.test(ch)) WORD_CHARS[c] = WORD_START | WORD_PART;
+  else if (/[0-9-]/.test(ch)) WORD_CHARS[c] = WORD_PART;
+}
+const isWord = (name: string): boolean => /^[A-Za-z_][A-Za-z0-9_-]*$/.test(name);
+
+/**
+ * The logical lines (a use in a skipped branch counts) in which each transport or ACL name
+ * occurs as a word, so that a name used only inside an expansion counts too. The text is
+ * read once per tree for both rules; only words that hash like a wanted name are looked up.
+ */
+const mentionIndexes = new WeakMap<RuleContext['tree'], Map<string, LogicalLine[]>>();
+function mentionIndex(ctx: RuleContext): Map<string, LogicalLine[]> {
+  let index = mentionIndexes.get(ctx.tree);
+  if (index) return index;
+  index = new Map();
+  mentionIndexes.set(ctx.tree, index);
+  const names = [...ctx.model.drivers('transports').keys(), ...ctx.model.acls().keys()].filter(isWord);
+  if (names.length === 0) return index;
+  // A table with a slot per hash value (eight or more per name) screens the words, so that
+  // few words that are not wanted names are copied and looked up.
+  let bits = 10;
+  while (1 << bits < names.length * 8 && bits < 24) bits++;
+  const mask = (1 << bits) - 1;
+  const filter = new Uint8Array(1 << bits);
+  for (const name of names) {
+    index.set(name, []);
+    const h = nameHash(name);
+    filter[(h ^ (h >>> bits)) & mask] = 1;
   }
-  return words;
+  for (const line of ctx.tree.lines) indexWords(line, index, filter, bits);
+  return index;
+}
+
+/** Adds the line to the entry of each word of it that is in the index (the filter screens words by nameHash()). */
+function indexWords(line: LogicalLine, index: Map<string, LogicalLine[]>, filter: Uint8Array, bits: number): void {
+  const text = line.text;
+  const n = text.length;
+  const mask = filter.length - 1;
+  let i = 0;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c >= 128 || (WORD_CHARS[c] & WORD_START) === 0) {
+      i++;
+      continue;
+    }
+    const start = i;
+    let h = c;
+    i++;
+    while (i < n) {
+      const d = text.charCodeAt(i);
+      if (d >= 128 || WORD_CHARS[d] === 0) break;
+      h = (Math.imul(h, 31) + d) | 0;
+      i++;
+    }
+    if (filter[(h ^ (h >>> bits)) & mask] === 0) continue;
+    const lines = index.get(text.slice(start, i));
+    if (lines && lines[lines.length - 1] !== line) lines.push(line);
+  }
+}
+
+/** True when the name occurs as a word on a line other than the given definition lines. */
+function mentioned(index: Map<string, LogicalLine[]>, name: string, definitions: Set<LogicalLine>): boolean {
+  const lines = index.get(name);
+  return lines !== undefined && lines.some((l) => !definitions.has(l));
 }
 
 const unusedTransport: Rule = {
@@ -257,9 +386,9 @@ const unusedTransport: Rule = {
     // A file without routers is a fragment (an include, a conf.d part): its transports are used elsewhere.
     if (transports.length === 0 || ctx.model.drivers('routers').size === 0) return;
     const nameLines = new Set(transports.map((t) => t.line));
-    const used = mentions(ctx, (l) => nameLines.has(l as DriverNode['line']));
+    const index = mentionIndex(ctx);
     for (const t of transports) {
-      if (used.has(t.name)) continue;
+      if (mentioned(index, t.name, nameLines)) continue;
       ctx.report({ message: `transport "${t.name}" is not used by any router`, loc: t.nameLoc, unnecessary: true });
     }
   },
@@ -275,9 +404,9 @@ const unusedAcl: Rule = {
     const whole = ctx.model.drivers('routers').size > 0 || ctx.tree.sections.some((x) => x.kind === 'main' && x.items.some((i) => i.kind === 'option' && isAclOption(i.word)));
     if (acls.length === 0 || !whole) return;
     const nameLines = new Set(acls.map((a) => a.line));
-    const used = mentions(ctx, (l) => nameLines.has(l as AclNode['line']));
+    const index = mentionIndex(ctx);
     for (const a of acls) {
-      if (used.has(a.name)) continue;
+      if (mentioned(index, a.name, nameLines)) continue;
       ctx.report({ message: `ACL "${a.name}" is not used: no acl_smtp_* option, "acl =" condition or \${acl} expansion names it`, loc: a.nameLoc, unnecessary: true });
     }
   },

@@ -1,0 +1,73 @@
+/**
+ * The values that the expansion and reference rules look at, found in one walk of the tree
+ * (in tree order, active or not): values with a "$", which Exim may expand, and values with
+ * a "+" and no "$", which may name lists.
+ */
+import { AclItemNode, ConfigTree, DriverNode, NamedListNode, OptionNode, RewriteRuleNode } from '../syntax/tree';
+
+export interface ValueSite<N> {
+  node: N;
+  /** The driver of a driver option (undefined for a main option). */
+  driver?: DriverNode;
+}
+
+export interface ValueSites {
+  /** Main and driver options and ACL conditions and modifiers with a "$" in the value; rewrite rules with a "$" in the line. */
+  dollar: ValueSite<OptionNode | AclItemNode | RewriteRuleNode>[];
+  /** Main and driver options, ACL conditions and modifiers, and named lists with a "+" and no "$" in the value. */
+  plus: ValueSite<OptionNode | AclItemNode | NamedListNode>[];
+  /** Every named list definition. */
+  namedLists: NamedListNode[];
+}
+
+const cache = new WeakMap<ConfigTree, ValueSites>();
+
+export function valueSites(tree: ConfigTree): ValueSites {
+  let sites = cache.get(tree);
+  if (sites) return sites;
+  const dollar: ValueSites['dollar'] = [];
+  const plus: ValueSites['plus'] = [];
+  const namedLists: NamedListNode[] = [];
+  sites = { dollar, plus, namedLists };
+  cache.set(tree, sites);
+  for (const section of tree.sections) {
+    const main = section.kind === 'main' && !section.begin;
+    for (const item of section.items) {
+      switch (item.kind) {
+        case 'option':
+          if (main && item.hasValue) {
+            const v = item.value;
+            if (v.includes('$')) dollar.push({ node: item });
+            else if (v.includes('+')) plus.push({ node: item });
+          }
+          break;
+        case 'driver':
+          for (const o of item.options) {
+            if (!o.hasValue) continue;
+            const v = o.value;
+            if (v.includes('$')) dollar.push({ node: o, driver: item });
+            else if (v.includes('+')) plus.push({ node: o, driver: item });
+          }
+          break;
+        case 'acl':
+          for (const st of item.statements) {
+            for (const c of st.items) {
+              if (!c.hasValue) continue;
+              const v = c.value;
+              if (v.includes('$')) dollar.push({ node: c });
+              else if (v.includes('+')) plus.push({ node: c });
+            }
+          }
+          break;
+        case 'namedList':
+          namedLists.push(item);
+          if (!item.value.includes('$') && item.value.includes('+')) plus.push({ node: item });
+          break;
+        case 'rewrite':
+          if (item.replacement && item.line.text.includes('$')) dollar.push({ node: item });
+          break;
+      }
+    }
+  }
+  return sites;
+}
