@@ -52,11 +52,15 @@ export function analyze(tree: ConfigTree, options: AnalyzeOptions = {}): Finding
 }
 
 export function sortFindings(findings: Finding[]): Finding[] {
-  return findings.sort(
+  // Each location is read once (locations may be computed on first use).
+  const keyed = findings.map((f) => ({ f, file: f.loc.file, start: f.loc.range.start }));
+  keyed.sort(
     (a, b) =>
-      (a.loc.file < b.loc.file ? -1 : a.loc.file > b.loc.file ? 1 : 0) ||
-      comparePositions(a.loc.range.start, b.loc.range.start) ||
-      SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] ||
-      (a.code < b.code ? -1 : a.code > b.code ? 1 : 0),
+      (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) ||
+      comparePositions(a.start, b.start) ||
+      SEVERITY_RANK[a.f.severity] - SEVERITY_RANK[b.f.severity] ||
+      (a.f.code < b.f.code ? -1 : a.f.code > b.f.code ? 1 : 0),
   );
+  for (let i = 0; i < keyed.length; i++) findings[i] = keyed[i].f;
+  return findings;
 }
