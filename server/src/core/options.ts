@@ -58,18 +58,42 @@ function toMap(options: RawOptions, scope: OptionInfo['scope'], driver?: string)
   return m;
 }
 
+/**
+ * Lookups by name go through objects without a prototype: a name looked up that way is
+ * interned once, after which each lookup compares pointers.
+ */
+type Dict<T> = Record<string, T | undefined>;
+
+function toDict<T>(entries: Iterable<[string, T]>): Dict<T> {
+  const d = Object.create(null) as Dict<T>;
+  for (const [k, v] of entries) d[k] = v;
+  return d;
+}
+
 interface SectionIndex {
   generic: Map<string, OptionInfo>;
   drivers: Map<string, Map<string, OptionInfo>>;
+  genericByName: Dict<OptionInfo>;
+  driversByName: Dict<Dict<OptionInfo>>;
 }
 
 const mainIndex = toMap(table.main, 'main');
+const mainByName = toDict(mainIndex);
 const driverIndex = new Map<DriverSectionKind, SectionIndex>();
 for (const section of DRIVER_SECTIONS) {
   const raw = table[section];
   const drivers = new Map<string, Map<string, OptionInfo>>();
   for (const d of Object.keys(raw.drivers).sort()) drivers.set(d, toMap(raw.drivers[d], 'private', d));
-  driverIndex.set(section, { generic: toMap(raw.generic, 'generic'), drivers });
+  const generic = toMap(raw.generic, 'generic');
+  const driversByName = toDict<Dict<OptionInfo>>([...drivers].map(([d, m]) => [d, toDict(m)]));
+  driverIndex.set(section, { generic, drivers, genericByName: toDict(generic), driversByName });
+}
+const routerIndex = driverIndex.get('routers')!;
+const transportIndex = driverIndex.get('transports')!;
+const authenticatorIndex = driverIndex.get('authenticators')!;
+
+function sectionIndex(section: DriverSectionKind): SectionIndex | undefined {
+  return section === 'routers' ? routerIndex : section === 'transports' ? transportIndex : section === 'authenticators' ? authenticatorIndex : undefined;
 }
 
 /** Every section that has a name, for findOptionAnywhere. */
@@ -94,13 +118,13 @@ const macroSet = new Set(macroList);
  * driver's private ones (driver may be undefined when not yet known).
  */
 export function lookupOption(section: OptionSectionKind, name: string, driver?: string): OptionInfo | undefined {
-  if (section === 'main') return mainIndex.get(name);
-  const idx = driverIndex.get(section);
+  if (section === 'main') return mainByName[name];
+  const idx = sectionIndex(section);
   if (!idx) return undefined;
-  const generic = idx.generic.get(name);
+  const generic = idx.genericByName[name];
   if (generic) return generic;
   if (driver === undefined) return undefined;
-  return idx.drivers.get(driver)?.get(name);
+  return idx.driversByName[driver]?.[name];
 }
 
 /**
@@ -126,7 +150,8 @@ export function knownDrivers(section: DriverSectionKind): string[] {
 }
 
 export function isKnownDriver(section: DriverSectionKind, driver: string): boolean {
-  return driverIndex.get(section)?.drivers.has(driver) ?? false;
+  const idx = sectionIndex(section);
+  return idx !== undefined && idx.driversByName[driver] !== undefined;
 }
 
 /** Every macro name the binary defines itself (`exim -bP macros`), e.g. _HAVE_TLS. */

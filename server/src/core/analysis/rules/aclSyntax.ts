@@ -11,6 +11,7 @@ import { ACL_CONDITION_NAMES, aclCondition } from '../../syntaxData';
 import { suggest } from '../../util/suggest';
 import { Fix, Rule, RuleContext } from '../types';
 import { Location } from '../../syntax/source';
+import { isSpaceCode } from '../../util/lists';
 
 function renameFixes(loc: Location, names: string[]): Fix[] {
   return names.map((n, i) => ({ title: `Change to "${n}"`, edits: [{ file: loc.file, range: loc.range, newText: n }], ...(i === 0 ? { isPreferred: true } : {}) }));
@@ -18,13 +19,6 @@ function renameFixes(loc: Location, names: string[]): Fix[] {
 
 function dym(names: string[]): string {
   return names.length ? `; did you mean ${names.map((n) => `"${n}"`).join(' or ')}?` : '';
-}
-
-function forEachStatement(ctx: RuleContext, fn: (statement: AclStatementNode) => void): void {
-  for (const section of ctx.tree.sections) {
-    if (section.kind !== 'acl') continue;
-    for (const item of section.items) if (item.kind === 'acl') item.statements.forEach(fn);
-  }
 }
 
 const unknownVerb: Rule = {
@@ -62,68 +56,76 @@ const unknownCondition: Rule = {
   defaultSeverity: 'error',
   title: 'ACL condition or modifier that Exim does not know (or a misspelt verb on a continuation line)',
   check(ctx) {
-    forEachStatement(ctx, (statement) => {
-      for (const item of statement.items) {
-        if (aclCondition(item.name)) continue;
-        const candidates = startsContinuation(statement, item) ? [...ACL_CONDITION_NAMES, ...ACL_VERBS] : ACL_CONDITION_NAMES;
-        const suggestions = suggest(item.name, candidates);
-        ctx.report({
-          message: `error in ACL: unknown ACL condition/modifier in "${item.line.text}": "${item.name}" is not an ACL condition or modifier${dym(suggestions)}`,
-          loc: item.nameLoc,
-          active: item.active,
-          data: { name: item.name, suggestions },
-          fixes: renameFixes(item.nameLoc, suggestions),
-        });
-      }
-    });
+    const { items, statements, infos, unknown } = ctx.model.aclItems();
+    if (unknown === 0) return;
+    for (let k = 0; k < items.length; k++) if (infos[k] === undefined) reportUnknown(ctx, statements[k], items[k]);
   },
 };
+
+function reportUnknown(ctx: RuleContext, statement: AclStatementNode, item: AclItemNode): void {
+  const candidates = startsContinuation(statement, item) ? [...ACL_CONDITION_NAMES, ...ACL_VERBS] : ACL_CONDITION_NAMES;
+  const suggestions = suggest(item.name, candidates);
+  ctx.report({
+    message: `error in ACL: unknown ACL condition/modifier in "${item.line.text}": "${item.name}" is not an ACL condition or modifier${dym(suggestions)}`,
+    loc: item.nameLoc,
+    active: item.active,
+    data: { name: item.name, suggestions },
+    fixes: renameFixes(item.nameLoc, suggestions),
+  });
+}
+
+const ENDPASS = aclCondition('endpass');
+const SET = aclCondition('set');
 
 const modifierUse: Rule = {
   id: 'acl-modifier-misuse',
   defaultSeverity: 'error',
   title: 'negated ACL modifier, "endpass" with a verb other than accept or discard, or "set" of a variable that is not acl_c/acl_m',
   check(ctx) {
-    forEachStatement(ctx, (statement) => {
-      for (const item of statement.items) {
-        const info = aclCondition(item.name);
-        if (!info) continue;
-        if (item.negated && info.modifier) {
-          ctx.report({ message: `error in ACL: ACL error: negation is not allowed with "${item.name}"`, loc: item.nameLoc, active: item.active });
-          continue;
-        }
-        if (item.name === 'endpass' && statement.verb !== 'accept' && statement.verb !== 'discard') {
-          ctx.report({ message: `error in ACL: ACL error: "endpass" is not allowed with "${statement.verb}"`, loc: item.nameLoc, active: item.active });
-          continue;
-        }
-        if (item.name === 'set') {
-          const problem = setVariableProblem(item);
-          if (problem) ctx.report({ message: problem.message, loc: problem.loc, active: item.active });
-        }
+    const { items, statements, infos } = ctx.model.aclItems();
+    for (let k = 0; k < items.length; k++) {
+      const info = infos[k];
+      if (info === undefined || (!info.modifier && info !== ENDPASS && info !== SET)) continue;
+      const item = items[k];
+      if (info.modifier && item.negated) {
+        ctx.report({ message: `error in ACL: ACL error: negation is not allowed with "${item.name}"`, loc: item.nameLoc, active: item.active });
+      } else if (info === ENDPASS) {
+        const verb = statements[k].verb;
+        if (verb !== 'accept' && verb !== 'discard') ctx.report({ message: `error in ACL: ACL error: "endpass" is not allowed with "${verb}"`, loc: item.nameLoc, active: item.active });
+      } else if (info === SET) {
+        const problem = setVariableProblem(item);
+        if (problem) ctx.report({ message: problem.message, loc: problem.loc, active: item.active });
       }
-    });
+    }
   },
 };
+
+const isWordCode = (c: number): boolean => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+
+/** A problem with the variable name text[start, end) after "set". */
+function badName(item: AclItemNode, start: number, end: number, why: string): { message: string; loc: Location } {
+  return {
+    message: `error in ACL: invalid variable name after "set" in ACL modifier "set ${item.line.text.slice(start)}" (${why})`,
+    loc: item.line.locate(start, Math.max(end, start + 1)),
+  };
+}
 
 /** Exim's checks of the variable name after "set". */
 function setVariableProblem(item: AclItemNode): { message: string; loc: Location } | undefined {
   const text = item.line.text;
   let s = item.nameOffset + 3;
-  while (s < text.length && /\s/.test(text[s])) s++;
-  const rest = text.slice(s);
+  while (s < text.length && isSpaceCode(text.charCodeAt(s))) s++;
   let end = s;
-  while (end < text.length && text[end] !== '=' && !/\s/.test(text[end])) end++;
-  const loc = item.line.locate(s, Math.max(end, s + 1));
-  const what = `in ACL modifier "set ${rest}"`;
-  if (/^dkim_verify_(status|reason)/.test(rest)) {
-    return /^dkim_verify_(status|reason)[A-Za-z0-9]/.test(rest)
-      ? { message: `error in ACL: invalid variable name after "set" ${what} (only "dkim_verify_status" or "dkim_verify_reason" permitted)`, loc }
-      : undefined;
+  while (end < text.length && text.charCodeAt(end) !== 61 /* = */ && !isSpaceCode(text.charCodeAt(end))) end++;
+  if (text.startsWith('dkim_verify_status', s) || text.startsWith('dkim_verify_reason', s)) {
+    const next = text.charCodeAt(s + 18);
+    return isWordCode(next) && next !== 95 ? badName(item, s, end, 'only "dkim_verify_status" or "dkim_verify_reason" permitted') : undefined;
   }
-  if (!rest.startsWith('acl_c') && !rest.startsWith('acl_m')) return { message: `error in ACL: invalid variable name after "set" ${what} (must start "acl_c" or "acl_m")`, loc };
-  if (!/^[0-9_]/.test(rest.slice(5))) return { message: `error in ACL: invalid variable name after "set" ${what} (digit or underscore must follow acl_c or acl_m)`, loc };
+  if (!text.startsWith('acl_c', s) && !text.startsWith('acl_m', s)) return badName(item, s, end, 'must start "acl_c" or "acl_m"');
+  const c = text.charCodeAt(s + 5);
+  if (!((c >= 48 && c <= 57) || c === 95)) return badName(item, s, end, 'digit or underscore must follow acl_c or acl_m');
   for (let i = s + 5; i < end; i++) {
-    if (!/[A-Za-z0-9_]/.test(text[i])) return { message: `error in ACL: invalid character "${text[i]}" in variable name in ACL modifier "set ${rest}"`, loc: item.line.locate(i, i + 1) };
+    if (!isWordCode(text.charCodeAt(i))) return { message: `error in ACL: invalid character "${text[i]}" in variable name in ACL modifier "set ${text.slice(s)}"`, loc: item.line.locate(i, i + 1) };
   }
   return undefined;
 }

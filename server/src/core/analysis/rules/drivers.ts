@@ -9,15 +9,15 @@ import { Rule, RuleContext } from '../types';
 
 type Check = (d: DriverNode, m: ConfigModel) => string | undefined;
 
-const set = (m: ConfigModel, d: DriverNode, name: string): boolean => m.driverOption(d, name) !== undefined;
+const set = (m: ConfigModel, d: DriverNode, name: string): boolean => m.optionNode(d, name) !== undefined;
 const on = (m: ConfigModel, d: DriverNode, name: string): boolean => {
-  const o = m.driverOption(d, name);
+  const o = m.optionNode(d, name);
   if (!o) return false;
   // An expanded boolean ("unseen = ${if ...}") counts as set, as Exim assumes.
-  if (o.node.hasValue && o.node.value.includes('$')) return true;
+  if (o.hasValue && o.value.includes('$')) return true;
   return m.booleanOption(d, name) === true;
 };
-const value = (m: ConfigModel, d: DriverNode, name: string): string | undefined => m.driverOption(d, name)?.node.value.trim();
+const value = (m: ConfigModel, d: DriverNode, name: string): string | undefined => m.optionNode(d, name)?.value.trim();
 
 const HOST_FIND_FAILED = ['ignore', 'decline', 'defer', 'fail', 'freeze', 'pass'];
 
@@ -104,15 +104,23 @@ const TRANSPORT_CHECKS: Record<string, Check[]> = {
   pipe: [(d, m) => (on(m, d, 'restrict_to_path') && on(m, d, 'use_shell') ? `both restrict_to_path and use_shell set for ${d.name} transport` : undefined)],
 };
 
-function run(ctx: RuleContext, d: DriverNode, checks: Check[], cls: string): void {
-  for (const check of checks) {
-    const problem = check(d, ctx.model);
+/** Runs a driver's checks in order; Exim stops at the first problem. */
+function run(ctx: RuleContext, d: DriverNode, checks: readonly Check[], more: readonly Check[], cls: string): void {
+  for (let i = 0; i < checks.length + more.length; i++) {
+    const problem = (i < checks.length ? checks[i] : more[i - checks.length])(d, ctx.model);
     if (!problem) continue;
     const named = problem.includes(`${d.name} ${cls}`) || problem.includes(`the ${d.name} ${cls}`);
     const message = named ? problem : `${d.name} ${cls}: ${problem}`;
     ctx.report({ message, loc: d.nameLoc });
-    return; // Exim stops at the first.
+    return;
   }
+}
+
+const NONE: readonly Check[] = [];
+
+/** The checks of one driver, not those of the object prototype ("driver = constructor"). */
+function checksOf(table: Record<string, Check[]>, driver: string): readonly Check[] | undefined {
+  return Object.prototype.hasOwnProperty.call(table, driver) ? table[driver] : undefined;
 }
 
 const driverRequirements: Rule = {
@@ -120,16 +128,17 @@ const driverRequirements: Rule = {
   defaultSeverity: 'error',
   title: 'router or transport without an option its driver requires, or with options it refuses together',
   check(ctx) {
-    for (const d of ctx.model.drivers('routers').values()) {
-      if (!d.driverName || !(d.driverName in ROUTER_CHECKS)) {
-        if (d.driverName) run(ctx, d, ROUTER_CHECKS['*'], 'router');
-        continue;
-      }
-      run(ctx, d, [...ROUTER_CHECKS['*'], ...ROUTER_CHECKS[d.driverName]], 'router');
+    const routers = ctx.model.activeDrivers('routers');
+    for (let i = 0; i < routers.length; i++) {
+      const d = routers[i];
+      if (!d.driverName) continue;
+      run(ctx, d, ROUTER_CHECKS['*'], checksOf(ROUTER_CHECKS, d.driverName) ?? NONE, 'router');
     }
-    for (const d of ctx.model.drivers('transports').values()) {
+    const transports = ctx.model.activeDrivers('transports');
+    for (let i = 0; i < transports.length; i++) {
+      const d = transports[i];
       if (!d.driverName || d.driverName === '*') continue;
-      run(ctx, d, [...(TRANSPORT_CHECKS[d.driverName] ?? []), ...TRANSPORT_CHECKS['*']], 'transport');
+      run(ctx, d, checksOf(TRANSPORT_CHECKS, d.driverName) ?? NONE, TRANSPORT_CHECKS['*'], 'transport');
     }
   },
 };

@@ -6,7 +6,7 @@
  */
 import { deleteLogicalLine, insertLinesAfter, insertLinesBefore } from '../../fixes/edits';
 import { RetryRuleNode, SectionNode, retryRulesOf } from '../../syntax/tree';
-import { remoteSmtpTransports } from './tls';
+import { isRemoteSmtp } from './tls';
 import { Fix, Rule, RuleContext } from '../types';
 
 /** The rules of the recipe, for a new retry section. */
@@ -36,7 +36,12 @@ function activeRetrySections(sections: SectionNode[]): SectionNode[] {
 
 /** Whether any remote smtp transport requires TLS for some hosts. */
 function tlsRequiredSomewhere(ctx: RuleContext): boolean {
-  return remoteSmtpTransports(ctx.model).some((t) => (ctx.model.driverOption(t, 'hosts_require_tls')?.node.value.trim() ?? '') !== '');
+  const transports = ctx.model.activeDrivers('transports');
+  for (let i = 0; i < transports.length; i++) {
+    const t = transports[i];
+    if (t.driverName === 'smtp' && (ctx.model.optionNode(t, 'hosts_require_tls')?.value.trim() ?? '') !== '' && isRemoteSmtp(ctx.model, t)) return true;
+  }
+  return false;
 }
 
 /**
@@ -106,10 +111,12 @@ const retryTlsRequired: Rule[] = [
     defaultSeverity: 'warning',
     title: 'TLS is required but TLS failures are retried instead of bouncing',
     check(ctx) {
-      if (!tlsRequiredSomewhere(ctx)) return;
+      let required: boolean | undefined;
       for (const section of activeRetrySections(ctx.tree.sections)) {
         const rules = retryRulesOf({ ...ctx.tree, sections: [section] }).filter((r) => r.active);
         if (rules.some((r) => isTlsRequiredError(r.error?.text) && isCatchAllPattern(r.pattern.text) && !r.senders)) continue;
+        required ??= tlsRequiredSomewhere(ctx);
+        if (!required) return;
         ctx.report({
           message: 'TLS is required for outgoing mail but no "* tls_required" retry rule exists: a TLS failure is retried under the catch-all rule for days instead of bouncing at once',
           loc: section.begin!.loc,

@@ -70,6 +70,7 @@ const headersRewrite: Rule = {
   defaultSeverity: 'error',
   title: 'headers_rewrite with a rule Exim cannot read or that rewrites the envelope',
   check(ctx) {
+    if (!ctx.model.mayHaveOption('headers_rewrite')) return;
     for (const t of driversOf(ctx.tree, 'transports')) {
       for (const o of t.options) {
         if (o.word !== 'headers_rewrite' || !o.hasValue || (!o.active && mentionsMacro(o.value))) continue;

@@ -2,7 +2,7 @@
 import { findOptionAnywhere, isKnownDriver, knownDrivers, optionsFor } from '../../options';
 import { DriverNode, DriverSectionKind, OptionNode } from '../../syntax/tree';
 import { suggest } from '../../util/suggest';
-import { ResolvedOption, optionSectionOf } from '../model';
+import { ResolvedOption } from '../model';
 import { Fix, Rule, RuleContext } from '../types';
 
 const CLASS: Record<DriverSectionKind, string> = { routers: 'router', transports: 'transport', authenticators: 'authenticator' };
@@ -25,36 +25,49 @@ const unknownOption: Rule = {
   defaultSeverity: 'error',
   title: 'option name that Exim does not know in this place',
   check(ctx: RuleContext) {
-    for (const section of ctx.tree.sections) {
-      const kind = optionSectionOf(section.kind);
-      if (!kind || section.begin?.name && kind === 'main' && section.begin) continue;
-      for (const item of section.items) {
-        if (item.kind === 'option' && kind === 'main') checkOption(ctx, item, ctx.model.resolve(item, 'main'), 'main', undefined);
-        if (item.kind === 'driver') {
-          const driver = item;
-          let driverSeen = false;
-          for (const option of driver.options) {
-            if (option === driver.driverOption) driverSeen = true;
-            const r = ctx.model.resolve(option, driver.section, driverSeen ? driver.driverName : undefined);
-            if (!r.info && !driverSeen && driver.driverName) {
-              const late = ctx.model.resolve(option, driver.section, driver.driverName);
-              if (late.info) {
-                ctx.report({
-                  message: `option "${option.word}" unknown ("driver" must be specified before any private options)`,
-                  loc: option.wordLoc,
-                  active: option.active,
-                  data: { reason: 'private-before-driver' },
-                });
-                continue;
-              }
-            }
-            checkOption(ctx, option, r, driver.section, driver);
-          }
-        }
+    const sections = ctx.tree.sections;
+    for (let i = 0; i < sections.length; i++) {
+      const section = sections[i];
+      if (section.kind !== 'main' || section.begin?.name) continue;
+      const items = section.items;
+      for (let j = 0; j < items.length; j++) {
+        const item = items[j];
+        if (item.kind === 'option') checkOption(ctx, item, ctx.model.resolve(item, 'main'), 'main', undefined);
       }
+    }
+    const { drivers, resolved, unusual } = ctx.model.optionTable();
+    if (unusual === 0) return;
+    for (let k = 0; k < drivers.length; k++) {
+      const rs = resolved[k];
+      let j = 0;
+      while (j < rs.length && rs[j].info !== undefined && !rs[j].negated) j++;
+      if (j < rs.length) unknownInDriver(ctx, drivers[k], rs);
     }
   },
 };
+
+function unknownInDriver(ctx: RuleContext, driver: DriverNode, resolved: readonly ResolvedOption[]): void {
+  let driverSeen = false;
+  for (let i = 0; i < driver.options.length; i++) {
+    const option = driver.options[i];
+    if (option === driver.driverOption) driverSeen = true;
+    const r = resolved[i];
+    if (r.info && !r.negated) continue;
+    if (!r.info && !driverSeen && driver.driverName) {
+      const late = ctx.model.resolve(option, driver.section, driver.driverName);
+      if (late.info) {
+        ctx.report({
+          message: `option "${option.word}" unknown ("driver" must be specified before any private options)`,
+          loc: option.wordLoc,
+          active: option.active,
+          data: { reason: 'private-before-driver' },
+        });
+        continue;
+      }
+    }
+    checkOption(ctx, option, r, driver.section, driver);
+  }
+}
 
 function checkOption(ctx: RuleContext, option: OptionNode, r: ResolvedOption, section: 'main' | DriverSectionKind, driver: DriverNode | undefined): void {
   if (r.info) {
@@ -82,55 +95,70 @@ const unknownDriver: Rule = {
   defaultSeverity: 'error',
   title: 'driver instance with a missing or unknown driver',
   check(ctx) {
-    for (const section of ctx.tree.sections) {
-      if (section.kind !== 'routers' && section.kind !== 'transports' && section.kind !== 'authenticators') continue;
-      const kind = section.kind;
-      for (const item of section.items) {
-        if (item.kind !== 'driver') continue;
-        if (!item.driverOption) {
-          // Exim reads inactive branches not at all, so only an active instance must have one.
-          const hasInactiveDriver = item.options.some((o) => o.word === 'driver');
-          if (!hasInactiveDriver || item.active) {
-            ctx.report({ message: `no driver defined for ${CLASS[kind]} "${item.name}"`, loc: item.nameLoc, active: item.active });
-          }
-          continue;
-        }
-        const name = item.driverName ?? '';
-        if (!isKnownDriver(kind, name)) {
-          const suggestions = suggest(name, knownDrivers(kind));
-          const loc = item.driverOption.valueLoc ?? item.driverOption.wordLoc;
-          ctx.report({
-            message: `${CLASS[kind]} ${item.name}: cannot find ${CLASS[kind]} driver "${name}"${suggestions.length ? `; did you mean "${suggestions[0]}"?` : ''}`,
-            loc,
-            active: item.active,
-            data: { suggestions },
-            fixes: suggestions.map((s) => ({ title: `Change to "${s}"`, edits: [{ file: loc.file, range: loc.range, newText: s }], isPreferred: true })),
-          });
+    const { drivers } = ctx.model.optionTable();
+    // The driver name last found known needs no second look.
+    let known = '';
+    let knownIn = '';
+    for (let k = 0; k < drivers.length; k++) {
+      const item = drivers[k];
+      if (!item.driverOption) checkDriver(ctx, item);
+      else if (item.driverName !== known || item.section !== knownIn) {
+        if (!isKnownDriver(item.section, item.driverName ?? '')) checkDriver(ctx, item);
+        else {
+          known = item.driverName!;
+          knownIn = item.section;
         }
       }
     }
   },
 };
 
+function checkDriver(ctx: RuleContext, item: DriverNode): void {
+  const kind = item.section;
+  if (!item.driverOption) {
+    // Exim reads inactive branches not at all, so only an active instance must have one.
+    const hasInactiveDriver = item.options.some((o) => o.word === 'driver');
+    if (!hasInactiveDriver || item.active) {
+      ctx.report({ message: `no driver defined for ${CLASS[kind]} "${item.name}"`, loc: item.nameLoc, active: item.active });
+    }
+    return;
+  }
+  const name = item.driverName ?? '';
+  const suggestions = suggest(name, knownDrivers(kind));
+  const loc = item.driverOption.valueLoc ?? item.driverOption.wordLoc;
+  ctx.report({
+    message: `${CLASS[kind]} ${item.name}: cannot find ${CLASS[kind]} driver "${name}"${suggestions.length ? `; did you mean "${suggestions[0]}"?` : ''}`,
+    loc,
+    active: item.active,
+    data: { suggestions },
+    fixes: suggestions.map((s) => ({ title: `Change to "${s}"`, edits: [{ file: loc.file, range: loc.range, newText: s }], isPreferred: true })),
+  });
+}
+
 const duplicateName: Rule = {
   id: 'duplicate-name',
   defaultSeverity: 'error',
   title: 'two routers, transports, authenticators or ACLs with one name',
   check(ctx) {
-    const seen = new Map<string, { loc: import('../../syntax/source').Location }>();
-    for (const section of ctx.tree.sections) {
-      for (const item of section.items) {
+    const model = ctx.model;
+    const sections = ctx.tree.sections;
+    for (let i = 0; i < sections.length; i++) {
+      const kind = sections[i].kind;
+      if (kind !== 'acl' && kind !== 'routers' && kind !== 'transports' && kind !== 'authenticators') continue;
+      if (!model.hasDuplicateNames(kind)) continue;
+      const items = sections[i].items;
+      for (let j = 0; j < items.length; j++) {
+        const item = items[j];
         if ((item.kind !== 'driver' && item.kind !== 'acl') || !item.active) continue;
+        // The model keeps the first active one of each name.
+        const first = item.kind === 'acl' ? model.acls().get(item.name) : model.drivers(item.section).get(item.name);
+        if (first === undefined || first === item) continue;
         const cls = item.kind === 'acl' ? 'ACL' : CLASS[item.section];
-        const key = `${cls}:${item.name}`;
-        const first = seen.get(key);
-        if (first) {
-          ctx.report({
-            message: `there are two ${cls === 'ACL' ? 'ACLs' : cls + 's'} called "${item.name}"`,
-            loc: item.nameLoc,
-            related: [{ loc: first.loc, message: 'first defined here' }],
-          });
-        } else seen.set(key, { loc: item.nameLoc });
+        ctx.report({
+          message: `there are two ${cls === 'ACL' ? 'ACLs' : cls + 's'} called "${item.name}"`,
+          loc: item.nameLoc,
+          related: [{ loc: first.nameLoc, message: 'first defined here' }],
+        });
       }
     }
   },
@@ -147,31 +175,70 @@ const REPEATABLE: Record<DriverSectionKind, ReadonlySet<string>> = {
   authenticators: new Set(),
 };
 
+/** Above this many options, a map finds the first setting of a name. */
+const SMALL = 32;
+
+function reportRepeat(ctx: RuleContext, name: string, o: OptionNode, first: OptionNode): void {
+  ctx.report({
+    message: `"${name}" option set for the second time`,
+    loc: o.wordLoc,
+    related: [{ loc: first.wordLoc, message: 'first set here' }],
+  });
+}
+
+function repeatedInDriver(ctx: RuleContext, driver: DriverNode, resolved: readonly ResolvedOption[]): void {
+  const options = driver.options;
+  const repeatable = REPEATABLE[driver.section];
+  if (options.length > SMALL) {
+    const seen = new Map<string, OptionNode>();
+    for (let j = 0; j < options.length; j++) {
+      const r = resolved[j];
+      const o = options[j];
+      if (!r.info || !o.active || repeatable.has(r.name)) continue;
+      const first = seen.get(r.name);
+      if (first) reportRepeat(ctx, r.name, o, first);
+      else seen.set(r.name, o);
+    }
+    return;
+  }
+  for (let j = 1; j < options.length; j++) {
+    const r = resolved[j];
+    if (!r.info) continue;
+    let i = 0;
+    while (i < j && resolved[i].name !== r.name) i++;
+    if (i === j || !options[j].active || repeatable.has(r.name)) continue;
+    // Exim complains at this setting; the first active one of the name is the one it repeats.
+    for (; i < j; i++) {
+      if (resolved[i].name === r.name && resolved[i].info && options[i].active) {
+        reportRepeat(ctx, r.name, options[j], options[i]);
+        break;
+      }
+    }
+  }
+}
+
 const optionRepeated: Rule = {
   id: 'option-repeated',
   defaultSeverity: 'error',
   title: 'option set twice in one driver or in the main section',
   check(ctx) {
-    const check = (options: OptionNode[], section: 'main' | DriverSectionKind, driver?: DriverNode) => {
+    const sections = ctx.tree.sections;
+    for (let i = 0; i < sections.length; i++) {
+      if (sections[i].kind !== 'main') continue;
       const seen = new Map<string, OptionNode>();
-      for (const o of options) {
-        if (!o.active) continue;
-        const r = ctx.model.resolve(o, section, driver?.driverName);
-        if (!r.info || (section !== 'main' && REPEATABLE[section].has(r.name))) continue;
+      const items = sections[i].items;
+      for (let j = 0; j < items.length; j++) {
+        const o = items[j];
+        if (o.kind !== 'option' || !o.active) continue;
+        const r = ctx.model.resolve(o, 'main');
+        if (!r.info) continue;
         const first = seen.get(r.name);
-        if (first) {
-          ctx.report({
-            message: `"${r.name}" option set for the second time`,
-            loc: o.wordLoc,
-            related: [{ loc: first.wordLoc, message: 'first set here' }],
-          });
-        } else seen.set(r.name, o);
+        if (first) reportRepeat(ctx, r.name, o, first);
+        else seen.set(r.name, o);
       }
-    };
-    for (const section of ctx.tree.sections) {
-      if (section.kind === 'main') check(section.items.filter((i): i is OptionNode => i.kind === 'option'), 'main');
-      for (const item of section.items) if (item.kind === 'driver') check(item.options, item.section, item);
     }
+    const { drivers, resolved } = ctx.model.optionTable();
+    for (let k = 0; k < drivers.length; k++) repeatedInDriver(ctx, drivers[k], resolved[k]);
   },
 };
 

@@ -4,22 +4,41 @@
  * `hosts_require_tls` is what prevents clear text; `tls_tempfail_tryclear = false` alone
  * does not (a server that never offers STARTTLS still gets the mail in clear).
  */
-import { DriverNode } from '../../syntax/tree';
+import { DriverNode, OptionNode } from '../../syntax/tree';
 import { deleteLogicalLine, insertLinesAfter, replaceAt } from '../../fixes/edits';
-import { isLoopbackHost, listMatchesEverything, splitList } from '../../util/lists';
+import { allLoopback, isSpaceCode, listMatchesEverything, splitList } from '../../util/lists';
 import { ConfigModel } from '../model';
 import { Fix, Rule, RuleContext } from '../types';
 
 const remoteCache = new WeakMap<ConfigModel, DriverNode[]>();
+const remoteMemo = new WeakMap<ConfigModel, Map<DriverNode, boolean>>();
 
 /** Active `smtp` transports that can deliver to hosts other than this machine. */
 export function remoteSmtpTransports(model: ConfigModel): DriverNode[] {
   let list = remoteCache.get(model);
   if (!list) {
-    list = [...model.drivers('transports').values()].filter((t) => t.driverName === 'smtp' && !onlyLoopback(model, t));
+    list = [];
+    const transports = model.activeDrivers('transports');
+    for (let i = 0; i < transports.length; i++) if (isRemoteSmtp(model, transports[i])) list.push(transports[i]);
     remoteCache.set(model, list);
   }
   return list;
+}
+
+/** Whether a transport of model.activeDrivers('transports') is one of remoteSmtpTransports(); worked out once per transport. */
+export function isRemoteSmtp(model: ConfigModel, transport: DriverNode): boolean {
+  if (transport.driverName !== 'smtp') return false;
+  let memo = remoteMemo.get(model);
+  if (!memo) {
+    memo = new Map();
+    remoteMemo.set(model, memo);
+  }
+  let remote = memo.get(transport);
+  if (remote === undefined) {
+    remote = !onlyLoopback(model, transport);
+    memo.set(transport, remote);
+  }
+  return remote;
 }
 
 /**
@@ -27,18 +46,12 @@ export function remoteSmtpTransports(model: ConfigModel): DriverNode[] {
  * override what routers supply, or when every router that uses it routes only to loopback.
  */
 export function onlyLoopback(model: ConfigModel, transport: DriverNode): boolean {
-  const hosts = model.driverOption(transport, 'hosts')?.node.value;
-  const override = model.booleanOption(transport, 'hosts_override') === true;
-  if (hosts && override && allLoopback(hosts)) return true;
+  const hosts = model.optionNode(transport, 'hosts')?.value;
+  if (hosts && model.booleanOption(transport, 'hosts_override') === true && allLoopback(hosts)) return true;
   const routers = model.routersUsing(transport.name);
   if (routers.length === 0) return false;
-  return routers.every((r) => routerOnlyLoopback(model, r, hosts));
-}
-
-function allLoopback(list: string): boolean {
-  if (list.includes('$')) return false;
-  const items = splitList(list);
-  return items.length > 0 && items.every(isLoopbackHost);
+  for (let i = 0; i < routers.length; i++) if (!routerOnlyLoopback(model, routers[i], hosts)) return false;
+  return true;
 }
 
 function routerOnlyLoopback(model: ConfigModel, router: DriverNode, transportHosts: string | undefined): boolean {
@@ -46,20 +59,77 @@ function routerOnlyLoopback(model: ConfigModel, router: DriverNode, transportHos
     // Routers that supply no hosts leave the transport's own `hosts` in charge.
     return router.driverName === 'accept' && !!transportHosts && allLoopback(transportHosts);
   }
-  const routeData = model.driverOption(router, 'route_data')?.node.value;
-  if (routeData !== undefined) return allLoopback(routeData.replace(/\s+(byname|bydns|randomize|no_randomize|ipv4_prefer|ipv6_prefer)\b.*$/, ''));
-  const routeList = model.driverOption(router, 'route_list')?.node.value;
+  const routeData = model.optionNode(router, 'route_data')?.value;
+  if (routeData !== undefined) return allLoopback(withoutHostOptions(routeData));
+  const routeList = model.optionNode(router, 'route_list')?.value;
   if (!routeList || routeList.includes('$')) return false;
-  // route_list: "domains hosts options; ..."
-  return routeList
-    .split(';')
-    .map((r) => r.trim())
-    .filter((r) => r !== '')
-    .every((rule) => {
-      const parts = rule.match(/"[^"]*"|\S+/g) ?? [];
-      const hosts = (parts[1] ?? '').replace(/^"|"$/g, '');
-      return hosts !== '' && allLoopback(hosts);
-    });
+  return routeListOnlyLoopback(routeList);
+}
+
+/** The options that may follow the hosts of route_data or a route_list rule. */
+const HOST_OPTIONS = ['byname', 'bydns', 'randomize', 'no_randomize', 'ipv4_prefer', 'ipv6_prefer'];
+
+const isWordCode = (c: number): boolean => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+const isLineBreak = (c: number): boolean => c === 10 || c === 13 || c === 0x2028 || c === 0x2029;
+
+/** route_data without the first host option (after white space) and everything after it. */
+function withoutHostOptions(value: string): string {
+  let i = 0;
+  while (i < value.length) {
+    if (!isSpaceCode(value.charCodeAt(i))) {
+      i++;
+      continue;
+    }
+    const start = i;
+    while (i < value.length && isSpaceCode(value.charCodeAt(i))) i++;
+    for (let k = 0; k < HOST_OPTIONS.length; k++) {
+      const option = HOST_OPTIONS[k];
+      const after = i + option.length;
+      if (!value.startsWith(option, i) || (after < value.length && isWordCode(value.charCodeAt(after)))) continue;
+      let rest = after;
+      while (rest < value.length && !isLineBreak(value.charCodeAt(rest))) rest++;
+      if (rest === value.length) return value.slice(0, start);
+    }
+  }
+  return value;
+}
+
+/** route_list: "domains hosts options; ..."; every rule's hosts (its second item, maybe quoted) loopback. */
+function routeListOnlyLoopback(list: string): boolean {
+  let from = 0;
+  while (from <= list.length) {
+    let to = list.indexOf(';', from);
+    if (to < 0) to = list.length;
+    let a = from;
+    let b = to;
+    from = to + 1;
+    while (a < b && isSpaceCode(list.charCodeAt(a))) a++;
+    while (b > a && isSpaceCode(list.charCodeAt(b - 1))) b--;
+    if (a === b) continue;
+    // Items: a quoted string, or a run of non-blank characters.
+    let i = a;
+    let count = 0;
+    let hostStart = 0;
+    let hostEnd = 0;
+    while (i < b && count < 2) {
+      if (isSpaceCode(list.charCodeAt(i))) {
+        i++;
+        continue;
+      }
+      const start = i;
+      const close = list.charCodeAt(i) === 34 /* " */ ? list.indexOf('"', i + 1) : -1;
+      if (close >= 0 && close < b) i = close + 1;
+      else while (i < b && !isSpaceCode(list.charCodeAt(i))) i++;
+      count++;
+      hostStart = start;
+      hostEnd = i;
+    }
+    if (count < 2) return false;
+    if (list.charCodeAt(hostStart) === 34) hostStart++;
+    if (hostEnd > hostStart && list.charCodeAt(hostEnd - 1) === 34) hostEnd--;
+    if (hostStart >= hostEnd || !allLoopback(list.slice(hostStart, hostEnd))) return false;
+  }
+  return true;
 }
 
 export type TlsPosture = 'required' | 'opportunistic' | 'avoided' | 'local';
@@ -67,19 +137,23 @@ export type TlsPosture = 'required' | 'opportunistic' | 'avoided' | 'local';
 /** What a transport does about TLS, for hovers and messages. */
 export function tlsPosture(model: ConfigModel, transport: DriverNode): TlsPosture {
   if (onlyLoopback(model, transport)) return 'local';
-  const avoid = model.driverOption(transport, 'hosts_avoid_tls')?.node.value.trim();
-  const require = model.driverOption(transport, 'hosts_require_tls')?.node.value.trim();
+  const avoid = model.optionNode(transport, 'hosts_avoid_tls')?.value.trim();
+  const require = model.optionNode(transport, 'hosts_require_tls')?.value.trim();
   if (require && listMatchesEverything(require) && !require.includes('$')) return 'required';
   if (avoid) return 'avoided';
   return 'opportunistic';
 }
 
 /** Adds an option line after `driver =` (or after `hosts_require_tls` when present), with its indentation. */
-function addAfterDriver(transport: DriverNode, line: string, model?: ConfigModel): Fix['edits'][number] {
-  const require = model?.driverOption(transport, 'hosts_require_tls')?.node;
+function addAfterDriver(transport: DriverNode, line: string, require?: OptionNode): Fix['edits'][number] {
   const anchor = (require && require.line.file === transport.line.file ? require : undefined) ?? transport.driverOption ?? transport.options[transport.options.length - 1];
   const indent = anchor ? anchor.line.file.indentOf(anchor.line.firstLine) : '  ';
   return insertLinesAfter((anchor ?? transport).line, anchor ? indent : '  ', [line]);
+}
+
+/** A hosts_require_tls value that covers every host, so that nothing goes in clear. */
+function coversEveryHost(value: string): boolean {
+  return value !== '' && !value.includes('$') && listMatchesEverything(value);
 }
 
 const tlsNotRequired: Rule = {
@@ -87,9 +161,14 @@ const tlsNotRequired: Rule = {
   defaultSeverity: 'warning',
   title: 'smtp transport that may deliver to remote hosts in clear text',
   check(ctx: RuleContext) {
-    for (const t of remoteSmtpTransports(ctx.model)) {
-      const set = ctx.model.driverOption(t, 'hosts_require_tls');
-      const value = set?.node.value.trim() ?? '';
+    const transports = ctx.model.activeDrivers('transports');
+    for (let i = 0; i < transports.length; i++) {
+      const t = transports[i];
+      if (t.driverName !== 'smtp') continue;
+      const set = ctx.model.optionNode(t, 'hosts_require_tls');
+      const value = set?.value.trim() ?? '';
+      if (set && value !== '' && coversEveryHost(value)) continue;
+      if (!isRemoteSmtp(ctx.model, t)) continue;
       if (!set || value === '') {
         ctx.report({
           message: `transport "${t.name}" can deliver to remote hosts without TLS: hosts_require_tls is not set, so when a server does not offer STARTTLS the message is sent in clear`,
@@ -98,15 +177,15 @@ const tlsNotRequired: Rule = {
           fixes: [
             {
               title: `Require TLS for every host: add "hosts_require_tls = *" to ${t.name}`,
-              edits: set ? [replaceAt(set.node.loc, 'hosts_require_tls = *')] : [addAfterDriver(t, 'hosts_require_tls = *')],
+              edits: set ? [replaceAt(set.loc, 'hosts_require_tls = *')] : [addAfterDriver(t, 'hosts_require_tls = *')],
               hardening: true,
               isPreferred: true,
             },
           ],
         });
-      } else if (!listMatchesEverything(value) || value.includes('$')) {
+      } else {
         const why = value.includes('$') ? 'is an expansion whose result cannot be checked here' : 'does not cover every host';
-        const loc = set.node.valueLoc ?? set.node.wordLoc;
+        const loc = set.valueLoc ?? set.wordLoc;
         ctx.report({
           message: `transport "${t.name}": hosts_require_tls = ${value} ${why}; mail to other hosts can be sent in clear`,
           loc,
@@ -123,22 +202,24 @@ const tlsTryclear: Rule = {
   defaultSeverity: 'warning',
   title: 'smtp transport that falls back to clear text after a temporary TLS failure',
   check(ctx) {
-    for (const t of remoteSmtpTransports(ctx.model)) {
-      if (ctx.model.booleanOption(t, 'tls_tempfail_tryclear') === false) continue;
-      const set = ctx.model.driverOption(t, 'tls_tempfail_tryclear');
-      const require = ctx.model.driverOption(t, 'hosts_require_tls')?.node.value.trim() ?? '';
-      const covered = require !== '' && listMatchesEverything(require) && !require.includes('$');
+    const transports = ctx.model.activeDrivers('transports');
+    for (let i = 0; i < transports.length; i++) {
+      const t = transports[i];
+      if (t.driverName !== 'smtp' || ctx.model.booleanOption(t, 'tls_tempfail_tryclear') === false || !isRemoteSmtp(ctx.model, t)) continue;
+      const set = ctx.model.optionNode(t, 'tls_tempfail_tryclear');
+      const requireNode = ctx.model.optionNode(t, 'hosts_require_tls');
+      const covered = coversEveryHost(requireNode?.value.trim() ?? '');
       const message = covered
         ? `transport "${t.name}" leaves tls_tempfail_tryclear true: hosts_require_tls = * already stops clear text, but a host ever left out of that list would get the message in clear after a failed STARTTLS (the cost of false: a 454 answer to STARTTLS is then retried, not bounced)`
         : `transport "${t.name}" leaves tls_tempfail_tryclear true: after a temporary TLS failure with a host not in hosts_require_tls, Exim retries the delivery in clear`;
       ctx.report({
         message,
-        loc: set ? set.node.wordLoc : t.nameLoc,
+        loc: set ? set.wordLoc : t.nameLoc,
         data: { transport: t.name },
         fixes: [
           {
             title: `Set tls_tempfail_tryclear = false on ${t.name}`,
-            edits: [set ? replaceAt(set.node.loc, 'tls_tempfail_tryclear = false') : addAfterDriver(t, 'tls_tempfail_tryclear = false', ctx.model)],
+            edits: [set ? replaceAt(set.loc, 'tls_tempfail_tryclear = false') : addAfterDriver(t, 'tls_tempfail_tryclear = false', requireNode)],
             hardening: true,
             isPreferred: true,
           },
@@ -159,20 +240,23 @@ const tlsAvoided: Rule = {
   defaultSeverity: 'warning',
   title: 'smtp transport that never tries TLS with some hosts',
   check(ctx) {
-    for (const t of remoteSmtpTransports(ctx.model)) {
-      const avoid = ctx.model.driverOption(t, 'hosts_avoid_tls');
-      const value = avoid?.node.value.trim() ?? '';
-      if (!avoid || value === '') continue;
-      const require = ctx.model.driverOption(t, 'hosts_require_tls')?.node.value.trim() ?? '';
+    const transports = ctx.model.activeDrivers('transports');
+    for (let i = 0; i < transports.length; i++) {
+      const t = transports[i];
+      if (t.driverName !== 'smtp') continue;
+      const avoid = ctx.model.optionNode(t, 'hosts_avoid_tls');
+      const value = avoid?.value.trim() ?? '';
+      if (!avoid || value === '' || !isRemoteSmtp(ctx.model, t)) continue;
+      const require = ctx.model.optionNode(t, 'hosts_require_tls')?.value.trim() ?? '';
       const conflict = require !== '' && listsOverlap(value, require);
       ctx.report({
         severity: conflict ? 'error' : undefined,
         message: conflict
           ? `transport "${t.name}": hosts_avoid_tls = ${value} overlaps hosts_require_tls = ${require}; delivery to those hosts can never succeed`
           : `transport "${t.name}": hosts_avoid_tls = ${value} means Exim never tries TLS with those hosts and sends in clear`,
-        loc: avoid.node.wordLoc,
+        loc: avoid.wordLoc,
         data: { transport: t.name },
-        fixes: [{ title: `Remove hosts_avoid_tls from ${t.name}`, edits: [deleteLogicalLine(avoid.node.line)], hardening: true, isPreferred: true }],
+        fixes: [{ title: `Remove hosts_avoid_tls from ${t.name}`, edits: [deleteLogicalLine(avoid.line)], hardening: true, isPreferred: true }],
       });
     }
   },
@@ -182,25 +266,30 @@ const tlsAvoided: Rule = {
 const OLD_GNUTLS = /\+VERS-(SSL3\.0|TLS1\.0|TLS1\.1)\b/i;
 const OLD_OPENSSL = /(^|\s)-no_(sslv3|tlsv1|tlsv1_1)\b/i;
 
+function checkProtocols(ctx: RuleContext, option: OptionNode): void {
+  const m = option.word === 'tls_require_ciphers' ? OLD_GNUTLS.exec(option.value) : option.word === 'openssl_options' ? OLD_OPENSSL.exec(option.value) : null;
+  if (!m) return;
+  const version = (m[1].startsWith('+') ? m[1] : m[2] ?? m[1]).toUpperCase();
+  ctx.report({
+    message: `${option.word} enables ${version.replace('VERS-', '').replace('NO_', '')}, a protocol version with known weaknesses that current clients and servers refuse`,
+    loc: option.valueLoc ?? option.wordLoc,
+    active: option.active,
+  });
+}
+
 const tlsOldProtocol: Rule = {
   id: 'tls-old-protocol',
   defaultSeverity: 'warning',
   title: 'configuration that enables SSL 3.0, TLS 1.0 or TLS 1.1',
   check(ctx) {
-    const check = (option: { word: string; value: string; valueLoc?: import('../../syntax/source').Location; wordLoc: import('../../syntax/source').Location; active: boolean }) => {
-      const m = option.word === 'tls_require_ciphers' ? OLD_GNUTLS.exec(option.value) : option.word === 'openssl_options' ? OLD_OPENSSL.exec(option.value) : null;
-      if (!m) return;
-      const version = (m[1].startsWith('+') ? m[1] : m[2] ?? m[1]).toUpperCase();
-      ctx.report({
-        message: `${option.word} enables ${version.replace('VERS-', '').replace('NO_', '')}, a protocol version with known weaknesses that current clients and servers refuse`,
-        loc: option.valueLoc ?? option.wordLoc,
-        active: option.active,
-      });
-    };
-    for (const s of ctx.tree.sections) {
-      for (const item of s.items) {
-        if (item.kind === 'option') check(item);
-        if (item.kind === 'driver') item.options.forEach(check);
+    if (!ctx.model.mayHaveOption('tls_require_ciphers') && !ctx.model.mayHaveOption('openssl_options')) return;
+    const sections = ctx.tree.sections;
+    for (let i = 0; i < sections.length; i++) {
+      const items = sections[i].items;
+      for (let j = 0; j < items.length; j++) {
+        const item = items[j];
+        if (item.kind === 'option') checkProtocols(ctx, item);
+        else if (item.kind === 'driver') for (let k = 0; k < item.options.length; k++) checkProtocols(ctx, item.options[k]);
       }
     }
   },

@@ -7,9 +7,9 @@
  * an expanded boolean is only a string when its value contains "$".
  */
 import { OptionInfo } from '../../options';
-import { DriverNode, OptionNode } from '../../syntax/tree';
+import { OptionNode } from '../../syntax/tree';
 import { Location } from '../../syntax/source';
-import { optionSectionOf } from '../model';
+import { ResolvedOption } from '../model';
 import { Fix, Rule, RuleContext } from '../types';
 
 /** How Exim reads a value: its internal option type, from the manual's type and the dagger. */
@@ -101,28 +101,58 @@ export interface ValueProblem {
 
 const isDigit = (c: string | undefined): boolean => c !== undefined && c >= '0' && c <= '9';
 const isSpace = (c: string | undefined): boolean => c === ' ' || c === '\t' || c === '\n' || c === '\r' || c === '\f' || c === '\v';
-const isAlpha = (c: string | undefined): boolean => c !== undefined && /^[A-Za-z]$/.test(c);
-const isAlnum = (c: string | undefined): boolean => c !== undefined && /^[A-Za-z0-9_]$/.test(c);
+const isAlphaCode = (c: number): boolean => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+const isDigitCode = (c: number): boolean => c >= 48 && c <= 57;
 
 function extraChars(rest: string, what: string): string {
   return `extra characters follow ${what}${rest.startsWith('#') ? ' (# is comment only at line start)' : ''}`;
 }
 
+/** Seconds in a time unit letter, or 0. */
+function unitSeconds(c: number): number {
+  switch (c) {
+    case 119: // w
+      return 604800;
+    case 100: // d
+      return 86400;
+    case 104: // h
+      return 3600;
+    case 109: // m
+      return 60;
+    case 115: // s
+      return 1;
+    default:
+      return 0;
+  }
+}
+
 /** Exim's readconf_readtime(s, terminator): seconds, or -1. Reads to `end`. */
 export function readTime(s: string, end = s.length): number {
-  let i = 0;
+  return readTimeAt(s, 0, end);
+}
+
+/** readTime() of s[start, end). */
+export function readTimeAt(s: string, start: number, end: number): number {
+  let i = start;
   let total = 0;
   for (;;) {
-    if (!isDigit(s[i]) || i >= end) return -1;
+    if (i >= end || !isDigitCode(s.charCodeAt(i))) return -1;
     let n = 0;
-    while (i < end && isDigit(s[i])) n = n * 10 + (s.charCodeAt(i++) - 48);
-    const unit = s[i];
-    const mult: Record<string, number> = { w: 604800, d: 86400, h: 3600, m: 60, s: 1 };
-    if (i >= end || !(unit in mult)) return -1;
-    total += n * mult[unit];
+    while (i < end && isDigitCode(s.charCodeAt(i))) n = n * 10 + (s.charCodeAt(i++) - 48);
+    const mult = i < end ? unitSeconds(s.charCodeAt(i)) : 0;
+    if (mult === 0) return -1;
+    total += n * mult;
     i++;
     if (i >= end) return total;
   }
+}
+
+/** A hexadecimal digit's value, or 99. */
+function digitValue(c: number): number {
+  if (c >= 48 && c <= 57) return c - 48;
+  if (c >= 65 && c <= 70) return c - 55;
+  if (c >= 97 && c <= 102) return c - 87;
+  return 99;
 }
 
 /** strtol() as Exim calls it: base 0 (decimal, 0x hex, 0 octal) or 8. Returns the end offset and value. */
@@ -136,15 +166,18 @@ function strtol(s: string, base: 0 | 8): { end: number; value: number } {
   }
   let radix = base === 8 ? 8 : 10;
   if (base === 0 && s[i] === '0') {
-    if ((s[i + 1] === 'x' || s[i + 1] === 'X') && /[0-9A-Fa-f]/.test(s[i + 2] ?? '')) {
+    if ((s[i + 1] === 'x' || s[i + 1] === 'X') && digitValue(s.charCodeAt(i + 2)) < 16) {
       radix = 16;
       i += 2;
     } else radix = 8;
   }
-  const digits = radix === 16 ? /[0-9A-Fa-f]/ : radix === 8 ? /[0-7]/ : /[0-9]/;
   let value = 0;
   const digitStart = i;
-  while (i < s.length && digits.test(s[i])) value = value * radix + parseInt(s[i++], 16);
+  for (; i < s.length; i++) {
+    const d = digitValue(s.charCodeAt(i));
+    if (d >= radix) break;
+    value = value * radix + d;
+  }
   // Nothing read: strtol() leaves the end pointer at the start.
   if (i === digitStart) return { end: 0, value: 0 };
   return { end: i, value: sign * value };
@@ -222,6 +255,30 @@ function checkQuoted(value: string, name: string): ValueProblem | undefined {
   return undefined;
 }
 
+const isWordCode = (c: number): boolean => isAlphaCode(c) || isDigitCode(c) || c === 95;
+
+/** value[0, end) is true, yes, false or no in any case. */
+function isBooleanWord(value: string, end: number): boolean {
+  switch (end) {
+    case 2:
+      return sameLower(value, 'no');
+    case 3:
+      return sameLower(value, 'yes');
+    case 4:
+      return sameLower(value, 'true');
+    case 5:
+      return sameLower(value, 'false');
+    default:
+      return false;
+  }
+}
+
+/** value starts with the lower-case ASCII word, in any case. */
+function sameLower(value: string, word: string): boolean {
+  for (let i = 0; i < word.length; i++) if ((value.charCodeAt(i) | 32) !== word.charCodeAt(i)) return false;
+  return true;
+}
+
 /**
  * Checks one option setting against its type, as Exim does. `word` is the name as
  * written (with any no_/not_ prefix), `negated` whether that prefix applied.
@@ -238,14 +295,13 @@ export function checkOptionValue(info: OptionInfo, word: string, negated: boolea
     if (value === '') return undefined;
     // readconf_readname(): a letter, then letters, digits and underscores.
     let i = 0;
-    if (isAlpha(value[0])) while (isAlnum(value[i])) i++;
-    const name2 = value.slice(0, i);
-    const lower = name2.toLowerCase();
-    if (lower !== 'true' && lower !== 'yes' && lower !== 'false' && lower !== 'no') {
-      return { message: `"${name2}" is not a valid value for the "${word}" option`, suggestions: ['true', 'false'] };
+    if (isAlphaCode(value.charCodeAt(0))) while (i < value.length && isWordCode(value.charCodeAt(i))) i++;
+    if (!isBooleanWord(value, i)) {
+      return { message: `"${value.slice(0, i)}" is not a valid value for the "${word}" option`, suggestions: ['true', 'false'] };
     }
+    const end = i;
     while (isSpace(value[i])) i++;
-    if (i < value.length) return { message: extraChars(value.slice(i), `"${name2}" for boolean option ${word}`), at: i };
+    if (i < value.length) return { message: extraChars(value.slice(i), `"${value.slice(0, end)}" for boolean option ${word}`), at: i };
     return undefined;
   }
   // Every other type needs "=" and a value; no_ and not_ are for booleans only.
@@ -285,40 +341,67 @@ function problemLoc(option: OptionNode, problem: ValueProblem): Location {
   return option.line.locate(start, option.line.text.length);
 }
 
+/** Options whose unquoted value Exim takes as it is: strings that name no user or group. */
+const takenAsIs = new Map<OptionInfo, boolean>();
+
+function isTakenAsIs(info: OptionInfo): boolean {
+  let asIs = takenAsIs.get(info);
+  if (asIs === undefined) {
+    asIs = valueKind(info) === 'string' && !ID_OPTIONS[info.name];
+    takenAsIs.set(info, asIs);
+  }
+  return asIs;
+}
+
+function checkSetting(ctx: RuleContext, option: OptionNode, r: ResolvedOption): void {
+  const info = r.info;
+  if (!info) return;
+  if (r.negated) {
+    // The existing unknown-option rule reports a negated non-boolean already.
+    if (info.type !== 'boolean') return;
+  } else if (isTakenAsIs(info) && option.hasValue && option.value.charCodeAt(0) !== 34 /* " */) {
+    return;
+  }
+  // In a branch Exim skips, a macro the branch is waiting for is still undefined, so
+  // its name stands where its value will be: nothing to say about such a value.
+  if (!option.active && mentionsMacro(option.value)) return;
+  const problem = checkOptionValue(info, option.word, r.negated, option);
+  if (!problem) return;
+  const loc = problemLoc(option, problem);
+  const fixes: Fix[] = (problem.suggestions ?? []).map((s) => ({
+    title: `Change to "${s}"`,
+    edits: [{ file: option.valueLoc?.file ?? loc.file, range: (option.valueLoc ?? loc).range, newText: s }],
+  }));
+  ctx.report({ message: problem.message, loc, active: option.active, data: { option: r.name, type: info.type }, ...(fixes.length ? { fixes } : {}) });
+}
+
 const invalidValue: Rule = {
   id: 'invalid-option-value',
   defaultSeverity: 'error',
   title: 'option value that Exim refuses when it reads the configuration',
   check(ctx: RuleContext) {
-    const check = (option: OptionNode, section: 'main' | DriverNode['section'], driver?: DriverNode, driverKnown = true) => {
-      const r = ctx.model.resolve(option, section, driverKnown ? driver?.driverName : undefined);
-      if (!r.info) return;
-      // The existing unknown-option rule reports a negated non-boolean already.
-      if (r.negated && r.info.type !== 'boolean') return;
-      // In a branch Exim skips, a macro the branch is waiting for is still undefined, so
-      // its name stands where its value will be: nothing to say about such a value.
-      if (!option.active && mentionsMacro(option.value)) return;
-      const problem = checkOptionValue(r.info, option.word, r.negated, option);
-      if (!problem) return;
-      const loc = problemLoc(option, problem);
-      const fixes: Fix[] = (problem.suggestions ?? []).map((s) => ({
-        title: `Change to "${s}"`,
-        edits: [{ file: option.valueLoc?.file ?? loc.file, range: (option.valueLoc ?? loc).range, newText: s }],
-      }));
-      ctx.report({ message: problem.message, loc, active: option.active, data: { option: r.name, type: r.info.type }, ...(fixes.length ? { fixes } : {}) });
-    };
-    for (const section of ctx.tree.sections) {
-      const kind = optionSectionOf(section.kind);
-      if (!kind) continue;
-      for (const item of section.items) {
-        if (item.kind === 'option' && kind === 'main' && !section.begin) check(item, 'main');
-        if (item.kind !== 'driver') continue;
-        // Private options count only once "driver =" has been read.
-        let driverSeen = false;
-        for (const option of item.options) {
-          if (option === item.driverOption) driverSeen = true;
-          check(option, item.section, item, driverSeen);
+    const sections = ctx.tree.sections;
+    for (let i = 0; i < sections.length; i++) {
+      if (sections[i].kind !== 'main' || sections[i].begin) continue;
+      const items = sections[i].items;
+      for (let j = 0; j < items.length; j++) {
+        const item = items[j];
+        if (item.kind === 'option') checkSetting(ctx, item, ctx.model.resolve(item, 'main'));
+      }
+    }
+    // Private options count only once "driver =" has been read (as the model has them).
+    const { drivers, resolved } = ctx.model.optionTable();
+    for (let k = 0; k < drivers.length; k++) {
+      const options = drivers[k].options;
+      const rs = resolved[k];
+      for (let i = 0; i < options.length; i++) {
+        const r = rs[i];
+        if (r.info === undefined) continue;
+        if (!r.negated && isTakenAsIs(r.info)) {
+          const o = options[i];
+          if (o.hasValue && o.value.charCodeAt(0) !== 34 /* " */) continue;
         }
+        checkSetting(ctx, options[i], r);
       }
     }
   },
