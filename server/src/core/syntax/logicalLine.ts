@@ -24,27 +24,50 @@ export interface Segment {
  */
 export class LogicalLine {
   private whole: LineSpan | undefined;
+  /** The file of the first segment. */
+  readonly file: SourceFile;
+  /** First physical line (0-based) in `file`. */
+  readonly firstLine: number;
+  /** Column of the text's start when the line is one unchanged piece of one physical line. */
+  private readonly column: number;
+  /** The segments, unless the line is one unchanged piece of one physical line (most are). */
+  private readonly parts: Segment[] | undefined;
 
+  /** Either segments, or (for one unchanged piece of a physical line) its file, line and column. */
   constructor(
     readonly text: string,
-    readonly segments: Segment[],
+    segments: Segment[] | undefined,
     /** False for lines Exim skips because of an `.ifdef`-style condition. */
     readonly active: boolean,
-  ) {}
-
-  get file(): SourceFile {
-    return this.segments[0].file;
+    file?: SourceFile,
+    line = 0,
+    column = 0,
+  ) {
+    if (segments) {
+      const s0 = segments[0];
+      this.file = s0.file;
+      this.firstLine = s0.line;
+      this.column = s0.column;
+      const simple = segments.length === 1 && s0.at === 0 && s0.length === text.length && s0.sourceLength === text.length && s0.macro === undefined;
+      this.parts = simple ? undefined : segments;
+    } else {
+      this.file = file!;
+      this.firstLine = line;
+      this.column = column;
+      this.parts = undefined;
+    }
   }
 
-  /** First physical line (0-based) in `file`. */
-  get firstLine(): number {
-    return this.segments[0].line;
+  /** Where each piece of the text comes from. */
+  get segments(): Segment[] {
+    return this.parts ?? [{ at: 0, length: this.text.length, file: this.file, line: this.firstLine, column: this.column, sourceLength: this.text.length }];
   }
 
   /** Last physical line (0-based) of the logical line in its first file. */
   get lastLine(): number {
-    let last = this.segments[0].line;
-    for (const s of this.segments) if (s.file === this.file && s.line > last) last = s.line;
+    if (!this.parts) return this.firstLine;
+    let last = this.firstLine;
+    for (const s of this.parts) if (s.file === this.file && s.line > last) last = s.line;
     return last;
   }
 
@@ -55,6 +78,12 @@ export class LogicalLine {
 
   /** Source location of text[start, end), worked out now. */
   resolve(start: number, end: number = start): Location {
+    if (!this.parts) {
+      const length = this.text.length;
+      const startCol = this.column + Math.min(start, length);
+      const endCol = end <= start ? startCol : this.column + Math.min(end, length);
+      return { file: this.file.path, range: range(this.firstLine, startCol, this.firstLine, endCol) };
+    }
     const a = this.segmentAt(start);
     const b = end > start ? this.segmentAt(end - 1) : a;
     const startCol = a.macro ? a.column : a.column + Math.min(start - a.at, a.sourceLength);
@@ -71,7 +100,7 @@ export class LogicalLine {
   }
 
   private segmentAt(offset: number): Segment {
-    const segs = this.segments;
+    const segs = this.parts ?? this.segments;
     let lo = 0;
     let hi = segs.length - 1;
     while (lo < hi) {

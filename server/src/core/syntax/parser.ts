@@ -153,6 +153,63 @@ function extendTo(node: { line: LogicalLine; loc: Location }, line: LogicalLine)
   else node.loc = new Extent(node.loc, line.location);
 }
 
+/** The `letter,arg,...` parameters of a retry rule's times, from `from` to the end of the line. */
+function retryParams(line: LogicalLine, from: number): RetryParamNode[] {
+  const text = line.text;
+  const params: RetryParamNode[] = [];
+  let i = from;
+  while (i < text.length) {
+    i = skipSpace(text, i);
+    let end = text.indexOf(';', i);
+    if (end < 0) end = text.length;
+    let partEnd = end;
+    while (partEnd > i && isSpaceAt(text, partEnd - 1)) partEnd--;
+    if (partEnd > i) {
+      const fields: Token[] = [];
+      let f = i;
+      while (f <= partEnd) {
+        let comma = text.indexOf(',', f);
+        if (comma < 0 || comma > partEnd) comma = partEnd;
+        const a = skipSpace(text, f);
+        let b = comma;
+        while (b > a && isSpaceAt(text, b - 1)) b--;
+        fields.push(token(line, a, b));
+        f = comma + 1;
+        if (comma === partEnd) break;
+      }
+      params.push(new RetryParam(line, fields[0], fields.slice(1), i, partEnd));
+    }
+    i = end + 1;
+  }
+  return params;
+}
+
+/** A retry rule; its parameters are read from the times when first asked for. */
+class RetryRule implements RetryRuleNode {
+  readonly kind = 'retry';
+  error?: Token;
+  senders?: Token;
+  times?: Token;
+  private parsedParams: RetryParamNode[] | undefined;
+
+  constructor(
+    readonly line: LogicalLine,
+    readonly pattern: Token,
+  ) {}
+
+  get active(): boolean {
+    return this.line.active;
+  }
+
+  get loc(): Location {
+    return this.line.location;
+  }
+
+  get params(): RetryParamNode[] {
+    return (this.parsedParams ??= this.times ? retryParams(this.line, this.times.offset) : []);
+  }
+}
+
 interface OpenBlocks {
   driver?: DriverNode;
   acl?: AclNode;
@@ -471,7 +528,7 @@ class TreeBuilder implements LineSink {
   private retryLine(line: LogicalLine): void {
     const text = line.text;
     const pattern = readItem(line, 0)!;
-    const rule: RetryRuleNode = { kind: 'retry', pattern, params: [], line, loc: line.location, active: line.active };
+    const rule = new RetryRule(line, pattern);
     this.section.items.push(rule);
     let i = pattern.offset + (line.text[pattern.offset] === '"' ? this.quotedLength(text, pattern.offset) : pattern.text.length);
     const errStart = skipSpace(text, i);
@@ -494,7 +551,6 @@ class TreeBuilder implements LineSink {
     }
     if (i < text.length) {
       rule.times = token(line, i, text.length);
-      rule.params = this.retryParams(line, i);
     }
   }
 
@@ -502,36 +558,6 @@ class TreeBuilder implements LineSink {
     let i = start + 1;
     while (i < text.length && text[i] !== '"') i += text[i] === '\\' ? 2 : 1;
     return Math.min(i + 1, text.length) - start;
-  }
-
-  private retryParams(line: LogicalLine, from: number): RetryParamNode[] {
-    const text = line.text;
-    const params: RetryParamNode[] = [];
-    let i = from;
-    while (i < text.length) {
-      i = skipSpace(text, i);
-      let end = text.indexOf(';', i);
-      if (end < 0) end = text.length;
-      let partEnd = end;
-      while (partEnd > i && isSpaceAt(text, partEnd - 1)) partEnd--;
-      if (partEnd > i) {
-        const fields: Token[] = [];
-        let f = i;
-        while (f <= partEnd) {
-          let comma = text.indexOf(',', f);
-          if (comma < 0 || comma > partEnd) comma = partEnd;
-          const a = skipSpace(text, f);
-          let b = comma;
-          while (b > a && isSpaceAt(text, b - 1)) b--;
-          fields.push(token(line, a, b));
-          f = comma + 1;
-          if (comma === partEnd) break;
-        }
-        params.push(new RetryParam(line, fields[0], fields.slice(1), i, partEnd));
-      }
-      i = end + 1;
-    }
-    return params;
   }
 
   private rewriteLine(line: LogicalLine): void {

@@ -313,8 +313,7 @@ export class ConfigReader {
     const continued = text.charCodeAt(end - 1) === 92; /* backslash */
     if (acc === undefined && !continued && pieces.length === 1 && pieces[0].macro === undefined) {
       // The common case: one physical line without macros (a segment array of exact size).
-      const segment: Segment = { at: 0, length: end - ss, file, line: n, column: pieces[0].srcStart + ss, sourceLength: end - ss };
-      this.deliver(new LogicalLine(text.slice(ss, end), [segment], active));
+      this.deliver(new LogicalLine(text.slice(ss, end), undefined, active, file, n, pieces[0].srcStart + ss));
       return undefined;
     }
     const next: Accumulator = acc ?? { text: '', segments: [] };
