@@ -168,16 +168,24 @@ function findingsFor(uri: string, overrides?: Map<string, string>): Finding[] {
 }
 
 const pending = new Map<string, NodeJS.Timeout>();
+/** How long the last analysis of each document took (ms). */
+const analysisTime = new Map<string, number>();
 
-/** Coalesces bursts of keystrokes into one analysis. */
+/**
+ * Coalesces bursts of keystrokes into one analysis. A document whose analysis is slow
+ * (a very large configuration) waits about as long as one analysis takes, so that typing
+ * is not held up by analyses of text that is already out of date.
+ */
 function schedule(uri: string): void {
   clearTimeout(pending.get(uri));
+  const last = analysisTime.get(uri) ?? 0;
+  const delay = last < 50 ? 15 : Math.min(last, 500);
   pending.set(
     uri,
     setTimeout(() => {
       pending.delete(uri);
       validate(uri);
-    }, 15),
+    }, delay),
   );
 }
 
@@ -186,8 +194,10 @@ function validate(uri: string): void {
   if (!doc) return;
   const path = uriToPath(uri);
   let findings: Finding[];
+  const started = Date.now();
   try {
     findings = findingsFor(uri);
+    analysisTime.set(uri, Date.now() - started);
   } catch (e) {
     connection.console.error(`analysis failed for ${uri}: ${e instanceof Error ? e.stack : String(e)}`);
     return;
@@ -250,6 +260,7 @@ documents.onDidClose((e) => {
   if (openUris.get(path) === e.document.uri) openUris.delete(path);
   clearTimeout(pending.get(e.document.uri));
   pending.delete(e.document.uri);
+  analysisTime.delete(e.document.uri);
   void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
 });
 
