@@ -43,6 +43,7 @@ const SECTION_NAMES: Record<string, SectionKind> = {
 };
 
 const DRIVER_CLASS: Record<DriverSectionKind, string> = { routers: 'router', transports: 'transport', authenticators: 'authenticator' };
+const DRIVER_OPTION: Record<DriverSectionKind, string> = { routers: 'router option', transports: 'transport option', authenticators: 'authenticator option' };
 
 export interface ParseOptions {
   /** Names of Exim's built-in macros (`_HAVE_TLS`, `_OPT_...`), which `.ifdef` can test. */
@@ -440,7 +441,7 @@ class TreeBuilder implements LineSink {
       this.section.items.push(this.c.driver);
       return;
     }
-    const option = this.readOption(line, 0, `${DRIVER_CLASS[kind]} option`);
+    const option = this.readOption(line, 0, DRIVER_OPTION[kind]);
     if (!option) return;
     if (!this.c.driver) {
       this.problem('driver-name-missing', `${DRIVER_CLASS[kind]} name missing (options must follow a "name:" line)`, line, 0, text.length);
