@@ -328,3 +328,15 @@ test('expansions: syntax, unknown names with did-you-mean, unknown variables, al
     ['operator lc', 'variable domain', 'item if', 'condition eq'],
   );
 });
+
+test('a private option before "driver =" gets Exim\'s own message; a generic one is fine there', () => {
+  const text = 'begin transports\nt:\n  port = 26\n  debug_print = x\n  driver = smtp\n  bogus_option = 1\n';
+  const found = only(text, 'unknown-option');
+  assert.deepEqual(
+    found.map((f) => [f.loc.range.start.line + 1, f.message]),
+    [
+      [3, 'option "port" unknown ("driver" must be specified before any private options)'],
+      [6, 'option "bogus_option" unknown in transport "t"'],
+    ],
+  );
+});

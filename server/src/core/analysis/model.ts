@@ -216,6 +216,11 @@ export class ConfigModel {
     return this.lookup(this.wordCache(section, driver), section, option.word, driver);
   }
 
+  /** What an option word would be if it stood after `driver = NAME` (for messages about misplaced options). */
+  resolveAfterDriver(option: OptionNode, section: OptionSectionKind, driver: string): ResolvedOption {
+    return this.lookup(this.wordCache(section, driver), section, option.word, driver);
+  }
+
   /** Every driver in tree order with its options resolved (main options are resolved too). */
   optionTable(): OptionTable {
     return this.table ?? this.buildTable();

@@ -54,7 +54,7 @@ function unknownInDriver(ctx: RuleContext, driver: DriverNode, resolved: readonl
     const r = resolved[i];
     if (r.info && !r.negated) continue;
     if (!r.info && !driverSeen && driver.driverName) {
-      const late = ctx.model.resolve(option, driver.section, driver.driverName);
+      const late = ctx.model.resolveAfterDriver(option, driver.section, driver.driverName);
       if (late.info) {
         ctx.report({
           message: `option "${option.word}" unknown ("driver" must be specified before any private options)`,
