@@ -226,6 +226,35 @@ describe('lsp: diagnostics', () => {
     assert.ok(has('tls-not-required')(back), JSON.stringify(back, null, 1));
   });
 
+  test('typing inside settings (re-read in place) gives the diagnostics of a fresh open of the same text', async (t) => {
+    const client = await session(t);
+    const doc = fixture('change/typing.conf', INSECURE);
+    client.didOpen(doc.uri, doc.text);
+    await client.waitForDiagnostics(doc.uri, has('tls-not-required'));
+    // "  port = 25" (line 13) becomes "  port = 2525", then "  prt = 2525" (an unknown option), one keystroke at a time.
+    let text = doc.text;
+    const keystrokes = [
+      { range: { start: { line: 13, character: 11 }, end: { line: 13, character: 11 } }, text: '2' },
+      { range: { start: { line: 13, character: 12 }, end: { line: 13, character: 12 } }, text: '5' },
+      { range: { start: { line: 13, character: 3 }, end: { line: 13, character: 4 } }, text: '' },
+    ];
+    let version = 1;
+    let ds: Diagnostic[] = [];
+    for (const k of keystrokes) {
+      text = applyTextEdits(text, [{ range: k.range, newText: k.text }]);
+      client.didChange(doc.uri, ++version, [k]);
+      const v = version;
+      ds = await client.waitForDiagnostics(doc.uri, (_d, p) => p.version === v);
+    }
+    assert.ok(text.includes('  prt = 2525\n'), text);
+    assert.ok(ds.some((d) => d.code === 'unknown-option' && d.range.start.line === 13), JSON.stringify(ds, null, 1));
+    const fresh = fixture('change/typing-fresh.conf', text);
+    client.didOpen(fresh.uri, text);
+    const expected = await client.waitForDiagnostics(fresh.uri, () => true);
+    const strip = (d: Diagnostic[]) => JSON.stringify(d.map(({ data: _data, ...rest }) => rest));
+    assert.equal(strip(ds), strip(expected));
+  });
+
   test('didChange (incremental): several changes in one notification apply in order', async (t) => {
     const client = await session(t);
     const doc = fixture('change/multi.conf', INSECURE);

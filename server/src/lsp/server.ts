@@ -27,6 +27,7 @@ import { lineDiffEdit } from '../core/fixes/edits';
 import { ConfigHost } from '../core/host';
 import { parsePath } from '../core/service';
 import { splitConfigRootOf } from '../core/splitConfig';
+import { reparseChangedSetting } from '../core/syntax/incremental';
 import { parseFiles } from '../core/syntax/parser';
 import { SourceFile } from '../core/syntax/source';
 import { ConfigTree } from '../core/syntax/tree';
@@ -107,6 +108,7 @@ connection.onDidChangeConfiguration(async () => {
   await loadSettings();
   // Also a chance to see included files that changed on disk.
   parsed.clear();
+  latest.clear();
   features.invalidate();
   for (const doc of documents.all()) schedule(doc.uri);
 });
@@ -151,11 +153,16 @@ function parseFor(uri: string, overrides: Map<string, string> = new Map()): Conf
  * change to an open document can change what another one includes, so all are dropped.
  */
 const parsed = new Map<string, ConfigTree>();
+/** The latest tree of each document: when an edit changed one setting only, that line alone is read again. */
+const latest = new Map<string, ConfigTree>();
 function parsedFor(uri: string): ConfigTree {
   let tree = parsed.get(uri);
   if (!tree) {
-    tree = parseFor(uri);
+    const previous = latest.get(uri);
+    const text = documents.get(uri)?.getText();
+    tree = (previous && text !== undefined && reparseChangedSetting(previous, uriToPath(uri), text, host)) || parseFor(uri);
     parsed.set(uri, tree);
+    latest.set(uri, tree);
   }
   return tree;
 }
@@ -261,6 +268,7 @@ documents.onDidClose((e) => {
   clearTimeout(pending.get(e.document.uri));
   pending.delete(e.document.uri);
   analysisTime.delete(e.document.uri);
+  latest.delete(e.document.uri);
   void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
 });
 

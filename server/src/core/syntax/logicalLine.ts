@@ -24,8 +24,8 @@ export interface Segment {
  */
 export class LogicalLine {
   private whole: LineSpan | undefined;
-  /** The file of the first segment. */
-  readonly file: SourceFile;
+  /** The file of the first segment (replaced when a changed line is re-read; see incremental.ts). */
+  file: SourceFile;
   /** First physical line (0-based) in `file`. */
   readonly firstLine: number;
   /** Column of the text's start when the line is one unchanged piece of one physical line. */
@@ -56,6 +56,12 @@ export class LogicalLine {
       this.column = column;
       this.parts = undefined;
     }
+  }
+
+  /** After a file was read again with this line unchanged: the line now comes from `to`. */
+  moveTo(from: SourceFile, to: SourceFile): void {
+    if (this.file === from) this.file = to;
+    if (this.parts) for (const part of this.parts) if (part.file === from) part.file = to;
   }
 
   /** Where each piece of the text comes from. */

@@ -361,7 +361,7 @@ class TreeBuilder implements LineSink {
   }
 
   /** `[hide] [no_|not_]name [= value]`; returns undefined (after recording a problem) when no name can be read. */
-  private readOption(line: LogicalLine, from: number, what: string): OptionNode | undefined {
+  readOption(line: LogicalLine, from: number, what: string): OptionNode | undefined {
     const text = line.text;
     let i = from;
     let hideStart = -1;
@@ -577,4 +577,14 @@ class TreeBuilder implements LineSink {
     const flagsStart = skipSpace(text, i);
     if (flagsStart < text.length) rule.flags = token(line, flagsStart, text.length);
   }
+}
+
+/**
+ * Reads one line on its own as an option setting, as the parser would inside a driver or
+ * the main section. Undefined when the line is anything else or has a problem.
+ */
+export function readOptionSetting(line: LogicalLine): OptionNode | undefined {
+  const builder = new TreeBuilder();
+  const option = builder.readOption(line, 0, 'option');
+  return option && builder.problems.length === 0 ? option : undefined;
 }
