@@ -13,7 +13,8 @@
  */
 import { ConfigHost } from '../host';
 import { LogicalLine } from './logicalLine';
-import { readOptionSetting } from './parser';
+import { readOptionSetting, startsBegin } from './parser';
+import { isSpace } from './reader';
 import { SourceFile } from './source';
 import { ConfigTree, DriverNode, OptionNode, SectionNode } from './tree';
 
@@ -24,10 +25,6 @@ const MAY_HOLD_MACRO = /[A-Z]/;
 const NAMED_LIST = /^(?:hide[ \t]+)?(?:domainlist|hostlist|addresslist|localpartlist)/;
 /** `name:` starts a driver (or an ACL). */
 const DRIVER_OR_ACL_NAME = /^[A-Za-z][A-Za-z0-9_]*[ \t]*:/;
-
-function isBlank(c: number): boolean {
-  return c === 32 || c === 9 || c === 11 || c === 12 || c === 13 || c === 10;
-}
 
 /** The one line (0-based) where two files differ, or undefined when it is not exactly one line. */
 function changedLine(before: SourceFile, after: SourceFile): number | undefined {
@@ -41,19 +38,23 @@ function changedLine(before: SourceFile, after: SourceFile): number | undefined 
   return changed;
 }
 
-/** Whether a physical line could take part in a continuation, a macro, a comment or a directive. */
-function plainSetting(raw: string): boolean {
+/**
+ * Where the text of a physical line starts and ends (blanks trimmed, as the reader does),
+ * or undefined when the line could take part in a continuation, a macro, a comment, a
+ * directive or a definition rather than being one plain setting.
+ */
+function plainSetting(raw: string): { start: number; end: number } | undefined {
   let start = 0;
-  while (start < raw.length && isBlank(raw.charCodeAt(start))) start++;
+  while (start < raw.length && isSpace(raw.charCodeAt(start))) start++;
   let end = raw.length;
-  while (end > start && isBlank(raw.charCodeAt(end - 1))) end--;
-  if (end === start) return false;
+  while (end > start && isSpace(raw.charCodeAt(end - 1))) end--;
+  if (end === start) return undefined;
   const first = raw.charCodeAt(start);
-  if (first === 35 /* # */ || first === 46 /* . */) return false;
-  if (raw.charCodeAt(end - 1) === 92 /* \ */) return false;
+  if (first === 35 /* # */ || first === 46 /* . */) return undefined;
+  if (raw.charCodeAt(end - 1) === 92 /* \ */) return undefined;
   const rest = raw.slice(start, end);
-  if (/^begin[ \t]/i.test(rest) || NAMED_LIST.test(rest) || DRIVER_OR_ACL_NAME.test(rest)) return false;
-  return !MAY_HOLD_MACRO.test(raw);
+  if (startsBegin(rest) || NAMED_LIST.test(rest) || DRIVER_OR_ACL_NAME.test(rest)) return undefined;
+  return MAY_HOLD_MACRO.test(raw) ? undefined : { start, end };
 }
 
 interface Place {
@@ -95,7 +96,8 @@ export function reparseChangedSetting(previous: ConfigTree, path: string, text: 
   const after = new SourceFile(path, text);
   const n = changedLine(before, after);
   if (n === undefined || n === 0) return undefined;
-  if (!plainSetting(before.lines[n]) || !plainSetting(after.lines[n])) return undefined;
+  const span = plainSetting(after.lines[n]);
+  if (!span || !plainSetting(before.lines[n])) return undefined;
   // Neither the line before (a continuation into this one) nor this one may continue.
   if (n > 0 && before.lines[n - 1].trimEnd().endsWith('\\')) return undefined;
 
@@ -109,12 +111,7 @@ export function reparseChangedSetting(previous: ConfigTree, path: string, text: 
   const place = findOption(previous.sections, oldLine);
   if (!place || place.node.word === 'driver' || place.driver?.driverOption === place.node) return undefined;
 
-  const raw = after.lines[n];
-  let start = 0;
-  while (isBlank(raw.charCodeAt(start))) start++;
-  let end = raw.length;
-  while (end > start && isBlank(raw.charCodeAt(end - 1))) end--;
-  const newLine = new LogicalLine(raw.slice(start, end), undefined, oldLine.active, after, n, start);
+  const newLine = new LogicalLine(after.lines[n].slice(span.start, span.end), undefined, oldLine.active, after, n, span.start);
   const option = readOptionSetting(newLine);
   if (!option || option.word === 'driver') return undefined;
 

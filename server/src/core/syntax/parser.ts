@@ -89,7 +89,7 @@ function isUpperAt(text: string, i: number): boolean {
 }
 
 /** `begin` in any case followed by a space or tab (checked on every line, so without a regex). */
-function startsBegin(text: string): boolean {
+export function startsBegin(text: string): boolean {
   const c = text.charCodeAt(0) | 0x20;
   if (c !== 98 /* b */ || text.length < 6) return false;
   const t = text.charCodeAt(5);
