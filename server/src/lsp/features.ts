@@ -41,7 +41,10 @@ import { uriToPath } from './uri';
 
 export interface FeatureHost {
   documents: TextDocuments<TextDocument>;
-  /** Parses the configuration a document belongs to (its split configuration, or the file with its includes). */
+  /**
+   * The parsed configuration a document belongs to (its split configuration, or the file with
+   * its includes); the server keeps one per document state.
+   */
   parseFor(uri: string): ConfigTree;
   uriFor: UriFor;
 }
@@ -95,8 +98,6 @@ function loadSnippets(): Record<string, SnippetDefinition> | undefined {
 
 export class Features {
   private snippets: Record<string, SnippetDefinition> | undefined;
-  /** Parsed configurations by document, reused until any document changes. */
-  private cache = new Map<string, ConfigTree>();
 
   constructor(private readonly host: FeatureHost) {}
 
@@ -121,18 +122,8 @@ export class Features {
     };
   }
 
-  /** Forget parsed configurations (after any document change). */
-  invalidate(): void {
-    this.cache.clear();
-  }
-
   private treeOf(uri: string): ConfigTree {
-    let tree = this.cache.get(uri);
-    if (!tree) {
-      tree = this.host.parseFor(uri);
-      this.cache.set(uri, tree);
-    }
-    return tree;
+    return this.host.parseFor(uri);
   }
 
   /**

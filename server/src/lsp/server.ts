@@ -109,7 +109,6 @@ connection.onDidChangeConfiguration(async () => {
   // Also a chance to see included files that changed on disk.
   parsed.clear();
   latest.clear();
-  features.invalidate();
   for (const doc of documents.all()) schedule(doc.uri);
 });
 
@@ -323,9 +322,6 @@ connection.onExecuteCommand(async (params) => {
 
 // Completion, hover, symbols, navigation, folding and links.
 const features = new Features({ documents, parseFor: parsedFor, uriFor });
-documents.onDidOpen(() => features.invalidate());
-documents.onDidChangeContent(() => features.invalidate());
-documents.onDidClose(() => features.invalidate());
 features.register(connection);
 
 documents.listen(connection);
