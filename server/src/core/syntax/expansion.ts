@@ -106,17 +106,21 @@ class Scanner {
     return i;
   }
 
+  /** Counts one more level of nesting at i; past the bound, notes where and answers false. */
+  private enter(i: number): boolean {
+    if (++this.depth <= MAX_DEPTH) return true;
+    this.depth--;
+    if (this.tooDeepAt < 0) this.tooDeepAt = i;
+    return false;
+  }
+
   /**
    * Reads expandable text from i. With `inBraces`, stops at the closing brace (returns its
    * offset) or reports the missing brace at `open` and returns the end.
    */
   text(i: number, inBraces: boolean, open = -1): number {
     const s = this.s;
-    if (++this.depth > MAX_DEPTH) {
-      this.depth--;
-      if (this.tooDeepAt < 0) this.tooDeepAt = i;
-      return s.length;
-    }
+    if (!this.enter(i)) return s.length;
     try {
       while (i < s.length) {
         const c = s.charCodeAt(i);
@@ -327,11 +331,7 @@ class Scanner {
   /** A condition at i (inside `${if` or a condition list); returns the offset after it. */
   condition(i: number, open: number): number {
     const s = this.s;
-    if (++this.depth > MAX_DEPTH) {
-      this.depth--;
-      if (this.tooDeepAt < 0) this.tooDeepAt = i;
-      return s.length;
-    }
+    if (!this.enter(i)) return s.length;
     try {
       i = this.skipSpace(i);
       while (s.charCodeAt(i) === 33 /* ! */) i = this.skipSpace(i + 1);
