@@ -1,6 +1,6 @@
 /** Options, drivers and names as Exim's configuration reader checks them. */
 import { findOptionAnywhere, isKnownDriver, knownDrivers, optionsFor } from '../../options';
-import { DriverNode, DriverSectionKind, OptionNode } from '../../syntax/tree';
+import { DriverNode, DriverSectionKind, OptionNode, mainOptions } from '../../syntax/tree';
 import { suggest } from '../../util/suggest';
 import { ResolvedOption } from '../model';
 import { Fix, Rule, RuleContext } from '../types';
@@ -25,16 +25,7 @@ const unknownOption: Rule = {
   defaultSeverity: 'error',
   title: 'option name that Exim does not know in this place',
   check(ctx: RuleContext) {
-    const sections = ctx.tree.sections;
-    for (let i = 0; i < sections.length; i++) {
-      const section = sections[i];
-      if (section.kind !== 'main' || section.begin?.name) continue;
-      const items = section.items;
-      for (let j = 0; j < items.length; j++) {
-        const item = items[j];
-        if (item.kind === 'option') checkOption(ctx, item, ctx.model.resolve(item, 'main'), 'main', undefined);
-      }
-    }
+    for (const option of mainOptions(ctx.tree)) checkOption(ctx, option, ctx.model.resolve(option, 'main'), 'main', undefined);
     const { drivers, resolved, unusual } = ctx.model.optionTable();
     if (unusual === 0) return;
     for (let k = 0; k < drivers.length; k++) {

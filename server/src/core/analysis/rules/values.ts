@@ -7,7 +7,7 @@
  * an expanded boolean is only a string when its value contains "$".
  */
 import { OptionInfo } from '../../options';
-import { OptionNode } from '../../syntax/tree';
+import { OptionNode, mainOptions } from '../../syntax/tree';
 import { Location } from '../../syntax/source';
 import { ResolvedOption } from '../model';
 import { Fix, Rule, RuleContext } from '../types';
@@ -380,15 +380,7 @@ const invalidValue: Rule = {
   defaultSeverity: 'error',
   title: 'option value that Exim refuses when it reads the configuration',
   check(ctx: RuleContext) {
-    const sections = ctx.tree.sections;
-    for (let i = 0; i < sections.length; i++) {
-      if (sections[i].kind !== 'main' || sections[i].begin) continue;
-      const items = sections[i].items;
-      for (let j = 0; j < items.length; j++) {
-        const item = items[j];
-        if (item.kind === 'option') checkSetting(ctx, item, ctx.model.resolve(item, 'main'));
-      }
-    }
+    for (const option of mainOptions(ctx.tree)) checkSetting(ctx, option, ctx.model.resolve(option, 'main'));
     // Private options count only once "driver =" has been read (as the model has them).
     const { drivers, resolved } = ctx.model.optionTable();
     for (let k = 0; k < drivers.length; k++) {
