@@ -13,6 +13,7 @@
  */
 import { ConfigHost } from '../host';
 import { LogicalLine } from './logicalLine';
+import { DriverBlock } from './nodes';
 import { readOptionSetting, startsBegin } from './parser';
 import { isSpace } from './reader';
 import { SourceFile } from './source';
@@ -119,9 +120,6 @@ export function reparseChangedSetting(previous: ConfigTree, path: string, text: 
   for (const l of previous.lines) l.moveTo(before, after);
   previous.lines[lineIndex] = newLine;
   place.list[place.index] = option;
-  if (place.driver) {
-    const extent = place.driver.loc as { last?: unknown };
-    if (extent.last === oldLine.location) extent.last = newLine.location;
-  }
+  if (place.driver instanceof DriverBlock) place.driver.replaceLine(oldLine, newLine);
   return { ...previous, files: [after] };
 }

@@ -2,9 +2,9 @@
  * The parser's most numerous nodes as classes whose locations are worked out when read:
  * a large configuration has hundreds of thousands of them and most ranges are never used.
  */
-import { LogicalLine } from './logicalLine';
+import { Extent, LogicalLine } from './logicalLine';
 import { Location } from './source';
-import { AclItemNode, OptionNode, RetryParamNode, Token } from './tree';
+import { AclItemNode, AclNode, AclStatementNode, DriverNode, DriverSectionKind, OptionNode, RetryParamNode, Token } from './tree';
 
 /** `[hide] [no_|not_]name [= value]`. */
 export class OptionSetting implements OptionNode {
@@ -115,5 +115,97 @@ export class RetryParam implements RetryParamNode {
 
   get loc(): Location {
     return this.line.locate(this.start, this.end);
+  }
+}
+
+/**
+ * A driver, an ACL or an ACL statement: its first line and the last line that continues it
+ * in the same file. The whole range is worked out when read.
+ */
+abstract class Block {
+  private lastLine: LogicalLine;
+  private name$: Location | undefined;
+
+  constructor(
+    readonly line: LogicalLine,
+    /** Length of the name (or verb) at the start of the first line. */
+    private readonly nameLength: number,
+  ) {
+    this.lastLine = line;
+  }
+
+  get active(): boolean {
+    return this.line.active;
+  }
+
+  get loc(): Location {
+    return this.lastLine === this.line ? this.line.location : new Extent(this.line.location, this.lastLine.location);
+  }
+
+  /** The name (or verb); the same object on every read. */
+  protected get nameSpan(): Location {
+    return (this.name$ ??= this.line.locate(0, this.nameLength));
+  }
+
+  /** A later line continues the block (lines from another file do not widen its range). */
+  extendTo(line: LogicalLine): void {
+    if (line.file.path === this.line.file.path) this.lastLine = line;
+  }
+
+  /** After an in-place re-read (see incremental.ts): `to` has taken the place of `from`. */
+  replaceLine(from: LogicalLine, to: LogicalLine): void {
+    if (this.lastLine === from) this.lastLine = to;
+  }
+}
+
+/** `name:` and the options that follow it in routers, transports or authenticators. */
+export class DriverBlock extends Block implements DriverNode {
+  readonly kind = 'driver';
+  readonly options: OptionNode[] = [];
+  driverOption?: OptionNode;
+  driverName?: string;
+
+  constructor(
+    line: LogicalLine,
+    readonly section: DriverSectionKind,
+    readonly name: string,
+  ) {
+    super(line, name.length);
+  }
+
+  get nameLoc(): Location {
+    return this.nameSpan;
+  }
+}
+
+export class AclBlock extends Block implements AclNode {
+  readonly kind = 'acl';
+  readonly statements: AclStatementNode[] = [];
+
+  constructor(
+    line: LogicalLine,
+    readonly name: string,
+  ) {
+    super(line, name.length);
+  }
+
+  get nameLoc(): Location {
+    return this.nameSpan;
+  }
+}
+
+export class AclStatement extends Block implements AclStatementNode {
+  readonly kind = 'aclStatement';
+  readonly items: AclItemNode[] = [];
+
+  constructor(
+    line: LogicalLine,
+    readonly verb: string,
+  ) {
+    super(line, verb.length);
+  }
+
+  get verbLoc(): Location {
+    return this.nameSpan;
   }
 }

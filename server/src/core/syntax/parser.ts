@@ -5,17 +5,14 @@
  */
 import { ConfigHost, memoryHost } from '../host';
 import { suggest } from '../util/suggest';
-import { Extent, LogicalLine } from './logicalLine';
-import { AclItem, LineToken, OptionSetting, RetryParam } from './nodes';
+import { LogicalLine } from './logicalLine';
+import { AclBlock, AclItem, AclStatement, DriverBlock, LineToken, OptionSetting, RetryParam } from './nodes';
 import { ConfigReader, LineSink, MacroDefinition } from './reader';
 import { Location, SourceFile } from './source';
 import { aclCondition } from '../syntaxData';
 import {
   AclItemNode,
-  AclNode,
-  AclStatementNode,
   ConfigTree,
-  DriverNode,
   DriverSectionKind,
   NamedListType,
   OptionNode,
@@ -147,13 +144,6 @@ function token(line: LogicalLine, start: number, end: number): Token {
   return new LineToken(line, line.text.slice(start, end), start, end);
 }
 
-/** Makes a driver, ACL or statement reach to the end of a line that continues it in the same file. */
-function extendTo(node: { line: LogicalLine; loc: Location }, line: LogicalLine): void {
-  if (line.file.path !== node.line.file.path) return;
-  if (node.loc instanceof Extent) node.loc.last = line.location;
-  else node.loc = new Extent(node.loc, line.location);
-}
-
 /** The `letter,arg,...` parameters of a retry rule's times, from `from` to the end of the line. */
 function retryParams(line: LogicalLine, from: number): RetryParamNode[] {
   const text = line.text;
@@ -212,9 +202,9 @@ class RetryRule implements RetryRuleNode {
 }
 
 interface OpenBlocks {
-  driver?: DriverNode;
-  acl?: AclNode;
-  statement?: AclStatementNode;
+  driver?: DriverBlock;
+  acl?: AclBlock;
+  statement?: AclStatement;
 }
 
 class TreeBuilder implements LineSink {
@@ -428,16 +418,7 @@ class TreeBuilder implements LineSink {
       if (rest < text.length) {
         this.problem('extra-characters', `extra characters follow ${DRIVER_CLASS[kind]} name "${text.slice(0, nameEnd)}"`, line, rest, text.length);
       }
-      this.c.driver = {
-        kind: 'driver',
-        section: kind,
-        name: text.slice(0, nameEnd),
-        nameLoc: line.locate(0, nameEnd),
-        options: [],
-        line,
-        loc: line.location,
-        active: line.active,
-      };
+      this.c.driver = new DriverBlock(line, kind, text.slice(0, nameEnd));
       this.section.items.push(this.c.driver);
       return;
     }
@@ -450,7 +431,7 @@ class TreeBuilder implements LineSink {
     }
     const d = this.c.driver;
     d.options.push(option);
-    extendTo(d, line);
+    d.extendTo(line);
     // An instance in a skipped branch still says which driver it is, for checking its options.
     if (option.word === 'driver' && !d.driverOption && (option.active || !d.active)) {
       d.driverOption = option;
@@ -465,7 +446,7 @@ class TreeBuilder implements LineSink {
     if (nameEnd > 0 && text[colon] === ':') {
       const rest = skipSpace(text, colon + 1);
       if (rest < text.length) this.problem('extra-characters', `extra characters follow ACL name "${text.slice(0, nameEnd)}"`, line, rest, text.length);
-      this.c.acl = { kind: 'acl', name: text.slice(0, nameEnd), nameLoc: line.locate(0, nameEnd), statements: [], line, loc: line.location, active: line.active };
+      this.c.acl = new AclBlock(line, text.slice(0, nameEnd));
       this.c.statement = undefined;
       this.section.items.push(this.c.acl);
       return;
@@ -479,12 +460,12 @@ class TreeBuilder implements LineSink {
     let i = 0;
     const word = text.slice(0, nameEnd);
     if (ACL_VERB_SET.has(word)) {
-      this.c.statement = { kind: 'aclStatement', verb: word, verbLoc: line.locate(0, nameEnd), items: [], line, loc: line.location, active: line.active };
+      this.c.statement = new AclStatement(line, word);
       acl.statements.push(this.c.statement);
       i = skipSpace(text, nameEnd);
       // Exim 4.96 no longer has verb options such as "accept/"; a slash here is junk.
       if (i >= text.length) {
-        extendTo(acl, line);
+        acl.extendTo(line);
         return;
       }
     } else if (!this.c.statement) {
@@ -495,8 +476,8 @@ class TreeBuilder implements LineSink {
     const item = this.aclItem(line, i);
     const statement = this.c.statement!;
     if (item) statement.items.push(item);
-    extendTo(statement, line);
-    extendTo(acl, line);
+    statement.extendTo(line);
+    acl.extendTo(line);
   }
 
   private aclItem(line: LogicalLine, from: number): AclItemNode | undefined {

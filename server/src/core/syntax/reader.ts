@@ -175,6 +175,9 @@ export class ConfigReader {
   private state = 0;
   private condStack: { state: number; block: ConditionalBlock }[] = [];
   private activeAcc: Accumulator | undefined;
+  /** Results of the last expand(): the piece map (undefined when nothing was replaced) and whether a macro was found. */
+  private expandedPieces: Piece[] | undefined;
+  private expandedFound = false;
   private inactiveAcc: Accumulator | undefined;
 
   constructor(
@@ -262,8 +265,12 @@ export class ConfigReader {
     const bom = n === 0 && file.hasBom ? 1 : 0;
     const raw = bom ? file.lines[n].slice(1) : file.lines[n];
     const acc = this.state === 0 ? this.activeAcc : this.inactiveAcc;
-    const { text, pieces, found } = this.expand(raw, acc === undefined, file, n);
-    if (bom) for (const p of pieces) (p.srcStart += 1), (p.srcEnd += 1);
+    const text = this.expand(raw, acc === undefined, file, n);
+    const found = this.expandedFound;
+    // Undefined (the common case) when no macro was replaced: text is raw.
+    let replaced = this.expandedPieces;
+    if (replaced && bom) for (const p of replaced) (p.srcStart += 1), (p.srcEnd += 1);
+    const piecesOf = (): Piece[] => (replaced ??= [{ start: 0, length: raw.length, srcStart: bom, srcEnd: raw.length + bom }]);
     let ss = 0;
     while (ss < text.length && isSpace(text.charCodeAt(ss))) ss++;
     const first = text.charCodeAt(ss);
@@ -275,19 +282,19 @@ export class ConfigReader {
     if (first === 46 /* . */) {
       const cond = matchConditional(text, ss, file.endsWithCarriageReturn(n));
       if (cond === 'ignored') {
-        this.ignoredDirective(file, n, text, ss, pieces);
+        this.ignoredDirective(file, n, text, ss, piecesOf());
         return;
       }
       if (cond) {
-        this.conditional(cond, found, file, n, pieces, text, ss);
+        this.conditional(cond, found, file, n, piecesOf(), text, ss);
         return;
       }
       const m = INCLUDE_RE.exec(text.slice(ss, ss + 20));
       if (m) {
         const kind = m[1] as IncludeKind;
-        if (this.state === 0) this.include(kind, file, n, pieces, text, ss);
+        if (this.state === 0) this.include(kind, file, n, piecesOf(), text, ss);
         else {
-          const d = this.directive(kind, file, n, pieces, text, ss, false) as IncludeDirective;
+          const d = this.directive(kind, file, n, piecesOf(), text, ss, false) as IncludeDirective;
           d.path = d.argument;
           d.status = 'inactive';
           this.includes.push(d);
@@ -296,13 +303,14 @@ export class ConfigReader {
       }
     }
     if (this.state !== 0) {
-      this.inactiveAcc = this.feed(this.inactiveAcc, file, n, text, pieces, ss, false);
+      this.inactiveAcc = this.feed(this.inactiveAcc, file, n, text, replaced, bom, ss, false);
       return;
     }
-    this.activeAcc = this.feed(this.activeAcc, file, n, text, pieces, ss, true);
+    this.activeAcc = this.feed(this.activeAcc, file, n, text, replaced, bom, ss, true);
   }
 
-  private feed(acc: Accumulator | undefined, file: SourceFile, n: number, text: string, pieces: Piece[], ss: number, active: boolean): Accumulator | undefined {
+  /** `replaced` is the piece map when macros were replaced; otherwise text is the raw line from column `shift`. */
+  private feed(acc: Accumulator | undefined, file: SourceFile, n: number, text: string, replaced: Piece[] | undefined, shift: number, ss: number, active: boolean): Accumulator | undefined {
     let end = text.length;
     while (end > ss && isSpace(text.charCodeAt(end - 1))) end--;
     if (end === ss) {
@@ -311,11 +319,12 @@ export class ConfigReader {
       return undefined;
     }
     const continued = text.charCodeAt(end - 1) === 92; /* backslash */
-    if (acc === undefined && !continued && pieces.length === 1 && pieces[0].macro === undefined) {
-      // The common case: one physical line without macros (a segment array of exact size).
-      this.deliver(new LogicalLine(text.slice(ss, end), undefined, active, file, n, pieces[0].srcStart + ss));
+    if (acc === undefined && !continued && replaced === undefined) {
+      // The common case: one physical line without macros.
+      this.deliver(new LogicalLine(text.slice(ss, end), undefined, active, file, n, shift + ss));
       return undefined;
     }
+    const pieces = replaced ?? [{ start: 0, length: text.length, srcStart: shift, srcEnd: text.length + shift }];
     const next: Accumulator = acc ?? { text: '', segments: [] };
     const stop = continued ? end - 1 : end;
     const base = next.text.length;
@@ -496,9 +505,10 @@ export class ConfigReader {
    * start; a replacement is not rescanned for the same macro but is for later ones. At
    * the start of a logical line `NAME =` is a definition and its name is left alone.
    */
-  private expand(raw: string, startOfLogical: boolean, file: SourceFile, n: number): { text: string; pieces: Piece[]; found: boolean } {
+  private expand(raw: string, startOfLogical: boolean, file: SourceFile, n: number): string {
     let text = raw;
-    const pieces: Piece[] = [{ start: 0, length: raw.length, srcStart: 0, srcEnd: raw.length }];
+    this.expandedPieces = undefined;
+    this.expandedFound = false;
     let s = 0;
     while (s < text.length && isSpace(text.charCodeAt(s))) s++;
     const ss = s;
@@ -509,7 +519,8 @@ export class ConfigReader {
       s = text.charCodeAt(t) === 61 /* = */ ? t : ss;
     }
     s = skipToCandidate(text, s);
-    if (s >= text.length) return { text, pieces, found: false };
+    if (s >= text.length) return text;
+    const pieces: Piece[] = [{ start: 0, length: raw.length, srcStart: 0, srcEnd: raw.length }];
     const macros = text.charCodeAt(s) === 95 ? this.builtins.concat(this.userMacros) : this.userMacros;
     let found = false;
     for (const m of macros) {
@@ -525,7 +536,9 @@ export class ConfigReader {
             loc: { file: file.path, range: range(n, 0, n, raw.length) },
             active: this.state === 0,
           });
-          return { text, pieces, found: true };
+          this.expandedPieces = pieces;
+          this.expandedFound = true;
+          return text;
         }
         const direct = replacePieces(pieces, p, p + m.name.length, m.value.length, m.name);
         if (direct && this.state === 0) {
@@ -536,7 +549,9 @@ export class ConfigReader {
         t = skipToCandidate(text, p + m.value.length);
       }
     }
-    return { text, pieces, found };
+    if (found) this.expandedPieces = pieces;
+    this.expandedFound = found;
+    return text;
   }
 }
 
