@@ -24,8 +24,14 @@ interface ExpandedText {
 /** Every expanded string of the configuration that contains a "$" and has a problem, in order. */
 function expandedTexts(ctx: RuleContext): ExpandedText[] {
   const out: ExpandedText[] = [];
+  // The same string (one condition in many ACLs, one setting in many drivers) is scanned once.
+  const scannedTexts = new Map<string, ExpansionProblem[]>();
   const add = (line: LogicalLine, offset: number, text: string, active: boolean) => {
-    const problems = expansionProblems(text);
+    let problems = scannedTexts.get(text);
+    if (problems === undefined) {
+      problems = expansionProblems(text);
+      scannedTexts.set(text, problems);
+    }
     if (problems.length) out.push({ line, offset, active, problems });
   };
   for (const { node, driver } of valueSites(ctx.tree).dollar) {
