@@ -221,10 +221,20 @@ class TreeBuilder implements LineSink {
   private c: OpenBlocks = this.activeOpen;
   private readonly seenSections = new Set<SectionKind>();
   private unknownSection = false;
+  /** One string per distinct option word or ACL name: they repeat on most lines, and a large configuration keeps them all. */
+  private readonly words = new Map<string, string>();
 
   constructor() {
     this.section = { kind: 'main', items: [], active: true };
     this.sections.push(this.section);
+  }
+
+  private word(text: string, start: number, end: number): string {
+    const word = text.slice(start, end);
+    const known = this.words.get(word);
+    if (known !== undefined) return known;
+    this.words.set(word, word);
+    return word;
   }
 
   private problem(code: string, message: string, line: LogicalLine, start = 0, end = line.text.length, data?: Record<string, unknown>): void {
@@ -365,7 +375,7 @@ class TreeBuilder implements LineSink {
       this.section.items.push({ kind: 'unknown', line, loc: line.location, active: line.active });
       return undefined;
     }
-    const word = text.slice(i, wordEnd);
+    const word = this.word(text, i, wordEnd);
     const after = skipSpace(text, wordEnd);
     const hasValue = text[after] === '=';
     const valueOffset = hasValue ? skipSpace(text, after + 1) : after;
@@ -458,7 +468,7 @@ class TreeBuilder implements LineSink {
     }
     const acl = this.c.acl;
     let i = 0;
-    const word = text.slice(0, nameEnd);
+    const word = this.word(text, 0, nameEnd);
     if (ACL_VERB_SET.has(word)) {
       this.c.statement = new AclStatement(line, word);
       acl.statements.push(this.c.statement);
@@ -490,7 +500,7 @@ class TreeBuilder implements LineSink {
       this.problem('acl-condition-expected', `ACL condition or modifier expected in "${text}"`, line, from, text.length);
       return undefined;
     }
-    const name = text.slice(i, nameEnd);
+    const name = this.word(text, i, nameEnd);
     let j = skipSpace(text, nameEnd);
     if (name === 'set') {
       // set acl_m_name = value: the variable name is part of the modifier.
