@@ -161,6 +161,48 @@ describe('pathological inputs', () => {
   });
 });
 
+describe('printable messages', () => {
+  // A message quotes configuration text; a terminal must not act on what a broken file holds.
+  const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/;
+
+  test('control characters in a line are written as \\xNN, in the analysis and in the CLI', T, () => {
+    const text = 'primary_hostname = a\n\u001b]0;title\u0007\u001b[31mred \u009b junk\nbegin acl\nacl_x:\n  accept \u001b[2J\n';
+    const r = lintString(text);
+    assert.ok(r.findings.length >= 2, JSON.stringify(codes(r)));
+    for (const f of r.findings) assert.doesNotMatch(f.message, CONTROL, f.message);
+    const expected = r.findings.find((f) => f.code === 'option-expected');
+    assert.ok(expected, JSON.stringify(codes(r)));
+    assert.match(expected.message, /\\x1b\]0;title\\x07\\x1b\[31mred \\x9b junk/);
+
+    writeFileSync(join(dir, 'escapes.conf'), text);
+    const run = cli(join(dir, 'escapes.conf'));
+    assert.equal(run.status, 1, run.stderr);
+    assert.ok(run.stdout.length > 0);
+    assert.doesNotMatch(run.stdout, /\u001b|\u0007|\u009b/);
+  });
+
+  test('a message quoting a line of megabytes keeps its start and end, and says how much it left out', T, () => {
+    const junk = 'x'.repeat(3 * 1024 * 1024);
+    const r = lintString(`primary_hostname = a\n+${junk}\n`);
+    const f = r.findings.find((x) => x.code === 'option-expected');
+    assert.ok(f, JSON.stringify(codes(r)));
+    assert.ok(f.message.length <= 1100, `message of ${f.message.length} characters`);
+    assert.match(f.message, /^main option setting expected: \+x+ … \(\d+ characters left out\) … x+$/);
+  });
+
+  test('binary junk gives messages a terminal can print', T, () => {
+    const random = rng(7);
+    const junk = Buffer.alloc(64 * 1024);
+    for (let j = 0; j < junk.length; j++) junk[j] = Math.floor(random() * 256);
+    const r = lintString(junk.toString('latin1'));
+    assert.ok(r.findings.length > 0);
+    for (const f of r.findings) {
+      assert.doesNotMatch(f.message, CONTROL);
+      assert.ok(f.message.length <= 1100);
+    }
+  });
+});
+
 describe('includes', () => {
   const results: Record<string, string[]> = {};
   after(() => console.log(`robustness include codes: ${JSON.stringify(results)}`));

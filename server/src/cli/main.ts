@@ -10,6 +10,7 @@ import { Finding } from '../core/analysis/types';
 import { InputError, lintPath } from '../core/service';
 import { nodeHost } from '../node/fsHost';
 import { applyHardeningFixes } from '../core/fixes/hardening';
+import { printable } from '../core/util/printable';
 
 const USAGE = `usage: exim-lint [--format text|json] [--fix] PATH...
 
@@ -63,7 +64,8 @@ function jsonFinding(f: Finding) {
 }
 
 function textFinding(f: Finding): string {
-  return `${f.loc.file}:${f.loc.range.start.line + 1}:${f.loc.range.start.character + 1}: ${f.severity} ${f.code}: ${f.message}`;
+  // A file name can hold control characters too; messages are made printable by the analysis.
+  return `${printable(f.loc.file)}:${f.loc.range.start.line + 1}:${f.loc.range.start.character + 1}: ${f.severity} ${f.code}: ${f.message}`;
 }
 
 export function main(argv: string[]): number {
@@ -73,7 +75,7 @@ export function main(argv: string[]): number {
     return 0;
   }
   if (typeof parsed === 'string') {
-    process.stderr.write(`exim-lint: ${parsed} (see exim-lint --help)\n`);
+    process.stderr.write(`exim-lint: ${printable(parsed)} (see exim-lint --help)\n`);
     return 2;
   }
   const host = nodeHost();
@@ -87,14 +89,14 @@ export function main(argv: string[]): number {
         // the fixed text back would lose its original bytes, so it is left alone.
         const lossy = new Set(changes.written.filter((c) => !isValidUtf8(readFileSync(c.path))).map((c) => c.path));
         for (const c of changes.written) if (!lossy.has(c.path)) writeFileSync(c.path, c.text);
-        for (const line of changes.log) if (![...lossy].some((p) => line.startsWith(`fixed ${p}:`))) process.stderr.write(`${line}\n`);
-        for (const p of lossy) process.stderr.write(`exim-lint: ${p}: not valid UTF-8, not rewritten: apply the fixes by hand\n`);
+        for (const line of changes.log) if (![...lossy].some((p) => line.startsWith(`fixed ${p}:`))) process.stderr.write(`${printable(line)}\n`);
+        for (const p of lossy) process.stderr.write(`exim-lint: ${printable(p)}: not valid UTF-8, not rewritten: apply the fixes by hand\n`);
       }
       all.push(...lintPath(path, host).findings);
     } catch (e) {
       inputFailed = true;
       const message = e instanceof InputError ? e.message : `${path}: ${e instanceof Error ? e.message : String(e)}`;
-      process.stderr.write(`exim-lint: ${message}\n`);
+      process.stderr.write(`exim-lint: ${printable(message)}\n`);
     }
   }
   if (parsed.format === 'json') process.stdout.write(JSON.stringify(all.map(jsonFinding), null, 2) + '\n');

@@ -1,5 +1,6 @@
 /** Runs every rule over a parsed configuration and returns its findings, sorted. */
 import { comparePositions } from '../syntax/source';
+import { printable } from '../util/printable';
 import { ConfigTree } from '../syntax/tree';
 import { ConfigModel } from './model';
 import { PARSE_PROBLEMS, RULES, ruleMeta } from './registry';
@@ -28,7 +29,8 @@ export function analyze(tree: ConfigTree, options: AnalyzeOptions = {}): Finding
     let severity = f.severity && !options.severities?.[code] ? f.severity : configured;
     if (f.active === false) severity = capForInactive(severity);
     const { active: _active, ...rest } = f;
-    findings.push({ ...rest, code, severity });
+    // Messages quote the configuration, which may hold control characters or very long lines.
+    findings.push({ ...rest, message: printable(f.message), code, severity });
   };
 
   void PARSE_PROBLEMS;
@@ -43,7 +45,7 @@ export function analyze(tree: ConfigTree, options: AnalyzeOptions = {}): Finding
       findings.push({
         code: 'internal-error',
         severity: 'information',
-        message: `rule ${rule.id} failed on this configuration: ${e instanceof Error ? e.message : String(e)}`,
+        message: printable(`rule ${rule.id} failed on this configuration: ${e instanceof Error ? e.message : String(e)}`),
         loc: { file: tree.root, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } },
       });
     }
