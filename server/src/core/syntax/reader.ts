@@ -175,10 +175,10 @@ export class ConfigReader {
   private state = 0;
   private condStack: { state: number; block: ConditionalBlock }[] = [];
   private activeAcc: Accumulator | undefined;
+  private inactiveAcc: Accumulator | undefined;
   /** Results of the last expand(): the piece map (undefined when nothing was replaced) and whether a macro was found. */
   private expandedPieces: Piece[] | undefined;
   private expandedFound = false;
-  private inactiveAcc: Accumulator | undefined;
 
   constructor(
     private readonly host: ConfigHost,
@@ -504,6 +504,8 @@ export class ConfigReader {
    * every occurrence of its name (a plain substring match) from the first possible name
    * start; a replacement is not rescanned for the same macro but is for later ones. At
    * the start of a logical line `NAME =` is a definition and its name is left alone.
+   * Returns the text; the piece map and whether a macro was found go to expandedPieces
+   * (left undefined when nothing was replaced, most lines) and expandedFound.
    */
   private expand(raw: string, startOfLogical: boolean, file: SourceFile, n: number): string {
     let text = raw;
