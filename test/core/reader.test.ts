@@ -136,6 +136,18 @@ test('unbalanced conditionals: .endif alone, .ifdef without .endif, nesting deep
     deep.map((p) => [p.code, at(p.loc)[0]]),
     [['conditional-too-deep', 10]],
   );
+  // Exim stops at the first one: a runaway nesting gives one finding, at the first level too deep.
+  const runaway = parse('.ifdef A\n'.repeat(5000) + '.endif\n'.repeat(5000)).problems;
+  assert.deepEqual(
+    runaway.map((p) => [p.code, at(p.loc)[0]]),
+    [['conditional-too-deep', 10]],
+  );
+  // Two separate nestings too deep: one finding each.
+  const twice = parse(('.ifdef A\n'.repeat(12) + '.endif\n'.repeat(12)).repeat(2)).problems;
+  assert.deepEqual(
+    twice.map((p) => [p.code, at(p.loc)[0]]),
+    [['conditional-too-deep', 10], ['conditional-too-deep', 34]],
+  );
 });
 
 test('.include reads a file relative to the including file; findings point into it', () => {

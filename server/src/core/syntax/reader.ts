@@ -382,9 +382,11 @@ export class ConfigReader {
     const rule = CONDITIONALS[kind];
     if (rule.stack > 0) {
       const block: ConditionalBlock = { directives: [directive] };
-      if (this.condStack.length >= MAX_CONDITIONAL_DEPTH) {
+      // Exim stops at the first conditional nested too deeply: one finding for the first level
+      // beyond the limit, not one for every level of a runaway nesting.
+      if (this.condStack.length === MAX_CONDITIONAL_DEPTH) {
         this.problems.push({ code: 'conditional-too-deep', message: `.${kind} nested too deeply`, loc: directive.keywordLoc, active: true });
-        // Exim stops here; go on as if the block were skipped so the rest can still be read.
+        // Go on as if the block were skipped so the rest can still be read.
       }
       this.condStack.push({ state: this.state, block });
       this.conditionals.push(block);
