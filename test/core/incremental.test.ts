@@ -9,7 +9,7 @@ import { memoryHost } from '../../server/src/core/host';
 import { builtinMacros } from '../../server/src/core/options';
 import { reparseChangedSetting } from '../../server/src/core/syntax/incremental';
 import { parseText } from '../../server/src/core/syntax/parser';
-import { Location } from '../../server/src/core/syntax/source';
+import { Location, SourceFile } from '../../server/src/core/syntax/source';
 import { ConfigTree, SectionItem } from '../../server/src/core/syntax/tree';
 import { repoRoot } from '../support/paths';
 import { rng } from '../support/random';
@@ -105,7 +105,7 @@ test('re-parsing one changed setting gives the tree and findings of a full parse
     let text = base;
     for (let i = 0; i < 150; i++) {
       const next = edit(text, random);
-      const incremental = reparseChangedSetting(parse(text), PATH, next, host);
+      const incremental = reparseChangedSetting(parse(text), new SourceFile(PATH, next), host);
       total++;
       if (incremental) {
         reused++;
@@ -124,7 +124,7 @@ test('changes that alter how later lines read are re-parsed in full', () => {
   const tree = () => parse(TRICKY);
   const replace = (from: string, to: string) => TRICKY.replace(from, to);
   // a value edit is re-parsed in place
-  assert.ok(reparseChangedSetting(tree(), PATH, replace('dkim_domain = example.org', 'dkim_domain = example.net'), host));
+  assert.ok(reparseChangedSetting(tree(), new SourceFile(PATH, replace('dkim_domain = example.org', 'dkim_domain = example.net')), host));
   // a new driver =, a continuation, a macro, a named list, a new driver name, a second line, a comment
   for (const [from, to] of [
     ['  port = SMTP_PORT', '  driver = pipe'],
@@ -137,25 +137,25 @@ test('changes that alter how later lines read are re-parsed in full', () => {
     ['  no_more', '  no_mor'],
   ]) {
     const changed = replace(from, to);
-    const result = reparseChangedSetting(tree(), PATH, changed, host);
+    const result = reparseChangedSetting(tree(), new SourceFile(PATH, changed), host);
     if (result) {
       // Allowed only when it is indistinguishable from a full parse.
       assert.equal(findings(result), findings(parse(changed)), `${from} -> ${to}`);
     }
   }
-  assert.equal(reparseChangedSetting(tree(), PATH, replace('  port = SMTP_PORT', '  driver = pipe'), host), undefined);
-  assert.equal(reparseChangedSetting(tree(), PATH, replace('  dkim_domain = example.org', '  dkim_domain = example.org \\'), host), undefined);
-  assert.equal(reparseChangedSetting(tree(), PATH, replace('  dkim_domain = example.org', 'dkim_domain:'), host), undefined);
-  assert.equal(reparseChangedSetting(tree(), PATH, replace('  dkim_domain = example.org', '  dkim_domain = a\n  port = 1'), host), undefined);
+  assert.equal(reparseChangedSetting(tree(), new SourceFile(PATH, replace('  port = SMTP_PORT', '  driver = pipe')), host), undefined);
+  assert.equal(reparseChangedSetting(tree(), new SourceFile(PATH, replace('  dkim_domain = example.org', '  dkim_domain = example.org \\')), host), undefined);
+  assert.equal(reparseChangedSetting(tree(), new SourceFile(PATH, replace('  dkim_domain = example.org', 'dkim_domain:')), host), undefined);
+  assert.equal(reparseChangedSetting(tree(), new SourceFile(PATH, replace('  dkim_domain = example.org', '  dkim_domain = a\n  port = 1')), host), undefined);
 });
 
 test('an include that has appeared since the last parse forces a full parse', () => {
   const text = '.include_if_exists /c/local\nprimary_hostname = a.example\n';
   const files: Record<string, string> = {};
   const h = memoryHost(files);
-  const reparse = () => reparseChangedSetting(parseText(PATH, text, h, { builtinMacros: builtinMacros() }), PATH, text.replace('a.example', 'c.example'), h);
+  const reparse = () => reparseChangedSetting(parseText(PATH, text, h, { builtinMacros: builtinMacros() }), new SourceFile(PATH, text.replace('a.example', 'c.example')), h);
   assert.ok(reparse(), 'still missing: the change is re-parsed in place');
   const before = parseText(PATH, text, h, { builtinMacros: builtinMacros() });
   files['/c/local'] = 'qualify_domain = b.example\n';
-  assert.equal(reparseChangedSetting(before, PATH, text.replace('a.example', 'c.example'), h), undefined);
+  assert.equal(reparseChangedSetting(before, new SourceFile(PATH, text.replace('a.example', 'c.example')), h), undefined);
 });

@@ -132,8 +132,11 @@ async function loadSettings(): Promise<void> {
   }
 }
 
-/** Parses the configuration a document belongs to: its split configuration, or the file itself. */
-function parseFor(uri: string, overrides: Map<string, string> = new Map()): ConfigTree {
+/**
+ * Parses the configuration a document belongs to: its split configuration, or the file itself
+ * (`current`, when given, is the document's text already split into lines).
+ */
+function parseFor(uri: string, overrides: Map<string, string> = new Map(), current?: SourceFile): ConfigTree {
   const path = uriToPath(uri);
   const split = path.startsWith('/') ? splitConfigRootOf(path) : undefined;
   if (split && diskHost.isDirectory?.(split)) {
@@ -144,7 +147,8 @@ function parseFor(uri: string, overrides: Map<string, string> = new Map()): Conf
     }
   }
   const text = overrides.get(path) ?? documents.get(uri)?.getText() ?? '';
-  return parseFiles(path, [new SourceFile(path, text)], { ...host, readFile: (p) => (overrides.has(p) ? { kind: 'file', text: overrides.get(p)! } : host.readFile(p)) }, { builtinMacros: builtinMacros() });
+  const file = current && current.path === path && current.text === text ? current : new SourceFile(path, text);
+  return parseFiles(path, [file], { ...host, readFile: (p) => (overrides.has(p) ? { kind: 'file', text: overrides.get(p)! } : host.readFile(p)) }, { builtinMacros: builtinMacros() });
 }
 
 /**
@@ -159,7 +163,9 @@ function parsedFor(uri: string): ConfigTree {
   if (!tree) {
     const previous = latest.get(uri);
     const text = documents.get(uri)?.getText();
-    tree = (previous && text !== undefined && reparseChangedSetting(previous, uriToPath(uri), text, host)) || parseFor(uri);
+    // Split into lines once, whether the changed line alone or the whole text is read again.
+    const current = text !== undefined ? new SourceFile(uriToPath(uri), text) : undefined;
+    tree = (previous && current && reparseChangedSetting(previous, current, host)) || parseFor(uri, undefined, current);
     parsed.set(uri, tree);
     latest.set(uri, tree);
   }

@@ -82,11 +82,12 @@ function findOption(sections: SectionNode[], line: LogicalLine): Place | undefin
 }
 
 /**
- * The tree of `text` for the file `path`, built from `previous` (the tree of the file's
- * previous text, which this changes: it must not be used afterwards) when only one option
- * setting line changed.
+ * The tree of the file's new text `after`, built from `previous` (the tree of its previous
+ * text, which this changes: it must not be used afterwards) when only one option setting line
+ * changed. The caller can parse `after` itself when this returns undefined.
  */
-export function reparseChangedSetting(previous: ConfigTree, path: string, text: string, host: ConfigHost): ConfigTree | undefined {
+export function reparseChangedSetting(previous: ConfigTree, after: SourceFile, host: ConfigHost): ConfigTree | undefined {
+  const path = after.path;
   // Only a configuration of one file, and one whose missing includes are still missing.
   if (previous.files.length !== 1 || previous.files[0].path !== path || previous.root !== path) return undefined;
   for (const include of previous.includes) {
@@ -94,7 +95,6 @@ export function reparseChangedSetting(previous: ConfigTree, path: string, text: 
     if ((include.status === 'skipped' || include.status === 'missing') && host.exists(include.path)) return undefined;
   }
   const before = previous.files[0];
-  const after = new SourceFile(path, text);
   const n = changedLine(before, after);
   if (n === undefined || n === 0) return undefined;
   const span = plainSetting(after.lines[n]);
