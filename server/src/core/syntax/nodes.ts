@@ -142,8 +142,8 @@ abstract class Block {
     return this.lastLine === this.line ? this.line.location : new Extent(this.line.location, this.lastLine.location);
   }
 
-  /** The name (or verb); the same object on every read. */
-  protected get nameSpan(): Location {
+  /** The name (a statement's verb) at the start of the first line; the same object on every read. */
+  get nameLoc(): Location {
     return (this.name$ ??= this.line.locate(0, this.nameLength));
   }
 
@@ -172,10 +172,6 @@ export class DriverBlock extends Block implements DriverNode {
   ) {
     super(line, name.length);
   }
-
-  get nameLoc(): Location {
-    return this.nameSpan;
-  }
 }
 
 export class AclBlock extends Block implements AclNode {
@@ -187,10 +183,6 @@ export class AclBlock extends Block implements AclNode {
     readonly name: string,
   ) {
     super(line, name.length);
-  }
-
-  get nameLoc(): Location {
-    return this.nameSpan;
   }
 }
 
@@ -206,6 +198,6 @@ export class AclStatement extends Block implements AclStatementNode {
   }
 
   get verbLoc(): Location {
-    return this.nameSpan;
+    return this.nameLoc;
   }
 }
