@@ -163,8 +163,9 @@ function parsedFor(uri: string): ConfigTree {
   if (!tree) {
     const previous = latest.get(uri);
     const text = documents.get(uri)?.getText();
-    // Split into lines once, whether the changed line alone or the whole text is read again.
-    const current = text !== undefined ? new SourceFile(uriToPath(uri), text) : undefined;
+    // After an edit the new text is split into lines once, whether the changed line alone or
+    // the whole text is then read again.
+    const current = previous && text !== undefined ? new SourceFile(uriToPath(uri), text) : undefined;
     tree = (previous && current && reparseChangedSetting(previous, current, host)) || parseFor(uri, undefined, current);
     parsed.set(uri, tree);
     latest.set(uri, tree);
