@@ -268,9 +268,8 @@ export class ConfigReader {
     const text = this.expand(raw, acc === undefined, file, n);
     const found = this.expandedFound;
     // Undefined (the common case) when no macro was replaced: text is raw.
-    let replaced = this.expandedPieces;
+    const replaced = this.expandedPieces;
     if (replaced && bom) for (const p of replaced) (p.srcStart += 1), (p.srcEnd += 1);
-    const piecesOf = (): Piece[] => (replaced ??= [{ start: 0, length: raw.length, srcStart: bom, srcEnd: raw.length + bom }]);
     let ss = 0;
     while (ss < text.length && isSpace(text.charCodeAt(ss))) ss++;
     const first = text.charCodeAt(ss);
@@ -280,21 +279,22 @@ export class ConfigReader {
       return;
     }
     if (first === 46 /* . */) {
+      const pieces = replaced ?? wholeLine(raw.length, bom);
       const cond = matchConditional(text, ss, file.endsWithCarriageReturn(n));
       if (cond === 'ignored') {
-        this.ignoredDirective(file, n, text, ss, piecesOf());
+        this.ignoredDirective(file, n, text, ss, pieces);
         return;
       }
       if (cond) {
-        this.conditional(cond, found, file, n, piecesOf(), text, ss);
+        this.conditional(cond, found, file, n, pieces, text, ss);
         return;
       }
       const m = INCLUDE_RE.exec(text.slice(ss, ss + 20));
       if (m) {
         const kind = m[1] as IncludeKind;
-        if (this.state === 0) this.include(kind, file, n, piecesOf(), text, ss);
+        if (this.state === 0) this.include(kind, file, n, pieces, text, ss);
         else {
-          const d = this.directive(kind, file, n, piecesOf(), text, ss, false) as IncludeDirective;
+          const d = this.directive(kind, file, n, pieces, text, ss, false) as IncludeDirective;
           d.path = d.argument;
           d.status = 'inactive';
           this.includes.push(d);
@@ -324,7 +324,7 @@ export class ConfigReader {
       this.deliver(new LogicalLine(text.slice(ss, end), undefined, active, file, n, shift + ss));
       return undefined;
     }
-    const pieces = replaced ?? [{ start: 0, length: text.length, srcStart: shift, srcEnd: text.length + shift }];
+    const pieces = replaced ?? wholeLine(text.length, shift);
     const next: Accumulator = acc ?? { text: '', segments: [] };
     const stop = continued ? end - 1 : end;
     const base = next.text.length;
@@ -557,6 +557,11 @@ export class ConfigReader {
     this.expandedFound = found;
     return text;
   }
+}
+
+/** The piece map of a physical line without macros: its text is the source from column `shift`. */
+function wholeLine(length: number, shift: number): Piece[] {
+  return [{ start: 0, length, srcStart: shift, srcEnd: length + shift }];
 }
 
 /** Maps an offset in an expanded physical line back to a source column. */
