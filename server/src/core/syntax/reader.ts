@@ -524,7 +524,7 @@ export class ConfigReader {
     }
     s = skipToCandidate(text, s);
     if (s >= text.length) return text;
-    const pieces: Piece[] = [{ start: 0, length: raw.length, srcStart: 0, srcEnd: raw.length }];
+    const pieces = wholeLine(raw.length, 0);
     const macros = text.charCodeAt(s) === 95 ? this.builtins.concat(this.userMacros) : this.userMacros;
     let found = false;
     for (const m of macros) {
