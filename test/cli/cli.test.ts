@@ -5,7 +5,7 @@
 // exit 0 without error findings, 1 with at least one, 2 for usage errors or unreadable
 // input (one short message on stderr, never a stack trace).
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -323,6 +323,84 @@ describe('exim-lint: usage errors and unreadable input (exit 2)', () => {
       assert.match(r.stdout, /--fix/);
       assert.equal(r.stderr, '');
     }
+  });
+});
+
+describe('exim-lint: standard input, pipes and devices', () => {
+  function lintInput(input: string, ...args: string[]): Run {
+    const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', cwd: dir, input, timeout: 30_000 });
+    if (r.error) throw r.error;
+    return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+  }
+
+  test('"-" reads standard input; findings name the file "-"', () => {
+    const r = lintInput(WITH_ERROR.join('\n') + '\n', '-');
+    assert.equal(r.status, 1, r.stderr);
+    assert.ok(lines(r.stdout).includes('-:4:4: error unknown-option: main option "tls_advertise_hostz" unknown; did you mean "tls_advertise_hosts"?'), r.stdout);
+    assert.equal(r.stderr, '');
+  });
+
+  test('"-" gives the same findings as the file, in json too', () => {
+    const path = write('stdin-same.conf', WITH_ERROR);
+    const fromFile = lintJson(path).findings;
+    const r = lintInput(readFileSync(path, 'utf8'), '--format', 'json', '-');
+    const fromStdin = JSON.parse(r.stdout) as JsonFinding[];
+    assert.deepEqual(
+      fromStdin,
+      fromFile.map((f) => ({ ...f, file: '-' })),
+    );
+  });
+
+  test('a relative .include read from standard input is found from the current directory', () => {
+    write('part.conf', ['tls_advertise_hostz = *']);
+    const r = lintInput('.include part.conf\n', '-');
+    assert.equal(r.status, 1, r.stderr);
+    assert.match(r.stdout, /^part\.conf:1:1: error unknown-option: /m);
+  });
+
+  test('an empty standard input is an empty configuration', () => {
+    const r = lintInput('', '-');
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout, '');
+  });
+
+  test('--fix with "-" is a usage error: nothing to rewrite in place', () => {
+    const r = lintInput(CLEAN.join('\n'), '--fix', '-');
+    assert.equal(r.status, 2);
+    assert.equal(r.stdout, '');
+    assert.match(r.stderr, /^exim-lint: --fix .*standard input/);
+    assertCleanStderr(r.stderr);
+  });
+
+  test('a named pipe on the command line is read to its end', async () => {
+    const fifo = join(dir, 'config.fifo');
+    execFileSync('mkfifo', [fifo]);
+    // A separate writer process, as with `exim-lint <(generate-config)`.
+    const writer = spawn('sh', ['-c', 'printf "%s\\n" "$1" > "$2"', 'sh', WITH_ERROR.join('\n'), fifo], { stdio: 'ignore' });
+    const r = await new Promise<Run>((done) => {
+      const child = spawn(process.execPath, [CLI, fifo], { cwd: dir });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d) => (stdout += d));
+      child.stderr.on('data', (d) => (stderr += d));
+      child.on('close', (status) => done({ status, stdout, stderr }));
+    });
+    await new Promise((done) => (writer.exitCode !== null ? done(undefined) : writer.on('close', done)));
+    assert.equal(r.status, 1, r.stderr);
+    assert.ok(lines(r.stdout).includes(`${fifo}:4:4: error unknown-option: main option "tls_advertise_hostz" unknown; did you mean "tls_advertise_hosts"?`), r.stdout);
+  });
+
+  test('an endless device stops at the size limit: exit 2, one line', () => {
+    const r = lint('/dev/zero');
+    assert.equal(r.status, 2);
+    assert.equal(r.stdout, '');
+    assert.deepEqual(lines(r.stderr), ['exim-lint: /dev/zero: larger than 67108864 bytes']);
+  });
+
+  test('--fix refuses a path that is not a regular file', () => {
+    const r = lint('--fix', '/dev/null');
+    assert.equal(r.status, 2);
+    assert.deepEqual(lines(r.stderr), ['exim-lint: /dev/null: not a regular file, so --fix cannot rewrite it']);
   });
 });
 

@@ -1,14 +1,15 @@
 /**
  * exim-lint: the command-line face of the analyser.
  *   exim-lint [--format text|json] [--fix] PATH...
- * PATH is a configuration file or a Debian split-configuration directory (conf.d).
+ * PATH is a configuration file, a Debian split-configuration directory (conf.d), or "-"
+ * for standard input.
  * Exit status: 0 no error-severity finding, 1 at least one, 2 usage error or unreadable input.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { isUtf8 as isValidUtf8 } from 'node:buffer';
 import { Finding } from '../core/analysis/types';
-import { InputError, lintPath } from '../core/service';
-import { nodeHost } from '../node/fsHost';
+import { InputError, lintPath, lintText } from '../core/service';
+import { MAX_FILE_BYTES, nodeHost, readStreamBounded } from '../node/fsHost';
 import { applyHardeningFixes } from '../core/fixes/hardening';
 import { printable } from '../core/util/printable';
 
@@ -16,6 +17,7 @@ const USAGE = `usage: exim-lint [--format text|json] [--fix] PATH...
 
 Checks Exim configuration files (or a Debian conf.d directory) and reports
 findings, one per line: file:line:column: severity code: message
+PATH "-" reads the configuration from standard input.
 
   --format text|json  output format (default text); json is an array of
                       {file, line, column, endLine, endColumn, severity, code, message}
@@ -47,6 +49,7 @@ function parseArgs(argv: string[]): Options | string {
     else opts.paths.push(a);
   }
   if (opts.paths.length === 0) return 'no PATH given';
+  if (opts.fix && opts.paths.includes('-')) return '--fix rewrites files in place and cannot take standard input ("-")';
   return opts;
 }
 
@@ -68,6 +71,35 @@ function textFinding(f: Finding): string {
   return `${printable(f.loc.file)}:${f.loc.range.start.line + 1}:${f.loc.range.start.character + 1}: ${f.severity} ${f.code}: ${f.message}`;
 }
 
+/**
+ * The text of standard input ("-") or of a pipe or device named on the command line
+ * (`exim-lint <(generate-config)`), read to its end within the size limit; undefined for
+ * regular files and directories, which the host reads. Includes are still read only
+ * from regular files.
+ */
+function streamText(path: string, fix: boolean): string | undefined {
+  let fd: number;
+  if (path === '-') fd = 0;
+  else {
+    let stat;
+    try {
+      stat = statSync(path);
+    } catch {
+      return undefined; // the host reports it
+    }
+    if (stat.isFile() || stat.isDirectory()) return undefined;
+    if (fix) throw new InputError(`${path}: not a regular file, so --fix cannot rewrite it`);
+    fd = openSync(path, 'r');
+  }
+  try {
+    const bytes = readStreamBounded(fd);
+    if (bytes === undefined) throw new InputError(`${path}: larger than ${MAX_FILE_BYTES} bytes`);
+    return bytes.toString('utf8');
+  } finally {
+    if (fd !== 0) closeSync(fd);
+  }
+}
+
 export function main(argv: string[]): number {
   const parsed = parseArgs(argv);
   if (parsed === 'help') {
@@ -83,6 +115,7 @@ export function main(argv: string[]): number {
   let inputFailed = false;
   for (const path of parsed.paths) {
     try {
+      const stream = streamText(path, parsed.fix);
       if (parsed.fix) {
         const changes = applyHardeningFixes(path, host);
         // A file that is not valid UTF-8 was decoded with replacement characters: writing
@@ -92,7 +125,7 @@ export function main(argv: string[]): number {
         for (const line of changes.log) if (![...lossy].some((p) => line.startsWith(`fixed ${p}:`))) process.stderr.write(`${printable(line)}\n`);
         for (const p of lossy) process.stderr.write(`exim-lint: ${printable(p)}: not valid UTF-8, not rewritten: apply the fixes by hand\n`);
       }
-      all.push(...lintPath(path, host).findings);
+      all.push(...(stream === undefined ? lintPath(path, host) : lintText(path, stream, host)).findings);
     } catch (e) {
       inputFailed = true;
       const message = e instanceof InputError ? e.message : `${path}: ${e instanceof Error ? e.message : String(e)}`;

@@ -1,5 +1,5 @@
 /** The ConfigHost for Node: reads only regular files, within a size limit. */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, readSync, statSync } from 'node:fs';
 import { ConfigHost, ReadResult } from '../core/host';
 
 /** Larger files are refused rather than read (a configuration is never this big). */
@@ -43,4 +43,34 @@ export function nodeHost(): ConfigHost {
       }
     },
   };
+}
+
+/**
+ * Reads an open stream (standard input, a pipe, a device the user named) to its end, or
+ * returns undefined once it passes MAX_FILE_BYTES (so /dev/zero ends too).
+ */
+export function readStreamBounded(fd: number): Buffer | undefined {
+  const chunks: Buffer[] = [];
+  const buffer = Buffer.allocUnsafe(64 * 1024);
+  let total = 0;
+  for (;;) {
+    let n: number;
+    try {
+      n = readSync(fd, buffer, 0, buffer.length, null);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'EOF') break;
+      if (code === 'EAGAIN') {
+        // A non-blocking pipe with nothing in it yet: wait a little, then read again.
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
+        continue;
+      }
+      throw e;
+    }
+    if (n === 0) break;
+    total += n;
+    if (total > MAX_FILE_BYTES) return undefined;
+    chunks.push(Buffer.from(buffer.subarray(0, n)));
+  }
+  return Buffer.concat(chunks);
 }
