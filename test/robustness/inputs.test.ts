@@ -151,6 +151,15 @@ describe('pathological inputs', () => {
       if (i === 0) cliOn('junk.conf', junk);
     }
   });
+  test('150,000 findings: every one printed, exit 1', T, () => {
+    const path = join(dir, 'many-findings.conf');
+    writeFileSync(path, Array.from({ length: 150_000 }, (_, i) => `x${i} = 1`).join('\n') + '\n');
+    const r = cli(path);
+    assert.equal(r.status, 1, r.stderr.slice(0, 500));
+    assert.equal(r.stderr, '');
+    assert.equal(r.stdout.split('\n').filter((l) => / error unknown-option: /.test(l)).length, 150_000);
+  });
+
   test('exponentially expanding macros', T, () => {
     const names = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ'.split('').map((c) => `Q${c}`);
     let text = `${names[0]} = xx\n`;
@@ -257,6 +266,24 @@ describe('no text lost', () => {
       assert.ok(readFileSync(path).equals(content), `${name}: --fix changed the file`);
     });
   }
+
+  test('--fix on 10,000 insecure transports fixes each once, in one pass over the text', T, () => {
+    // Accepting fixes and applying their edits was quadratic: 5,000 transports took seconds.
+    const n = 10_000;
+    const lines = ['begin routers', 'r:', '  driver = dnslookup', '  transport = t0', 'begin transports'];
+    for (let i = 0; i < n; i++) lines.push(`t${i}:`, '  driver = smtp', '  hosts_avoid_tls = *');
+    lines.push('begin retry', '*   *   F,2h,15m');
+    const path = join(dir, 'many-transports.conf');
+    writeFileSync(path, lines.join('\n') + '\n');
+    const r = cli('--fix', path);
+    assert.equal(r.status, 0, r.stderr.slice(0, 500));
+    const after = readFileSync(path, 'utf8').split('\n');
+    assert.equal(after.filter((l) => l === '  hosts_require_tls = *').length, n);
+    assert.equal(after.filter((l) => l === '  tls_tempfail_tryclear = false').length, n);
+    assert.equal(after.filter((l) => l.includes('hosts_avoid_tls')).length, 0);
+    assert.deepEqual(after.slice(-4), ['begin retry', '*   tls_required', '*   *   F,2h,15m', '']);
+    assert.equal(cli(path).stdout.split('\n').filter((l) => / tls-| retry-tls/.test(l)).length, 0);
+  });
 
   const insecure = readFileSync(join(ROOT, 'test', 'fixtures', 'insecure', 'a-default-transport.conf'), 'utf8');
   test('--fix keeps a BOM, CRLF line ends and every original line', T, () => {

@@ -46,18 +46,53 @@ export function applyEdits(raw: string, edits: TextEdit[]): string {
     if (lineEnd > lineStart && body.charCodeAt(lineEnd - 1) === 13) lineEnd--;
     return Math.min(lineStart + p.character, lineEnd);
   };
-  const sorted = edits
-    .map((e, i) => ({ e, i, a: offset(e.range.start), b: offset(e.range.end) }))
-    .sort((x, y) => y.a - x.a || y.i - x.i);
-  for (const { e, a, b } of sorted) body = body.slice(0, a) + e.newText + body.slice(b);
-  return body;
+  const sorted = edits.map((e, i) => ({ e, i, a: offset(e.range.start), b: offset(e.range.end) })).sort((x, y) => x.a - y.a || x.i - y.i);
+  // One pass from the start, so that thousands of edits cost one copy of the text.
+  const parts: string[] = [];
+  let at = 0;
+  for (const { e, a, b } of sorted) {
+    const from = Math.max(a, at);
+    parts.push(body.slice(at, from), e.newText);
+    at = Math.max(b, from);
+  }
+  parts.push(body.slice(at));
+  return parts.join('');
 }
 
-/** True when two edits touch the same text (insertions at one point count as touching). */
-export function editsOverlap(x: TextEdit, y: TextEdit): boolean {
-  if (x.file !== y.file) return false;
-  const before = (a: { line: number; character: number }, b: { line: number; character: number }) => a.line < b.line || (a.line === b.line && a.character < b.character);
-  return !(before(x.range.end, y.range.start) || before(y.range.end, x.range.start));
+type Position = { line: number; character: number };
+const before = (a: Position, b: Position) => a.line < b.line || (a.line === b.line && a.character < b.character);
+
+/** Edits that do not overlap one another, kept sorted per file so that a new one is checked in log time. */
+export class DisjointEdits {
+  private readonly byFile = new Map<string, TextEdit[]>();
+
+  /** True when `edit` touches an edit already added (insertions at one point count as touching). */
+  overlaps(edit: TextEdit): boolean {
+    const list = this.byFile.get(edit.file);
+    if (!list) return false;
+    // The first edit that does not end before `edit` starts (ends are sorted as starts are).
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (before(list[mid].range.end, edit.range.start)) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < list.length && !before(edit.range.end, list[lo].range.start);
+  }
+
+  add(edit: TextEdit): void {
+    let list = this.byFile.get(edit.file);
+    if (!list) this.byFile.set(edit.file, (list = []));
+    let i = list.length;
+    while (i > 0 && before(edit.range.start, list[i - 1].range.start)) i--;
+    list.splice(i, 0, edit);
+  }
+
+  /** The edits of each file, in the order they were added. */
+  files(): Map<string, TextEdit[]> {
+    return this.byFile;
+  }
 }
 
 /** A single edit turning `before` into `after`, replacing only the lines between their common head and tail. */

@@ -3,10 +3,10 @@
  * fix can make another finding appear (requiring TLS makes the retry rules matter).
  */
 import { analyze } from '../analysis/analyze';
-import { Finding, TextEdit } from '../analysis/types';
+import { Finding } from '../analysis/types';
 import { ConfigHost } from '../host';
 import { parsePath } from '../service';
-import { applyEdits, editsOverlap } from './edits';
+import { applyEdits, DisjointEdits } from './edits';
 
 export interface HardeningResult {
   /** Final text of each file that changed. */
@@ -26,20 +26,18 @@ export function harden(lint: (overrides: Map<string, string>) => Finding[], read
   const log: string[] = [];
   for (let round = 0; round < MAX_ROUNDS; round++) {
     const findings = lint(texts);
-    const accepted: TextEdit[] = [];
+    const accepted = new DisjointEdits();
     const titles: string[] = [];
     for (const f of findings) {
       const fix = f.fixes?.find((x) => x.hardening);
       if (!fix) continue;
-      if (fix.edits.some((e) => accepted.some((a) => editsOverlap(a, e)))) continue;
-      accepted.push(...fix.edits);
+      if (fix.edits.some((e) => accepted.overlaps(e))) continue;
+      for (const e of fix.edits) accepted.add(e);
       titles.push(`${f.loc.file}:${f.loc.range.start.line + 1}: ${fix.title}`);
     }
-    if (accepted.length === 0) break;
+    if (titles.length === 0) break;
     let progressed = false;
-    const byFile = new Map<string, TextEdit[]>();
-    for (const e of accepted) byFile.set(e.file, [...(byFile.get(e.file) ?? []), e]);
-    for (const [file, edits] of byFile) {
+    for (const [file, edits] of accepted.files()) {
       const before = texts.get(file) ?? read(file);
       if (before === undefined) continue;
       const after = applyEdits(before, edits);
@@ -49,7 +47,7 @@ export function harden(lint: (overrides: Map<string, string>) => Finding[], read
       }
     }
     if (!progressed) break;
-    log.push(...titles);
+    for (const t of titles) log.push(t);
   }
   const changed = new Map<string, string>();
   for (const [file, text] of texts) if (text !== read(file)) changed.set(file, text);
