@@ -79,8 +79,9 @@ function bases(): [string, string][] {
   ];
 }
 
-const REPLACEMENTS = ['  port = 26', '  driver = smtp', 'other:', 'domainlist d = a', '  hide hosts = a', '# comment', '', '  FOO = bar', '  transport = x \\', 'begin acl', '.ifdef X', 'no_more', '  not_a_real_option = 1', '  hosts_require_tls = :'];
-const CHARS = 'abcz019_ =:;*!$';
+const REPLACEMENTS = ['  port = 26', '  driver = smtp', 'other:', 'domainlist d = a', '  hide hosts = a', '# comment', '', '  FOO = bar', '  transport = x \\', 'begin acl', '.ifdef X', 'no_more', '  not_a_real_option = 1', '  hosts_require_tls = :', 'hide\vdomainlist x = y', 'hide\fhostlist h = a', 'r2\v:', 'other\f:'];
+// Exim's blanks include vertical tab, form feed and carriage return, not only space and tab.
+const CHARS = 'abcz019_ =:;*!$\t\v\f';
 
 function edit(text: string, random: () => number): string {
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
@@ -135,6 +136,8 @@ test('changes that alter how later lines read are re-parsed in full', () => {
     ['  dkim_domain = example.org', '  dkim_domain = a\n  port = 1'],
     ['  dkim_domain = example.org', '# dkim_domain = example.org'],
     ['  no_more', '  no_mor'],
+    ['primary_hostname = mail.example.org', 'hide\vdomainlist x = y'],
+    ['  dkim_domain = example.org', 'other\v:'],
   ]) {
     const changed = replace(from, to);
     const result = reparseChangedSetting(tree(), new SourceFile(PATH, changed), host);
@@ -146,6 +149,8 @@ test('changes that alter how later lines read are re-parsed in full', () => {
   assert.equal(reparseChangedSetting(tree(), new SourceFile(PATH, replace('  port = SMTP_PORT', '  driver = pipe')), host), undefined);
   assert.equal(reparseChangedSetting(tree(), new SourceFile(PATH, replace('  dkim_domain = example.org', '  dkim_domain = example.org \\')), host), undefined);
   assert.equal(reparseChangedSetting(tree(), new SourceFile(PATH, replace('  dkim_domain = example.org', 'dkim_domain:')), host), undefined);
+  assert.equal(reparseChangedSetting(tree(), new SourceFile(PATH, replace('  dkim_domain = example.org', 'dkim_domain\f:')), host), undefined);
+  assert.equal(reparseChangedSetting(tree(), new SourceFile(PATH, replace('primary_hostname = mail.example.org', 'hide\vdomainlist x = y')), host), undefined);
   assert.equal(reparseChangedSetting(tree(), new SourceFile(PATH, replace('  dkim_domain = example.org', '  dkim_domain = a\n  port = 1')), host), undefined);
 });
 

@@ -23,9 +23,9 @@ import { ConfigTree, DriverNode, OptionNode, SectionNode } from './tree';
 const MAY_HOLD_MACRO = /[A-Z]/;
 
 /** A named list is a definition, not an option setting. */
-const NAMED_LIST = /^(?:hide[ \t]+)?(?:domainlist|hostlist|addresslist|localpartlist)/;
+const NAMED_LIST = /^(?:hide[ \t\v\f\r]+)?(?:domainlist|hostlist|addresslist|localpartlist)/;
 /** `name:` starts a driver (or an ACL). */
-const DRIVER_OR_ACL_NAME = /^[A-Za-z][A-Za-z0-9_]*[ \t]*:/;
+const DRIVER_OR_ACL_NAME = /^[A-Za-z][A-Za-z0-9_]*[ \t\v\f\r]*:/;
 
 /** The one line (0-based) where two files differ, or undefined when it is not exactly one line. */
 function changedLine(before: SourceFile, after: SourceFile): number | undefined {
