@@ -359,6 +359,25 @@ describe('lsp: split configurations and encodings', () => {
     await client.waitForDiagnostics(b.uri, lacks('duplicate-name'), 2000);
   });
 
+  test('an edit in an open included file re-analyses the open document that includes it', async (t) => {
+    const client = await session(t);
+    const b = fixture('include-stale/b.conf', 't1:\n  driver = smtp\n  hosts_require_tls = *\n  tls_tempfail_tryclear = false\n');
+    const a = fixture(
+      'include-stale/a.conf',
+      ['begin routers', 'r:', '  driver = manualroute', '  route_list = * 192.0.2.1', '  transport = t1', 'begin transports', `.include ${b.path}`, 'begin retry', '*   tls_required', '*   *   F,2h,15m', ''].join('\n'),
+    );
+    client.didOpen(a.uri, a.text);
+    client.didOpen(b.uri, b.text);
+    await client.waitForDiagnostics(a.uri, lacks('transport-undefined'));
+    // Renaming the transport in the included file (not saved) breaks the router in a.conf.
+    client.didChange(b.uri, 2, [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 2 } }, text: 't2' }]);
+    const ds = await client.waitForDiagnostics(a.uri, has('transport-undefined'), 2000);
+    assert.match(ds.find((d) => d.code === 'transport-undefined')!.message, /transport "t1" not found in r router/);
+    // Closing it without saving: a.conf reads the file on disk again, where t1 is defined.
+    client.didClose(b.uri);
+    await client.waitForDiagnostics(a.uri, lacks('transport-undefined'), 2000);
+  });
+
   test('a document that starts with a byte order mark: ranges on line 0 count the BOM', async (t) => {
     const client = await session(t);
     const text = '\ufefftls_advertise_hostz = *\n\nbegin retry\n*   *   F,2h,15m\n';

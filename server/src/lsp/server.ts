@@ -254,19 +254,31 @@ documents.onDidSave(async (e) => {
   validate(uri);
 });
 
-/** An edit to one part of a split configuration can change what the other open parts show. */
-function scheduleWithSiblings(uri: string): void {
-  schedule(uri);
-  const root = splitConfigRootOf(uriToPath(uri));
-  if (!root) return;
-  for (const doc of documents.all()) if (doc.uri !== uri && splitConfigRootOf(uriToPath(doc.uri)) === root) schedule(doc.uri);
+/**
+ * An edit to one file can change what other open documents show: the other open parts of
+ * its split configuration, and the documents whose configuration includes it (open
+ * documents are read with their unsaved text).
+ */
+function scheduleWithDependents(uri: string): void {
+  if (documents.get(uri)) schedule(uri);
+  const path = uriToPath(uri);
+  const root = splitConfigRootOf(path);
+  for (const doc of documents.all()) {
+    if (doc.uri === uri) continue;
+    if ((root && splitConfigRootOf(uriToPath(doc.uri)) === root) || reads(latest.get(doc.uri), path)) schedule(doc.uri);
+  }
+}
+
+/** Whether a configuration read `path`, or tried to (an include that was missing may now be open). */
+function reads(tree: ConfigTree | undefined, path: string): boolean {
+  return tree !== undefined && (tree.files.some((f) => f.path === path) || tree.includes.some((d) => d.path === path));
 }
 
 documents.onDidOpen((e) => {
   openUris.set(uriToPath(e.document.uri), e.document.uri);
-  scheduleWithSiblings(e.document.uri);
+  scheduleWithDependents(e.document.uri);
 });
-documents.onDidChangeContent((e) => scheduleWithSiblings(e.document.uri));
+documents.onDidChangeContent((e) => scheduleWithDependents(e.document.uri));
 documents.onDidClose((e) => {
   eximVerdicts.delete(e.document.uri);
   const path = uriToPath(e.document.uri);
@@ -276,6 +288,8 @@ documents.onDidClose((e) => {
   analysisTime.delete(e.document.uri);
   latest.delete(e.document.uri);
   void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+  // Documents that include it now read the file on disk instead of its unsaved text.
+  scheduleWithDependents(e.document.uri);
 });
 
 function currentText(path: string): string | undefined {
