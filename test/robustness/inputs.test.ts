@@ -5,7 +5,7 @@
 // unless --fix (and leave a file with nothing to harden byte-identical under --fix).
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -228,6 +228,22 @@ describe('includes', () => {
     const r = lintFile('self.conf', `.include ${join(dir, 'self.conf')}\nprimary_hostname = a\n`);
     assert.ok(codes(r).includes('include-loop'), JSON.stringify(codes(r)));
     cliOn('self-cli.conf', `.include ${join(dir, 'self-cli.conf')}\n`);
+  });
+  test('a loop written another way (the root named relatively, a symbolic link) is found at once: each finding once', T, () => {
+    const self = join(dir, 'self-relative.conf');
+    writeFileSync(self, `.include ${self}\nfoo_bar = 1\n`);
+    const relative = cli('self-relative.conf'); // cwd is dir
+    assert.deepEqual(
+      relative.stdout.trim().split('\n').map((l) => l.replace(/: .*/, '').replace(/:\d+$/, '')),
+      ['self-relative.conf:1', 'self-relative.conf:2'],
+      relative.stdout,
+    );
+    const link = join(dir, 'link-to-loop.conf');
+    const target = join(dir, 'loop-through-link.conf');
+    writeFileSync(target, `.include ${link}\nfoo_baz = 1\n`);
+    symlinkSync(target, link);
+    const r = lintPath(target, nodeHost());
+    assert.deepEqual(r.findings.map((f) => `${f.loc.file}:${f.loc.range.start.line + 1} ${f.code}`), [`${target}:1 include-loop`, `${target}:2 unknown-option`]);
   });
   test('.include of /dev/zero', T, () => {
     const r = lintFile('zero.conf', '.include /dev/zero\n');

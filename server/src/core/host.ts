@@ -16,6 +16,11 @@ export interface ConfigHost {
   /** Entries of a directory (names only), or undefined when it is not a readable directory. */
   listDirectory?(path: string): string[] | undefined;
   isDirectory?(path: string): boolean;
+  /**
+   * One id for every path that names the same file (a relative path, a symbolic or a hard
+   * link), so that an include loop is found however it is written; undefined when unknown.
+   */
+  fileId?(path: string): string | undefined;
 }
 
 /** A host that knows only the given files (by absolute path). */

@@ -35,6 +35,14 @@ export function nodeHost(): ConfigHost {
         return false;
       }
     },
+    fileId(path: string): string | undefined {
+      try {
+        const st = statSync(path);
+        return `${st.dev}:${st.ino}`;
+      } catch {
+        return undefined;
+      }
+    },
     listDirectory(path: string): string[] | undefined {
       try {
         return readdirSync(path);

@@ -86,6 +86,8 @@ interface Frame {
   file: SourceFile;
   next: number;
   include?: IncludeDirective;
+  /** The host's id of the file (see ConfigHost.fileId). */
+  id?: string;
 }
 
 const CONDITIONALS: Record<ConditionalKind, { found: number; notFound: number; stack: 1 | 0 | -1 }> = {
@@ -192,7 +194,7 @@ export class ConfigReader {
   read(roots: SourceFile[]): void {
     for (const file of roots) {
       this.files.set(file.path, file);
-      this.stack = [{ file, next: 0 }];
+      this.stack = [{ file, next: 0, id: this.host.fileId?.(file.path) }];
       this.drain();
       // The blank line update-exim4.conf writes after each part ends any continuation.
       this.finishActive();
@@ -471,7 +473,8 @@ export class ConfigReader {
       d.status = 'skipped';
       return;
     }
-    if (this.stack.some((f) => f.file.path === path)) {
+    const id = this.host.fileId?.(path);
+    if (this.stack.some((f) => f.file.path === path || (id !== undefined && f.id === id))) {
       d.status = 'loop';
       problem('include-loop', `.include of "${path}" includes itself (an include loop); Exim would never finish reading it`);
       return;
@@ -498,7 +501,7 @@ export class ConfigReader {
       included = new SourceFile(path, result.text);
       this.files.set(path, included);
     }
-    this.stack.push({ file: included, next: 0, include: d });
+    this.stack.push({ file: included, next: 0, include: d, id });
   }
 
   /**
