@@ -398,6 +398,46 @@ describe('lsp: split configurations and encodings', () => {
   });
 });
 
+describe('lsp: a lone carriage return', () => {
+  // Exim reads "# note:\rsee below" as one comment line; LSP clients (and the server's own
+  // document) break the line at the "\r". Ranges and edits must be in the client's lines.
+  const text = '# note:\rsee below\nbegin routers\nr:\n  driver = manualroute\n  route_list = * h.example\n  transport = t\n\nbegin transports\nt:\n  driver = smtp\n  hosts_require_tls = *\n  tls_tempfail_tryclear = true\n\nbegin retry\n*   tls_required\n*   *   F,2h,15m\n';
+  const clientLines = text.split(/\r\n|\r|\n/);
+  const tryclearLine = clientLines.indexOf('  tls_tempfail_tryclear = true');
+
+  test('diagnostics, quick-fixes and fix-all land on the lines the client shows', async (t) => {
+    const client = await session(t);
+    const doc = fixture('lone-cr/exim.conf', text);
+    client.didOpen(doc.uri, text);
+    const ds = await client.waitForDiagnostics(doc.uri, has('tls-tryclear'));
+    assert.equal(ds.filter((d) => d.code !== 'tls-tryclear').length, 0, JSON.stringify(ds));
+    const d = ds.find((x) => x.code === 'tls-tryclear')!;
+    assert.equal(d.range.start.line, tryclearLine, `the finding points at the setting: ${JSON.stringify(d.range)}`);
+    const expected = text.replace('tls_tempfail_tryclear = true', 'tls_tempfail_tryclear = false');
+    const quick = await client.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri: doc.uri }, range: d.range, context: { diagnostics: [d], only: ['quickfix'] } });
+    assert.equal(quick.length, 1, JSON.stringify(quick));
+    assert.equal(applyWorkspaceEdit(text, quick[0].edit!, doc.uri), expected);
+    const all = await client.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri: doc.uri }, range: d.range, context: { diagnostics: [], only: ['source.fixAll.exim'] } });
+    assert.equal(all.length, 1, JSON.stringify(all));
+    assert.equal(applyWorkspaceEdit(text, all[0].edit!, doc.uri), expected);
+  });
+
+  test('positions the client sends are read on its lines (hover, definition)', async (t) => {
+    const client = await session(t);
+    const doc = fixture('lone-cr/nav.conf', text);
+    client.didOpen(doc.uri, text);
+    await client.waitForDiagnostics(doc.uri);
+    const transportLine = clientLines.indexOf('  transport = t');
+    const defs = await client.request<{ uri: string; range: { start: { line: number } } }[]>('textDocument/definition', { textDocument: { uri: doc.uri }, position: { line: transportLine, character: 14 } });
+    assert.deepEqual(
+      defs.map((l) => clientLines[l.range.start.line]),
+      ['t:'],
+    );
+    const hover = await client.request<{ contents: { value: string } } | null>('textDocument/hover', { textDocument: { uri: doc.uri }, position: { line: tryclearLine, character: 4 } });
+    assert.match(hover?.contents.value ?? '', /tls_tempfail_tryclear/);
+  });
+});
+
 describe('lsp: code actions', () => {
   test('quickfix for tls-not-required inserts hosts_require_tls = * after the driver line', async (t) => {
     const client = await session(t);

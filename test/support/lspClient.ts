@@ -1,6 +1,7 @@
 // A small LSP client for tests: JSON-RPC 2.0 with Content-Length framing over the stdio
 // of `node dist/server.js --stdio`. Every wait has a timeout, so a test can never hang,
 // and dispose() always kills the child.
+import { TextDocument } from 'vscode-languageserver-textdocument';
 import { ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import type { Diagnostic, PublishDiagnosticsParams, WorkspaceEdit } from 'vscode-languageserver';
@@ -350,23 +351,12 @@ interface Pos {
   character: number;
 }
 
-/** Offset of an LSP position in text (clamped to the line and the text, like editors do). */
-export function offsetAt(text: string, p: Pos): number {
-  let offset = 0;
-  for (let line = 0; line < p.line; line++) {
-    const nl = text.indexOf('\n', offset);
-    if (nl < 0) return text.length;
-    offset = nl + 1;
-  }
-  let end = text.indexOf('\n', offset);
-  if (end < 0) end = text.length;
-  if (end > offset && text[end - 1] === '\r') end--;
-  return Math.min(offset + p.character, end);
-}
-
 /** Applies LSP text edits (non-overlapping, positions relative to the original text). */
 export function applyTextEdits(text: string, edits: { range: { start: Pos; end: Pos }; newText: string }[]): string {
-  const located = edits.map((e, i) => ({ e, i, a: offsetAt(text, e.range.start), b: offsetAt(text, e.range.end) }));
+  // Positions as LSP counts them: lines end at "\r\n", "\n" or a lone "\r"; a character past
+  // the end of its line is clamped to it, as editors do.
+  const doc = TextDocument.create('file:///edited', 'exim', 0, text);
+  const located = edits.map((e, i) => ({ e, i, a: doc.offsetAt(e.range.start), b: doc.offsetAt(e.range.end) }));
   located.sort((x, y) => x.a - y.a || x.b - y.b || x.i - y.i);
   for (let k = 1; k < located.length; k++) {
     if (located[k].a < located[k - 1].b) throw new Error(`overlapping edits: ${JSON.stringify(located[k - 1].e)} and ${JSON.stringify(located[k].e)}`);

@@ -1,6 +1,7 @@
 /** Maps the core's findings and edits to LSP types. */
 import { CodeAction, CodeActionKind, Diagnostic, DiagnosticSeverity, DiagnosticTag, TextEdit as LspTextEdit, WorkspaceEdit } from 'vscode-languageserver/node';
 import { Finding, Fix, Severity, TextEdit } from '../core/analysis/types';
+import { Position, Range } from '../core/syntax/source';
 import { pathToUri } from './uri';
 
 const SEVERITY: Record<Severity, DiagnosticSeverity> = {
@@ -15,31 +16,40 @@ export interface DiagnosticData {
   fixes: Fix[];
 }
 
-/** Maps a file path to the URI the client knows it by. */
-export type UriFor = (path: string) => string;
+/** How the client knows a file: by which URI, and where its lines break (see LineMapping). */
+export interface ClientView {
+  uri(path: string): string;
+  /** A range of the core as the client counts it. */
+  range(path: string, range: Range): Range;
+  /** A position the client sent, as the core counts it. */
+  position(path: string, position: Position): Position;
+}
 
-export function toDiagnostic(f: Finding, docsBase: string | undefined, uriFor: UriFor = pathToUri): Diagnostic {
+/** Files by their file: URI, with lines as the core counts them. */
+export const plainView: ClientView = { uri: pathToUri, range: (_path, range) => range, position: (_path, position) => position };
+
+export function toDiagnostic(f: Finding, docsBase: string | undefined, view: ClientView = plainView): Diagnostic {
   const d: Diagnostic = {
-    range: f.loc.range,
+    range: view.range(f.loc.file, f.loc.range),
     severity: SEVERITY[f.severity],
     code: f.code,
     source: 'exim',
     message: f.message,
   };
   if (docsBase) d.codeDescription = { href: `${docsBase}#${f.code}` };
-  if (f.related?.length) d.relatedInformation = f.related.map((r) => ({ location: { uri: uriFor(r.loc.file), range: r.loc.range }, message: r.message }));
+  if (f.related?.length) d.relatedInformation = f.related.map((r) => ({ location: { uri: view.uri(r.loc.file), range: view.range(r.loc.file, r.loc.range) }, message: r.message }));
   if (f.unnecessary) d.tags = [DiagnosticTag.Unnecessary];
   if (f.fixes?.length) d.data = { fixes: f.fixes } satisfies DiagnosticData;
   return d;
 }
 
-export function toWorkspaceEdit(edits: TextEdit[], uriFor: UriFor = pathToUri): WorkspaceEdit {
+export function toWorkspaceEdit(edits: TextEdit[], view: ClientView = plainView): WorkspaceEdit {
   const changes: Record<string, LspTextEdit[]> = {};
-  for (const e of edits) (changes[uriFor(e.file)] ??= []).push({ range: e.range, newText: e.newText });
+  for (const e of edits) (changes[view.uri(e.file)] ??= []).push({ range: view.range(e.file, e.range), newText: e.newText });
   return { changes };
 }
 
-export function toCodeActions(diagnostic: Diagnostic, uriFor: UriFor = pathToUri): CodeAction[] {
+export function toCodeActions(diagnostic: Diagnostic, view: ClientView = plainView): CodeAction[] {
   const data = diagnostic.data as DiagnosticData | undefined;
   if (!data?.fixes) return [];
   return data.fixes.map((fix) => ({
@@ -47,6 +57,6 @@ export function toCodeActions(diagnostic: Diagnostic, uriFor: UriFor = pathToUri
     kind: CodeActionKind.QuickFix,
     diagnostics: [diagnostic],
     isPreferred: fix.isPreferred,
-    edit: toWorkspaceEdit(fix.edits, uriFor),
+    edit: toWorkspaceEdit(fix.edits, view),
   }));
 }

@@ -36,7 +36,7 @@ import { definitions, prepareRename, references, rename } from '../core/features
 import { documentSymbols, DocumentSymbol as CoreDocumentSymbol, SymbolNodeKind, workspaceSymbols } from '../core/features/symbols';
 import { Location as CoreLocation } from '../core/syntax/source';
 import { ConfigTree } from '../core/syntax/tree';
-import { toWorkspaceEdit, UriFor } from './convert';
+import { ClientView, toWorkspaceEdit } from './convert';
 import { uriToPath } from './uri';
 
 export interface FeatureHost {
@@ -46,7 +46,7 @@ export interface FeatureHost {
    * its includes); the server keeps one per document state.
    */
   parseFor(uri: string): ConfigTree;
-  uriFor: UriFor;
+  view: ClientView;
 }
 
 const COMPLETION_KIND: Record<CompletionKind, CompletionItemKind> = {
@@ -143,7 +143,7 @@ export class Features {
   }
 
   private location(loc: CoreLocation): Location {
-    return { uri: this.host.uriFor(loc.file), range: loc.range };
+    return { uri: this.host.view.uri(loc.file), range: this.host.view.range(loc.file, loc.range) };
   }
 
   register(connection: Connection): void {
@@ -164,7 +164,8 @@ export class Features {
         'completion',
         (p) => {
           const { tree, path } = this.treeFor(p.textDocument.uri);
-          return complete(tree, path, p.position, { snippets: this.snippets }).map(toCompletionItem);
+          const view = this.host.view;
+          return complete(tree, path, view.position(path, p.position), { snippets: this.snippets }).map((i) => toCompletionItem(i, view.range(path, i.range)));
         },
         [] as CompletionItem[],
       ),
@@ -175,8 +176,8 @@ export class Features {
         'hover',
         (p): Hover | null => {
           const { tree, path } = this.treeFor(p.textDocument.uri);
-          const h = hover(tree, path, p.position);
-          return h ? { contents: { kind: MarkupKind.Markdown, value: h.markdown }, range: h.range } : null;
+          const h = hover(tree, path, this.host.view.position(path, p.position));
+          return h ? { contents: { kind: MarkupKind.Markdown, value: h.markdown }, range: this.host.view.range(path, h.range) } : null;
         },
         null,
       ),
@@ -187,7 +188,8 @@ export class Features {
         'documentSymbol',
         (p) => {
           const { tree, path } = this.treeFor(p.textDocument.uri);
-          return documentSymbols(tree, path).map(toDocumentSymbol);
+          const range = (r: Range) => this.host.view.range(path, r);
+          return documentSymbols(tree, path).map((s) => toDocumentSymbol(s, range));
         },
         [] as DocumentSymbol[],
       ),
@@ -211,7 +213,7 @@ export class Features {
         'definition',
         (p) => {
           const { tree, path } = this.treeFor(p.textDocument.uri);
-          return definitions(tree, path, p.position).map((l) => this.location(l));
+          return definitions(tree, path, this.host.view.position(path, p.position)).map((l) => this.location(l));
         },
         [] as Location[],
       ),
@@ -222,7 +224,7 @@ export class Features {
         'references',
         (p) => {
           const { tree, path } = this.treeFor(p.textDocument.uri);
-          return references(tree, path, p.position, p.context.includeDeclaration).map((l) => this.location(l));
+          return references(tree, path, this.host.view.position(path, p.position), p.context.includeDeclaration).map((l) => this.location(l));
         },
         [] as Location[],
       ),
@@ -233,9 +235,9 @@ export class Features {
         'prepareRename',
         (p): { range: Range; placeholder: string } | null => {
           const { tree, path } = this.treeFor(p.textDocument.uri);
-          const check = prepareRename(tree, path, p.position);
+          const check = prepareRename(tree, path, this.host.view.position(path, p.position));
           if (!check.ok) throw new ResponseError(LSPErrorCodes.RequestFailed, check.message);
-          return { range: check.loc.range, placeholder: check.name };
+          return { range: this.host.view.range(check.loc.file, check.loc.range), placeholder: check.name };
         },
         null,
       ),
@@ -246,9 +248,9 @@ export class Features {
         'rename',
         (p): WorkspaceEdit | null => {
           const { tree, path } = this.treeFor(p.textDocument.uri);
-          const result = rename(tree, path, p.position, p.newName);
+          const result = rename(tree, path, this.host.view.position(path, p.position), p.newName);
           if (!result.ok) throw new ResponseError(LSPErrorCodes.RequestFailed, result.message);
-          return toWorkspaceEdit(result.edits, this.host.uriFor);
+          return toWorkspaceEdit(result.edits, this.host.view);
         },
         null,
       ),
@@ -259,13 +261,15 @@ export class Features {
         'foldingRange',
         (p) => {
           const { tree, path } = this.treeFor(p.textDocument.uri);
-          return foldingRanges(tree, path).map(
-            (r): FoldingRange => ({
-              startLine: r.startLine,
-              endLine: r.endLine,
+          return foldingRanges(tree, path).map((r): FoldingRange => {
+            // A line of the core may be several lines in the client: from the first to the last.
+            const lines = this.host.view.range(path, { start: { line: r.startLine, character: 0 }, end: { line: r.endLine, character: Number.MAX_SAFE_INTEGER } });
+            return {
+              startLine: lines.start.line,
+              endLine: lines.end.line,
               ...(r.kind ? { kind: r.kind === 'comment' ? FoldingRangeKind.Comment : FoldingRangeKind.Region } : {}),
-            }),
-          );
+            };
+          });
         },
         [] as FoldingRange[],
       ),
@@ -276,7 +280,7 @@ export class Features {
         'documentLink',
         (p) => {
           const { tree, path } = this.treeFor(p.textDocument.uri);
-          return documentLinks(tree, path).map((l): DocumentLink => ({ range: l.range, target: this.host.uriFor(l.target), tooltip: l.target }));
+          return documentLinks(tree, path).map((l): DocumentLink => ({ range: this.host.view.range(path, l.range), target: this.host.view.uri(l.target), tooltip: l.target }));
         },
         [] as DocumentLink[],
       ),
@@ -284,11 +288,11 @@ export class Features {
   }
 }
 
-function toCompletionItem(i: CoreCompletionItem): CompletionItem {
+function toCompletionItem(i: CoreCompletionItem, range: Range): CompletionItem {
   const item: CompletionItem = {
     label: i.label,
     kind: COMPLETION_KIND[i.kind],
-    textEdit: { range: i.range, newText: i.insertText },
+    textEdit: { range, newText: i.insertText },
   };
   if (i.detail) item.detail = i.detail;
   if (i.documentation) item.documentation = { kind: MarkupKind.Markdown, value: i.documentation };
@@ -298,8 +302,14 @@ function toCompletionItem(i: CoreCompletionItem): CompletionItem {
   return item;
 }
 
-function toDocumentSymbol(s: CoreDocumentSymbol): DocumentSymbol {
-  const out: DocumentSymbol = { name: s.name || '?', kind: SYMBOL_KIND[s.kind], range: s.range, selectionRange: s.selectionRange, children: s.children.map(toDocumentSymbol) };
+function toDocumentSymbol(s: CoreDocumentSymbol, range: (r: Range) => Range): DocumentSymbol {
+  const out: DocumentSymbol = {
+    name: s.name || '?',
+    kind: SYMBOL_KIND[s.kind],
+    range: range(s.range),
+    selectionRange: range(s.selectionRange),
+    children: s.children.map((c) => toDocumentSymbol(c, range)),
+  };
   if (s.detail) out.detail = s.detail.length > 80 ? s.detail.slice(0, 79) + '…' : s.detail;
   return out;
 }

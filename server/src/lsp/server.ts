@@ -33,9 +33,10 @@ import { SourceFile } from '../core/syntax/source';
 import { ConfigTree } from '../core/syntax/tree';
 import { builtinMacros } from '../core/options';
 import { nodeHost } from '../node/fsHost';
-import { toCodeActions, toDiagnostic, toWorkspaceEdit } from './convert';
+import { ClientView, toCodeActions, toDiagnostic, toWorkspaceEdit } from './convert';
 import { runEximCheck } from './eximCheck';
 import { Features } from './features';
+import { LineMapping } from './lineMapping';
 import { pathToUri, uriToPath } from './uri';
 
 export const HARDEN_COMMAND = 'exim.server.hardenTls';
@@ -54,6 +55,31 @@ const uriFor = (path: string): string => openUris.get(path) ?? pathToUri(path);
 const openDocument = (path: string): TextDocument | undefined => {
   const uri = openUris.get(path);
   return uri ? documents.get(uri) : undefined;
+};
+
+/**
+ * Line mappings for texts with a lone "\r" (see LineMapping), kept per path with the text they
+ * were made for; files that are not open are read once per document change.
+ */
+const mappings = new Map<string, { text: string; mapping: LineMapping | undefined }>();
+function mappingFor(path: string): LineMapping | undefined {
+  const open = openDocument(path)?.getText();
+  const cached = mappings.get(path);
+  if (cached && (open === undefined || cached.text === open)) return cached.mapping;
+  let text = open;
+  if (text === undefined) {
+    const r = diskHost.readFile(path);
+    text = r.kind === 'file' ? r.text : '';
+  }
+  const mapping = LineMapping.of(text);
+  mappings.set(path, { text, mapping });
+  return mapping;
+}
+
+const view: ClientView = {
+  uri: uriFor,
+  range: (path, range) => mappingFor(path)?.toClientRange(range) ?? range,
+  position: (path, position) => mappingFor(path)?.fromClient(position) ?? position,
 };
 
 /** Files open in the editor are read from the editor, not the disk. */
@@ -172,9 +198,13 @@ function parsedFor(uri: string): ConfigTree {
   }
   return tree;
 }
-documents.onDidOpen(() => parsed.clear());
-documents.onDidChangeContent(() => parsed.clear());
-documents.onDidClose(() => parsed.clear());
+const dropParses = () => {
+  parsed.clear();
+  mappings.clear();
+};
+documents.onDidOpen(dropParses);
+documents.onDidChangeContent(dropParses);
+documents.onDidClose(dropParses);
 
 function findingsFor(uri: string, overrides?: Map<string, string>): Finding[] {
   return analyze(overrides && overrides.size > 0 ? parseFor(uri, overrides) : parsedFor(uri), { severities: settings.severities });
@@ -215,7 +245,7 @@ function validate(uri: string): void {
     connection.console.error(`analysis failed for ${uri}: ${e instanceof Error ? e.stack : String(e)}`);
     return;
   }
-  const diagnostics = findings.filter((f) => f.loc.file === path).map((f) => toDiagnostic(f, docsBase, uriFor));
+  const diagnostics = findings.filter((f) => f.loc.file === path).map((f) => toDiagnostic(f, docsBase, view));
   const verdict = eximVerdicts.get(uri);
   if (verdict && verdict.version === doc.version) diagnostics.push(...verdict.diagnostics);
   void connection.sendDiagnostics({ uri, version: doc.version, diagnostics });
@@ -243,7 +273,7 @@ documents.onDidSave(async (e) => {
     const here = verdict.kind === 'error' && verdict.line !== undefined && verdict.file === path ? verdict.line - 1 : 0;
     const text = documents.get(uri)?.getText().split('\n')[here] ?? '';
     diagnostics.push({
-      range: { start: { line: here, character: 0 }, end: { line: here, character: text.replace(/\r$/, '').length } },
+      range: view.range(path, { start: { line: here, character: 0 }, end: { line: here, character: text.replace(/\r$/, '').length } }),
       severity: verdict.kind === 'error' ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning,
       source: 'exim -bV',
       code: 'exim-bV',
@@ -307,7 +337,7 @@ function hardenDocument(uri: string) {
 function changedFileEdits(changed: Map<string, string>) {
   const edits = [];
   for (const [path, text] of changed) edits.push(lineDiffEdit(path, currentText(path) ?? '', text));
-  return toWorkspaceEdit(edits, uriFor);
+  return toWorkspaceEdit(edits, view);
 }
 
 connection.onCodeAction((params: CodeActionParams): CodeAction[] => {
@@ -316,7 +346,7 @@ connection.onCodeAction((params: CodeActionParams): CodeAction[] => {
   const only = params.context.only;
   const actions: CodeAction[] = [];
   if (!only || only.some((k) => k === CodeActionKind.QuickFix || CodeActionKind.QuickFix.startsWith(k))) {
-    for (const d of params.context.diagnostics) if (d.source === 'exim') actions.push(...toCodeActions(d, uriFor));
+    for (const d of params.context.diagnostics) if (d.source === 'exim') actions.push(...toCodeActions(d, view));
   }
   // Offered when asked for (source / source.fixAll / source.fixAll.exim), and beside the
   // quick-fixes of a hardening finding when the client did not restrict the kinds.
@@ -342,7 +372,7 @@ connection.onExecuteCommand(async (params) => {
 });
 
 // Completion, hover, symbols, navigation, folding and links.
-const features = new Features({ documents, parseFor: parsedFor, uriFor });
+const features = new Features({ documents, parseFor: parsedFor, view });
 features.register(connection);
 
 documents.listen(connection);
