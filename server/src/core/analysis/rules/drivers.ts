@@ -4,8 +4,10 @@
  * driver's name). Measured with Exim 4.96, one driver at a time.
  */
 import { DriverNode } from '../../syntax/tree';
+import { stringSetting } from '../../util/stringSetting';
 import { ConfigModel } from '../model';
 import { Rule, RuleContext } from '../types';
+import { readTime } from './values';
 
 type Check = (d: DriverNode, m: ConfigModel) => string | undefined;
 
@@ -17,7 +19,11 @@ const on = (m: ConfigModel, d: DriverNode, name: string): boolean => {
   if (o.hasValue && o.value.includes('$')) return true;
   return m.booleanOption(d, name) === true;
 };
-const value = (m: ConfigModel, d: DriverNode, name: string): string | undefined => m.optionNode(d, name)?.value.trim();
+/** The string an option sets (a quoted value without its quotes), or undefined when it is not set. */
+const value = (m: ConfigModel, d: DriverNode, name: string): string | undefined => {
+  const o = m.optionNode(d, name);
+  return o ? stringSetting(o.value) : undefined;
+};
 
 const HOST_FIND_FAILED = ['ignore', 'decline', 'defer', 'fail', 'freeze', 'pass'];
 
@@ -69,6 +75,7 @@ const ROUTER_CHECKS: Record<string, Check[]> = {
   iplookup: [
     (d, m) => (!set(m, d, 'port') ? 'a port must be specified' : undefined),
     (d, m) => (!set(m, d, 'hosts') ? 'a host list must be specified' : undefined),
+    (d, m) => (set(m, d, 'transport') ? 'a transport must not be defined for this router' : undefined),
   ],
 };
 
@@ -78,7 +85,9 @@ const off = (m: ConfigModel, d: DriverNode, name: string): boolean => m.booleanO
 const TRANSPORT_CHECKS: Record<string, Check[]> = {
   '*': [
     (d, m) => {
-      // A numeric user gives no group; a user name brings its own.
+      // A numeric user gives no group; a user name brings its own. The smtp transport runs
+      // as Exim itself and does not check (Exim 4.96 accepts "user = 0" there).
+      if (d.driverName === 'smtp') return undefined;
       const user = value(m, d, 'user');
       return user !== undefined && /^\d+$/.test(user) && !set(m, d, 'group') ? `user set without group for the ${d.name} transport` : undefined;
     },
@@ -96,9 +105,21 @@ const TRANSPORT_CHECKS: Record<string, Check[]> = {
     (d, m) => (set(m, d, 'directory') && set(m, d, 'quota_directory') && !set(m, d, 'quota') ? 'quota must be set if quota_directory is set' : undefined),
     (d, m) => {
       const v = value(m, d, 'create_file');
-      if (v === undefined || /^(anywhere|belowhome|inhome)$/.test(v) || v.startsWith('/') || v.includes('$')) return undefined;
+      // An empty value leaves the default (Exim 4.96 accepts "create_file =").
+      if (v === undefined || v === '' || /^(anywhere|belowhome|inhome)$/.test(v) || v.startsWith('/') || v.includes('$')) return undefined;
       return `invalid value given for "create_file" for the ${d.name} transport: '${v}'`;
     },
+  ],
+  smtp: [
+    (d, m) =>
+      ['command_timeout', 'data_timeout', 'final_timeout'].some((name) => {
+        const v = value(m, d, name);
+        return v !== undefined && readTime(v) === 0;
+      })
+        ? `command, data, or final timeout value is zero for ${d.name} transport`
+        : undefined,
+    // A shadow transport runs after a local delivery only.
+    (d, m) => (set(m, d, 'shadow_transport') ? `shadow transport not allowed on non-local transport ${d.name}` : undefined),
   ],
   lmtp: [(d, m) => (set(m, d, 'command') === set(m, d, 'socket') ? `one (and only one) of command or socket must be set for the ${d.name} transport` : undefined)],
   pipe: [(d, m) => (on(m, d, 'restrict_to_path') && on(m, d, 'use_shell') ? `both restrict_to_path and use_shell set for ${d.name} transport` : undefined)],

@@ -3,6 +3,7 @@
  * fails without naming a line, so the finding is on the option that causes it. Measured
  * with Exim 4.96 one setting at a time. log_selector names: exim-log-selectors.json.
  */
+import { stringSetting } from '../../util/stringSetting';
 import selectorData from '../../data/exim-log-selectors.json';
 import { isBuiltinMacro } from '../../options';
 import { OptionNode } from '../../syntax/tree';
@@ -60,7 +61,8 @@ const mainRequirements: Rule = {
     const options: OptionNode[] = [];
     for (const s of ctx.tree.sections) if (s.kind === 'main' && !s.begin) for (const i of s.items) if (i.kind === 'option') options.push(i);
     const get = (name: string) => lastSetting(options, name);
-    const plain = (o: OptionNode | undefined) => (o && o.hasValue && !o.value.includes('$') ? o.value.trim() : undefined);
+    // The string set, without quotes: Exim reads a quoted value as the string inside.
+    const plain = (o: OptionNode | undefined) => (o && o.hasValue && !o.value.includes('$') ? stringSetting(o.value) : undefined);
     const at = (o: OptionNode) => o.valueLoc ?? o.wordLoc;
     const report = (o: OptionNode, message: string, fixes?: Fix[]) => ctx.report({ message, loc: at(o), ...(fixes?.length ? { fixes } : {}) });
 
@@ -69,9 +71,11 @@ const mainRequirements: Rule = {
     if (selector && sel !== undefined) {
       const p = checkLogSelector(sel);
       if (p) {
-        const loc = selector.line.locate(selector.valueOffset + p.start, selector.valueOffset + p.end);
+        // Offsets in the setting; a quoted one starts a character later in the line.
+        const at0 = selector.valueOffset + (selector.value.trimStart().startsWith('"') ? 1 : 0);
+        const loc = selector.line.locate(at0 + p.start, at0 + p.end);
         const suggestions = p.name ? suggest(p.name, [...SELECTORS]) : [];
-        const nameLoc = selector.line.locate(selector.valueOffset + p.start + 1, selector.valueOffset + p.end);
+        const nameLoc = selector.line.locate(at0 + p.start + 1, at0 + p.end);
         ctx.report({
           message: `${p.message}${suggestions.length ? `; did you mean ${suggestions.map((s) => `"${s}"`).join(' or ')}?` : ''}`,
           loc,
@@ -109,7 +113,8 @@ const mainRequirements: Rule = {
 
     const localhost = get('localhost_number');
     const lh = plain(localhost);
-    if (localhost && lh !== undefined) {
+    // An empty value leaves it unset (Exim 4.96 accepts "localhost_number =").
+    if (localhost && lh !== undefined && lh !== '') {
       const m = /^\s*[+-]?(0[xX][0-9A-Fa-f]+|0[0-7]*|[1-9][0-9]*)\s*$/.exec(lh);
       if (!m) report(localhost, `localhost_number value is not a number: ${lh}`);
       else if (Number(m[1].replace(/^0(?=[0-7])/, '0o')) > LOCALHOST_MAX) report(localhost, `localhost_number is greater than the maximum allowed value (${LOCALHOST_MAX})`);

@@ -4,6 +4,7 @@
  * first-match, so one placed after a catch-all `* *` never applies; with no retry
  * section at all, every temporary error of every kind bounces at once.
  */
+import { settingOf } from '../../util/stringSetting';
 import { deleteLogicalLine, insertLinesAfter, insertLinesBefore } from '../../fixes/edits';
 import { RetryRuleNode, SectionNode, retryRulesOf } from '../../syntax/tree';
 import { isRemoteSmtp } from './tls';
@@ -39,7 +40,7 @@ function tlsRequiredSomewhere(ctx: RuleContext): boolean {
   const transports = ctx.model.activeDrivers('transports');
   for (let i = 0; i < transports.length; i++) {
     const t = transports[i];
-    if (t.driverName === 'smtp' && (ctx.model.optionNode(t, 'hosts_require_tls')?.value.trim() ?? '') !== '' && isRemoteSmtp(ctx.model, t)) return true;
+    if (t.driverName === 'smtp' && (settingOf(ctx.model.optionNode(t, 'hosts_require_tls')) ?? '') !== '' && isRemoteSmtp(ctx.model, t)) return true;
   }
   return false;
 }

@@ -4,6 +4,7 @@
  * `hosts_require_tls` is what prevents clear text; `tls_tempfail_tryclear = false` alone
  * does not (a server that never offers STARTTLS still gets the mail in clear).
  */
+import { settingOf } from '../../util/stringSetting';
 import { DriverNode, OptionNode } from '../../syntax/tree';
 import { deleteLogicalLine, insertLinesAfter, replaceAt } from '../../fixes/edits';
 import { allLoopback, isSpaceCode, listMatchesEverything, splitList } from '../../util/lists';
@@ -46,7 +47,7 @@ export function isRemoteSmtp(model: ConfigModel, transport: DriverNode): boolean
  * override what routers supply, or when every router that uses it routes only to loopback.
  */
 export function onlyLoopback(model: ConfigModel, transport: DriverNode): boolean {
-  const hosts = model.optionNode(transport, 'hosts')?.value;
+  const hosts = settingOf(model.optionNode(transport, 'hosts'));
   if (hosts && model.booleanOption(transport, 'hosts_override') === true && allLoopback(hosts)) return true;
   const routers = model.routersUsing(transport.name);
   if (routers.length === 0) return false;
@@ -59,9 +60,9 @@ function routerOnlyLoopback(model: ConfigModel, router: DriverNode, transportHos
     // Routers that supply no hosts leave the transport's own `hosts` in charge.
     return router.driverName === 'accept' && !!transportHosts && allLoopback(transportHosts);
   }
-  const routeData = model.optionNode(router, 'route_data')?.value;
+  const routeData = settingOf(model.optionNode(router, 'route_data'));
   if (routeData !== undefined) return allLoopback(withoutHostOptions(routeData));
-  const routeList = model.optionNode(router, 'route_list')?.value;
+  const routeList = settingOf(model.optionNode(router, 'route_list'));
   if (!routeList || routeList.includes('$')) return false;
   return routeListOnlyLoopback(routeList);
 }
@@ -137,8 +138,8 @@ export type TlsPosture = 'required' | 'opportunistic' | 'avoided' | 'local';
 /** What a transport does about TLS, for hovers and messages. */
 export function tlsPosture(model: ConfigModel, transport: DriverNode): TlsPosture {
   if (onlyLoopback(model, transport)) return 'local';
-  const avoid = model.optionNode(transport, 'hosts_avoid_tls')?.value.trim();
-  const require = model.optionNode(transport, 'hosts_require_tls')?.value.trim();
+  const avoid = settingOf(model.optionNode(transport, 'hosts_avoid_tls'));
+  const require = settingOf(model.optionNode(transport, 'hosts_require_tls'));
   if (require && listMatchesEverything(require) && !require.includes('$')) return 'required';
   if (avoid) return 'avoided';
   return 'opportunistic';
@@ -166,7 +167,7 @@ const tlsNotRequired: Rule = {
       const t = transports[i];
       if (t.driverName !== 'smtp') continue;
       const set = ctx.model.optionNode(t, 'hosts_require_tls');
-      const value = set?.value.trim() ?? '';
+      const value = settingOf(set) ?? '';
       if (set && value !== '' && coversEveryHost(value)) continue;
       if (!isRemoteSmtp(ctx.model, t)) continue;
       if (!set || value === '') {
@@ -208,7 +209,7 @@ const tlsTryclear: Rule = {
       if (t.driverName !== 'smtp' || ctx.model.booleanOption(t, 'tls_tempfail_tryclear') === false || !isRemoteSmtp(ctx.model, t)) continue;
       const set = ctx.model.optionNode(t, 'tls_tempfail_tryclear');
       const requireNode = ctx.model.optionNode(t, 'hosts_require_tls');
-      const covered = coversEveryHost(requireNode?.value.trim() ?? '');
+      const covered = coversEveryHost(settingOf(requireNode) ?? '');
       const message = covered
         ? `transport "${t.name}" leaves tls_tempfail_tryclear true: hosts_require_tls = * already stops clear text, but a host ever left out of that list would get the message in clear after a failed STARTTLS (the cost of false: a 454 answer to STARTTLS is then retried, not bounced)`
         : `transport "${t.name}" leaves tls_tempfail_tryclear true: after a temporary TLS failure with a host not in hosts_require_tls, Exim retries the delivery in clear`;
@@ -245,9 +246,9 @@ const tlsAvoided: Rule = {
       const t = transports[i];
       if (t.driverName !== 'smtp') continue;
       const avoid = ctx.model.optionNode(t, 'hosts_avoid_tls');
-      const value = avoid?.value.trim() ?? '';
+      const value = settingOf(avoid) ?? '';
       if (!avoid || value === '' || !isRemoteSmtp(ctx.model, t)) continue;
-      const require = ctx.model.optionNode(t, 'hosts_require_tls')?.value.trim() ?? '';
+      const require = settingOf(ctx.model.optionNode(t, 'hosts_require_tls')) ?? '';
       const conflict = require !== '' && listsOverlap(value, require);
       ctx.report({
         severity: conflict ? 'error' : undefined,

@@ -1,0 +1,68 @@
+// Settings that real Exim 4.96 accepts or refuses once it has read them (quoted and empty
+// values, per-driver set-up checks), each checked with `exim -bV` and with the analyser:
+// the analyser gives an error exactly when Exim refuses, with Exim's words.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import { lintPath } from '../../server/src/core/service';
+import { nodeHost } from '../../server/src/node/fsHost';
+import { eximValidate, requireExim } from '../support/exim';
+
+const dir = mkdtempSync(join(tmpdir(), 'exim-driver-checks-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+const router = (...lines: string[]) =>
+  ['begin routers', 'r:', ...lines.map((l) => `  ${l}`), '', 'begin transports', 't:', '  driver = smtp', ''].join('\n');
+const transport = (...lines: string[]) =>
+  ['begin routers', 'r:', '  driver = accept', '  transport = t', '', 'begin transports', 't:', ...lines.map((l) => `  ${l}`), ''].join('\n');
+
+/** [name, configuration, undefined when Exim accepts it or the words of its refusal]. */
+const CASES: [string, string, string | undefined][] = [
+  ['quoted localhost_number', 'localhost_number = "3"\n', undefined],
+  ['empty localhost_number', 'localhost_number =\n', undefined],
+  ['quoted syslog_facility', 'syslog_facility = "mail"\n', undefined],
+  ['quoted log_selector', 'log_selector = "+all"\n', undefined],
+  ['quoted log_selector with an unknown name', 'log_selector = "+tls_peerdn +argument"\n', 'unknown log_selector setting: +argument'],
+  ['quoted self', router('driver = manualroute', 'route_list = * h.example', 'transport = t', 'self = "freeze"'), undefined],
+  ['empty self', router('driver = manualroute', 'route_list = * h.example', 'transport = t', 'self ='), 'is not valid for the self option'],
+  ['quoted host_find_failed', router('driver = manualroute', 'route_list = * h.example', 'transport = t', 'host_find_failed = "defer"'), undefined],
+  ['iplookup with a transport', router('driver = iplookup', 'port = 1', 'hosts = h.example', 'transport = t'), 'a transport must not be defined for this router'],
+  ['quoted create_file', transport('driver = appendfile', 'file = /tmp/x', 'create_file = "anywhere"'), undefined],
+  ['empty create_file', transport('driver = appendfile', 'file = /tmp/x', 'create_file ='), undefined],
+  ['smtp with a numeric user and no group', transport('driver = smtp', 'user = 0'), undefined],
+  ['lmtp with a numeric user and no group', transport('driver = lmtp', 'socket = /tmp/s', 'user = 0'), 'user set without group for the t transport'],
+  ['smtp with a zero command_timeout', transport('driver = smtp', 'command_timeout = 0s'), 'command, data, or final timeout value is zero for t transport'],
+  ['smtp with a zero final_timeout', transport('driver = smtp', 'final_timeout = 0s'), 'command, data, or final timeout value is zero for t transport'],
+  ['smtp with a shadow transport', transport('driver = smtp', 'shadow_transport = t'), 'shadow transport not allowed on non-local transport t'],
+];
+
+describe('driver and main set-up checks against exim -bV', () => {
+  CASES.forEach(([name, text, refusal], i) => {
+    test(name, (t) => {
+      const exim = requireExim(t);
+      if (!exim) return;
+      const path = join(dir, `${i}.conf`);
+      writeFileSync(path, text);
+      const verdict = eximValidate(path, exim);
+      const errors = lintPath(path, nodeHost()).findings.filter((f) => f.severity === 'error');
+      if (refusal === undefined) {
+        assert.ok(verdict.ok, `exim refuses it: ${verdict.message}`);
+        assert.deepEqual(errors.map((f) => `${f.code}: ${f.message}`), []);
+      } else {
+        assert.ok(!verdict.ok && verdict.message?.includes(refusal), `exim: ${verdict.ok ? 'accepted' : verdict.message}`);
+        assert.ok(errors.some((f) => f.message.includes(refusal)), JSON.stringify(errors.map((f) => f.message)));
+      }
+    });
+  });
+
+  test('a quoted hosts_require_tls = "*" requires TLS for every host, as Exim reads it', (t) => {
+    const exim = requireExim(t);
+    if (!exim) return;
+    const path = join(dir, 'quoted-require.conf');
+    writeFileSync(path, router('driver = dnslookup', 'transport = t').replace('  driver = smtp', '  driver = smtp\n  hosts_require_tls = "*"\n  tls_tempfail_tryclear = false'));
+    assert.ok(eximValidate(path, exim).ok);
+    assert.deepEqual(lintPath(path, nodeHost()).findings.filter((f) => f.code.startsWith('tls-')).map((f) => f.message), []);
+  });
+});
