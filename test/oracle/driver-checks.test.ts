@@ -25,6 +25,8 @@ const CASES: [string, string, string | undefined][] = [
   ['quoted syslog_facility', 'syslog_facility = "mail"\n', undefined],
   ['quoted log_selector', 'log_selector = "+all"\n', undefined],
   ['quoted log_selector with an unknown name', 'log_selector = "+tls_peerdn +argument"\n', 'unknown log_selector setting: +argument'],
+  ['empty errors_reply_to', 'errors_reply_to =\n', 'error in errors_reply_to (): empty address'],
+  ['quoted errors_reply_to', 'errors_reply_to = "postmaster@example.org"\n', undefined],
   ['quoted self', router('driver = manualroute', 'route_list = * h.example', 'transport = t', 'self = "freeze"'), undefined],
   ['empty self', router('driver = manualroute', 'route_list = * h.example', 'transport = t', 'self ='), 'is not valid for the self option'],
   ['quoted host_find_failed', router('driver = manualroute', 'route_list = * h.example', 'transport = t', 'host_find_failed = "defer"'), undefined],

@@ -106,8 +106,9 @@ const mainRequirements: Rule = {
 
     const reply = get('errors_reply_to');
     const replyValue = plain(reply);
-    if (reply && replyValue) {
-      if (!replyValue.includes('@')) report(reply, `errors_reply_to (${replyValue}) does not contain a domain`);
+    if (reply && replyValue !== undefined) {
+      if (replyValue === '') report(reply, 'error in errors_reply_to (): empty address');
+      else if (!replyValue.includes('@')) report(reply, `errors_reply_to (${replyValue}) does not contain a domain`);
       else if (/@\s*>?\s*$/.test(replyValue)) report(reply, `error in errors_reply_to (${replyValue}): domain missing or malformed`);
     }
 
