@@ -212,3 +212,30 @@ test('a file included in the middle of a section continues it', () => {
   const after = labels(complete(parse('begin transports\n.include /c/transports.conf\n\n', files), FILE, { line: 2, character: 0 }));
   assert.ok(after.includes('tls_tempfail_tryclear'));
 });
+
+test('options already set in the driver or main section come last and say so (Exim refuses a second setting)', () => {
+  // Line 33 is in the dnslookup router, which sets driver, domains, transport and no_more.
+  const items = at({ line: 33, character: 0 });
+  for (const name of ['driver', 'domains', 'transport', 'more', 'no_more']) {
+    const item = byLabel(items, name)!;
+    assert.match(item.documentation!, /^\*\*Already set in this driver\*\*: Exim refuses a second setting/, name);
+    assert.ok(item.sortText!.startsWith('~~~'), name);
+  }
+  // Not set here, or allowed more than once in a router (condition, headers_add, set).
+  for (const name of ['widen_domains', 'condition', 'headers_add', 'set']) {
+    assert.doesNotMatch(byLabel(items, name)!.documentation!, /Already set/, name);
+    assert.ok(!byLabel(items, name)!.sortText?.startsWith('~~~'), name);
+  }
+  const sorted = [...items].sort((a, b) => ((a.sortText ?? a.label) < (b.sortText ?? b.label) ? -1 : 1)).map((i) => i.label);
+  assert.ok(sorted.indexOf('transport') > sorted.indexOf('no_widen_domains'));
+
+  // On the line of the setting itself (the word being typed) it is offered as usual.
+  assert.doesNotMatch(byLabel(at({ line: 31, character: 5 }), 'transport')!.documentation!, /Already set/);
+
+  // The main section: acl_smtp_rcpt is set (line 5); qualify_domain only in an .ifdef branch
+  // that is read (line 9), the other branch being skipped.
+  const main = at({ line: 7, character: 0 });
+  assert.match(byLabel(main, 'acl_smtp_rcpt')!.documentation!, /^\*\*Already set in the main section\*\*/);
+  assert.match(byLabel(main, 'qualify_domain')!.documentation!, /^\*\*Already set in the main section\*\*/);
+  assert.doesNotMatch(byLabel(main, 'primary_hostname')!.documentation!, /Already set/);
+});

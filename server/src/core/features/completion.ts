@@ -7,11 +7,12 @@
  */
 import { allRules } from '../analysis/registry';
 import { optionSectionOf, resolveOptionWord } from '../analysis/model';
+import { REPEATABLE } from '../analysis/rules/structure';
 import { builtinMacros, knownDrivers, OptionInfo, OptionSectionKind, optionsFor } from '../options';
 import { describeOption, scopeText } from '../optionDocs';
 import { VARIABLE_NAMES } from '../syntaxData';
 import { Position, Range } from '../syntax/source';
-import { ConfigTree, DriverSectionKind, NamedListType } from '../syntax/tree';
+import { ConfigTree, DriverSectionKind, mainOptions, NamedListType, OptionNode } from '../syntax/tree';
 import {
   ACL_CONDITION_LIST_KIND,
   ACL_VERB_DOCS,
@@ -277,12 +278,30 @@ function macroItems(tree: ConfigTree, ctx: PositionContext, add: Add, builtins: 
   if (builtins) for (const name of builtinMacros()) if (!seen.has(name)) add({ label: name, kind: 'macro', detail: 'built-in macro' });
 }
 
-function optionItems(section: OptionSectionKind, list: OptionInfo[], add: Add): void {
+/**
+ * Options set (and read) elsewhere in the same driver or main section: Exim refuses a second
+ * setting ("option set for the second time"), except for the few that accumulate.
+ */
+function setElsewhere(section: OptionSectionKind, options: readonly OptionNode[], ctx: PositionContext, driver?: string): Set<string> {
+  const repeatable = section === 'main' ? undefined : REPEATABLE[section];
+  const names = new Set<string>();
+  for (const o of options) {
+    if (!o.active || o.line === ctx.line) continue;
+    const r = resolveOptionWord(section, o.word, driver);
+    if (r.info && !repeatable?.has(r.name)) names.add(r.name);
+  }
+  return names;
+}
+
+/** Option names; those already set come last and say so (the place to change is the other line). */
+function optionItems(section: OptionSectionKind, list: OptionInfo[], add: Add, alreadySet: ReadonlySet<string>): void {
+  const where = section === 'main' ? 'in the main section' : 'in this driver';
   for (const o of list) {
-    const documentation = describeOption(section, o);
+    const again = alreadySet.has(o.name);
+    const documentation = (again ? `**Already set ${where}**: Exim refuses a second setting; change that line instead.\n\n` : '') + describeOption(section, o);
     const detail = `${o.type}${o.default !== undefined ? `, default ${o.default}` : ''} — ${scopeText(section, o)}`;
-    add({ label: o.name, kind: 'option', detail, documentation });
-    if (o.type === 'boolean') add({ label: `no_${o.name}`, kind: 'option', detail: `sets ${o.name} to false`, documentation, sortText: `~no_${o.name}` });
+    add({ label: o.name, kind: 'option', detail, documentation, ...(again ? { sortText: `~~~${o.name}` } : {}) });
+    if (o.type === 'boolean') add({ label: `no_${o.name}`, kind: 'option', detail: `sets ${o.name} to false`, documentation, sortText: `${again ? '~~~' : '~'}no_${o.name}` });
   }
 }
 
@@ -305,7 +324,7 @@ function atLineStart(ctx: PositionContext, extra = ''): boolean {
 function mainItems(tree: ConfigTree, ctx: PositionContext, add: Add, options: CompletionOptions): void {
   if (ctx.section === 'local_scan') return;
   if (atLineStart(ctx, '(?:hide\\s+)?')) {
-    optionItems('main', optionsFor('main'), add);
+    optionItems('main', optionsFor('main'), add, setElsewhere('main', mainOptions(tree), ctx));
     if (atLineStart(ctx)) {
       for (const k of ['domainlist', 'hostlist', 'addresslist', 'localpartlist']) add({ label: k, kind: 'keyword', detail: `named ${k.replace('list', ' list')}`, insertText: `${k} ` });
       add({ label: 'hide', kind: 'keyword', detail: 'hide the value from exim -bP' });
@@ -319,7 +338,7 @@ function mainItems(tree: ConfigTree, ctx: PositionContext, add: Add, options: Co
 
 function driverItems(tree: ConfigTree, ctx: PositionContext, section: DriverSectionKind, add: Add, options: CompletionOptions): void {
   if (atLineStart(ctx)) {
-    if (ctx.driver) optionItems(section, optionsFor(section, ctx.driver.driverName), add);
+    if (ctx.driver) optionItems(section, optionsFor(section, ctx.driver.driverName), add, setElsewhere(section, ctx.driver.options, ctx, ctx.driver.driverName));
     add({ label: 'begin', kind: 'keyword', detail: 'start a section', insertText: 'begin ' });
     snippetItems(add, options, ctx.physicalBefore, ctx.pos);
     return;

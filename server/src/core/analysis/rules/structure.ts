@@ -160,7 +160,7 @@ const duplicateName: Rule = {
  * router's `condition` are all required; `headers_add`, `headers_remove` and a router's
  * `set` accumulate.
  */
-const REPEATABLE: Record<DriverSectionKind, ReadonlySet<string>> = {
+export const REPEATABLE: Record<DriverSectionKind, ReadonlySet<string>> = {
   routers: new Set(['condition', 'headers_add', 'headers_remove', 'set']),
   transports: new Set(['headers_add', 'headers_remove']),
   authenticators: new Set(),
