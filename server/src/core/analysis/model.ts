@@ -34,7 +34,8 @@ export function optionSectionOf(kind: SectionKind): OptionSectionKind | undefine
 /** Exim's words for true and false. */
 export function parseBoolean(value: string): boolean | undefined {
   const v = value.trim().toLowerCase();
-  if (v === 'true' || v === 'yes') return true;
+  // "name =" with nothing after it sets the option, as the bare name does (Exim 4.96 -bP).
+  if (v === '' || v === 'true' || v === 'yes') return true;
   if (v === 'false' || v === 'no') return false;
   return undefined;
 }

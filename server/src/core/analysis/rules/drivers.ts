@@ -57,7 +57,7 @@ const ROUTER_CHECKS: Record<string, Check[]> = {
       return undefined;
     },
     (d, m) =>
-      on(m, d, 'one_time') && (set(m, d, 'headers_add') || set(m, d, 'headers_remove'))
+      on(m, d, 'one_time') && (value(m, d, 'headers_add') || value(m, d, 'headers_remove'))
         ? '"headers_add" and "headers_remove" are not permitted with "one_time"'
         : undefined,
     (d, m) => (on(m, d, 'one_time') && on(m, d, 'unseen') ? '"unseen" may not be used with "one_time"' : undefined),
@@ -75,6 +75,10 @@ const ROUTER_CHECKS: Record<string, Check[]> = {
   iplookup: [
     (d, m) => (!set(m, d, 'port') ? 'a port must be specified' : undefined),
     (d, m) => (!set(m, d, 'hosts') ? 'a host list must be specified' : undefined),
+    (d, m) => {
+      const protocol = value(m, d, 'protocol');
+      return protocol !== undefined && protocol !== 'udp' && protocol !== 'tcp' ? 'protocol not specified as udp or tcp' : undefined;
+    },
     (d, m) => (set(m, d, 'transport') ? 'a transport must not be defined for this router' : undefined),
   ],
 };
@@ -84,6 +88,7 @@ const off = (m: ConfigModel, d: DriverNode, name: string): boolean => m.booleanO
 
 const TRANSPORT_CHECKS: Record<string, Check[]> = {
   '*': [
+    (d, m) => (on(m, d, 'body_only') && on(m, d, 'headers_only') ? `${d.name} transport: body_only and headers_only are mutually exclusive` : undefined),
     (d, m) => {
       // A numeric user gives no group; a user name brings its own. The smtp transport runs
       // as Exim itself and does not check (Exim 4.96 accepts "user = 0" there).
@@ -122,7 +127,17 @@ const TRANSPORT_CHECKS: Record<string, Check[]> = {
     (d, m) => (set(m, d, 'shadow_transport') ? `shadow transport not allowed on non-local transport ${d.name}` : undefined),
   ],
   lmtp: [(d, m) => (set(m, d, 'command') === set(m, d, 'socket') ? `one (and only one) of command or socket must be set for the ${d.name} transport` : undefined)],
-  pipe: [(d, m) => (on(m, d, 'restrict_to_path') && on(m, d, 'use_shell') ? `both restrict_to_path and use_shell set for ${d.name} transport` : undefined)],
+  pipe: [
+    (d, m) => (on(m, d, 'restrict_to_path') && on(m, d, 'use_shell') ? `both restrict_to_path and use_shell set for ${d.name} transport` : undefined),
+    (d, m) => (set(m, d, 'allow_commands') && on(m, d, 'use_shell') ? `both allow_commands and use_shell set for ${d.name} transport` : undefined),
+    (d, m) => {
+      const v = value(m, d, 'temp_errors');
+      if (v === undefined || v === '*' || v.includes('$') || /^\s*\d+\s*(:\s*\d+\s*)*$/.test(v)) return undefined;
+      return `temp_errors must be a list of numbers or an asterisk for the ${d.name} transport`;
+    },
+    (d, m) => (on(m, d, 'return_output') && on(m, d, 'return_fail_output') ? `both return_output and return_fail_output set for ${d.name} transport` : undefined),
+    (d, m) => (on(m, d, 'log_output') && on(m, d, 'log_fail_output') ? `both log_output and log_fail_output set for the ${d.name} transport` : undefined),
+  ],
 };
 
 /** Runs a driver's checks in order; Exim stops at the first problem. */

@@ -155,7 +155,11 @@ const mainRequirements: Rule = {
 
     const dh = get('tls_dh_max_bits');
     const dhValue = plain(dh);
-    if (dh && dhValue !== undefined && /^\d+$/.test(dhValue) && Number(dhValue) < 1024) report(dh, 'tls_dh_max_bits is too small, must be at least 1024 for interop');
+    // An integer as Exim reads it: a sign, then decimal, 0x hexadecimal or 0 octal.
+    const dhBits = dhValue === undefined ? undefined : /^([+-]?)(0[xX][0-9A-Fa-f]+|0[0-7]*|[1-9][0-9]*)$/.exec(dhValue);
+    if (dh && dhBits && (dhBits[1] === '-' ? -1 : 1) * Number(dhBits[2].replace(/^0(?=[0-7])/, '0o')) < 1024) {
+      report(dh, 'tls_dh_max_bits is too small, must be at least 1024 for interop');
+    }
 
     const openssl = get('openssl_options');
     if (openssl && isBuiltinMacro('_HAVE_GNUTLS')) report(openssl, "openssl_options is set but we're using GnuTLS (this Exim is built with GnuTLS)");
