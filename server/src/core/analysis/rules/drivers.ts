@@ -111,7 +111,8 @@ const TRANSPORT_CHECKS: Record<string, Check[]> = {
     (d, m) => {
       const v = value(m, d, 'create_file');
       // An empty value leaves the default (Exim 4.96 accepts "create_file =").
-      if (v === undefined || v === '' || /^(anywhere|belowhome|inhome)$/.test(v) || v.startsWith('/') || v.includes('$')) return undefined;
+      // Not expanded: a "$" is taken literally (Exim 4.96 refuses "create_file = $x").
+      if (v === undefined || v === '' || /^(anywhere|belowhome|inhome)$/.test(v) || v.startsWith('/')) return undefined;
       return `invalid value given for "create_file" for the ${d.name} transport: '${v}'`;
     },
   ],
@@ -132,7 +133,7 @@ const TRANSPORT_CHECKS: Record<string, Check[]> = {
     (d, m) => (set(m, d, 'allow_commands') && on(m, d, 'use_shell') ? `both allow_commands and use_shell set for ${d.name} transport` : undefined),
     (d, m) => {
       const v = value(m, d, 'temp_errors');
-      if (v === undefined || v === '*' || v.includes('$') || /^\s*\d+\s*(:\s*\d+\s*)*$/.test(v)) return undefined;
+      if (v === undefined || v === '*' || /^\s*\d+\s*(:\s*\d+\s*)*$/.test(v)) return undefined;
       return `temp_errors must be a list of numbers or an asterisk for the ${d.name} transport`;
     },
     (d, m) => (on(m, d, 'return_output') && on(m, d, 'return_fail_output') ? `both return_output and return_fail_output set for ${d.name} transport` : undefined),

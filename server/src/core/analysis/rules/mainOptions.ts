@@ -5,7 +5,7 @@
  */
 import { stringSetting } from '../../util/stringSetting';
 import selectorData from '../../data/exim-log-selectors.json';
-import { isBuiltinMacro } from '../../options';
+import { isBuiltinMacro, lookupOption } from '../../options';
 import { OptionNode } from '../../syntax/tree';
 import { suggest } from '../../util/suggest';
 import { parseBoolean } from '../model';
@@ -61,8 +61,10 @@ const mainRequirements: Rule = {
     const options: OptionNode[] = [];
     for (const s of ctx.tree.sections) if (s.kind === 'main' && !s.begin) for (const i of s.items) if (i.kind === 'option') options.push(i);
     const get = (name: string) => lastSetting(options, name);
-    // The string set, without quotes: Exim reads a quoted value as the string inside.
-    const plain = (o: OptionNode | undefined) => (o && o.hasValue && !o.value.includes('$') ? stringSetting(o.value) : undefined);
+    // The string set, without quotes: Exim reads a quoted value as the string inside. A "$"
+    // is left for later only in options Exim expands; the others take it literally.
+    const plain = (o: OptionNode | undefined) =>
+      o && o.hasValue && (!o.value.includes('$') || !lookupOption('main', o.word)?.expanded) ? stringSetting(o.value) : undefined;
     const at = (o: OptionNode) => o.valueLoc ?? o.wordLoc;
     const report = (o: OptionNode, message: string, fixes?: Fix[]) => ctx.report({ message, loc: at(o), ...(fixes?.length ? { fixes } : {}) });
 
