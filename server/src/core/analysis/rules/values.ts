@@ -6,6 +6,7 @@
  * types is checked; expanded integers and times are strings until use (not checked);
  * an expanded boolean is only a string when its value contains "$".
  */
+import { stringSetting } from '../../util/stringSetting';
 import { OptionInfo } from '../../options';
 import { OptionNode, mainOptions } from '../../syntax/tree';
 import { Location } from '../../syntax/source';
@@ -57,11 +58,13 @@ const ID_OPTIONS: Record<string, { what: 'user' | 'group'; list: boolean; expand
  */
 function idProblem(name: string, value: string): ValueProblem | undefined {
   const id = ID_OPTIONS[name];
-  if (!id || value.includes('$')) return undefined;
-  let v = value;
-  if (v.startsWith('"') && v.endsWith('"') && v.length > 1) v = v.slice(1, -1);
-  const items = id.list ? v.split(':').map((x) => x.trim()).filter((x) => x !== '') : [v.trim()];
+  // An expanded option with a "$" is looked up when it is used; the others read it literally.
+  if (!id || (id.expanded && value.includes('$'))) return undefined;
+  const v = stringSetting(value);
+  const items = id.list ? v.split(':').map((x) => x.trim()).filter((x) => x !== '') : [v];
   for (const item of items) {
+    // No system has a user or group without a name, or with a "$" in it.
+    if (item === '' || item.includes('$')) return { message: `${id.what} ${item} was not found` };
     if (/^[A-Z][A-Z0-9_]*$/.test(item)) return { message: `${id.what} ${item} was not found ("${item}" looks like a macro that is not defined)` };
   }
   return undefined;
