@@ -156,6 +156,29 @@ const duplicateName: Rule = {
 };
 
 /**
+ * Exim keeps driver and ACL names in 64-byte buffers and macro names in 64 characters
+ * (measured with 4.96): 63 characters are the most, and a longer name stops `exim -bV` on
+ * its line. Inactive definitions are still read, so they count too (as warnings).
+ */
+const MAX_NAME = 63;
+const nameTooLong: Rule = {
+  id: 'name-too-long',
+  defaultSeverity: 'error',
+  title: 'router, transport, authenticator, ACL or macro name longer than 63 characters',
+  check(ctx) {
+    for (const section of ctx.tree.sections) {
+      for (const item of section.items) {
+        if ((item.kind !== 'driver' && item.kind !== 'acl') || item.name.length <= MAX_NAME) continue;
+        ctx.report({ message: `exim item name too long (>64), unable to use "${item.name.slice(0, MAX_NAME)}" (truncated)`, loc: item.nameLoc, active: item.active });
+      }
+    }
+    for (const m of ctx.tree.macros) {
+      if (m.name.length > MAX_NAME) ctx.report({ message: `macro name too long (maximum is ${MAX_NAME} characters)`, loc: m.nameLoc, active: m.active });
+    }
+  },
+};
+
+/**
  * Options Exim lets a driver set more than once (measured with 4.96): the values of a
  * router's `condition` are all required; `headers_add`, `headers_remove` and a router's
  * `set` accumulate.
@@ -233,4 +256,4 @@ const optionRepeated: Rule = {
   },
 };
 
-export const structureRules: Rule[] = [unknownOption, unknownDriver, duplicateName, optionRepeated];
+export const structureRules: Rule[] = [unknownOption, unknownDriver, duplicateName, nameTooLong, optionRepeated];
