@@ -58,6 +58,8 @@ const CASES: [string, string, string | undefined][] = [
   ['an ACL name of 64 characters', `begin acl\n${'a'.repeat(64)}:\n  accept\n`, 'exim item name too long (>64)'],
   ['a macro name of 63 characters', `M${'X'.repeat(62)} = 1\n`, undefined],
   ['a macro name of 64 characters', `M${'X'.repeat(63)} = 1\n`, 'macro name too long (maximum is 63 characters)'],
+  ['spa with client_username and no client_password', `${transport('driver = smtp')}begin authenticators\na:\n  driver = spa\n  public_name = NTLM\n  client_username = u\n`, 'one of client_username and client_password cannot be set without the other'],
+  ['spa with both client settings', `${transport('driver = smtp')}begin authenticators\na:\n  driver = spa\n  public_name = NTLM\n  client_username = u\n  client_password = p\n`, undefined],
   ['quoted create_file', transport('driver = appendfile', 'file = /tmp/x', 'create_file = "anywhere"'), undefined],
   ['empty create_file', transport('driver = appendfile', 'file = /tmp/x', 'create_file ='), undefined],
   ['smtp with a numeric user and no group', transport('driver = smtp', 'user = 0'), undefined],

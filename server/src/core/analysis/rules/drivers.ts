@@ -141,6 +141,10 @@ const TRANSPORT_CHECKS: Record<string, Check[]> = {
   ],
 };
 
+const AUTHENTICATOR_CHECKS: Record<string, Check[]> = {
+  spa: [(d, m) => (set(m, d, 'client_username') !== set(m, d, 'client_password') ? 'one of client_username and client_password cannot be set without the other' : undefined)],
+};
+
 /** Runs a driver's checks in order; Exim stops at the first problem. */
 function run(ctx: RuleContext, d: DriverNode, checks: readonly Check[], more: readonly Check[], cls: string): void {
   for (let i = 0; i < checks.length + more.length; i++) {
@@ -163,7 +167,7 @@ function checksOf(table: Record<string, Check[]>, driver: string): readonly Chec
 const driverRequirements: Rule = {
   id: 'driver-requirements',
   defaultSeverity: 'error',
-  title: 'router or transport without an option its driver requires, or with options it refuses together',
+  title: 'router, transport or authenticator without an option its driver requires, or with options it refuses together',
   check(ctx) {
     const routers = ctx.model.activeDrivers('routers');
     for (let i = 0; i < routers.length; i++) {
@@ -176,6 +180,11 @@ const driverRequirements: Rule = {
       const d = transports[i];
       if (!d.driverName || d.driverName === '*') continue;
       run(ctx, d, checksOf(TRANSPORT_CHECKS, d.driverName) ?? NONE, TRANSPORT_CHECKS['*'], 'transport');
+    }
+    const authenticators = ctx.model.activeDrivers('authenticators');
+    for (let i = 0; i < authenticators.length; i++) {
+      const d = authenticators[i];
+      if (d.driverName) run(ctx, d, checksOf(AUTHENTICATOR_CHECKS, d.driverName) ?? NONE, NONE, 'authenticator');
     }
   },
 };
