@@ -110,8 +110,8 @@ const TRANSPORT_CHECKS: Record<string, Check[]> = {
     (d, m) => (set(m, d, 'directory') && set(m, d, 'quota_directory') && !set(m, d, 'quota') ? 'quota must be set if quota_directory is set' : undefined),
     (d, m) => {
       const v = value(m, d, 'create_file');
-      // An empty value leaves the default (Exim 4.96 accepts "create_file =").
-      // Not expanded: a "$" is taken literally (Exim 4.96 refuses "create_file = $x").
+      // Exim 4.96 accepts an empty value (the default stays) and, as the option is not
+      // expanded, refuses "create_file = $x".
       if (v === undefined || v === '' || /^(anywhere|belowhome|inhome)$/.test(v) || v.startsWith('/')) return undefined;
       return `invalid value given for "create_file" for the ${d.name} transport: '${v}'`;
     },

@@ -158,7 +158,8 @@ const duplicateName: Rule = {
 /**
  * Exim keeps driver and ACL names in 64-byte buffers and macro names in 64 characters
  * (measured with 4.96): 63 characters are the most, and a longer name stops `exim -bV` on
- * its line. Inactive definitions are still read, so they count too (as warnings).
+ * its line. In an .ifdef branch that Exim skips it is only a warning: it breaks once the
+ * branch is taken.
  */
 const MAX_NAME = 63;
 const nameTooLong: Rule = {
