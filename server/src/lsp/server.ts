@@ -66,11 +66,7 @@ function mappingFor(path: string): LineMapping | undefined {
   const open = openDocument(path)?.getText();
   const cached = mappings.get(path);
   if (cached && (open === undefined || cached.text === open)) return cached.mapping;
-  let text = open;
-  if (text === undefined) {
-    const r = diskHost.readFile(path);
-    text = r.kind === 'file' ? r.text : '';
-  }
+  const text = open ?? currentText(path) ?? '';
   const mapping = LineMapping.of(text);
   mappings.set(path, { text, mapping });
   return mapping;

@@ -4,6 +4,7 @@
  * make sense of becomes a problem with a stable code.
  */
 import { ConfigHost, memoryHost } from '../host';
+import { closingQuote } from '../util/stringSetting';
 import { suggest } from '../util/suggest';
 import { LogicalLine } from './logicalLine';
 import { AclBlock, AclItem, AclStatement, DriverBlock, LineToken, OptionSetting, RetryParam } from './nodes';
@@ -547,9 +548,8 @@ class TreeBuilder implements LineSink {
   }
 
   private quotedLength(text: string, start: number): number {
-    let i = start + 1;
-    while (i < text.length && text[i] !== '"') i += text[i] === '\\' ? 2 : 1;
-    return Math.min(i + 1, text.length) - start;
+    const close = closingQuote(text, start);
+    return (close < 0 ? text.length : close + 1) - start;
   }
 
   private rewriteLine(line: LogicalLine): void {

@@ -8,15 +8,19 @@
 export function stringSetting(value: string): string {
   const v = value.trim();
   if (!v.startsWith('"')) return v;
-  let out = '';
-  let i = 1;
-  while (i < v.length && v[i] !== '"') {
-    if (v[i] === '\\' && i + 1 < v.length) {
-      out += v[i + 1];
-      i += 2;
-    } else out += v[i++];
-  }
-  return out;
+  const close = closingQuote(v, 0);
+  return v.slice(1, close < 0 ? v.length : close).replace(/\\([\s\S])/g, '$1');
+}
+
+/**
+ * The index of the quote that closes the double-quoted string starting at `start` (a
+ * backslash escapes the character after it, as in Exim's string_dequote()), or -1 when the
+ * string is not closed.
+ */
+export function closingQuote(text: string, start: number): number {
+  let i = start + 1;
+  while (i < text.length && text.charCodeAt(i) !== 34 /* " */) i += text.charCodeAt(i) === 92 /* \ */ ? 2 : 1;
+  return i < text.length ? i : -1;
 }
 
 /** The string an option setting sets (see stringSetting), or undefined when there is none. */

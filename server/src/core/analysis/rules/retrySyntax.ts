@@ -5,6 +5,7 @@
  * `letter,time,time[,factor]` items separated by semicolons. Measured with Exim 4.96.
  */
 import { RetryRuleNode } from '../../syntax/tree';
+import { closingQuote } from '../../util/stringSetting';
 import { suggest } from '../../util/suggest';
 import { Fix, Rule, RuleContext } from '../types';
 import { readTime, readTimeAt } from './values';
@@ -97,9 +98,8 @@ function skipItem(text: string, p: number): number {
     while (p < text.length && !isSpace(text.charCodeAt(p))) p++;
     return p;
   }
-  p++;
-  while (p < text.length && text.charCodeAt(p) !== 34) p += text.charCodeAt(p) === 92 /* \ */ ? 2 : 1;
-  return Math.min(p + 1, text.length);
+  const close = closingQuote(text, p);
+  return close < 0 ? text.length : close + 1;
 }
 
 function skipSpace(text: string, p: number): number {

@@ -6,7 +6,7 @@
  * types is checked; expanded integers and times are strings until use (not checked);
  * an expanded boolean is only a string when its value contains "$".
  */
-import { stringSetting } from '../../util/stringSetting';
+import { closingQuote, stringSetting } from '../../util/stringSetting';
 import { OptionInfo } from '../../options';
 import { OptionNode, mainOptions } from '../../syntax/tree';
 import { Location } from '../../syntax/source';
@@ -249,10 +249,9 @@ function checkTimeList(value: string, name: string): ValueProblem | undefined {
 /** A quoted string value: the closing quote must be there and nothing may follow it. */
 function checkQuoted(value: string, name: string): ValueProblem | undefined {
   if (!value.startsWith('"')) return undefined;
-  let i = 1;
-  while (i < value.length && value[i] !== '"') i += value[i] === '\\' ? 2 : 1;
-  if (i >= value.length) return { message: `missing quote at end of string value for ${name}` };
-  i++;
+  const close = closingQuote(value, 0);
+  if (close < 0) return { message: `missing quote at end of string value for ${name}` };
+  const i = close + 1;
   if (i < value.length) return { message: extraChars(value.slice(i), `string value for ${name}`), at: i };
   return undefined;
 }
