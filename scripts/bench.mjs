@@ -5,7 +5,7 @@
 //    over the real LSP protocol (median of repeated edits).
 // Prints a Markdown report; `--write` also stores it in docs/performance.md.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -14,6 +14,8 @@ import { generateConfig } from './bench/generate.mjs';
 const ROOT = resolve(import.meta.dirname, '..');
 execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT, stdio: 'inherit' });
 const dir = mkdtempSync(join(tmpdir(), 'exim-bench-'));
+// The generated files (tens of MB at 100k lines) go when the run ends, however it ends.
+process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const ms = (x) => `${x.toFixed(x < 10 ? 1 : 0)} ms`;
 

@@ -1,7 +1,7 @@
 // `npm run demo`: lints the bundled example configuration, then hardens a copy of it
 // with `exim-lint --fix` and shows what changed and what remains.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -13,7 +13,9 @@ const first = cli(example);
 process.stdout.write(first.stdout + first.stderr);
 console.log(`(exit status ${first.status})\n`);
 
-const copy = join(mkdtempSync(join(tmpdir(), 'exim-demo-')), 'exim.conf');
+const copyDir = mkdtempSync(join(tmpdir(), 'exim-demo-'));
+process.on('exit', () => rmSync(copyDir, { recursive: true, force: true }));
+const copy = join(copyDir, 'exim.conf');
 copyFileSync(example, copy);
 console.log(`$ exim-lint --fix ${copy}`);
 const fixed = cli('--fix', copy);

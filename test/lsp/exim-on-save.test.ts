@@ -1,6 +1,6 @@
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -11,12 +11,14 @@ import { parseEximVerdict } from '../../server/src/lsp/eximCheck';
 // A config that Exim rejects: `hosts_require_tls` is a transport option, not a main one.
 const BAD = 'primary_hostname = a.example\nqualify_domain = b.example\nhosts_require_tls = *\n';
 
+const dir = mkdtempSync(join(tmpdir(), 'exim-save-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
 async function session(settings: { enabled: boolean; path?: string }, trusted: boolean) {
   const client = startServer({ configuration: (section) => (section === 'exim' ? { validateWithExim: settings } : {}) });
   await client.request('initialize', { processId: process.pid, rootUri: null, capabilities: DEFAULT_CAPABILITIES, initializationOptions: { workspaceTrusted: trusted } });
   client.notify('initialized', {});
-  const dir = mkdtempSync(join(tmpdir(), 'exim-save-'));
-  const file = join(dir, 'exim.conf');
+  const file = join(mkdtempSync(join(dir, 'session-')), 'exim.conf');
   writeFileSync(file, BAD);
   const uri = pathToFileURL(file).href;
   client.didOpen(uri, BAD);
