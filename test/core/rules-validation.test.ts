@@ -340,3 +340,23 @@ test('a private option before "driver =" gets Exim\'s own message; a generic one
     ],
   );
 });
+
+test('router-undefined: pass_router and redirect_router must name a router, pass_router a later one', () => {
+  const routers = (...defs: string[]) => `begin routers\n${defs.join('')}begin transports\nt:\n  driver = smtp\n`;
+  const r = (name: string, ...opts: string[]) => `${name}:\n  driver = accept\n  transport = t\n${opts.map((o) => `  ${o}\n`).join('')}`;
+  const missing = only(routers(r('first', 'pass_router = secnd'), r('second')), 'router-undefined');
+  assert.equal(missing.length, 1);
+  assert.equal(missing[0].severity, 'error');
+  assert.match(missing[0].message, /^new_router "secnd" not found for "first" router: .*did you mean "second"\?$/);
+  assert.equal(missing[0].fixes![0].edits[0].newText, 'second');
+  const earlier = only(routers(r('first'), r('second', 'pass_router = first')), 'router-undefined');
+  assert.match(earlier[0].message, /^new_router "first" does not follow "second" router/);
+  assert.equal(earlier[0].fixes, undefined);
+  assert.match(only(routers(r('first', 'pass_router = first')), 'router-undefined')[0].message, /does not follow "first"/);
+  // Accepted: a later router (quoted too), redirect_router naming itself or an earlier one.
+  assert.deepEqual(only(routers(r('first', 'pass_router = "second"'), r('second')), 'router-undefined'), []);
+  assert.deepEqual(only(routers(r('first'), r('second', 'redirect_router = first', 'pass_router = third'), r('third', 'redirect_router = third')), 'router-undefined'), []);
+  // Not expanded, and case matters.
+  assert.match(only(routers(r('first', 'pass_router = ${if true{second}}'), r('second')), 'router-undefined')[0].message, /not expanded/);
+  assert.equal(only(routers(r('first', 'pass_router = Second'), r('second')), 'router-undefined').length, 1);
+});

@@ -67,6 +67,13 @@ const CASES: [string, string, string | undefined][] = [
   ['smtp with a zero command_timeout', transport('driver = smtp', 'command_timeout = 0s'), 'command, data, or final timeout value is zero for t transport'],
   ['smtp with a zero final_timeout', transport('driver = smtp', 'final_timeout = 0s'), 'command, data, or final timeout value is zero for t transport'],
   ['smtp with a shadow transport', transport('driver = smtp', 'shadow_transport = t'), 'shadow transport not allowed on non-local transport t'],
+  ['pass_router naming no router', router('driver = accept', 'transport = t', 'pass_router = nope'), 'new_router "nope" not found for "r" router'],
+  ['pass_router naming the router itself', router('driver = accept', 'transport = t', 'pass_router = r'), 'new_router "r" does not follow "r" router'],
+  ['pass_router naming an earlier router', `begin routers\nq:\n  driver = accept\n  transport = t\n${router('driver = accept', 'transport = t', 'pass_router = q').slice('begin routers\n'.length)}`, 'new_router "q" does not follow "r" router'],
+  ['pass_router naming a later router, quoted', router('driver = accept', 'transport = t', 'pass_router = "s"').replace('\nbegin transports', 's:\n  driver = accept\n  transport = t\n\nbegin transports'), undefined],
+  ['pass_router is not expanded', router('driver = accept', 'transport = t', 'pass_router = ${if true{r}}'), 'new_router "${if true{r}}" not found for "r" router'],
+  ['redirect_router naming no router', router('driver = redirect', 'data = x@example.org', 'redirect_router = nope'), 'new_router "nope" not found for "r" router'],
+  ['redirect_router naming its own router', router('driver = redirect', 'data = x@example.org', 'redirect_router = r'), undefined],
 ];
 
 describe('driver and main set-up checks against exim -bV', () => {

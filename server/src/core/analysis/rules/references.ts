@@ -12,6 +12,7 @@ import { AclNode, DriverNode, NamedListNode, NamedListType } from '../../syntax/
 import { LogicalLine } from '../../syntax/logicalLine';
 import { Location } from '../../syntax/source';
 import { suggest } from '../../util/suggest';
+import { stringSetting } from '../../util/stringSetting';
 import { Fix, Rule, RuleContext } from '../types';
 import { ValueSites, valueSites } from '../valueSites';
 
@@ -84,6 +85,68 @@ const transportUndefined: Rule = {
         });
       }
     }
+  },
+};
+
+/**
+ * Router options that name another router. Exim 4.96 looks the name up when it reads the
+ * configuration, as written (never expanded, case matters) and refuses it when there is no
+ * such router ('new_router "x" not found for "r" router'); pass_router must also name a
+ * router that comes later ('new_router "q" does not follow "r" router'), while
+ * redirect_router may name any router, this one included.
+ */
+const ROUTER_OPTIONS: ReadonlyArray<[option: string, later: boolean]> = [
+  ['pass_router', true],
+  ['redirect_router', false],
+];
+
+const routerUndefined: Rule = {
+  id: 'router-undefined',
+  defaultSeverity: 'error',
+  title: 'pass_router or redirect_router naming no router, or pass_router naming one that does not come later',
+  check(ctx) {
+    const routers = ctx.model.activeDrivers('routers');
+    if (routers.length === 0) return;
+    let order: Map<string, number> | undefined;
+    let names: { active: Set<string>; any: Set<string> } | undefined;
+    const suggestFor = suggester(() => [...names!.active]);
+    routers.forEach((router, position) => {
+      for (const [option, later] of ROUTER_OPTIONS) {
+        const o = ctx.model.optionNode(router, option);
+        if (!o || !o.active) continue;
+        const name = stringSetting(o.value);
+        if (!order) {
+          order = new Map();
+          // The first of two routers with one name is the one Exim finds (two are an error of their own).
+          routers.forEach((r, i) => order!.has(r.name) || order!.set(r.name, i));
+        }
+        const at = order.get(name);
+        const loc = o.valueLoc ?? o.wordLoc;
+        if (at === undefined) {
+          names ??= allNames(ctx, (i) => i.kind === 'driver' && i.section === 'routers');
+          const suggestions = name.includes('$') ? [] : suggestFor(name);
+          const why = name.includes('$')
+            ? ' (this option is not expanded)'
+            : names.any.has(name)
+              ? ` (a router "${name}" is defined only in an .ifdef branch that Exim skips)`
+              : '';
+          ctx.report({
+            message: `new_router "${name}" not found for "${router.name}" router: Exim refuses the configuration${why}${dym(suggestions)}`,
+            loc,
+            data: { name, suggestions },
+            fixes: renameFixes(loc, suggestions),
+          });
+        } else if (later && at <= position) {
+          // No quick-fix: naming another router, or moving one, changes where mail goes.
+          ctx.report({
+            message: `new_router "${name}" does not follow "${router.name}" router: ${option} must name a router that comes after this one, and Exim refuses the configuration`,
+            loc,
+            related: [{ loc: routers[at].nameLoc, message: `router "${name}" is defined here, before or at "${router.name}"` }],
+            data: { name },
+          });
+        }
+      }
+    });
   },
 };
 
@@ -412,4 +475,4 @@ const unusedAcl: Rule = {
   },
 };
 
-export const referenceRules: Rule[] = [transportUndefined, aclUndefined, namedListUndefined, authNoClient, unusedTransport, unusedAcl];
+export const referenceRules: Rule[] = [transportUndefined, routerUndefined, aclUndefined, namedListUndefined, authNoClient, unusedTransport, unusedAcl];
