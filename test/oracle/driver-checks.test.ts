@@ -74,6 +74,12 @@ const CASES: [string, string, string | undefined][] = [
   ['pass_router is not expanded', router('driver = accept', 'transport = t', 'pass_router = ${if true{r}}'), 'new_router "${if true{r}}" not found for "r" router'],
   ['redirect_router naming no router', router('driver = redirect', 'data = x@example.org', 'redirect_router = nope'), 'new_router "nope" not found for "r" router'],
   ['redirect_router naming its own router', router('driver = redirect', 'data = x@example.org', 'redirect_router = r'), undefined],
+  ['smtp_ratelimit_mail with a maximum delay without a unit', 'smtp_ratelimit_mail = 1,1s,1,1\n', 'malformed ratelimit data: 1,1s,1,1'],
+  ['smtp_ratelimit_rcpt with blanks before a comma', 'smtp_ratelimit_rcpt = 10 ,1s ,2 ,5m\n', 'malformed ratelimit data: 10 ,1s ,2 ,5m'],
+  ['smtp_ratelimit_rcpt with a fifth field', 'smtp_ratelimit_rcpt = 10,1s,2,5m,6\n', 'malformed ratelimit data: 10,1s,2,5m,6'],
+  ['smtp_ratelimit_mail with a delay that overflows', 'smtp_ratelimit_mail = 10,3000000s,2,5m\n', 'malformed ratelimit data: 10,3000000s,2,5m'],
+  ['smtp_ratelimit_mail, quoted, blanks after the commas, fractions', 'smtp_ratelimit_mail = "10, 1.5s, 2e0, 1h30m"\n', undefined],
+  ['smtp_ratelimit_rcpt: text after the fourth field is ignored', 'smtp_ratelimit_rcpt = 10,1s,.5,5m then\n', undefined],
 ];
 
 describe('driver and main set-up checks against exim -bV', () => {

@@ -40,6 +40,98 @@ export function checkLogSelector(value: string): LogSelectorProblem | undefined 
   return undefined;
 }
 
+/** C's isspace(). */
+const isCSpace = (c: number): boolean => c === 32 || (c >= 9 && c <= 13);
+const isDigit = (c: number): boolean => c >= 48 && c <= 57;
+/** The characters of Exim's "%15[0123456789smhdw.]" conversion. */
+const DELAY_CHARS = /^[0-9smhdw.]{1,15}/;
+/** What strtod() reads as a number (decimal or hexadecimal, infinity, NaN). */
+const STRTOD = /^[+-]?(?:0[xX](?:[0-9a-fA-F]+\.?[0-9a-fA-F]*|\.[0-9a-fA-F]+)(?:[pP][+-]?[0-9]+)?|(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|inf(?:inity)?|nan(?:\([0-9A-Za-z_]*\))?)/i;
+
+/**
+ * Exim's readconf_readtime(s, 0, TRUE): a time in milliseconds, or a negative number when
+ * Exim refuses it. Each number needs a unit (w, d, h, m, s), or a fraction and "s"; the
+ * arithmetic is C's int, so a time that overflows is negative and refused as well.
+ */
+export function readTimeMilliseconds(s: string): number {
+  let total = 0;
+  let i = 0;
+  for (;;) {
+    if (i >= s.length || !isDigit(s.charCodeAt(i))) return -1;
+    const start = i;
+    let value = 0;
+    while (i < s.length && isDigit(s.charCodeAt(i))) value = (Math.imul(value, 10) + s.charCodeAt(i++) - 48) | 0;
+    const count = i - start;
+    switch (s[i]) {
+      case 'w':
+        value = Math.imul(value, 7 * 24 * 60 * 60);
+        i++;
+        break;
+      case 'd':
+        value = Math.imul(value, 24 * 60 * 60);
+        i++;
+        break;
+      case 'h':
+        value = Math.imul(value, 60 * 60);
+        i++;
+        break;
+      case 'm':
+        value = Math.imul(value, 60);
+        i++;
+        break;
+      case 's':
+        i++;
+        break;
+      case '.': {
+        // sscanf("%lf%n") from the point; when it reads nothing, %n keeps the digit count.
+        const m = /^\.[0-9]+(?:[eE][+-]?[0-9]+)?/.exec(s.slice(i));
+        const fraction = m ? Number(m[0]) : 0;
+        i += m ? m[0].length : count;
+        if (s[i++] !== 's') return -1;
+        total = (total + Math.trunc(fraction * 1000)) | 0;
+        break;
+      }
+      default:
+        return -1;
+    }
+    total = (total + Math.imul(value, 1000)) | 0;
+    if (i >= s.length) return total;
+  }
+}
+
+/**
+ * Whether Exim's unpick_ratelimit() takes an smtp_ratelimit_mail or _rcpt setting: sscanf
+ * with "%d, %15[0123456789smhdw.], %lf, %15s" must read all four (white space is allowed
+ * after each comma, not before it; text after the fourth word is ignored), and both delays
+ * must be times with units. Otherwise Exim stops at start-up ("malformed ratelimit data").
+ */
+export function isRatelimit(value: string): boolean {
+  let i = 0;
+  const skipSpace = () => {
+    while (i < value.length && isCSpace(value.charCodeAt(i))) i++;
+  };
+  skipSpace();
+  if (value[i] === '+' || value[i] === '-') i++;
+  if (!isDigit(value.charCodeAt(i))) return false;
+  while (isDigit(value.charCodeAt(i))) i++;
+  if (value[i++] !== ',') return false;
+  skipSpace();
+  const base = DELAY_CHARS.exec(value.slice(i))?.[0];
+  if (!base) return false;
+  i += base.length;
+  if (value[i++] !== ',') return false;
+  skipSpace();
+  const factor = STRTOD.exec(value.slice(i))?.[0];
+  if (!factor) return false;
+  i += factor.length;
+  if (value[i++] !== ',') return false;
+  skipSpace();
+  let end = i;
+  while (end < value.length && end - i < 15 && !isCSpace(value.charCodeAt(end))) end++;
+  if (end === i) return false;
+  return readTimeMilliseconds(base) >= 0 && readTimeMilliseconds(value.slice(i, end)) >= 0;
+}
+
 function lastSetting(options: OptionNode[], name: string): OptionNode | undefined {
   let found: OptionNode | undefined;
   for (const o of options) if (o.active && (o.word === name || o.word === `no_${name}` || o.word === `not_${name}`)) found = o;
@@ -165,6 +257,14 @@ const mainRequirements: Rule = {
 
     const openssl = get('openssl_options');
     if (openssl && isBuiltinMacro('_HAVE_GNUTLS')) report(openssl, "openssl_options is set but we're using GnuTLS (this Exim is built with GnuTLS)");
+
+    for (const name of ['smtp_ratelimit_mail', 'smtp_ratelimit_rcpt']) {
+      const o = get(name);
+      const v = o?.hasValue ? stringSetting(o.value) : undefined;
+      if (o && v !== undefined && !isRatelimit(v)) {
+        report(o, `malformed ratelimit data: ${v} (${name} is a threshold, an initial delay, a factor and a maximum delay, such as "5,1s,1.5,1h"; both delays need a unit)`);
+      }
+    }
 
     const spool = get('spool_directory');
     if (spool && spool.hasValue && spool.value.trim() === '') report(spool, 'spool_directory undefined: cannot proceed');
