@@ -377,3 +377,16 @@ test('smtp_ratelimit_mail and _rcpt are read as Exim\'s unpick_ratelimit() reads
   assert.match(f.message, /^malformed ratelimit data: 1,1s,1,1 \(/);
   assert.deepEqual(only('smtp_ratelimit_rcpt = "5,1s,1.5,1h"\n', 'main-requirements'), []);
 });
+
+test('duplicate-name: two server authenticators with one public name (case ignored, the name when unset)', () => {
+  const auths = (...defs: string[]) => `begin authenticators\n${defs.join('')}`;
+  const a = (name: string, driver: string, ...opts: string[]) => `${name}:\n  driver = ${driver}\n${opts.map((o) => `  ${o}\n`).join('')}`;
+  const [f, ...rest] = only(auths(a('one', 'plaintext', 'public_name = PLAIN', 'server_condition = yes'), a('PLAIN', 'plaintext', 'server_condition = no'), a('three', 'external', 'public_name = "plain"', 'server_condition = x')), 'duplicate-name');
+  assert.equal(rest.length, 1);
+  assert.equal(f.severity, 'error');
+  assert.match(f.message, /^two server authenticators \(one and PLAIN\) have the same public name \(PLAIN\): "PLAIN" has no public_name/);
+  assert.equal(f.related![0].loc.range.start.line, 1);
+  assert.match(rest[0].message, /^two server authenticators \(one and three\)/);
+  // Clients, tls and inactive authenticators do not count.
+  assert.deepEqual(only(auths(a('one', 'plaintext', 'public_name = X', 'server_condition = yes'), a('two', 'plaintext', 'public_name = X', 'client_send = :u:p'), a('three', 'tls', 'public_name = X', 'server_condition = yes'), '.ifdef NOPE\n', a('four', 'plaintext', 'public_name = X', 'server_condition = yes'), '.endif\n'), 'duplicate-name'), []);
+});

@@ -80,6 +80,11 @@ const CASES: [string, string, string | undefined][] = [
   ['smtp_ratelimit_mail with a delay that overflows', 'smtp_ratelimit_mail = 10,3000000s,2,5m\n', 'malformed ratelimit data: 10,3000000s,2,5m'],
   ['smtp_ratelimit_mail, quoted, blanks after the commas, fractions', 'smtp_ratelimit_mail = "10, 1.5s, 2e0, 1h30m"\n', undefined],
   ['smtp_ratelimit_rcpt: text after the fourth field is ignored', 'smtp_ratelimit_rcpt = 10,1s,.5,5m then\n', undefined],
+  ['two plaintext servers with one public name in different case', 'begin authenticators\na:\n  driver = plaintext\n  public_name = PLAIN\n  server_condition = yes\nb:\n  driver = plaintext\n  public_name = plain\n  server_condition = yes\n', 'two server authenticators (a and b) have the same public name (PLAIN)'],
+  ['a server without public_name goes by its name', 'begin authenticators\nPLAIN:\n  driver = plaintext\n  server_condition = yes\nb:\n  driver = cram_md5\n  public_name = plain\n  server_secret = x\n', 'two server authenticators (PLAIN and b) have the same public name (PLAIN)'],
+  ['a server and a client with one public name', 'begin authenticators\na:\n  driver = plaintext\n  public_name = PLAIN\n  server_condition = yes\nb:\n  driver = plaintext\n  public_name = PLAIN\n  client_send = :u:p\n', undefined],
+  ['spa and dovecot servers with one public name', 'begin authenticators\na:\n  driver = spa\n  public_name = NTLM\n  server_password = x\nb:\n  driver = dovecot\n  public_name = NTLM\n  server_socket = /run/dovecot/auth-client\n', 'two server authenticators (a and b) have the same public name (NTLM)'],
+  ['a cram_md5 with only server_condition is not a server', 'begin authenticators\na:\n  driver = cram_md5\n  public_name = X\n  server_secret = x\nb:\n  driver = cram_md5\n  public_name = X\n  server_condition = yes\n', undefined],
 ];
 
 describe('driver and main set-up checks against exim -bV', () => {
