@@ -390,3 +390,17 @@ test('duplicate-name: two server authenticators with one public name (case ignor
   // Clients, tls and inactive authenticators do not count.
   assert.deepEqual(only(auths(a('one', 'plaintext', 'public_name = X', 'server_condition = yes'), a('two', 'plaintext', 'public_name = X', 'client_send = :u:p'), a('three', 'tls', 'public_name = X', 'server_condition = yes'), '.ifdef NOPE\n', a('four', 'plaintext', 'public_name = X', 'server_condition = yes'), '.endif\n'), 'duplicate-name'), []);
 });
+
+test('expansion problems in options Exim expands as it starts are errors; elsewhere warnings', () => {
+  const [early] = lint('spool_directory = /var/spool/$nosuchvar\n').filter((f) => f.code === 'unknown-variable');
+  assert.equal(early.severity, 'error');
+  assert.match(early.message, /^failed to expand spool_directory: unknown variable name "nosuchvar".*as it starts/);
+  const [late] = lint('tls_certificate = /etc/$nosuchvar\n').filter((f) => f.code === 'unknown-variable');
+  assert.equal(late.severity, 'warning');
+  const [owners] = lint('begin routers\nr:\n  driver = redirect\n  data = x@example.org\n  owners = ${if eq{a}{b}\n').filter((f) => f.code === 'expansion-syntax');
+  assert.equal(owners.severity, 'error');
+  // An expanded list of users is looked up after expansion, not as written.
+  assert.deepEqual(lint('trusted_users = ${if eq{a}{a}{root}{}}\n').filter((f) => f.severity === 'error'), []);
+  // In a branch Exim skips, an error is only a warning.
+  assert.equal(lint('.ifdef NOPE\nspool_directory = $nosuchvar\n.endif\n').find((f) => f.code === 'unknown-variable')?.severity, 'warning');
+});

@@ -85,6 +85,17 @@ const CASES: [string, string, string | undefined][] = [
   ['a server and a client with one public name', 'begin authenticators\na:\n  driver = plaintext\n  public_name = PLAIN\n  server_condition = yes\nb:\n  driver = plaintext\n  public_name = PLAIN\n  client_send = :u:p\n', undefined],
   ['spa and dovecot servers with one public name', 'begin authenticators\na:\n  driver = spa\n  public_name = NTLM\n  server_password = x\nb:\n  driver = dovecot\n  public_name = NTLM\n  server_socket = /run/dovecot/auth-client\n', 'two server authenticators (a and b) have the same public name (NTLM)'],
   ['a cram_md5 with only server_condition is not a server', 'begin authenticators\na:\n  driver = cram_md5\n  public_name = X\n  server_secret = x\nb:\n  driver = cram_md5\n  public_name = X\n  server_condition = yes\n', undefined],
+  ['trusted_users is expanded as Exim starts', 'trusted_users = ${if eq{a}{a}{root}{}}\n', undefined],
+  ['never_users with an expanded item', 'never_users = root:${if eq{a}{a}{mail}{}}\n', undefined],
+  ['admin_groups with an unknown variable', 'admin_groups = $nosuchvar\n', 'failed to expand admin_groups: unknown variable name "nosuchvar"'],
+  ['spool_directory with a broken expansion', 'spool_directory = ${if eq{a}{b}\n', 'failed to expand spool_directory'],
+  ['pid_file_path with an unknown operator', 'pid_file_path = ${nosuch:x}\n', 'failed to expand pid_file_path'],
+  ['smtp_active_hostname with an unknown variable', 'smtp_active_hostname = $nosuchvar\n', 'unknown variable name "nosuchvar"'],
+  ['localhost_number with an unknown variable', 'localhost_number = $nosuchvar\n', 'failed to expand localhost_number'],
+  ['primary_hostname is expanded only when used', 'primary_hostname = $nosuchvar\n', undefined],
+  ['redirect owners is expanded as Exim starts', router('driver = redirect', 'data = x@example.org', 'check_owner', 'owners = ${if eq{a}{a}{root}{}}'), undefined],
+  ['redirect owngroups with an unknown variable', router('driver = redirect', 'data = x@example.org', 'check_owner', 'owngroups = $nosuchvar'), 'failed to expand owngroups: unknown variable name "nosuchvar"'],
+  ['queryprogram command_user with a "$" is looked up when used', router('driver = queryprogram', 'command = /bin/true', 'command_user = $nosuchvar'), undefined],
 ];
 
 describe('driver and main set-up checks against exim -bV', () => {

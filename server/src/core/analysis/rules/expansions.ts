@@ -1,9 +1,11 @@
 /**
- * String expansions, which `exim -bV` does not look at: Exim expands an option only when
- * it uses it, so a broken `${...}` fails a delivery or an SMTP command later ("failed to
- * expand ..."). Reported as warnings: the reader is tolerant and a string that is never
- * used never fails. Checked: expanded options (the manual's dagger), ACL conditions and
- * modifiers, rewrite replacements.
+ * String expansions, which `exim -bV` mostly does not look at: Exim expands an option only
+ * when it uses it, so a broken `${...}` fails a delivery or an SMTP command later ("failed
+ * to expand ..."). Reported as warnings: the reader is tolerant and a string that is never
+ * used never fails. The exception is the options Exim expands when it starts
+ * (START_UP_EXPANDED): there the problem stops every exim command, so it is an error.
+ * Checked: expanded options (the manual's dagger), ACL conditions and modifiers, rewrite
+ * replacements.
  */
 import { Location } from '../../syntax/source';
 import { ExpansionProblem, expansionProblems } from '../../syntax/expansion';
@@ -13,8 +15,20 @@ import { suggest } from '../../util/suggest';
 import { Fix, Rule, RuleContext } from '../types';
 import { valueSites } from '../valueSites';
 
+/**
+ * Options Exim expands as it starts, measured with 4.96 by setting every expanded option to
+ * "$nosuchvar": `exim -bV` stops with "failed to expand spool_directory ..." for these main
+ * options and a redirect router's owners and owngroups, and for no other option.
+ */
+const START_UP_EXPANDED: Record<'main' | 'routers', ReadonlySet<string>> = {
+  main: new Set(['spool_directory', 'log_file_path', 'pid_file_path', 'localhost_number', 'trusted_users', 'never_users', 'trusted_groups', 'admin_groups', 'smtp_active_hostname']),
+  routers: new Set(['owners', 'owngroups']),
+};
+
 interface ExpandedText {
   line: LogicalLine;
+  /** The option when Exim expands it as it starts (a problem stops exim -bV). */
+  startUp?: string;
   /** Offset of the text in line.text. */
   offset: number;
   active: boolean;
@@ -26,19 +40,22 @@ function expandedTexts(ctx: RuleContext): ExpandedText[] {
   const out: ExpandedText[] = [];
   // The same string (one condition in many ACLs, one setting in many drivers) is scanned once.
   const scannedTexts = new Map<string, ExpansionProblem[]>();
-  const add = (line: LogicalLine, offset: number, text: string, active: boolean) => {
+  const add = (line: LogicalLine, offset: number, text: string, active: boolean, startUp?: string) => {
     let problems = scannedTexts.get(text);
     if (problems === undefined) {
       problems = expansionProblems(text);
       scannedTexts.set(text, problems);
     }
-    if (problems.length) out.push({ line, offset, active, problems });
+    if (problems.length) out.push({ line, offset, active, problems, ...(startUp ? { startUp } : {}) });
   };
   for (const { node, driver } of valueSites(ctx.tree).dollar) {
     switch (node.kind) {
       case 'option': {
         const r = driver ? ctx.model.resolve(node, driver.section, driver.driverName) : ctx.model.resolve(node, 'main');
-        if (r.info?.expanded) add(node.line, node.valueOffset, node.value, node.active);
+        if (!r.info?.expanded) break;
+        const startUp = START_UP_EXPANDED[driver ? (driver.section === 'routers' ? 'routers' : 'main') : 'main'];
+        const early = (driver ? driver.section === 'routers' && driver.driverName === 'redirect' : true) && startUp.has(r.name);
+        add(node.line, node.valueOffset, node.value, node.active, early ? r.name : undefined);
         break;
       }
       case 'aclItem':
@@ -99,9 +116,12 @@ function report(ctx: RuleContext, t: ExpandedText, p: ExpansionProblem): void {
   const fixes: Fix[] = suggestions.map((s, i) => ({ title: `Change to "${s}"`, edits: [{ file: nameLoc.file, range: nameLoc.range, newText: s }], ...(i === 0 ? { isPreferred: true } : {}) }));
   const dym = suggestions.length ? `; did you mean ${suggestions.map((s) => `"${s}"`).join(' or ')}?` : '';
   ctx.report({
-    message: `${p.message}${dym}`,
+    message: t.startUp
+      ? `failed to expand ${t.startUp}: ${p.message}${dym} (Exim expands ${t.startUp} as it starts, so it refuses the configuration)`
+      : `${p.message}${dym}`,
     loc,
     active: t.active,
+    ...(t.startUp ? { severity: 'error' as const } : {}),
     ...(suggestions.length ? { data: { name: p.name, suggestions }, fixes } : {}),
   });
 }

@@ -31,24 +31,26 @@ const TIME_LIST_MAX = 10;
 
 /**
  * Options naming users and groups, which Exim looks up (getpwnam, getgrnam) when it reads
- * the configuration ("user x was not found"); expand_ ones only when there is no "$".
- * Measured with 4.96 by setting each option to an unknown name.
+ * the configuration ("user x was not found"). The `expanded` ones are looked up so only
+ * when there is no "$": measured with 4.96, `trusted_users = ${if true{root}}` and
+ * `command_user = $x` are accepted (the lists are expanded when Exim starts, the single
+ * names when they are used), while `exim_user = ${if true{root}}` is a user of that name.
  */
 const ID_OPTIONS: Record<string, { what: 'user' | 'group'; list: boolean; expanded: boolean }> = {
   exim_user: { what: 'user', list: false, expanded: false },
   exim_group: { what: 'group', list: false, expanded: false },
   system_filter_user: { what: 'user', list: false, expanded: false },
   system_filter_group: { what: 'group', list: false, expanded: false },
-  never_users: { what: 'user', list: true, expanded: false },
-  trusted_users: { what: 'user', list: true, expanded: false },
-  trusted_groups: { what: 'group', list: true, expanded: false },
-  admin_groups: { what: 'group', list: true, expanded: false },
+  never_users: { what: 'user', list: true, expanded: true },
+  trusted_users: { what: 'user', list: true, expanded: true },
+  trusted_groups: { what: 'group', list: true, expanded: true },
+  admin_groups: { what: 'group', list: true, expanded: true },
   user: { what: 'user', list: false, expanded: true },
   group: { what: 'group', list: false, expanded: true },
-  command_user: { what: 'user', list: false, expanded: false },
-  command_group: { what: 'group', list: false, expanded: false },
-  owners: { what: 'user', list: true, expanded: false },
-  owngroups: { what: 'group', list: true, expanded: false },
+  command_user: { what: 'user', list: false, expanded: true },
+  command_group: { what: 'group', list: false, expanded: true },
+  owners: { what: 'user', list: true, expanded: true },
+  owngroups: { what: 'group', list: true, expanded: true },
 };
 
 /**
