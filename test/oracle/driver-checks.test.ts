@@ -96,6 +96,13 @@ const CASES: [string, string, string | undefined][] = [
   ['redirect owners is expanded as Exim starts', router('driver = redirect', 'data = x@example.org', 'check_owner', 'owners = ${if eq{a}{a}{root}{}}'), undefined],
   ['redirect owngroups with an unknown variable', router('driver = redirect', 'data = x@example.org', 'check_owner', 'owngroups = $nosuchvar'), 'failed to expand owngroups: unknown variable name "nosuchvar"'],
   ['queryprogram command_user with a "$" is looked up when used', router('driver = queryprogram', 'command = /bin/true', 'command_user = $nosuchvar'), undefined],
+  ['uucp_from_pattern with an unclosed group', 'uucp_from_pattern = ^From (\\S+\n', 'regular expression error: missing closing parenthesis'],
+  ['uucp_from_pattern, quoted, with an escaped parenthesis', 'uucp_from_pattern = "^From \\\\(x"\n', undefined],
+  ['gecos_pattern with gecos_name and an unterminated class', 'gecos_pattern = ^[^,\ngecos_name = $1\n', 'regular expression error: missing terminating ] for character class'],
+  ['gecos_pattern without gecos_name is not compiled', 'gecos_pattern = (\n', undefined],
+  ['iplookup response_pattern with a quantifier at the start', router('driver = iplookup', 'port = 25', 'hosts = localhost', 'response_pattern = *x'), 'regular expression error: quantifier does not follow a repeatable item'],
+  ['iplookup response_pattern with numbers out of order', router('driver = iplookup', 'port = 25', 'hosts = localhost', 'response_pattern = ^a{3,2}'), 'regular expression error: numbers out of order in {} quantifier'],
+  ['Exim\'s own dns_check_names_pattern default as uucp_from_pattern', 'uucp_from_pattern = (?i)^(?>(?(1)\\.|())[^\\W](?>[a-z0-9/_-]*[^\\W])?)+(\\.?)$\n', undefined],
 ];
 
 describe('driver and main set-up checks against exim -bV', () => {

@@ -5,6 +5,7 @@
  */
 import { DriverNode } from '../../syntax/tree';
 import { stringSetting } from '../../util/stringSetting';
+import { regexProblem } from '../../util/regexSyntax';
 import { ConfigModel } from '../model';
 import { Rule, RuleContext } from '../types';
 import { readTime } from './values';
@@ -80,6 +81,12 @@ const ROUTER_CHECKS: Record<string, Check[]> = {
       return protocol !== undefined && protocol !== 'udp' && protocol !== 'tcp' ? 'protocol not specified as udp or tcp' : undefined;
     },
     (d, m) => (set(m, d, 'transport') ? 'a transport must not be defined for this router' : undefined),
+    // Compiled when the router is set up (PCRE2's message, without its offset).
+    (d, m) => {
+      const pattern = value(m, d, 'response_pattern');
+      const problem = pattern === undefined ? undefined : regexProblem(pattern);
+      return problem ? `regular expression error: ${problem} while compiling ${pattern} (response_pattern)` : undefined;
+    },
   ],
 };
 

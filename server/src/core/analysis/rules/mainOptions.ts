@@ -4,6 +4,7 @@
  * with Exim 4.96 one setting at a time. log_selector names: exim-log-selectors.json.
  */
 import { stringSetting } from '../../util/stringSetting';
+import { regexProblem } from '../../util/regexSyntax';
 import selectorData from '../../data/exim-log-selectors.json';
 import { isBuiltinMacro, lookupOption } from '../../options';
 import { OptionNode } from '../../syntax/tree';
@@ -264,6 +265,15 @@ const mainRequirements: Rule = {
       if (o && v !== undefined && !isRatelimit(v)) {
         report(o, `malformed ratelimit data: ${v} (${name} is a threshold, an initial delay, a factor and a maximum delay, such as "5,1s,1.5,1h"; both delays need a unit)`);
       }
+    }
+
+    // Patterns Exim compiles as it starts (gecos_pattern only together with gecos_name).
+    for (const name of ['uucp_from_pattern', 'gecos_pattern']) {
+      const o = get(name);
+      const pattern = plain(o);
+      if (!o || pattern === undefined || (name === 'gecos_pattern' && !get('gecos_name'))) continue;
+      const problem = regexProblem(pattern);
+      if (problem) report(o, `regular expression error: ${problem} while compiling ${pattern} (${name})`);
     }
 
     const spool = get('spool_directory');

@@ -1,0 +1,157 @@
+/**
+ * The structural errors PCRE2 (Exim 4.96's regular expression library) finds when it
+ * compiles a pattern, in PCRE2's words: unbalanced parentheses, an unterminated character
+ * class, an unknown POSIX class name, a quantifier with nothing to repeat (at the start of
+ * the pattern or of an alternative, after an anchor, after another quantifier) and `{n,m}`
+ * with n > m. Anything else is left alone: this is not a full PCRE2 parser, so it only
+ * speaks where the pattern is certainly broken. A pattern with `(?x)` (white space and `#`
+ * comments) is not checked.
+ */
+
+/** What a quantifier would apply to at a point of the pattern. */
+const enum Before {
+  /** Nothing repeatable: the start of the pattern or an alternative, an anchor. */
+  Nothing,
+  /** A character, class, escape or group. */
+  Item,
+  /** A quantifier, which may take one "+" (possessive) or "?" (lazy). */
+  Quantifier,
+  /** A quantifier with its "+" or "?". */
+  Done,
+}
+
+const POSIX_CLASSES = new Set(['alpha', 'alnum', 'ascii', 'blank', 'cntrl', 'digit', 'graph', 'lower', 'print', 'punct', 'space', 'upper', 'word', 'xdigit']);
+/** Escapes that match a position, not a character: nothing to repeat. */
+const ASSERTION_ESCAPES = new Set(['b', 'B', 'A', 'z', 'Z', 'G', 'K']);
+const QUANTIFIER_BRACES = /^\{(\d+)(?:,(\d*))?\}/;
+
+/** PCRE2's message for the first structural error of the pattern, or undefined. */
+export function regexProblem(pattern: string): string | undefined {
+  if (/\(\?[a-wyzA-Z^-]*x/.test(pattern)) return undefined;
+  const n = pattern.length;
+  let depth = 0;
+  let before = Before.Nothing;
+  let i = 0;
+  const quantifier = (possibleSuffix: boolean): string | undefined => {
+    if (before === Before.Item) before = Before.Quantifier;
+    else if (before === Before.Quantifier && possibleSuffix) before = Before.Done;
+    else return 'quantifier does not follow a repeatable item';
+    return undefined;
+  };
+  while (i < n) {
+    const c = pattern[i];
+    switch (c) {
+      case '\\': {
+        const e = pattern[i + 1];
+        if (e === 'Q') {
+          const end = pattern.indexOf('\\E', i + 2);
+          // An empty \Q\E quotes nothing: it changes nothing.
+          if (end !== i + 2) before = Before.Item;
+          i = end < 0 ? n : end + 2;
+          continue;
+        }
+        before = e !== undefined && ASSERTION_ESCAPES.has(e) ? Before.Nothing : Before.Item;
+        i += 2;
+        continue;
+      }
+      case '[': {
+        const end = classEnd(pattern, i);
+        if (typeof end === 'string') return end;
+        i = end + 1;
+        before = Before.Item;
+        continue;
+      }
+      case '(': {
+        if (pattern.startsWith('(?#', i)) {
+          const end = pattern.indexOf(')', i);
+          if (end < 0) return 'missing ) after (?# comment';
+          i = end + 1;
+          continue;
+        }
+        depth++;
+        i++;
+        before = Before.Nothing;
+        // "(?..." is group syntax and "(*VERB)" a verb: what follows is not a quantifier.
+        if (pattern[i] === '?' || (pattern[i] === '*' && /[A-Z:]/.test(pattern[i + 1] ?? ''))) {
+          i++;
+          before = Before.Item;
+        }
+        continue;
+      }
+      case ')':
+        if (depth === 0) return 'unmatched closing parenthesis';
+        depth--;
+        i++;
+        before = Before.Item;
+        continue;
+      case '|':
+      case '^':
+      case '$':
+        i++;
+        before = Before.Nothing;
+        continue;
+      case '*':
+      case '+':
+      case '?': {
+        const problem = quantifier(c !== '*');
+        if (problem) return problem;
+        i++;
+        continue;
+      }
+      case '{': {
+        const m = QUANTIFIER_BRACES.exec(pattern.slice(i, i + 24));
+        if (m) {
+          if (m[2] !== undefined && m[2] !== '' && Number(m[1]) > Number(m[2])) return 'numbers out of order in {} quantifier';
+          const problem = quantifier(false);
+          if (problem) return problem;
+          i += m[0].length;
+          continue;
+        }
+        i++;
+        before = Before.Item;
+        continue;
+      }
+      default:
+        i++;
+        before = Before.Item;
+    }
+  }
+  return depth > 0 ? 'missing closing parenthesis' : undefined;
+}
+
+/**
+ * The index of the "]" that closes the class opening at `start`, or PCRE2's message. A "]"
+ * straight after "[" or "[^" is a member; "[:name:]" is a POSIX class; a backslash escapes
+ * one character (and \Q...\E quotes).
+ */
+function classEnd(pattern: string, start: number): number | string {
+  let i = start + 1;
+  if (pattern[i] === '^') i++;
+  if (pattern[i] === ']') i++;
+  while (i < pattern.length) {
+    const c = pattern[i];
+    if (c === '\\') {
+      if (pattern[i + 1] === 'Q') {
+        const end = pattern.indexOf('\\E', i + 2);
+        if (end < 0) break;
+        i = end + 2;
+      } else {
+        i += 2;
+      }
+      continue;
+    }
+    if (c === '[' && (pattern[i + 1] === ':' || pattern[i + 1] === '.' || pattern[i + 1] === '=')) {
+      const close = pattern.indexOf(`${pattern[i + 1]}]`, i + 2);
+      if (close >= 0 && !pattern.slice(i + 2, close).includes(']')) {
+        const name = pattern.slice(i + 2, close);
+        if (pattern[i + 1] !== ':') return 'POSIX collating elements are not supported';
+        if (!POSIX_CLASSES.has(name.replace(/^\^/, ''))) return 'unknown POSIX class name';
+        i = close + 2;
+        continue;
+      }
+    }
+    if (c === ']') return i;
+    i++;
+  }
+  return 'missing terminating ] for character class';
+}
