@@ -103,6 +103,9 @@ const CASES: [string, string, string | undefined][] = [
   ['iplookup response_pattern with a quantifier at the start', router('driver = iplookup', 'port = 25', 'hosts = localhost', 'response_pattern = *x'), 'regular expression error: quantifier does not follow a repeatable item'],
   ['iplookup response_pattern with numbers out of order', router('driver = iplookup', 'port = 25', 'hosts = localhost', 'response_pattern = ^a{3,2}'), 'regular expression error: numbers out of order in {} quantifier'],
   ['Exim\'s own dns_check_names_pattern default as uucp_from_pattern', 'uucp_from_pattern = (?i)^(?>(?(1)\\.|())[^\\W](?>[a-z0-9/_-]*[^\\W])?)+(\\.?)$\n', undefined],
+  ['appendfile with every lock turned off', transport('driver = appendfile', 'file = /tmp/x', 'mbx_format', 'use_fcntl_lock = false', 'no_use_lockfile'), 'no locking configured'],
+  ['appendfile with only the mbx lock', transport('driver = appendfile', 'directory = /tmp/d', 'use_fcntl_lock = false', 'use_lockfile = false', 'use_mbx_lock'), undefined],
+  ['appendfile with only flock', transport('driver = appendfile', 'file = /tmp/x', 'use_fcntl_lock = false', 'use_lockfile = false', 'use_flock_lock'), undefined],
 ];
 
 describe('driver and main set-up checks against exim -bV', () => {

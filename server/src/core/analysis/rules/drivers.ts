@@ -106,6 +106,11 @@ const TRANSPORT_CHECKS: Record<string, Check[]> = {
   ],
   appendfile: [
     (d, m) => (set(m, d, 'file') && set(m, d, 'directory') ? 'only one of "file" or "directory" can be specified' : undefined),
+    // Every kind of lock turned off (fcntl and lock files are on by default), whatever the format.
+    (d, m) =>
+      off(m, d, 'use_fcntl_lock') && off(m, d, 'use_lockfile') && !on(m, d, 'use_flock_lock') && !on(m, d, 'use_mbx_lock')
+        ? 'no locking configured (use_fcntl_lock, use_flock_lock, use_lockfile and use_mbx_lock are all false)'
+        : undefined,
     (d, m) => (set(m, d, 'file') && set(m, d, 'quota_filecount') ? 'quota_filecount must not be set without "directory"' : undefined),
     (d, m) => (set(m, d, 'file') && set(m, d, 'quota_directory') ? 'quota_directory must not be set without "directory"' : undefined),
     (d, m) =>
