@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { complete, CompletionItem } from '../../../server/src/core/features/completion';
 import { memoryHost } from '../../../server/src/core/host';
-import { knownDrivers } from '../../../server/src/core/options';
+import { isBuiltinMacro, knownDrivers } from '../../../server/src/core/options';
 import { parsePath } from '../../../server/src/core/service';
 import { Position } from '../../../server/src/core/syntax/source';
 import { CONFIG, eol, FILE, parse, posOf, quad } from './fixture';
@@ -50,6 +50,10 @@ test('main section: main options, list keywords and begin; not driver options', 
   assert.ok(!l.includes('transport'));
   assert.equal(byLabel(items, 'domainlist')!.insertText, 'domainlist ');
   assert.equal(byLabel(items, 'primary_hostname')!.documentation, 'Fully qualified name of this host, used in EHLO, Received: headers and as the default qualify domain.');
+  // The option table is this Exim's, built with GnuTLS: it refuses openssl_options.
+  assert.ok(isBuiltinMacro('_HAVE_GNUTLS'));
+  assert.ok(!l.includes('openssl_options'));
+  assert.ok(l.includes('tls_require_ciphers'));
 });
 
 test('driver names after driver =, for the right section', () => {

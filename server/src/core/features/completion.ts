@@ -8,7 +8,7 @@
 import { allRules } from '../analysis/registry';
 import { optionSectionOf, resolveOptionWord } from '../analysis/model';
 import { REPEATABLE } from '../analysis/rules/structure';
-import { builtinMacros, knownDrivers, OptionInfo, OptionSectionKind, optionsFor } from '../options';
+import { builtinMacros, isBuiltinMacro, knownDrivers, OptionInfo, OptionSectionKind, optionsFor } from '../options';
 import { describeOption, scopeText } from '../optionDocs';
 import { VARIABLE_NAMES } from '../syntaxData';
 import { Position, Range } from '../syntax/source';
@@ -321,10 +321,19 @@ function atLineStart(ctx: PositionContext, extra = ''): boolean {
   return new RegExp(`^\\s*${extra}[A-Za-z0-9_-]*$`).test(ctx.physicalBefore) && (!ctx.line || ctx.line.firstLine === ctx.pos.line);
 }
 
+/**
+ * Main options to offer: an Exim built with GnuTLS knows openssl_options (-bP lists it) but
+ * refuses any setting of it ("openssl_options is set but we're using GnuTLS").
+ */
+function mainOptionList(): OptionInfo[] {
+  const all = optionsFor('main');
+  return isBuiltinMacro('_HAVE_GNUTLS') ? all.filter((o) => o.name !== 'openssl_options') : all;
+}
+
 function mainItems(tree: ConfigTree, ctx: PositionContext, add: Add, options: CompletionOptions): void {
   if (ctx.section === 'local_scan') return;
   if (atLineStart(ctx, '(?:hide\\s+)?')) {
-    optionItems('main', optionsFor('main'), add, setElsewhere('main', mainOptions(tree), ctx));
+    optionItems('main', mainOptionList(), add, setElsewhere('main', mainOptions(tree), ctx));
     if (atLineStart(ctx)) {
       for (const k of ['domainlist', 'hostlist', 'addresslist', 'localpartlist']) add({ label: k, kind: 'keyword', detail: `named ${k.replace('list', ' list')}`, insertText: `${k} ` });
       add({ label: 'hide', kind: 'keyword', detail: 'hide the value from exim -bP' });
