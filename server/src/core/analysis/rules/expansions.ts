@@ -10,6 +10,7 @@
 import { Location } from '../../syntax/source';
 import { ExpansionProblem, expansionProblems } from '../../syntax/expansion';
 import { LogicalLine } from '../../syntax/logicalLine';
+import { DriverNode } from '../../syntax/tree';
 import { EXPANSION_CONDITION_NAMES, EXPANSION_ITEM_NAMES, EXPANSION_OPERATOR_NAMES, VARIABLE_NAMES } from '../../syntaxData';
 import { suggest } from '../../util/suggest';
 import { Fix, Rule, RuleContext } from '../types';
@@ -20,10 +21,16 @@ import { valueSites } from '../valueSites';
  * "$nosuchvar": `exim -bV` stops with "failed to expand spool_directory ..." for these main
  * options and a redirect router's owners and owngroups, and for no other option.
  */
-const START_UP_EXPANDED: Record<'main' | 'routers', ReadonlySet<string>> = {
+const START_UP_EXPANDED = {
   main: new Set(['spool_directory', 'log_file_path', 'pid_file_path', 'localhost_number', 'trusted_users', 'never_users', 'trusted_groups', 'admin_groups', 'smtp_active_hostname']),
-  routers: new Set(['owners', 'owngroups']),
+  redirect: new Set(['owners', 'owngroups']),
 };
+
+/** Whether Exim expands this option (main, or of this driver) as it starts. */
+function expandedAtStartUp(name: string, driver: DriverNode | undefined): boolean {
+  if (!driver) return START_UP_EXPANDED.main.has(name);
+  return driver.section === 'routers' && driver.driverName === 'redirect' && START_UP_EXPANDED.redirect.has(name);
+}
 
 interface ExpandedText {
   line: LogicalLine;
@@ -53,9 +60,7 @@ function expandedTexts(ctx: RuleContext): ExpandedText[] {
       case 'option': {
         const r = driver ? ctx.model.resolve(node, driver.section, driver.driverName) : ctx.model.resolve(node, 'main');
         if (!r.info?.expanded) break;
-        const startUp = START_UP_EXPANDED[driver ? (driver.section === 'routers' ? 'routers' : 'main') : 'main'];
-        const early = (driver ? driver.section === 'routers' && driver.driverName === 'redirect' : true) && startUp.has(r.name);
-        add(node.line, node.valueOffset, node.value, node.active, early ? r.name : undefined);
+        add(node.line, node.valueOffset, node.value, node.active, expandedAtStartUp(r.name, driver) ? r.name : undefined);
         break;
       }
       case 'aclItem':
