@@ -13,9 +13,12 @@ const BAD = 'primary_hostname = a.example\nqualify_domain = b.example\nhosts_req
 
 const dir = mkdtempSync(join(tmpdir(), 'exim-save-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
+// A regular file used as a directory in a path: spawn fails with ENOTDIR, thrown at once.
+const BLOCKER = join(dir, 'a-file');
+writeFileSync(BLOCKER, '');
 
-async function session(settings: { enabled: boolean; path?: string }, trusted: boolean) {
-  const client = startServer({ configuration: (section) => (section === 'exim' ? { validateWithExim: settings } : {}) });
+async function session(settings: { enabled: boolean; path?: string }, trusted: boolean, answerDelayMs = 0) {
+  const client = startServer({ configuration: (section) => (section === 'exim' ? { validateWithExim: settings } : {}), answerDelayMs });
   await client.request('initialize', { processId: process.pid, rootUri: null, capabilities: DEFAULT_CAPABILITIES, initializationOptions: { workspaceTrusted: trusted } });
   client.notify('initialized', {});
   const file = join(mkdtempSync(join(dir, 'session-')), 'exim.conf');
@@ -70,8 +73,13 @@ test('exim is never run in an untrusted workspace or with the setting off', asyn
   }
 });
 
-test('a missing exim binary gets one clear message, not a diagnostic or a crash', async () => {
-  const { client, uri } = await session({ enabled: true, path: '/nonexistent/exim' }, true);
+for (const [name, binary, answerDelayMs] of [
+  ['', () => join(dir, 'no-such-dir', 'exim'), 0],
+  [' (a path through a file)', () => join(BLOCKER, 'exim'), 0],
+  [' (saved before the editor has answered the settings request)', () => join(dir, 'no-such-dir', 'exim'), 1500],
+] as const)
+test(`a missing exim binary gets one clear message, not a diagnostic or a crash${name}`, async () => {
+  const { client, uri } = await session({ enabled: true, path: binary() }, true, answerDelayMs);
   try {
     const start = Date.now();
     while (!client.notifications.some((n) => n.method === 'window/showMessage') && Date.now() - start < 10_000) await new Promise((r) => setTimeout(r, 50));

@@ -24,6 +24,8 @@ export interface LspClientOptions {
   configuration?: (section: string | undefined) => unknown;
   /** Extra arguments for node before the server script. */
   execArgv?: string[];
+  /** Delay before answering each request from the server, like a busy editor (default none). */
+  answerDelayMs?: number;
 }
 
 /** An error response from the server. */
@@ -124,7 +126,9 @@ export class LspClient {
   private dispatch(message: Message): void {
     if (message.method !== undefined && message.id !== undefined && message.id !== null) {
       this.serverRequests.push({ method: message.method, params: message.params });
-      this.send({ jsonrpc: '2.0', id: message.id, result: this.answer(message.method, message.params) });
+      const reply: Message = { jsonrpc: '2.0', id: message.id, result: this.answer(message.method, message.params) };
+      if (this.options.answerDelayMs) setTimeout(() => this.send(reply), this.options.answerDelayMs);
+      else this.send(reply);
     } else if (message.method !== undefined) {
       this.notifications.push({ method: message.method, params: message.params });
     } else if (typeof message.id === 'number') {

@@ -31,18 +31,32 @@ export function parseEximVerdict(status: number, stderr: string): EximVerdict {
   return m ? { kind: 'error', line: Number(m[1]), file: m[2], message } : { kind: 'error', message: `${lines[header].replace(/:$/, '')}: ${message}` };
 }
 
+/** Spawn errors that mean no program is at the configured path (ENOTDIR: a part of it is a file). */
+const NOT_FOUND = new Set(['ENOENT', 'ENOTDIR']);
+
 export function runEximCheck(binary: string, file: string, timeoutMs = EXIM_CHECK_TIMEOUT_MS): Promise<EximVerdict> {
+  const missing: EximVerdict = {
+    kind: 'missing',
+    message: `the Exim binary "${binary}" was not found; set exim.validateWithExim.path to your exim (for example /usr/sbin/exim) or turn exim.validateWithExim.enabled off`,
+  };
   return new Promise((resolve) => {
-    execFile(binary, ['-C', file, '-bV'], { timeout: timeoutMs, killSignal: 'SIGKILL', maxBuffer: 1024 * 1024 }, (err, _stdout, stderr) => {
-      if (err && (err as NodeJS.ErrnoException).code === 'ENOENT') {
-        resolve({ kind: 'missing', message: `the Exim binary "${binary}" was not found; set exim.validateWithExim.path to your exim (for example /usr/sbin/exim) or turn exim.validateWithExim.enabled off` });
-      } else if (err && err.killed) {
-        resolve({ kind: 'failed', message: `exim -bV did not finish within ${timeoutMs / 1000} s` });
-      } else if (err && typeof err.code !== 'number') {
-        resolve({ kind: 'failed', message: `exim -bV could not run: ${err.message}` });
-      } else {
-        resolve(parseEximVerdict(err ? (err.code as number) : 0, String(stderr)));
-      }
-    });
+    try {
+      execFile(binary, ['-C', file, '-bV'], { timeout: timeoutMs, killSignal: 'SIGKILL', maxBuffer: 1024 * 1024 }, (err, _stdout, stderr) => {
+        const code = err ? (err as NodeJS.ErrnoException).code : undefined;
+        if (typeof code === 'string' && NOT_FOUND.has(code)) {
+          resolve(missing);
+        } else if (err && err.killed) {
+          resolve({ kind: 'failed', message: `exim -bV did not finish within ${timeoutMs / 1000} s` });
+        } else if (err && typeof err.code !== 'number') {
+          resolve({ kind: 'failed', message: `exim -bV could not run: ${err.message}` });
+        } else {
+          resolve(parseEximVerdict(err ? (err.code as number) : 0, String(stderr)));
+        }
+      });
+    } catch (e) {
+      // Some spawn errors are thrown at once rather than reported to the callback.
+      const code = (e as NodeJS.ErrnoException).code;
+      resolve(typeof code === 'string' && NOT_FOUND.has(code) ? missing : { kind: 'failed', message: `exim -bV could not run: ${(e as Error).message}` });
+    }
   });
 }

@@ -96,6 +96,8 @@ const docsBase = docsFile ? pathToUri(docsFile) : undefined;
 
 let settings: { severities: AnalyzeOptions['severities']; eximCheck?: string } = { severities: {} };
 let hasConfigurationCapability = false;
+/** The settings request in flight; a save waits for it, so an early save still gets its check. */
+let settingsLoaded: Promise<void> = Promise.resolve();
 
 /** Set by the client: running the user's exim is allowed only in a trusted workspace. */
 let workspaceTrusted = false;
@@ -121,13 +123,15 @@ connection.onNotification('exim/workspaceTrusted', () => {
 connection.onInitialized(() => {
   if (hasConfigurationCapability) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'exim' });
   // Read the settings once at start; clients need not send a configuration change first.
-  void loadSettings().then(() => {
+  settingsLoaded = loadSettings();
+  void settingsLoaded.then(() => {
     for (const doc of documents.all()) schedule(doc.uri);
   });
 });
 
 connection.onDidChangeConfiguration(async () => {
-  await loadSettings();
+  settingsLoaded = loadSettings();
+  await settingsLoaded;
   // Also a chance to see included files that changed on disk.
   parsed.clear();
   latest.clear();
@@ -252,6 +256,7 @@ const eximVerdicts = new Map<string, { version: number; diagnostics: Diagnostic[
 const reportedMissing = new Set<string>();
 
 documents.onDidSave(async (e) => {
+  await settingsLoaded;
   const binary = settings.eximCheck;
   const uri = e.document.uri;
   const path = uriToPath(uri);
