@@ -402,5 +402,23 @@ test('expansion problems in options Exim expands as it starts are errors; elsewh
   // An expanded list of users is looked up after expansion, not as written.
   assert.deepEqual(lint('trusted_users = ${if eq{a}{a}{root}{}}\n').filter((f) => f.severity === 'error'), []);
   // In a branch Exim skips, an error is only a warning.
-  assert.equal(lint('.ifdef NOPE\nspool_directory = $nosuchvar\n.endif\n').find((f) => f.code === 'unknown-variable')?.severity, 'warning');
+  const skipped = lint('.ifdef NOPE\nspool_directory = $nosuchvar\n.endif\n').find((f) => f.code === 'unknown-variable');
+  assert.equal(skipped?.severity, 'warning');
+  assert.match(skipped!.message, /would refuse the configuration with this branch active/);
+});
+
+test('a quoted setting is expanded after its backslash escapes are resolved, as string_dequote() does', () => {
+  // "\\N" is \N, the regex quote; "\\$" is a literal dollar.
+  assert.deepEqual(lint('smtp_active_hostname = "${if match{abc}{\\\\N^a(b)c$\\\\N}{$1}}"\n').filter((f) => f.code.startsWith('expansion') || f.code === 'unknown-variable'), []);
+  assert.deepEqual(lint('smtp_active_hostname = "\\\\$nosuch"\n').filter((f) => f.severity === 'error'), []);
+  // "\x24" and "\044" are dollars once dequoted; the finding points at the name in the quoted text.
+  const [hex] = only('smtp_active_hostname = "a\\x24nosuch"\n', 'unknown-variable');
+  assert.match(hex.message, /unknown variable name "nosuch"/);
+  assert.equal(hex.loc.range.start.character, 29);
+  assert.equal(only('smtp_active_hostname = "\\044nosuch"\n', 'unknown-variable').length, 1);
+  // A name spelt with an escape gets no did-you-mean edit: the edit would not fit the text.
+  const [spelt] = only('tls_certificate = "$tls_in_ciph\\x72"\n', 'unknown-variable');
+  assert.equal(spelt.fixes, undefined);
+  const [plain] = only('tls_certificate = "$tls_in_ciphr"\n', 'unknown-variable');
+  assert.ok(plain.fixes?.length);
 });

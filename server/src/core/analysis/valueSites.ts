@@ -3,6 +3,7 @@
  * (in tree order, active or not): values with a "$", which Exim may expand, and values with
  * a "+" and no "$", which may name lists.
  */
+import { dequote } from '../util/stringSetting';
 import { AclItemNode, ConfigTree, DriverNode, NamedListNode, OptionNode, RewriteRuleNode } from '../syntax/tree';
 
 export interface ValueSite<N> {
@@ -12,12 +13,17 @@ export interface ValueSite<N> {
 }
 
 export interface ValueSites {
-  /** Main and driver options and ACL conditions and modifiers with a "$" in the value; rewrite rules with a "$" in the line. */
+  /** Main and driver options (a "$" once a quoted value is dequoted) and ACL conditions and modifiers with a "$" in the value; rewrite rules with a "$" in the line. */
   dollar: ValueSite<OptionNode | AclItemNode | RewriteRuleNode>[];
   /** Main and driver options, ACL conditions and modifiers, and named lists with a "+" and no "$" in the value. */
   plus: ValueSite<OptionNode | AclItemNode | NamedListNode>[];
   /** Every named list definition. */
   namedLists: NamedListNode[];
+}
+
+/** Whether an option value has a "$" as Exim reads it: a quoted value may write one as `\x24` or `\044`. */
+function hasDollar(value: string): boolean {
+  return value.includes('$') || (value.startsWith('"') && value.includes('\\') && dequote(value).text.includes('$'));
 }
 
 const cache = new WeakMap<ConfigTree, ValueSites>();
@@ -37,7 +43,7 @@ export function valueSites(tree: ConfigTree): ValueSites {
         case 'option':
           if (main && item.hasValue) {
             const v = item.value;
-            if (v.includes('$')) dollar.push({ node: item });
+            if (hasDollar(v)) dollar.push({ node: item });
             else if (v.includes('+')) plus.push({ node: item });
           }
           break;
@@ -45,7 +51,7 @@ export function valueSites(tree: ConfigTree): ValueSites {
           for (const o of item.options) {
             if (!o.hasValue) continue;
             const v = o.value;
-            if (v.includes('$')) dollar.push({ node: o, driver: item });
+            if (hasDollar(v)) dollar.push({ node: o, driver: item });
             else if (v.includes('+')) plus.push({ node: o, driver: item });
           }
           break;

@@ -12,6 +12,7 @@ import { ExpansionProblem, expansionProblems } from '../../syntax/expansion';
 import { LogicalLine } from '../../syntax/logicalLine';
 import { DriverNode } from '../../syntax/tree';
 import { EXPANSION_CONDITION_NAMES, EXPANSION_ITEM_NAMES, EXPANSION_OPERATOR_NAMES, VARIABLE_NAMES } from '../../syntaxData';
+import { dequote } from '../../util/stringSetting';
 import { suggest } from '../../util/suggest';
 import { Fix, Rule, RuleContext } from '../types';
 import { valueSites } from '../valueSites';
@@ -50,7 +51,7 @@ function expandedTexts(ctx: RuleContext): ExpandedText[] {
   const add = (line: LogicalLine, offset: number, text: string, active: boolean, startUp?: string) => {
     let problems = scannedTexts.get(text);
     if (problems === undefined) {
-      problems = expansionProblems(text);
+      problems = text.startsWith('"') ? quotedProblems(text) : expansionProblems(text);
       scannedTexts.set(text, problems);
     }
     if (problems.length) out.push({ line, offset, active, problems, ...(startUp ? { startUp } : {}) });
@@ -83,6 +84,21 @@ function expandedTexts(ctx: RuleContext): ExpandedText[] {
     }
   }
   return out;
+}
+
+/**
+ * Problems of a double-quoted setting: Exim expands the string after string_dequote(), so
+ * `"\\N^a$\\N"` is the regex `\N^a$\N`. Offsets are mapped back to the quoted text; a name
+ * written with escapes gets no did-you-mean edit.
+ */
+function quotedProblems(quoted: string): ExpansionProblem[] {
+  const { text, offsets } = dequote(quoted);
+  return expansionProblems(text).map((p) => {
+    const start = offsets[p.start];
+    const mapped: ExpansionProblem = { ...p, start, end: Math.max(offsets[p.end], start + 1) };
+    if (p.name !== undefined && quoted.slice(start, start + p.name.length) !== p.name) delete mapped.name;
+    return mapped;
+  });
 }
 
 let conditionNames: readonly string[] | undefined;
@@ -122,7 +138,7 @@ function report(ctx: RuleContext, t: ExpandedText, p: ExpansionProblem): void {
   const dym = suggestions.length ? `; did you mean ${suggestions.map((s) => `"${s}"`).join(' or ')}?` : '';
   ctx.report({
     message: t.startUp
-      ? `failed to expand ${t.startUp}: ${p.message}${dym} (Exim expands ${t.startUp} as it starts, so it refuses the configuration)`
+      ? `failed to expand ${t.startUp}: ${p.message}${dym} (Exim expands ${t.startUp} as it starts, so it ${t.active ? 'refuses the configuration' : 'would refuse the configuration with this branch active'})`
       : `${p.message}${dym}`,
     loc,
     active: t.active,

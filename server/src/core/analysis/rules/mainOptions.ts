@@ -46,8 +46,12 @@ const isCSpace = (c: number): boolean => c === 32 || (c >= 9 && c <= 13);
 const isDigit = (c: number): boolean => c >= 48 && c <= 57;
 /** The characters of Exim's "%15[0123456789smhdw.]" conversion. */
 const DELAY_CHARS = /^[0-9smhdw.]{1,15}/;
-/** What strtod() reads as a number (decimal or hexadecimal, infinity, NaN). */
-const STRTOD = /^[+-]?(?:0[xX](?:[0-9a-fA-F]+\.?[0-9a-fA-F]*|\.[0-9a-fA-F]+)(?:[pP][+-]?[0-9]+)?|(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|inf(?:inity)?|nan(?:\([0-9A-Za-z_]*\))?)/i;
+/**
+ * What glibc's scanf("%lf") consumes: it takes an exponent mark after a digit even when no
+ * exponent digits follow ("1e", "0x1p+" read as 1), and NaN only as the bare word. Measured
+ * with Exim 4.96's smtp_ratelimit_mail: "1,1s,1e,1h" is taken, "1,1s,nan(1),1h" refused.
+ */
+const SCANF_DOUBLE = /^[+-]?(?:0[xX](?:[0-9a-fA-F]+\.?[0-9a-fA-F]*|\.[0-9a-fA-F]+)(?:[pP][+-]?[0-9]*)?|(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]*)?|inf(?:inity)?|nan)/i;
 
 /**
  * Exim's readconf_readtime(s, 0, TRUE): a time in milliseconds, or a negative number when
@@ -85,8 +89,8 @@ export function readTimeMilliseconds(s: string): number {
         break;
       case '.': {
         // sscanf("%lf%n") from the point; when it reads nothing, %n keeps the digit count.
-        const m = /^\.[0-9]+(?:[eE][+-]?[0-9]+)?/.exec(s.slice(i));
-        const fraction = m ? Number(m[0]) : 0;
+        const m = /^\.[0-9]+(?:[eE][+-]?[0-9]*)?/.exec(s.slice(i));
+        const fraction = m ? parseFloat(m[0]) : 0;
         i += m ? m[0].length : count;
         if (s[i++] !== 's') return -1;
         total = (total + Math.trunc(fraction * 1000)) | 0;
@@ -122,7 +126,7 @@ export function isRatelimit(value: string): boolean {
   i += base.length;
   if (value[i++] !== ',') return false;
   skipSpace();
-  const factor = STRTOD.exec(value.slice(i))?.[0];
+  const factor = SCANF_DOUBLE.exec(value.slice(i))?.[0];
   if (!factor) return false;
   i += factor.length;
   if (value[i++] !== ',') return false;
