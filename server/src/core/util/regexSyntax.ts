@@ -2,8 +2,9 @@
  * The structural errors PCRE2 (Exim 4.96's regular expression library) finds when it
  * compiles a pattern, in PCRE2's words: unbalanced parentheses, an unterminated character
  * class, an unknown POSIX class name, a quantifier with nothing to repeat (at the start of
- * the pattern or of an alternative, after an anchor, after another quantifier) and `{n,m}`
- * with n > m. Anything else is left alone: this is not a full PCRE2 parser, so it only
+ * the pattern, of an alternative or of a group, after an anchor or an option setting,
+ * after another quantifier), `{n,m}` with n > m, escapes a class cannot hold and unknown
+ * `(*VERB)`s. Anything else is left alone: this is not a full PCRE2 parser, so it only
  * speaks where the pattern is certainly broken. A pattern with `(?x)` (white space and `#`
  * comments) is not checked.
  */
@@ -20,14 +21,44 @@ const enum Before {
   Done,
 }
 
+/** PCRE2's POSIX class names. */
 const POSIX_CLASSES = new Set(['alpha', 'alnum', 'ascii', 'blank', 'cntrl', 'digit', 'graph', 'lower', 'print', 'punct', 'space', 'upper', 'word', 'xdigit']);
 /** Escapes that match a position, not a character: nothing to repeat. */
 const ASSERTION_ESCAPES = new Set(['b', 'B', 'A', 'z', 'Z', 'G', 'K']);
 const QUANTIFIER_BRACES = /^\{(\d+)(?:,(\d*))?\}/;
 
+/**
+ * What follows "(" when it opens a group whose body follows: "(?:", lookarounds, atomic and
+ * branch-reset groups, named groups, option settings with ":", and verbs like "(*pla:".
+ */
+const GROUP_OPENER = /^(?:\?(?:[:=!>|]|<[=!]|<[A-Za-z_]\w*>|'[A-Za-z_]\w*'|P<[A-Za-z_]\w*>|\^?[imnsx]*(?:-[imnsx]*)?:)|\*[a-z_]+:)/;
+
+/** An option setting that is not a group: "(?i)", "(?-x)", "(?^)", "(?)". */
+const OPTION_SETTING = /^\?\^?[imnsxJU]*(?:-[imnsxJU]*)?\)/;
+
+/** Escapes PCRE2 refuses in a character class. */
+const CLASS_INVALID_ESCAPES = new Set(['B', 'R', 'X', 'k', 'K', 'G', 'A', 'z', 'Z']);
+
+/** Escapes that may take an argument in braces: \x{41}, \o{101}, \g{1}, \k{name}, \p{L}, \N{U+41}. */
+const BRACED_ESCAPES = new Set(['x', 'o', 'g', 'k', 'p', 'P', 'N']);
+
+/**
+ * The index just after the escape at `at` (a backslash): its argument in braces is part of
+ * it (a quantifier after `\x{41}` repeats the character), and so is the character after \c.
+ */
+function escapeEnd(pattern: string, at: number): number {
+  const e = pattern[at + 1];
+  if (e === 'c') return Math.min(at + 3, pattern.length);
+  if (e !== undefined && BRACED_ESCAPES.has(e) && pattern[at + 2] === '{') {
+    const close = pattern.indexOf('}', at + 3);
+    if (close >= 0) return close + 1;
+  }
+  return at + 2;
+}
+
 /** PCRE2's message for the first structural error of the pattern, or undefined. */
 export function regexProblem(pattern: string): string | undefined {
-  if (/\(\?[a-wyzA-Z^-]*x/.test(pattern)) return undefined;
+  if (/\(\?\^?[a-wyzA-Z]*x/.test(pattern)) return undefined;
   const n = pattern.length;
   let depth = 0;
   let before = Before.Nothing;
@@ -50,8 +81,13 @@ export function regexProblem(pattern: string): string | undefined {
           i = end < 0 ? n : end + 2;
           continue;
         }
+        if (e === 'E') {
+          // \E outside \Q...\E is ignored.
+          i += 2;
+          continue;
+        }
         before = e !== undefined && ASSERTION_ESCAPES.has(e) ? Before.Nothing : Before.Item;
-        i += 2;
+        i = escapeEnd(pattern, i);
         continue;
       }
       case '[': {
@@ -72,7 +108,20 @@ export function regexProblem(pattern: string): string | undefined {
         i++;
         before = Before.Nothing;
         // "(?..." is group syntax and "(*VERB)" a verb: what follows is not a quantifier.
-        if (pattern[i] === '?' || (pattern[i] === '*' && /[A-Z:]/.test(pattern[i + 1] ?? ''))) {
+        const head = pattern.slice(i, i + 40);
+        const setting = OPTION_SETTING.exec(head);
+        if (setting) {
+          // "(?i)" sets options and is no group: a quantifier after it has nothing to repeat.
+          depth--;
+          i += setting[0].length;
+          continue;
+        }
+        if (pattern[i] === '*' && i + 1 < n && !/[A-Za-z:)]/.test(pattern[i + 1])) return '(*VERB) not recognized or malformed';
+        const opener = GROUP_OPENER.exec(head);
+        if (opener) {
+          // A group's body starts after its opener: a quantifier there has nothing to repeat.
+          i += opener[0].length;
+        } else if (pattern[i] === '?' || (pattern[i] === '*' && /[A-Za-z:]/.test(pattern[i + 1] ?? ''))) {
           i++;
           before = Before.Item;
         }
@@ -127,16 +176,25 @@ export function regexProblem(pattern: string): string | undefined {
 function classEnd(pattern: string, start: number): number | string {
   let i = start + 1;
   if (pattern[i] === '^') i++;
+  // \E and an empty \Q\E are ignored, also before a "]" that is a member.
+  for (;;) {
+    if (pattern.startsWith('\\E', i)) i += 2;
+    else if (pattern.startsWith('\\Q\\E', i)) i += 4;
+    else break;
+  }
   if (pattern[i] === ']') i++;
   while (i < pattern.length) {
     const c = pattern[i];
     if (c === '\\') {
-      if (pattern[i + 1] === 'Q') {
+      const e = pattern[i + 1];
+      if (e !== undefined && CLASS_INVALID_ESCAPES.has(e)) return 'escape sequence is invalid in character class';
+      if (e === 'N') return '\\N is not supported in a class';
+      if (e === 'Q') {
         const end = pattern.indexOf('\\E', i + 2);
         if (end < 0) break;
         i = end + 2;
       } else {
-        i += 2;
+        i = escapeEnd(pattern, i);
       }
       continue;
     }
@@ -145,7 +203,9 @@ function classEnd(pattern: string, start: number): number | string {
       if (close >= 0 && !pattern.slice(i + 2, close).includes(']')) {
         const name = pattern.slice(i + 2, close);
         if (pattern[i + 1] !== ':') return 'POSIX collating elements are not supported';
-        if (!POSIX_CLASSES.has(name.replace(/^\^/, ''))) return 'unknown POSIX class name';
+        // [[:<:]] and [[:>:]] are word boundaries only as a whole class.
+        const boundary = (name === '<' || name === '>') && i === start + 1 && pattern[close + 2] === ']';
+        if (!boundary && !POSIX_CLASSES.has(name.replace(/^\^/, ''))) return 'unknown POSIX class name';
         i = close + 2;
         continue;
       }
