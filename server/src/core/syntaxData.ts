@@ -85,11 +85,21 @@ export const VARIABLE_NAMES: readonly string[] = [...variableNames];
 /** Header families ($h_subject:, $rheader_from:) end at a colon. */
 export const HEADER_VARIABLE_PREFIXES = ['header_', 'h_', 'bheader_', 'bh_', 'lheader_', 'lh_', 'rheader_', 'rh_'];
 
-/** A variable Exim knows: a listed name, or one of a family ($acl_m_x, $r_x, $h_subject, ...). */
+/**
+ * The manual's "$sender_rate_xxx" stands for two names, not a family: Exim 4.96 knows
+ * $sender_rate_limit and $sender_rate_period and refuses $sender_rate_x.
+ */
+const SENDER_RATE_NAMES = new Set(['sender_rate_limit', 'sender_rate_period']);
+
+/**
+ * A variable Exim knows: a listed name, or one of a family ($acl_m_x, $r_x, $h_subject, ...).
+ * Measured with Exim 4.96: the bare prefixes $acl_c, $acl_m, $r_ and $h_ are taken too;
+ * after acl_c or acl_m comes a digit or an underscore ($acl_cx is refused).
+ */
 export function isKnownVariable(name: string): boolean {
   if (variableNames.has(name)) return true;
   if (/^\d+$/.test(name)) return true;
-  // acl_c / acl_m must be followed by a digit or an underscore (acl_c0, acl_m_name).
-  if (/^acl_[cm][0-9_]/.test(name)) return true;
-  return variableFamilies.some((f) => f !== 'acl_c' && f !== 'acl_m' && name.startsWith(f) && name.length > f.length);
+  if (/^acl_[cm](?:$|[0-9_])/.test(name)) return true;
+  if (name.startsWith('sender_rate_')) return SENDER_RATE_NAMES.has(name);
+  return variableFamilies.some((f) => f !== 'acl_c' && f !== 'acl_m' && name.startsWith(f));
 }
