@@ -154,6 +154,9 @@ const TRANSPORT_CHECKS: Record<string, Check[]> = {
 };
 
 const AUTHENTICATOR_CHECKS: Record<string, Check[]> = {
+  // Unlike the other drivers, cram_md5 does not fall back to the authenticator's name (and
+  // after another authenticator, Exim 4.96 crashes on it instead of saying so).
+  cram_md5: [(d, m) => (set(m, d, 'public_name') ? undefined : `no public name specified for the ${d.name} authenticator (a cram_md5 authenticator needs one, such as public_name = CRAM-MD5)`)],
   spa: [(d, m) => (set(m, d, 'client_username') !== set(m, d, 'client_password') ? 'one of client_username and client_password cannot be set without the other' : undefined)],
 };
 

@@ -141,28 +141,42 @@ const SERVER_OPTION: Record<string, string> = {
   dovecot: 'server_socket',
 };
 
+/** The option that makes an authenticator a client (cram_md5's client_name alone does not). */
+const CLIENT_OPTION: Record<string, string> = {
+  plaintext: 'client_send',
+  external: 'client_send',
+  cram_md5: 'client_secret',
+  spa: 'client_username',
+};
+
 /**
- * Exim refuses two server authenticators with one public name, compared without regard to
- * case; an authenticator without public_name goes by its own name ("two server
- * authenticators (a and b) have the same public name (X)").
+ * Exim refuses two client, or two server, authenticators with one public name, compared
+ * without regard to case; an authenticator without public_name goes by its own name ("two
+ * server authenticators (a and b) have the same public name (X)"). A pair that is both is
+ * named "client", as Exim does. A cram_md5 without public_name is refused on its own
+ * (driver-requirements) and left out here.
  */
 function duplicatePublicNames(ctx: RuleContext): void {
-  const first = new Map<string, { auth: DriverNode; publicName: string }>();
+  const first = { client: new Map<string, { auth: DriverNode; publicName: string }>(), server: new Map<string, { auth: DriverNode; publicName: string }>() };
   for (const auth of ctx.model.activeDrivers('authenticators')) {
-    const serverOption = SERVER_OPTION[auth.driverName ?? ''];
-    if (!serverOption || !ctx.model.optionNode(auth, serverOption)) continue;
+    const driver = auth.driverName ?? '';
     const set = ctx.model.optionNode(auth, 'public_name');
+    if (!set && driver === 'cram_md5') continue;
+    const roles = (['client', 'server'] as const).filter((role) => {
+      const option = (role === 'client' ? CLIENT_OPTION : SERVER_OPTION)[driver];
+      return option !== undefined && ctx.model.optionNode(auth, option) !== undefined;
+    });
+    if (roles.length === 0) continue;
     const publicName = set ? stringSetting(set.value) : auth.name;
     const key = publicName.toLowerCase();
-    const earlier = first.get(key);
-    if (!earlier) {
-      first.set(key, { auth, publicName });
-      continue;
-    }
+    const clash = roles.find((role) => first[role].has(key));
+    for (const role of roles) if (!first[role].has(key)) first[role].set(key, { auth, publicName });
+    if (!clash) continue;
+    const earlier = first[clash].get(key)!;
     ctx.report({
-      message: `two server authenticators (${earlier.auth.name} and ${auth.name}) have the same public name (${earlier.publicName})${set ? '' : `: "${auth.name}" has no public_name, so its name is its public name`}; Exim refuses the configuration`,
+      message: `two ${clash} authenticators (${earlier.auth.name} and ${auth.name}) have the same public name (${earlier.publicName})${set ? '' : `: "${auth.name}" has no public_name, so its name is its public name`}; Exim refuses the configuration`,
       loc: set ? (set.valueLoc ?? set.wordLoc) : auth.nameLoc,
-      related: [{ loc: earlier.auth.nameLoc, message: `"${earlier.auth.name}" is the first server authenticator with this public name` }],
+      related: [{ loc: earlier.auth.nameLoc, message: `"${earlier.auth.name}" is the first ${clash} authenticator with this public name` }],
     });
   }
 }
@@ -170,7 +184,7 @@ function duplicatePublicNames(ctx: RuleContext): void {
 const duplicateName: Rule = {
   id: 'duplicate-name',
   defaultSeverity: 'error',
-  title: 'two routers, transports, authenticators or ACLs with one name, or two server authenticators with one public name',
+  title: 'two routers, transports, authenticators or ACLs with one name, or two client or two server authenticators with one public name',
   check(ctx) {
     duplicatePublicNames(ctx);
     const model = ctx.model;
