@@ -360,14 +360,19 @@ test('router-undefined: pass_router and redirect_router must name a router, pass
   // Not expanded, and case matters.
   assert.match(only(routers(r('first', 'pass_router = ${if true{second}}'), r('second')), 'router-undefined')[0].message, /not expanded/);
   assert.equal(only(routers(r('first', 'pass_router = Second'), r('second')), 'router-undefined').length, 1);
+  // pass_router is offered only later routers; redirect_router any.
+  const [late] = only(routers(r('sender'), r('first', 'pass_router = sendr'), r('senders')), 'router-undefined');
+  assert.deepEqual(late.data, { name: 'sendr', suggestions: ['senders'] });
+  const [any] = only(routers(r('sender'), r('first', 'redirect_router = sendr')), 'router-undefined');
+  assert.deepEqual((any.data as { suggestions: string[] }).suggestions, ['sender']);
 });
 
 test('smtp_ratelimit_mail and _rcpt are read as Exim\'s unpick_ratelimit() reads them', () => {
   // Each verdict measured with exim -bV (Exim 4.96).
-  for (const ok of ['1,1s,1,1s', '10, 1s, 2, 5m', '0,0s,0,0s', '-1,1s,2.5,5m', '+10,1.5s,2,5m', '10,1s,2,1h30m', '10,1s,inf,5m', '10,1s,0x10,5m', '10,1s,.5,5m', '10,1.s,2,5m', '10,1s,2,5m 6', '10,1s1s1s1s1s1s1s,2,5m', '10,1s,2,1.5e3s', '10,1s,2,\t5m']) {
+  for (const ok of ['1,1s,1e,1h', '1,1s,0x1p+,1h', '1,1s,-.5e,1h', '1,1s,nan,1h', '1,1s,1,1.5e+s', '1,1s,1,1s', '10, 1s, 2, 5m', '0,0s,0,0s', '-1,1s,2.5,5m', '+10,1.5s,2,5m', '10,1s,2,1h30m', '10,1s,inf,5m', '10,1s,0x10,5m', '10,1s,.5,5m', '10,1.s,2,5m', '10,1s,2,5m 6', '10,1s1s1s1s1s1s1s,2,5m', '10,1s,2,1.5e3s', '10,1s,2,\t5m']) {
     assert.ok(isRatelimit(ok), ok);
   }
-  for (const bad of ['1,1s,1,1', '10,1s,2', '10,1s,2,5m,6', '', 'a,1s,2,5m', '10,1,2,5m', '10,1s,2,5x', '1.5,1s,2,1h', '10 ,1s ,2 ,5m', '10,1.5,2,5m', '10,1s,2,5m5', '10,1s1s1s1s1s1s1s1s,2,5m', '10,1s,2,1s1s1s1s1s1s1s1s', '10,,2,5m', '10,1s,,5m', '10,12.s,2,5m', '10,3000000s,2,5m', '10,1s,2,2147484s', '10,1s,0x,5m', '${eval:1},1s,2,5m']) {
+  for (const bad of ['1,1s,1,1', '10,1s,2', '10,1s,2,5m,6', '', 'a,1s,2,5m', '10,1,2,5m', '10,1s,2,5x', '1.5,1s,2,1h', '10 ,1s ,2 ,5m', '10,1.5,2,5m', '10,1s,2,5m5', '10,1s1s1s1s1s1s1s1s,2,5m', '10,1s,2,1s1s1s1s1s1s1s1s', '10,,2,5m', '10,1s,,5m', '10,12.s,2,5m', '10,3000000s,2,5m', '10,1s,2,2147484s', '10,1s,0x,5m', '${eval:1},1s,2,5m', '1,1s,nan(1),1h', '1,1s,0x.p,1h', '1,1.5e+s,1,1h']) {
     assert.ok(!isRatelimit(bad), bad);
   }
   assert.equal(readTimeMilliseconds('1h30m'), 5_400_000);

@@ -124,7 +124,8 @@ const routerUndefined: Rule = {
         const loc = o.valueLoc ?? o.wordLoc;
         if (at === undefined) {
           names ??= allNames(ctx, (i) => i.kind === 'driver' && i.section === 'routers');
-          const suggestions = name.includes('$') ? [] : suggestFor(name);
+          // For pass_router, only a router that comes later would be accepted.
+          const suggestions = name.includes('$') ? [] : suggestFor(name).filter((s) => !later || order!.get(s)! > position);
           const why = name.includes('$')
             ? ' (this option is not expanded)'
             : names.any.has(name)
