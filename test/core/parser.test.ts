@@ -61,6 +61,28 @@ test('begin sections: names are pluralised and matched without case; unknown and
   assert.deepEqual(at(t.sections[1].begin!.nameLoc), [0, 6, 0, 9]);
 });
 
+test('a begin in a skipped branch is read for that branch only: the next active line is back in the section before', () => {
+  const t = parse('begin acl\nx:\n  accept\n.ifdef NOPE\nbegin retry\n* * F,1h,10m\n.else\n  warn\n.endif\ny:\n  deny\n');
+  assert.deepEqual(
+    t.sections.map((s) => [s.kind, s.active]),
+    [
+      ['main', true],
+      ['acl', true],
+      ['retry', false],
+    ],
+  );
+  // The ACL x goes on after the skipped branch (its warn statement), then y follows.
+  assert.deepEqual(aclsOf(t).map((a) => [a.name, a.statements.map((st) => st.verb)]), [
+    ['x', ['accept', 'warn']],
+    ['y', ['deny']],
+  ]);
+  assert.equal(retryRulesOf(t).length, 1);
+  // A skipped begin is not a repeat, and the active one after it is no repeat either.
+  const u = parse('.ifdef NOPE\nbegin acl\n.endif\nx = 1\nbegin acl\n');
+  assert.deepEqual(u.problems, []);
+  assert.deepEqual(u.sections[0].items.map((i) => i.kind), ['option']);
+});
+
 test('drivers: name lines, options, the driver option, and the range of the whole instance', () => {
   const t = parse('begin transports\n\nremote_smtp:\n  driver = smtp\n  hosts_require_tls = *\n  no_tls_tempfail_tryclear\n\nlocal:\n  driver = appendfile\n');
   const [remote, local] = driversOf(t, 'transports') as DriverNode[];

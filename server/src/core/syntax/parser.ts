@@ -222,11 +222,20 @@ class TreeBuilder implements LineSink {
   private c: OpenBlocks = this.activeOpen;
   private readonly seenSections = new Set<SectionKind>();
   private unknownSection = false;
+  /**
+   * The section of the last active `begin` (and whether its name was unknown). Exim never
+   * reads a skipped branch, so a `begin` there changes nothing for the lines after the
+   * branch: the next active line goes back to this section. The skipped lines after such
+   * a `begin` are read as its section.
+   */
+  private activeSection: SectionNode;
+  private activeUnknown = false;
   /** One string per distinct option word or ACL name: they repeat on most lines, and a large configuration keeps them all. */
   private readonly words = new Map<string, string>();
 
   constructor() {
     this.section = { kind: 'main', items: [], active: true };
+    this.activeSection = this.section;
     this.sections.push(this.section);
   }
 
@@ -246,6 +255,10 @@ class TreeBuilder implements LineSink {
     if (line.active) this.anyOpen = this.activeOpen;
     else if (this.anyOpen === this.activeOpen) this.anyOpen = { ...this.activeOpen };
     this.c = line.active ? this.activeOpen : this.anyOpen;
+    if (line.active && this.section !== this.activeSection) {
+      this.section = this.activeSection;
+      this.unknownSection = this.activeUnknown;
+    }
     const text = line.text;
     if (startsBegin(text)) {
       this.beginSection(line);
@@ -314,15 +327,19 @@ class TreeBuilder implements LineSink {
       this.problems[this.problems.length - 1].fixes = suggestions.map((s) => ({ title: `Change to "begin ${s}"`, edits: [{ file: begin.nameLoc.file, range: begin.nameLoc.range, newText: s }], isPreferred: true }));
       this.unknownSection = true;
       this.section = { kind: 'main', begin, items: [], active: line.active };
-      return;
+    } else {
+      this.unknownSection = false;
+      if (this.seenSections.has(kind) && line.active) {
+        this.problem('section-repeated', `"${name}" section is repeated in the configuration file`, line, nameStart, text.length);
+      }
+      if (line.active) this.seenSections.add(kind);
+      this.section = { kind, begin, items: [], active: line.active };
+      this.sections.push(this.section);
     }
-    this.unknownSection = false;
-    if (this.seenSections.has(kind) && line.active) {
-      this.problem('section-repeated', `"${name}" section is repeated in the configuration file`, line, nameStart, text.length);
+    if (line.active) {
+      this.activeSection = this.section;
+      this.activeUnknown = this.unknownSection;
     }
-    if (line.active) this.seenSections.add(kind);
-    this.section = { kind, begin, items: [], active: line.active };
-    this.sections.push(this.section);
   }
 
   private macroDefinition(line: LogicalLine, reader: ConfigReader): void {
