@@ -138,6 +138,16 @@ test('ACLs: names, verbs with conditions on the same and following lines, negati
   assert.equal(t.problems.length, 0);
 });
 
+test('text after an ACL name is ignored, as Exim does: a warning, and no statement', () => {
+  const t = parse('begin acl\nx: accept hosts = :\ny:   # comment\n  deny\n');
+  assert.deepEqual(t.problems.map((p) => [p.code, at(p.loc)]), [['acl-name-text-ignored', [1, 3, 1, 19]]]);
+  assert.match(t.problems[0].message, /^Exim ignores the text after the ACL name "x": "accept hosts = :" is not part of the ACL/);
+  assert.deepEqual(aclsOf(t).map((a) => [a.name, a.statements.length]), [
+    ['x', 0],
+    ['y', 1],
+  ]);
+});
+
 test('ACL problems: unknown verb first, missing "=", no ACL name', () => {
   const t = parse('begin acl\n  accept\na:\n  acept hosts = x\nb:\n  accept hosts\n');
   assert.deepEqual(

@@ -117,6 +117,7 @@ const CASES: [string, string, string | undefined][] = [
   ['a begin in a skipped branch changes no section (1)', 'begin acl\nx:\n  accept\n.ifdef NOPE\nbegin retry\n* * F,1h,10m\n.endif\ny:\n  deny\n', undefined],
   ['a begin in a skipped branch changes no section (2)', '.ifdef NOPE\nbegin acl\n.endif\nx:\n  accept\n', 'main option "x" unknown'],
   ['a begin in a skipped branch changes no section (3)', 'begin acl\n.ifdef NOPE\nbegin rewrite\n.endif\nx:\n  bogus\n', 'unknown ACL verb "bogus"'],
+  ['text after an ACL name is accepted (and ignored)', 'begin acl\nx: accept hosts = :\ny:  # comment\n  accept\n', undefined],
   ['primary_hostname is expanded only when used', 'primary_hostname = $nosuchvar\n', undefined],
   ['redirect owners is expanded as Exim starts', router('driver = redirect', 'data = x@example.org', 'check_owner', 'owners = ${if eq{a}{a}{root}{}}'), undefined],
   ['redirect owngroups with an unknown variable', router('driver = redirect', 'data = x@example.org', 'check_owner', 'owngroups = $nosuchvar'), 'failed to expand owngroups: unknown variable name "nosuchvar"'],

@@ -473,7 +473,11 @@ class TreeBuilder implements LineSink {
     const colon = skipSpace(text, nameEnd);
     if (nameEnd > 0 && text[colon] === ':') {
       const rest = skipSpace(text, colon + 1);
-      if (rest < text.length) this.problem('extra-characters', `extra characters follow ACL name "${text.slice(0, nameEnd)}"`, line, rest, text.length);
+      // Exim 4.96 ignores the rest of an ACL's name line (measured: "x: accept" gives an
+      // ACL x without that statement, which denies). A "#" there reads as a comment.
+      if (rest < text.length && text[rest] !== '#') {
+        this.problem('acl-name-text-ignored', `Exim ignores the text after the ACL name "${text.slice(0, nameEnd)}": "${text.slice(rest)}" is not part of the ACL; put it on a line of its own`, line, rest, text.length);
+      }
       this.c.acl = new AclBlock(line, text.slice(0, nameEnd));
       this.c.statement = undefined;
       this.section.items.push(this.c.acl);
