@@ -193,9 +193,13 @@ test('a directory or device given to .include is refused by the host, not read',
   const t = parse('.include /c/dir\n', { '/c/dir/file': 'x' });
   assert.deepEqual(
     t.problems.map((p) => p.code),
-    ['include-missing'],
+    ['include-not-read'],
   );
-  assert.match(t.problems[0].message, /is a directory/);
+  assert.match(t.problems[0].message, /is a directory: Exim opens it and reads nothing from it/);
+  // ".include" alone names the configuration's own directory, as Exim reads it.
+  const bare = parse('.include\n', { '/c/dir/file': 'x' });
+  assert.deepEqual(bare.problems.map((p) => [p.code, p.message]), [['include-not-read', '/c is a directory: Exim opens it and reads nothing from it, so this .include includes nothing']]);
+  assert.equal(parse('.include_if_exists\n').problems[0].code, 'include-relative');
 });
 
 test('macros that double each other are bounded', () => {

@@ -6,7 +6,12 @@
 export type ReadResult =
   | { kind: 'file'; text: string }
   | { kind: 'missing' }
-  | { kind: 'error'; message: string };
+  | {
+      kind: 'error';
+      message: string;
+      /** Set when the path is a directory or a device, pipe or socket, which Exim would open and read (a directory gives nothing) but which is not read here. */
+      notRegular?: 'directory' | 'special';
+    };
 
 export interface ConfigHost {
   /** Reads a configuration file; refuses non-regular files and oversized files with a message. */
@@ -34,7 +39,7 @@ export function memoryHost(files: Record<string, string>): ConfigHost {
     }
   }
   return {
-    readFile: (p) => (p in files ? { kind: 'file', text: files[p] } : dirs.has(p) ? { kind: 'error', message: 'is a directory' } : { kind: 'missing' }),
+    readFile: (p) => (p in files ? { kind: 'file', text: files[p] } : dirs.has(p) ? { kind: 'error', message: 'is a directory', notRegular: 'directory' } : { kind: 'missing' }),
     exists: (p) => p in files || dirs.has(p),
     isDirectory: (p) => dirs.has(p),
     listDirectory: (p) => {

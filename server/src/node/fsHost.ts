@@ -10,8 +10,8 @@ export function nodeHost(): ConfigHost {
     readFile(path: string): ReadResult {
       try {
         const st = statSync(path);
-        if (st.isDirectory()) return { kind: 'error', message: 'is a directory' };
-        if (!st.isFile()) return { kind: 'error', message: 'not a regular file' };
+        if (st.isDirectory()) return { kind: 'error', message: 'is a directory', notRegular: 'directory' };
+        if (!st.isFile()) return { kind: 'error', message: 'not a regular file', notRegular: 'special' };
         if (st.size > MAX_FILE_BYTES) return { kind: 'error', message: `larger than ${MAX_FILE_BYTES} bytes` };
         return { kind: 'file', text: readFileSync(path, 'utf8') };
       } catch (e) {

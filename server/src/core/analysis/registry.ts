@@ -23,6 +23,7 @@ export const PARSE_PROBLEMS: RuleMeta[] = [
   { id: 'conditional-too-deep', defaultSeverity: 'error', title: '.ifdef nested more deeply than Exim allows' },
   { id: 'include-missing', defaultSeverity: 'error', title: '.include of a file that cannot be opened' },
   { id: 'include-relative', defaultSeverity: 'error', title: '.include_if_exists with a relative path' },
+  { id: 'include-not-read', defaultSeverity: 'warning', title: '.include of a directory or a device, which is not read' },
   { id: 'include-loop', defaultSeverity: 'error', title: '.include that includes itself' },
   { id: 'include-too-deep', defaultSeverity: 'error', title: '.include nested too deeply' },
   { id: 'macro-expansion-too-long', defaultSeverity: 'error', title: 'macro replacement that grows a line beyond reason' },

@@ -115,7 +115,8 @@ export const MAX_INCLUDE_DEPTH = 32;
 /** A bound on a line's length after macro replacement, against macros that grow exponentially. */
 export const MAX_EXPANDED_LINE = 4 * 1024 * 1024;
 
-const INCLUDE_RE = /^\.(include_if_exists|include)(?=[ \t\v\f\r])/;
+/** Measured with Exim 4.96: `.include` alone is taken too (an empty path, the configuration's directory). */
+const INCLUDE_RE = /^\.(include_if_exists|include)(?=[ \t\v\f\r]|$)/;
 
 /** Exim tries the conditional names in this order, each as a prefix of the word after the dot. */
 const CONDITIONAL_ORDER: readonly ConditionalKind[] = ['ifdef', 'ifndef', 'elifdef', 'elifndef', 'else', 'endif'];
@@ -485,6 +486,21 @@ export class ConfigReader {
       return;
     }
     const result = this.host.readFile(path);
+    if (result.kind === 'error' && result.notRegular) {
+      // Exim opens a directory and reads nothing from it; a device gives whatever it gives
+      // (nothing from /dev/null; /dev/zero never ends). Only regular files are read here.
+      d.status = 'unreadable';
+      this.problems.push({
+        code: 'include-not-read',
+        message:
+          result.notRegular === 'directory'
+            ? `${path || '""'} is a directory: Exim opens it and reads nothing from it, so this .include includes nothing`
+            : `${path} is not a regular file (a device, pipe or socket) and is not read here; Exim reads whatever it gives (nothing from /dev/null; from /dev/zero it never finishes)`,
+        loc: d.argument ? d.argumentLoc : d.keywordLoc,
+        active: true,
+      });
+      return;
+    }
     if (result.kind !== 'file') {
       d.status = result.kind === 'missing' ? 'missing' : 'unreadable';
       problem(
