@@ -109,6 +109,10 @@ test('rewrite flags, and headers_rewrite in transports', () => {
   assert.equal(checkRewriteLine('*@a  x@y  hx')?.message, "unknown rewrite flag character 'x' (could be missing quotes round replacement item)");
   assert.equal(checkRewriteLine('*@a  x@y  S')?.message, 'rewrite rule has the S flag but is not a regular expression');
   assert.equal(checkRewriteLine('^a@b  x@y  S'), undefined);
+  // The key is dequoted first, as Exim does: "\x5Ea" and "\\N^a" are regular expressions, "\N^a" is not (\N is N).
+  assert.equal(checkRewriteLine('"\\x5Ea"  x@y  S'), undefined);
+  assert.equal(checkRewriteLine('"\\\\N^a"  x@y  S'), undefined);
+  assert.equal(checkRewriteLine('"\\N^a"  x@y  S')?.message, 'rewrite rule has the S flag but is not a regular expression');
   assert.deepEqual(found('begin rewrite\n*@a  "x y@z"  F\n*@a  x y@z  F\n'), ['rewrite-flag@3:8']);
   const t = (v: string) => found(`begin transports\nt:\n  driver = smtp\n  headers_rewrite = ${v}\n`);
   assert.deepEqual(t('*@a x@b h : *@c y@d f'), []);

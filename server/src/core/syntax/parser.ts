@@ -4,7 +4,7 @@
  * make sense of becomes a problem with a stable code.
  */
 import { ConfigHost, memoryHost } from '../host';
-import { closingQuote } from '../util/stringSetting';
+import { closingQuote, dequote } from '../util/stringSetting';
 import { suggest } from '../util/suggest';
 import { LogicalLine } from './logicalLine';
 import { AclBlock, AclItem, AclStatement, DriverBlock, LineToken, OptionSetting, RetryParam } from './nodes';
@@ -126,13 +126,9 @@ function readItem(line: LogicalLine, from: number): Token | undefined {
   let i = start;
   let value = '';
   if (text[i] === '"') {
-    i++;
-    while (i < text.length && text[i] !== '"') {
-      if (text[i] === '\\' && i + 1 < text.length) {
-        value += text[i + 1];
-        i += 2;
-      } else value += text[i++];
-    }
+    const quoted = dequote(text.slice(start));
+    value = quoted.text;
+    i = start + quoted.offsets[quoted.offsets.length - 1];
     if (i < text.length) i++;
   } else {
     while (i < text.length && !isSpaceAt(text, i)) i++;

@@ -6,6 +6,7 @@
  */
 import { driversOf, rewriteRulesOf } from '../../syntax/tree';
 import { splitList } from '../../util/lists';
+import { dequote, stringSetting } from '../../util/stringSetting';
 import { Rule } from '../types';
 import { mentionsMacro } from './values';
 
@@ -31,7 +32,8 @@ export interface RewriteProblem {
 /** Checks the flags of one rewrite rule line; undefined when Exim accepts them. */
 export function checkRewriteLine(text: string, missingReplacement = false): RewriteProblem | undefined {
   let p = skipItem(text, 0);
-  const key = text.slice(0, p).replace(/^"|"$/g, '');
+  // Exim dequotes the key before it looks for "^" or "\N^": "\x5Ea" is "^a".
+  const key = text.startsWith('"') ? dequote(text.slice(0, p)).text : text.slice(0, p);
   while (isSpace(text[p])) p++;
   // In the rewrite section the parser reports a missing replacement.
   if (p >= text.length) return missingReplacement ? { message: 'missing rewrite replacement string', at: 0 } : undefined;
@@ -76,8 +78,7 @@ const headersRewrite: Rule = {
         if (o.word !== 'headers_rewrite' || !o.hasValue || (!o.active && mentionsMacro(o.value))) continue;
         const where = o.valueLoc ?? o.wordLoc;
         const report = (message: string) => ctx.report({ message, loc: where, active: o.active });
-        let value = o.value;
-        if (value.startsWith('"') && value.endsWith('"') && value.length > 1) value = value.slice(1, -1);
+        const value = stringSetting(o.value);
         let envelope = false;
         let problem: RewriteProblem | undefined;
         for (const rule of splitList(value)) {
