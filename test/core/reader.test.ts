@@ -1,4 +1,5 @@
 import { test } from 'node:test';
+import { ruleMeta } from '../../server/src/core/analysis/registry';
 import assert from 'node:assert/strict';
 import { memoryHost } from '../../server/src/core/host';
 import { parseText } from '../../server/src/core/syntax/parser';
@@ -209,4 +210,14 @@ test('macros that double each other are bounded', () => {
   for (let i = 1; i <= 24; i++) lines.push(`${name(i)} = ${name(i - 1)}${name(i - 1)}`);
   const t = parse(lines.join('\n') + '\n');
   assert.ok(t.problems.some((p) => p.code === 'macro-expansion-too-long'));
+});
+
+test('a chain of includes deeper than the reader follows stops with one include-too-deep warning', () => {
+  const files: Record<string, string> = {};
+  for (let i = 0; i < 40; i++) files[`/c/e${i}.conf`] = `.include /c/e${i + 1}.conf\n`;
+  files['/c/e40.conf'] = 'qualify_domain = example.org\n';
+  const t = parse('.include /c/e0.conf\n', files);
+  assert.deepEqual(t.problems.map((p) => p.code), ['include-too-deep']);
+  assert.match(t.problems[0].message, /nested more than 32 deep is not read here \(Exim reads on\)/);
+  assert.equal(ruleMeta('include-too-deep')?.defaultSeverity, 'warning');
 });

@@ -25,7 +25,7 @@ export const PARSE_PROBLEMS: RuleMeta[] = [
   { id: 'include-relative', defaultSeverity: 'error', title: '.include_if_exists with a relative path' },
   { id: 'include-not-read', defaultSeverity: 'warning', title: '.include of a directory or a device, which is not read' },
   { id: 'include-loop', defaultSeverity: 'error', title: '.include that includes itself' },
-  { id: 'include-too-deep', defaultSeverity: 'error', title: '.include nested too deeply' },
+  { id: 'include-too-deep', defaultSeverity: 'warning', title: '.include nested more deeply than this reader follows' },
   { id: 'macro-expansion-too-long', defaultSeverity: 'error', title: 'macro replacement that grows a line beyond reason' },
   { id: 'macro-malformed', defaultSeverity: 'error', title: 'line starting with an upper-case letter that is not a macro definition' },
   { id: 'macro-duplicate', defaultSeverity: 'error', title: 'macro defined twice without ==' },
