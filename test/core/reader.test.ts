@@ -221,3 +221,11 @@ test('a chain of includes deeper than the reader follows stops with one include-
   assert.match(t.problems[0].message, /nested more than 32 deep is not read here \(Exim reads on\)/);
   assert.equal(ruleMeta('include-too-deep')?.defaultSeverity, 'warning');
 });
+
+test('a macro whose name contains a built-in macro name is refused, as Exim does (MY_HAVE_TLS holds _HAVE_TLS)', () => {
+  const t = parse('MY_HAVE_TLS = 1\nHAVE_TLS = 1\n', {}, ['_HAVE_TLS']);
+  assert.deepEqual(
+    t.problems.map((p) => [p.code, p.message]),
+    [['macro-substring', '"MY_HAVE_TLS" cannot be defined as a macro because previously defined macro "_HAVE_TLS" is a substring']],
+  );
+});

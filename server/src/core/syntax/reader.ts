@@ -239,8 +239,11 @@ export class ConfigReader {
       return undefined;
     }
     if (existing) return { code: 'macro-duplicate', message: `macro "${def.name}" is already defined (use "==" if you want to redefine it)` };
-    // Exim refuses a name that contains an earlier macro's name: that macro would replace part of it.
-    const inner = this.userMacros.find((m) => m.name.length < def.name.length && def.name.includes(m.name));
+    // Exim refuses a name that contains an earlier macro's name: that macro would replace part
+    // of it. The built-in macros (all starting "_") count: MY_HAVE_TLS contains _HAVE_TLS.
+    const inner =
+      (def.name.includes('_') ? this.builtins.find((m) => def.name.includes(m.name)) : undefined) ??
+      this.userMacros.find((m) => m.name.length < def.name.length && def.name.includes(m.name));
     if (inner) {
       return {
         code: 'macro-substring',
