@@ -61,6 +61,12 @@ test('begin sections: names are pluralised and matched without case; unknown and
   assert.deepEqual(at(t.sections[1].begin!.nameLoc), [0, 6, 0, 9]);
 });
 
+test('begin followed by a tab is no begin, as Exim reads it', () => {
+  const t = parse('begin\tacl\n');
+  assert.deepEqual(t.sections.map((s) => s.kind), ['main']);
+  assert.deepEqual(t.sections[0].items.map((i) => i.kind === 'option' && i.word), ['begin']);
+});
+
 test('a begin in a skipped branch is read for that branch only: the next active line is back in the section before', () => {
   const t = parse('begin acl\nx:\n  accept\n.ifdef NOPE\nbegin retry\n* * F,1h,10m\n.else\n  warn\n.endif\ny:\n  deny\n');
   assert.deepEqual(

@@ -126,6 +126,8 @@ const CASES: [string, string, string | undefined][] = [
   ['a quoted rewrite key with \\N, which dequotes to N, and the S flag', 'begin rewrite\n"\\N^a"  $1@new.example  S\n', 'rewrite rule has the S flag but is not a regular expression'],
   ['a macro name that contains a built-in macro name', 'REMOTE_SMTP_DKIM_SIGN_HEADERS = From:To\n', 'previously defined macro "_DKIM_SIGN_HEADERS" is a substring'],
   ['a macro name that contains a built-in name without its underscore', 'MAIN_TLS_ENABLE = yes\nHAVE_TLS = 1\n', undefined],
+  ['begin followed by a tab', 'begin\tacl\n', 'main option "begin" unknown'],
+  ['begin followed by a tab in the ACL section', 'begin acl\nbegin\trouters\n', 'missing or malformed ACL name'],
   ['primary_hostname is expanded only when used', 'primary_hostname = $nosuchvar\n', undefined],
   ['redirect owners is expanded as Exim starts', router('driver = redirect', 'data = x@example.org', 'check_owner', 'owners = ${if eq{a}{a}{root}{}}'), undefined],
   ['redirect owngroups with an unknown variable', router('driver = redirect', 'data = x@example.org', 'check_owner', 'owngroups = $nosuchvar'), 'failed to expand owngroups: unknown variable name "nosuchvar"'],
