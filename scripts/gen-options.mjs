@@ -560,6 +560,10 @@ function main() {
       out[sec].drivers = drv;
     }
     out.builtinMacros = macros;
+    // `begin local_scan` needs an Exim built with LOCAL_SCAN_HAS_OPTIONS; others refuse it.
+    const localScanConf = join(dir, 'local-scan.conf');
+    writeFileSync(localScanConf, 'begin local_scan\n');
+    out.localScanOptions = runExim(exim, ['-C', localScanConf, '-bV'], { allowFail: true }).status === 0;
 
     // Names the manual documents that this binary lacks (drivers or features not built in).
     if (opts.verbose) {

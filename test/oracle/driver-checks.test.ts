@@ -128,6 +128,8 @@ const CASES: [string, string, string | undefined][] = [
   ['a macro name that contains a built-in name without its underscore', 'MAIN_TLS_ENABLE = yes\nHAVE_TLS = 1\n', undefined],
   ['begin followed by a tab', 'begin\tacl\n', 'main option "begin" unknown'],
   ['begin followed by a tab in the ACL section', 'begin acl\nbegin\trouters\n', 'missing or malformed ACL name'],
+  ['a local_scan section', 'begin local_scan\n', 'local_scan() options not supported'],
+  ['a local_scan section in a skipped branch', '.ifdef NOPE\nbegin local_scan\n.endif\n', undefined],
   ['primary_hostname is expanded only when used', 'primary_hostname = $nosuchvar\n', undefined],
   ['redirect owners is expanded as Exim starts', router('driver = redirect', 'data = x@example.org', 'check_owner', 'owners = ${if eq{a}{a}{root}{}}'), undefined],
   ['redirect owngroups with an unknown variable', router('driver = redirect', 'data = x@example.org', 'check_owner', 'owngroups = $nosuchvar'), 'failed to expand owngroups: unknown variable name "nosuchvar"'],

@@ -39,9 +39,13 @@ const table = data as unknown as {
   transports: RawDriverSection;
   authenticators: RawDriverSection;
   builtinMacros: string[];
+  localScanOptions?: boolean;
 };
 
 export const EXIM_VERSION: string = table.eximVersion;
+
+/** Whether the installed Exim takes a `begin local_scan` section (built with LOCAL_SCAN_HAS_OPTIONS). */
+export const LOCAL_SCAN_OPTIONS: boolean = table.localScanOptions === true;
 
 const DRIVER_SECTIONS: readonly DriverSectionKind[] = ['routers', 'transports', 'authenticators'];
 

@@ -1,5 +1,5 @@
 /** Options, drivers and names as Exim's configuration reader checks them. */
-import { findOptionAnywhere, isKnownDriver, knownDrivers, optionsFor } from '../../options';
+import { LOCAL_SCAN_OPTIONS, findOptionAnywhere, isKnownDriver, knownDrivers, optionsFor } from '../../options';
 import { DriverNode, DriverSectionKind, OptionNode, mainOptions } from '../../syntax/tree';
 import { suggest } from '../../util/suggest';
 import { stringSetting } from '../../util/stringSetting';
@@ -313,4 +313,25 @@ const optionRepeated: Rule = {
   },
 };
 
-export const structureRules: Rule[] = [unknownOption, unknownDriver, duplicateName, nameTooLong, optionRepeated];
+/**
+ * `begin local_scan` needs an Exim built with LOCAL_SCAN_HAS_OPTIONS; Debian's exim4 4.96
+ * refuses it with the message below.
+ */
+const localScanUnsupported: Rule = {
+  id: 'local-scan-unsupported',
+  defaultSeverity: 'error',
+  title: 'begin local_scan in a configuration for an Exim built without local_scan options',
+  check(ctx) {
+    if (LOCAL_SCAN_OPTIONS) return;
+    for (const section of ctx.tree.sections) {
+      if (section.kind !== 'local_scan' || !section.begin) continue;
+      ctx.report({
+        message: 'local_scan() options not supported: (LOCAL_SCAN_HAS_OPTIONS not defined in Local/Makefile); the installed Exim refuses a local_scan section',
+        loc: section.begin.nameLoc,
+        active: section.active,
+      });
+    }
+  },
+};
+
+export const structureRules: Rule[] = [unknownOption, unknownDriver, duplicateName, nameTooLong, optionRepeated, localScanUnsupported];
