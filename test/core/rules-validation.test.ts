@@ -98,6 +98,12 @@ test('retry rules: error names, prefixes, letters, parameters and semicolons', (
   assert.equal(msg('* * G,16h,1h,0.5'), 'bad parameters for retry rule');
   assert.equal(msg('* * F,2h,15m G,16h,1h,1.5'), 'semicolon expected');
   assert.equal(msg('* * F,2h,15m,3'), 'semicolon expected');
+  // C int arithmetic, as in Exim 4.96: beyond 2^31-1 seconds a time wraps negative; 2^32+1 wraps to 1.
+  assert.equal(msg('* * F,24856d,1h'), 'bad parameters for retry rule');
+  assert.equal(msg('* * G,1h,10m,2147484'), 'bad parameters for retry rule');
+  assert.equal(msg('* quota_3551w F,1h,1m'), 'bad time value');
+  assert.equal(msg('* * F,24855d,1h'), undefined);
+  assert.equal(msg('* * F,4294967297s,1h'), undefined);
   const [f] = only('begin retry\n*  quotta  F,1h,10m\n', 'retry-syntax');
   assert.equal(f.message, 'unknown or malformed retry error "quotta"; did you mean "quota"?');
   assert.deepEqual([f.loc.range.start.character, f.loc.range.end.character], [3, 9]);

@@ -107,19 +107,19 @@ function skipSpace(text: string, p: number): number {
   return p;
 }
 
-/** Exim's readconf_readfixed() over text[start, end): the value times 1000, or -1. */
+/** Exim's readconf_readfixed() over text[start, end): the value times 1000, or -1 (C int arithmetic: 2147484 wraps). */
 function readFixed(text: string, start: number, end: number): number {
   if (start >= end || !isDigit(text.charCodeAt(start))) return -1;
   let i = start;
   let v = 0;
-  while (i < end && isDigit(text.charCodeAt(i))) v = v * 10 + (text.charCodeAt(i++) - 48);
-  v *= 1000;
+  while (i < end && isDigit(text.charCodeAt(i))) v = (Math.imul(v, 10) + (text.charCodeAt(i++) - 48)) | 0;
+  v = Math.imul(v, 1000);
   if (i < end && text.charCodeAt(i) === 46 /* . */) {
     let m = 100;
     i++;
     while (i < end && isDigit(text.charCodeAt(i))) {
-      v += (text.charCodeAt(i++) - 48) * m;
-      m /= 10;
+      v = (v + (text.charCodeAt(i++) - 48) * m) | 0;
+      m = Math.trunc(m / 10);
     }
   }
   return i === end ? v : -1;

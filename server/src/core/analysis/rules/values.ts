@@ -135,17 +135,21 @@ export function readTime(s: string, end = s.length): number {
   return readTimeAt(s, 0, end);
 }
 
-/** readTime() of s[start, end). */
+/**
+ * readTime() of s[start, end). The arithmetic is C's int, as in Exim: a time beyond
+ * 2^31-1 seconds wraps, usually to a negative number, which Exim refuses
+ * ("F,24856d,1h" is "bad parameters for retry rule").
+ */
 export function readTimeAt(s: string, start: number, end: number): number {
   let i = start;
   let total = 0;
   for (;;) {
     if (i >= end || !isDigitCode(s.charCodeAt(i))) return -1;
     let n = 0;
-    while (i < end && isDigitCode(s.charCodeAt(i))) n = n * 10 + (s.charCodeAt(i++) - 48);
+    while (i < end && isDigitCode(s.charCodeAt(i))) n = (Math.imul(n, 10) + (s.charCodeAt(i++) - 48)) | 0;
     const mult = i < end ? unitSeconds(s.charCodeAt(i)) : 0;
     if (mult === 0) return -1;
-    total += n * mult;
+    total = (total + Math.imul(n, mult)) | 0;
     i++;
     if (i >= end) return total;
   }
