@@ -68,6 +68,10 @@ test('values that need "=", quoted strings, and user names left by undefined mac
   assert.equal(only('qualify_domain example.org\n', 'invalid-option-value')[0].message, 'missing "=" after qualify_domain');
   assert.equal(mainValue('qualify_domain', '"abc'), 'missing quote at end of string value for qualify_domain');
   assert.equal(mainValue('qualify_domain', '"abc" x'), 'extra characters follow string value for qualify_domain');
+  // A named list's value is a string too.
+  assert.deepEqual(found('domainlist local_domains = "example.com" : localhost\n'), ['invalid-option-value@1:41']);
+  assert.equal(only('hostlist h = "a\n', 'invalid-option-value')[0].message, 'missing quote at end of string value for h');
+  assert.deepEqual(found('domainlist d = "a"\ndomainlist e = a "b" c\n'), []);
   assert.equal(mainValue('trusted_groups', 'MAIN_TRUSTED_GROUPS'), 'group MAIN_TRUSTED_GROUPS was not found ("MAIN_TRUSTED_GROUPS" looks like a macro that is not defined)');
   assert.equal(mainValue('trusted_groups', 'mail : 8'), undefined);
   // In a skipped branch, the macro the branch waits for is undefined: no finding.

@@ -130,6 +130,8 @@ const CASES: [string, string, string | undefined][] = [
   ['begin followed by a tab in the ACL section', 'begin acl\nbegin\trouters\n', 'missing or malformed ACL name'],
   ['a local_scan section', 'begin local_scan\n', 'local_scan() options not supported'],
   ['a local_scan section in a skipped branch', '.ifdef NOPE\nbegin local_scan\n.endif\n', undefined],
+  ['a quoted named list value with text after it', 'domainlist local_domains = "example.com" : localhost\n', 'extra characters follow string value for local_domains'],
+  ['a quoted named list value', 'hostlist h = "192.0.2.1 : 192.0.2.2"\n', undefined],
   ['primary_hostname is expanded only when used', 'primary_hostname = $nosuchvar\n', undefined],
   ['redirect owners is expanded as Exim starts', router('driver = redirect', 'data = x@example.org', 'check_owner', 'owners = ${if eq{a}{a}{root}{}}'), undefined],
   ['redirect owngroups with an unknown variable', router('driver = redirect', 'data = x@example.org', 'check_owner', 'owngroups = $nosuchvar'), 'failed to expand owngroups: unknown variable name "nosuchvar"'],

@@ -12,6 +12,7 @@ import { OptionNode, mainOptions } from '../../syntax/tree';
 import { Location } from '../../syntax/source';
 import { ResolvedOption } from '../model';
 import { Fix, Rule, RuleContext } from '../types';
+import { valueSites } from '../valueSites';
 
 /** How Exim reads a value: its internal option type, from the manual's type and the dagger. */
 export type ValueKind = 'bool' | 'expand_bool' | 'int' | 'Kint' | 'octint' | 'fixed' | 'time' | 'timelist' | 'func_time' | 'string';
@@ -402,6 +403,14 @@ const invalidValue: Rule = {
         }
         checkSetting(ctx, options[i], r);
       }
+    }
+    // A named list's value is read as a string too: "a" : b is refused.
+    for (const list of valueSites(ctx.tree).namedLists) {
+      if (list.value.charCodeAt(0) !== 34 /* " */ || (!list.active && mentionsMacro(list.value))) continue;
+      const problem = checkQuoted(list.value, list.name);
+      if (!problem) continue;
+      const start = list.valueOffset + (problem.at ?? 0);
+      ctx.report({ message: problem.message, loc: list.line.locate(start, list.line.text.length), active: list.active });
     }
   },
 };
