@@ -144,6 +144,16 @@ test('ACLs: names, verbs with conditions on the same and following lines, negati
   assert.equal(t.problems.length, 0);
 });
 
+test('a "!" before a verb or an ACL name, as the acl_read() of Exim takes them', () => {
+  const msgs = (line: string) => parse(`begin acl\nx:\n${line}\n`).problems.map((p) => `${p.code}: ${p.message}`);
+  assert.deepEqual(msgs('!accept hosts = :'), ['acl-condition-expected: error in ACL: malformed ACL line "!accept hosts = :" (a verb cannot be negated)']);
+  for (const line of ['!HOSTS = x', ':  accept', '!hosts : x']) assert.deepEqual(msgs(line), ['acl-name-missing: missing or malformed ACL name (an ACL starts with a "name:" line)'], line);
+  // A negated condition first in an ACL is an unknown verb, named without its "!".
+  const [unknown] = parse('begin acl\nx:\n!hosts = x\n').sections[1].items.filter((i) => i.kind === 'unknown');
+  assert.equal(unknown.kind === 'unknown' && unknown.word, 'hosts');
+  assert.deepEqual(msgs('accept\n  !hosts = x'), []);
+});
+
 test('text after an ACL name is ignored, as Exim does: a warning, and no statement', () => {
   const t = parse('begin acl\nx: accept hosts = :\ny:   # comment\n  deny\n');
   assert.deepEqual(t.problems.map((p) => [p.code, at(p.loc)]), [['acl-name-text-ignored', [1, 3, 1, 19]]]);

@@ -481,14 +481,26 @@ class TreeBuilder implements LineSink {
       this.section.items.push(this.c.acl);
       return;
     }
-    if (!this.c.acl) {
+    // Exim's acl_read(): a "!" may come first, then a name. A ":" after the name (or after
+    // no name), or "=" after an upper-case one, ends the ACL, and Exim then reads the line
+    // as an ACL name, which it is not; a negated verb is "malformed ACL line".
+    const negated = text.charCodeAt(0) === 33; /* ! */
+    const nameStart = negated ? skipSpace(text, 1) : 0;
+    const wordEnd = negated ? readName(text, nameStart) : nameEnd;
+    const after = skipSpace(text, wordEnd);
+    if (!this.c.acl || ((negated || wordEnd === 0) && text[after] === ':') || (negated && isUpperAt(text, nameStart) && text[after] === '=')) {
       this.problem('acl-name-missing', 'missing or malformed ACL name (an ACL starts with a "name:" line)', line);
+      this.section.items.push({ kind: 'unknown', line, loc: line.location, active: line.active });
+      return;
+    }
+    if (negated && ACL_VERB_SET.has(text.slice(nameStart, wordEnd))) {
+      this.problem('acl-condition-expected', `error in ACL: malformed ACL line "${text}" (a verb cannot be negated)`, line);
       this.section.items.push({ kind: 'unknown', line, loc: line.location, active: line.active });
       return;
     }
     const acl = this.c.acl;
     let i = 0;
-    const word = this.word(text, 0, nameEnd);
+    const word = this.word(text, nameStart, wordEnd);
     if (ACL_VERB_SET.has(word)) {
       this.c.statement = new AclStatement(line, word);
       acl.statements.push(this.c.statement);
@@ -500,7 +512,7 @@ class TreeBuilder implements LineSink {
       }
     } else if (!this.c.statement) {
       // Reported (with did-you-mean fixes) by the acl-unknown-verb rule.
-      this.section.items.push({ kind: 'unknown', line, loc: line.location, active: line.active, reason: 'acl-unknown-verb', word, wordLoc: line.locate(0, nameEnd || text.length) });
+      this.section.items.push({ kind: 'unknown', line, loc: line.location, active: line.active, reason: 'acl-unknown-verb', word, wordLoc: line.locate(nameStart, wordEnd > nameStart ? wordEnd : text.length) });
       return;
     }
     const item = this.aclItem(line, i);
