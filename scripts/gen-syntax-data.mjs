@@ -255,8 +255,10 @@ function expansionData() {
 
 function logSelectorData() {
   const table = existsSync(join(MANUAL, 'ch-log_files.html')) ? readChapter('ch-log_files.html') : '';
-  const fromManual = [...table.matchAll(/<tr[^>]*>\s*<td[^>]*>(.*?)<\/td>/gs)].map((m) => decode(m[1]).trim()).filter((n) => /^[a-z][a-z0-9_]*$/.test(n));
-  const candidates = [...new Set([...fromManual, ...binaryWords])].sort();
+  const fromManual = [...table.matchAll(/<tr[^>]*>\s*<td[^>]*>(.*?)<\/td>/gs)].map((m) => decode(m[1]).trim()).filter((n) => /^[a-z0-9][a-z0-9_]*$/.test(n));
+  // Selector names may start with a digit (8bitmime), unlike the other names read from the binary.
+  const digitWords = spawnSync('strings', ['-n', '2', EXIM], { encoding: 'utf8', maxBuffer: 256 << 20 }).stdout.split('\n').filter((w) => /^[0-9][a-z0-9_]{1,40}$/.test(w) && /[a-z]/.test(w));
+  const candidates = [...new Set([...fromManual, ...binaryWords, ...digitWords])].sort();
   const selectors = candidates.filter((name) => !/unknown log_selector setting|malformed log_selector/.test(bV(`log_selector = +${name}\n`)));
   return { eximVersion: version, generatedBy: 'scripts/gen-syntax-data.mjs', selectors };
 }

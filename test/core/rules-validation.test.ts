@@ -81,6 +81,28 @@ test('values that need "=", quoted strings, and user names left by undefined mac
   assert.equal(lint('.ifdef X\nsmtp_accept_max = ten\n.endif\n')[0].severity, 'warning');
 });
 
+test('numbers, quotes and time lists as Exim 4.96 reads them (each verdict measured with exim -bV)', () => {
+  // Integer suffixes: K, M, G and T (2^40) in an int; up to Z in a size counted in K, within 64 bits.
+  assert.equal(mainValue('remote_max_parallel', '0T'), undefined);
+  assert.equal(mainValue('smtp_accept_max', '1T'), 'absolute value of integer "1T" is too large (overflow)');
+  assert.equal(mainValue('smtp_accept_max', '2097151K'), undefined);
+  assert.equal(mainValue('smtp_accept_max', '2097152K'), 'absolute value of integer "2097152K" is too large (overflow)');
+  assert.equal(mainValue('smtp_accept_max', '0P'), 'extra characters follow integer value for smtp_accept_max');
+  for (const ok of ['1T', '16E', '7Z', '-8Z', '9223372036854775807', '8796093022207G']) assert.equal(mainValue('check_spool_space', ok), undefined, ok);
+  for (const bad of ['8Z', '-9Z', '9223372036854775808', '8796093022208G']) assert.equal(mainValue('check_spool_space', bad), `absolute value of integer "${bad}" is too large (overflow)`, bad);
+  // Fixed point: the low 32 bits of a saturated 64-bit number must not be negative.
+  for (const ok of ['-4294967296', '-9223372036854775808', '4294967296', '1.5']) assert.equal(mainValue('queue_only_load', ok), undefined, ok);
+  for (const bad of ['2147483648', '-1', '9999999999999999999999999']) assert.equal(mainValue('queue_only_load', bad), `integer "${bad}" is too large (overflow)`, bad);
+  // A value ending in an escaped quote passes Exim's quote check.
+  assert.equal(mainValue('primary_hostname', '"abc\\"'), undefined);
+  assert.equal(mainValue('primary_hostname', '"'), 'missing quote at end of string value for primary_hostname');
+  // A time list item ends at the first blank when blanks come before its colon.
+  for (const ok of ['1h 2h :3h', '1h junk :2h', '1h\t2h\t:3h', '4294967297s:1h']) assert.equal(mainValue('delay_warning', ok), undefined, ok);
+  assert.equal(mainValue('delay_warning', '3h junk :2h'), 'time value out of order for delay_warning');
+  assert.equal(mainValue('delay_warning', '1h:4294967296s'), 'time value out of order for delay_warning');
+  assert.equal(mainValue('delay_warning', '1 h:2h'), 'invalid time value for delay_warning');
+});
+
 test('retry rules: error names, prefixes, letters, parameters and semicolons', () => {
   for (const e of ['*', 'quota', 'quota_7d', 'refused_MX', 'refused_a', 'timeout_connect_A', 'rcpt_4xx', 'rcpt_45x', 'data_452', 'tls', 'TLS_REQUIRED', 'lost_connection', 'lookup', 'auth_failed', 't', 'timeout_DNS']) {
     assert.equal(retryErrorProblem(e), undefined, e);

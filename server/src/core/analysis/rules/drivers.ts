@@ -145,7 +145,8 @@ const TRANSPORT_CHECKS: Record<string, Check[]> = {
     (d, m) => (set(m, d, 'allow_commands') && on(m, d, 'use_shell') ? `both allow_commands and use_shell set for ${d.name} transport` : undefined),
     (d, m) => {
       const v = value(m, d, 'temp_errors');
-      if (v === undefined || v === '*' || /^\s*\d+\s*(:\s*\d+\s*)*$/.test(v)) return undefined;
+      // Exim only checks the characters (strspn with "0123456789: "): "75::73" and ":" pass, a tab does not.
+      if (v === undefined || v === '*' || /^[0-9: ]*$/.test(v)) return undefined;
       return `temp_errors must be a list of numbers or an asterisk for the ${d.name} transport`;
     },
     (d, m) => (on(m, d, 'return_output') && on(m, d, 'return_fail_output') ? `both return_output and return_fail_output set for ${d.name} transport` : undefined),

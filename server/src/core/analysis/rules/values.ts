@@ -61,9 +61,11 @@ const ID_OPTIONS: Record<string, { what: 'user' | 'group'; list: boolean; expand
  */
 function idProblem(name: string, value: string): ValueProblem | undefined {
   const id = ID_OPTIONS[name];
-  // An expanded option with a "$" is looked up when it is used; the others read it literally.
-  if (!id || (id.expanded && value.includes('$'))) return undefined;
+  if (!id) return undefined;
+  // An expanded option with a "$" (once dequoted: "\x24x" is "$x") is looked up when it is
+  // used; the others read it literally.
   const v = stringSetting(value);
+  if (id.expanded && v.includes('$')) return undefined;
   const items = id.list ? v.split(':').map((x) => x.trim()).filter((x) => x !== '') : [v];
   for (const item of items) {
     // No system has a user or group without a name, or with a "$" in it.
@@ -164,13 +166,16 @@ function digitValue(c: number): number {
   return 99;
 }
 
-/** strtol() as Exim calls it: base 0 (decimal, 0x hex, 0 octal) or 8. Returns the end offset and value. */
-function strtol(s: string, base: 0 | 8): { end: number; value: number } {
+/**
+ * strtol() as Exim calls it: base 0 (decimal, 0x hex, 0 octal) or 8, into a 64-bit long
+ * (saturating, with `erange` set, as strtol() does). Returns the end offset and value.
+ */
+function strtol(s: string, base: 0 | 8): { end: number; value: bigint; erange: boolean } {
   let i = 0;
   while (isSpace(s[i])) i++;
-  let sign = 1;
+  let negative = false;
   if (s[i] === '+' || s[i] === '-') {
-    if (s[i] === '-') sign = -1;
+    negative = s[i] === '-';
     i++;
   }
   let radix = base === 8 ? 8 : 10;
@@ -180,33 +185,50 @@ function strtol(s: string, base: 0 | 8): { end: number; value: number } {
       i += 2;
     } else radix = 8;
   }
-  let value = 0;
+  let value = 0n;
   const digitStart = i;
+  const big = BigInt(radix);
   for (; i < s.length; i++) {
     const d = digitValue(s.charCodeAt(i));
     if (d >= radix) break;
-    value = value * radix + d;
+    // Past 2^64 the value only saturates; stop growing it.
+    if (value < LONG_LIMIT) value = value * big + BigInt(d);
   }
   // Nothing read: strtol() leaves the end pointer at the start.
-  if (i === digitStart) return { end: 0, value: 0 };
-  return { end: i, value: sign * value };
+  if (i === digitStart) return { end: 0, value: 0n, erange: false };
+  if (negative) value = -value;
+  const erange = value > LONG_MAX || value < LONG_MIN;
+  return { end: i, value: value > LONG_MAX ? LONG_MAX : value < LONG_MIN ? LONG_MIN : value, erange };
 }
 
-const INT_MAX = 2147483647;
-const INT_MIN = -2147483648;
+const LONG_MAX = 2n ** 63n - 1n;
+const LONG_MIN = -(2n ** 63n);
+const LONG_LIMIT = 2n ** 64n;
+const INT_MAX = 2147483647n;
+const INT_MIN = -2147483648n;
+
+/**
+ * Suffix multipliers measured with Exim 4.96: an integer option takes K, M, G and T (T is
+ * 2^40, so only 0T fits); a size in K (check_spool_space, check_log_space) counts a plain
+ * number as K and takes up to Z, within a 64-bit integer.
+ */
+const INT_SUFFIXES: Record<string, bigint> = { k: 2n ** 10n, m: 2n ** 20n, g: 2n ** 30n, t: 2n ** 40n };
+const KINT_SUFFIXES: Record<string, bigint> = { k: 1n, m: 2n ** 10n, g: 2n ** 20n, t: 2n ** 30n, p: 2n ** 40n, e: 2n ** 50n, z: 2n ** 60n };
 
 function checkInteger(value: string, name: string, kind: 'int' | 'Kint' | 'octint'): ValueProblem | undefined {
   const inttype = kind === 'octint' ? 'octal ' : '';
-  const { end, value: n } = strtol(value, kind === 'octint' ? 8 : 0);
+  const { end, value: n, erange } = strtol(value, kind === 'octint' ? 8 : 0);
   if (end === 0) return { message: `${inttype}integer expected for ${name}` };
   let i = end;
   let v = n;
-  const suffix = value[i]?.toLowerCase();
-  if (suffix === 'k' || suffix === 'm' || suffix === 'g') {
-    v *= suffix === 'k' ? 1024 : suffix === 'm' ? 1024 * 1024 : 1024 * 1024 * 1024;
+  const suffixes = kind === 'Kint' ? KINT_SUFFIXES : INT_SUFFIXES;
+  const multiplier = value[i] === undefined ? undefined : suffixes[value[i].toLowerCase()];
+  if (!erange && multiplier !== undefined) {
+    v *= multiplier;
     i++;
   }
-  if (kind !== 'Kint' && (v > INT_MAX || v < INT_MIN)) return { message: `absolute value of integer "${value}" is too large (overflow)` };
+  const [min, max] = kind === 'Kint' ? [LONG_MIN, LONG_MAX] : [INT_MIN, INT_MAX];
+  if (erange || v > max || v < min) return { message: `absolute value of integer "${value}" is too large (overflow)` };
   while (isSpace(value[i])) i++;
   if (i < value.length) return { message: extraChars(value.slice(i), `${inttype}integer value for ${name}`), at: i };
   return undefined;
@@ -221,7 +243,13 @@ function checkFixed(value: string, name: string): ValueProblem | undefined {
   const digitStart = i;
   while (isDigit(value[i])) i++;
   if (i === digitStart) return { message: `fixed-point number expected for ${name}` };
-  if (value[signAt] === '-' && /[1-9]/.test(value.slice(digitStart, i))) return { message: `integer "${value}" is too large (overflow)` };
+  // sscanf's %d reads a 64-bit long (saturating) and keeps its low 32 bits; Exim refuses
+  // a negative result (measured: 2147483648 is refused, -4294967296 taken).
+  let n = BigInt(value.slice(digitStart, i));
+  if (value[signAt] === '-') n = -n;
+  if (n > LONG_MAX) n = LONG_MAX;
+  if (n < LONG_MIN) n = LONG_MIN;
+  if (BigInt.asIntN(32, n) < 0n) return { message: `integer "${value}" is too large (overflow)` };
   if (value[i] === '.') {
     i++;
     while (isDigit(value[i])) i++;
@@ -240,10 +268,16 @@ function checkTimeList(value: string, name: string): ValueProblem | undefined {
     count++;
     if (count > TIME_LIST_MAX) return { message: `too many time values for ${name}` };
     const colon = value.indexOf(':', s);
-    let end = colon < 0 ? value.length : colon;
-    // Exim lets white space before the colon end the time.
-    while (end > s && isSpace(value[end - 1])) end--;
-    const t = readTime(value.slice(s, end));
+    // Exim reads the time up to a terminator: the colon, or, when white space comes before
+    // the colon, the first character of that white space wherever it first occurs in the
+    // item ("1h junk :2h" is 1h, measured with Exim 4.96).
+    let end = value.length;
+    if (colon >= 0) {
+      let ss = colon;
+      while (ss > s && isSpace(value[ss - 1])) ss--;
+      end = value.indexOf(value[ss], s);
+    }
+    const t = readTimeAt(value, s, end);
     if (t < 0) return { message: `invalid time value for ${name}`, at: s };
     if (count > 1 && t <= previous) return { message: `time value out of order for ${name}`, at: s };
     previous = t;
@@ -253,11 +287,15 @@ function checkTimeList(value: string, name: string): ValueProblem | undefined {
   }
 }
 
-/** A quoted string value: the closing quote must be there and nothing may follow it. */
+/**
+ * A quoted string value: the closing quote must be there and nothing may follow it. Exim's
+ * read_string() only looks at the last character string_dequote() consumed, so a value
+ * that ends in an escaped quote ("abc\") passes (measured with Exim 4.96).
+ */
 function checkQuoted(value: string, name: string): ValueProblem | undefined {
   if (!value.startsWith('"')) return undefined;
   const close = closingQuote(value, 0);
-  if (close < 0) return { message: `missing quote at end of string value for ${name}` };
+  if (close < 0) return value.length > 1 && value.endsWith('"') ? undefined : { message: `missing quote at end of string value for ${name}` };
   const i = close + 1;
   if (i < value.length) return { message: extraChars(value.slice(i), `string value for ${name}`), at: i };
   return undefined;
