@@ -101,7 +101,8 @@ const TRANSPORT_CHECKS: Record<string, Check[]> = {
       // as Exim itself and does not check (Exim 4.96 accepts "user = 0" there).
       if (d.driverName === 'smtp') return undefined;
       const user = value(m, d, 'user');
-      return user !== undefined && /^\d+$/.test(user) && !set(m, d, 'group') ? `user set without group for the ${d.name} transport` : undefined;
+      // Numeric as route_finduser() sees it: a digit or "-" first, digits after ("-1", even "-").
+      return user !== undefined && /^[-0-9][0-9]*$/.test(user) && !set(m, d, 'group') ? `user set without group for the ${d.name} transport` : undefined;
     },
   ],
   appendfile: [
