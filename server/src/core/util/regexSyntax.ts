@@ -3,8 +3,8 @@
  * compiles a pattern, in PCRE2's words: unbalanced parentheses, an unterminated character
  * class, an unknown POSIX class name, a quantifier with nothing to repeat (at the start of
  * the pattern, of an alternative or of a group, after an anchor or an option setting,
- * after another quantifier), `{n,m}` with n > m, escapes a class cannot hold and unknown
- * `(*VERB)`s. Anything else is left alone: this is not a full PCRE2 parser, so it only
+ * after another quantifier), `{n,m}` with n > m or a number over 65535, escapes a class
+ * cannot hold, ranges out of order or to a class escape, and unknown `(*VERB)`s. Anything else is left alone: this is not a full PCRE2 parser, so it only
  * speaks where the pattern is certainly broken. A pattern with `(?x)` (white space and `#`
  * comments) is not checked.
  */
@@ -35,6 +35,14 @@ const GROUP_OPENER = /^(?:\?(?:[:=!>|]|<[=!]|<[A-Za-z_]\w*>|'[A-Za-z_]\w*'|P<[A-
 
 /** An option setting that is not a group: "(?i)", "(?-x)", "(?^)", "(?)". */
 const OPTION_SETTING = /^\?\^?[imnsxJU]*(?:-[imnsxJU]*)?\)/;
+
+/** Escapes that stand for a set of characters: in a class they cannot end or start a range. */
+const CLASS_TYPE_ESCAPES = new Set(['d', 'D', 's', 'S', 'w', 'W', 'h', 'H', 'v', 'V', 'p', 'P']);
+
+/** Whether a "-" at `at` in a class starts a range (it does unless a "]" follows it). */
+function startsRange(pattern: string, at: number): boolean {
+  return pattern[at] === '-' && at + 1 < pattern.length && pattern[at + 1] !== ']';
+}
 
 /** Escapes PCRE2 refuses in a character class. */
 const CLASS_INVALID_ESCAPES = new Set(['B', 'R', 'X', 'k', 'K', 'G', 'A', 'z', 'Z']);
@@ -150,6 +158,7 @@ export function regexProblem(pattern: string): string | undefined {
       case '{': {
         const m = QUANTIFIER_BRACES.exec(pattern.slice(i, i + 24));
         if (m) {
+          if (Number(m[1]) > 65535 || (m[2] !== undefined && Number(m[2]) > 65535)) return 'number too big in {} quantifier';
           if (m[2] !== undefined && m[2] !== '' && Number(m[1]) > Number(m[2])) return 'numbers out of order in {} quantifier';
           const problem = quantifier(false);
           if (problem) return problem;
@@ -195,6 +204,7 @@ function classEnd(pattern: string, start: number): number | string {
         i = end + 2;
       } else {
         i = escapeEnd(pattern, i);
+        if (e !== undefined && CLASS_TYPE_ESCAPES.has(e) && startsRange(pattern, i)) return 'invalid range in character class';
       }
       continue;
     }
@@ -207,10 +217,23 @@ function classEnd(pattern: string, start: number): number | string {
         const boundary = (name === '<' || name === '>') && i === start + 1 && pattern[close + 2] === ']';
         if (!boundary && !POSIX_CLASSES.has(name.replace(/^\^/, ''))) return 'unknown POSIX class name';
         i = close + 2;
+        if (startsRange(pattern, i)) return 'invalid range in character class';
         continue;
       }
     }
     if (c === ']') return i;
+    if (pattern[i + 1] === '-' && i + 2 < pattern.length && pattern[i + 2] !== ']') {
+      // A range from a plain character: to a class escape it is invalid; between two ASCII
+      // characters (PCRE2 reads bytes here) the end must not come before the start.
+      const to = pattern[i + 2];
+      if (to === '\\') {
+        if (CLASS_TYPE_ESCAPES.has(pattern[i + 3] ?? '')) return 'invalid range in character class';
+      } else if (to !== '[' && c.charCodeAt(0) < 128 && to.charCodeAt(0) < 128) {
+        if (to.charCodeAt(0) < c.charCodeAt(0)) return 'range out of order in character class';
+        i += 3;
+        continue;
+      }
+    }
     i++;
   }
   return 'missing terminating ] for character class';
