@@ -152,6 +152,8 @@ const CASES: [string, string, string | undefined][] = [
   ['pipe with a negative numeric user and no group', transport('driver = pipe', 'command = /bin/true', 'user = -1'), 'user set without group for the t transport'],
   ['smtp with a command_timeout that wraps to zero', transport('driver = smtp', 'command_timeout = 4294967296s'), 'command, data, or final timeout value is zero for t transport'],
   ['a time beyond 2^31-1 seconds', 'auto_thaw = 3551w\n', 'invalid time value for auto_thaw'],
+  ['keep_environment with a broken regular expression', 'keep_environment = A : ^(\n', 'regular expression error: missing closing parenthesis'],
+  ['keep_environment with a regular expression and a doubled colon', 'keep_environment = ^(x::y) : B\n', undefined],
   ['primary_hostname is expanded only when used', 'primary_hostname = $nosuchvar\n', undefined],
   ['redirect owners is expanded as Exim starts', router('driver = redirect', 'data = x@example.org', 'check_owner', 'owners = ${if eq{a}{a}{root}{}}'), undefined],
   ['redirect owngroups with an unknown variable', router('driver = redirect', 'data = x@example.org', 'check_owner', 'owngroups = $nosuchvar'), 'failed to expand owngroups: unknown variable name "nosuchvar"'],

@@ -5,6 +5,7 @@
  */
 import { stringSetting } from '../../util/stringSetting';
 import { regexProblem } from '../../util/regexSyntax';
+import { splitList } from '../../util/lists';
 import selectorData from '../../data/exim-log-selectors.json';
 import { isBuiltinMacro, lookupOption } from '../../options';
 import { OptionNode } from '../../syntax/tree';
@@ -278,6 +279,15 @@ const mainRequirements: Rule = {
       if (!o || pattern === undefined || (name === 'gecos_pattern' && !get('gecos_name'))) continue;
       const problem = regexProblem(pattern);
       if (problem) report(o, `regular expression error: ${problem} while compiling ${pattern} (${name})`);
+    }
+    // keep_environment items that start with "^" are regular expressions, compiled as Exim starts.
+    const keep = get('keep_environment');
+    for (const item of splitList(plain(keep) ?? '')) {
+      const problem = item.startsWith('^') ? regexProblem(item) : undefined;
+      if (problem) {
+        report(keep!, `regular expression error: ${problem} while compiling ${item} (keep_environment)`);
+        break;
+      }
     }
 
     const spool = get('spool_directory');
