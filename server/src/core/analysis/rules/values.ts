@@ -245,7 +245,8 @@ function checkFixed(value: string, name: string): ValueProblem | undefined {
   if (i === digitStart) return { message: `fixed-point number expected for ${name}` };
   // sscanf's %d reads a 64-bit long (saturating) and keeps its low 32 bits; Exim refuses
   // a negative result (measured: 2147483648 is refused, -4294967296 taken).
-  let n = BigInt(value.slice(digitStart, i));
+  // (More than 20 digits saturates anyway; a huge number is not worth converting.)
+  let n = i - digitStart > 20 ? LONG_LIMIT : BigInt(value.slice(digitStart, i));
   if (value[signAt] === '-') n = -n;
   if (n > LONG_MAX) n = LONG_MAX;
   if (n < LONG_MIN) n = LONG_MIN;
