@@ -81,6 +81,15 @@ test('values that need "=", quoted strings, and user names left by undefined mac
   assert.equal(lint('.ifdef X\nsmtp_accept_max = ten\n.endif\n')[0].severity, 'warning');
 });
 
+test('a no_ form of an option that is not a boolean is one error, and sets nothing for the other checks', () => {
+  const r = (opt: string) => `begin routers\nr:\n  driver = accept\n  transport = t\n  ${opt}\nbegin transports\nt:\n  driver = smtp\n`;
+  for (const text of [r('no_self'), r('no_pass_router'), 'no_smtp_ratelimit_mail = true\n']) {
+    const errors = lint(text).filter((f) => f.severity === 'error');
+    assert.deepEqual(errors.map((f) => f.code), ['unknown-option'], text);
+    assert.match(errors[0].message, /^negation prefix applied to a non-boolean option: "\w+" takes a value, not no_ or not_$/);
+  }
+});
+
 test('numbers, quotes and time lists as Exim 4.96 reads them (each verdict measured with exim -bV)', () => {
   // Integer suffixes: K, M, G and T (2^40) in an int; up to Z in a size counted in K, within 64 bits.
   assert.equal(mainValue('remote_max_parallel', '0T'), undefined);

@@ -154,6 +154,8 @@ const CASES: [string, string, string | undefined][] = [
   ['a time beyond 2^31-1 seconds', 'auto_thaw = 3551w\n', 'invalid time value for auto_thaw'],
   ['keep_environment with a broken regular expression', 'keep_environment = A : ^(\n', 'regular expression error: missing closing parenthesis'],
   ['keep_environment with a regular expression and a doubled colon', 'keep_environment = ^(x::y) : B\n', undefined],
+  ['no_ on a router option that is not a boolean', router('driver = accept', 'transport = t', 'no_self'), 'negation prefix applied to a non-boolean option'],
+  ['no_ on a main option that is not a boolean', 'no_smtp_ratelimit_mail = true\n', 'negation prefix applied to a non-boolean option'],
   ['primary_hostname is expanded only when used', 'primary_hostname = $nosuchvar\n', undefined],
   ['redirect owners is expanded as Exim starts', router('driver = redirect', 'data = x@example.org', 'check_owner', 'owners = ${if eq{a}{a}{root}{}}'), undefined],
   ['redirect owngroups with an unknown variable', router('driver = redirect', 'data = x@example.org', 'check_owner', 'owngroups = $nosuchvar'), 'failed to expand owngroups: unknown variable name "nosuchvar"'],

@@ -345,10 +345,18 @@ export class ConfigModel {
   }
 
   /** Index in `driver.options` of the active setting of an option (the last one), or -1. */
+  /**
+   * The index of a driver option's last active setting. A no_ form of an option that is not
+   * a boolean sets nothing (Exim refuses it: "negation prefix applied to a non-boolean
+   * option", reported by unknown-option), so the checks that read values do not see it.
+   */
   private settingIndex(driver: DriverNode, name: string): number {
     const resolved = this.resolvedOptions(driver);
     const options = driver.options;
-    for (let i = resolved.length - 1; i >= 0; i--) if (resolved[i].name === name && options[i].active) return i;
+    for (let i = resolved.length - 1; i >= 0; i--) {
+      const r = resolved[i];
+      if (r.name === name && options[i].active && !(r.negated && r.info !== undefined && r.info.type !== 'boolean')) return i;
+    }
     return -1;
   }
 

@@ -138,9 +138,14 @@ export function isRatelimit(value: string): boolean {
   return readTimeMilliseconds(base) >= 0 && readTimeMilliseconds(value.slice(i, end)) >= 0;
 }
 
+/**
+ * The last active setting of a main option. The no_ and not_ forms count only for a
+ * boolean: on another option they are an error of their own (unknown-option), not a value.
+ */
 function lastSetting(options: OptionNode[], name: string): OptionNode | undefined {
+  const negatable = lookupOption('main', name)?.type === 'boolean';
   let found: OptionNode | undefined;
-  for (const o of options) if (o.active && (o.word === name || o.word === `no_${name}` || o.word === `not_${name}`)) found = o;
+  for (const o of options) if (o.active && (o.word === name || (negatable && (o.word === `no_${name}` || o.word === `not_${name}`)))) found = o;
   return found;
 }
 

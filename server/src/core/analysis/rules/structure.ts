@@ -64,7 +64,7 @@ function unknownInDriver(ctx: RuleContext, driver: DriverNode, resolved: readonl
 function checkOption(ctx: RuleContext, option: OptionNode, r: ResolvedOption, section: 'main' | DriverSectionKind, driver: DriverNode | undefined): void {
   if (r.info) {
     if (r.negated && r.info.type !== 'boolean') {
-      ctx.report({ message: `negation prefix applied to the non-boolean option "${r.name}"`, loc: option.wordLoc, active: option.active });
+      ctx.report({ message: `negation prefix applied to a non-boolean option: "${r.name}" takes a value, not no_ or not_`, loc: option.wordLoc, active: option.active });
     }
     return;
   }
