@@ -10,7 +10,7 @@ import { memoryHost } from '../../server/src/core/host';
 import { builtinMacros } from '../../server/src/core/options';
 import { parseText } from '../../server/src/core/syntax/parser';
 import { checkOptionValue } from '../../server/src/core/analysis/rules/values';
-import { isRatelimit, readTimeMilliseconds } from '../../server/src/core/analysis/rules/mainOptions';
+import { addressProblem, isRatelimit, readTimeMilliseconds } from '../../server/src/core/analysis/rules/mainOptions';
 import { checkRetryLine, retryErrorProblem } from '../../server/src/core/analysis/rules/retrySyntax';
 import { checkRewriteLine } from '../../server/src/core/analysis/rules/rewrite';
 import { lookupOption } from '../../server/src/core/options';
@@ -79,6 +79,26 @@ test('values that need "=", quoted strings, and user names left by undefined mac
   // Elsewhere in a skipped branch, at most a warning.
   assert.deepEqual(found('.ifdef X\nsmtp_accept_max = ten\n.endif\n'), ['invalid-option-value@2:19']);
   assert.equal(lint('.ifdef X\nsmtp_accept_max = ten\n.endif\n')[0].severity, 'warning');
+});
+
+test('errors_reply_to: the plain address mistakes parse_extract_address() refuses, in its words', () => {
+  // Each verdict measured with exim -bV (Exim 4.96).
+  for (const ok of ['a@b', 'Name <a@b>', 'a@[1.2.3.4]', 'a@b-', 'a..b@c', 'a@b (comment)', 'a . b@c', 'ü@b.de', 'Name <a@b> (c)', 'a.@b']) assert.equal(addressProblem(ok), undefined, ok);
+  const cases: [string, string][] = [
+    ['a@b, c@d', 'malformed address: , c@d may not follow a@b'],
+    ['a@b>', 'malformed address: > may not follow a@b'],
+    ['a@b_c.d', 'malformed address: _c.d may not follow a@b'],
+    ['Name <a@b> x', 'malformed address: x may not follow Name <a@b>'],
+    ['@b', 'no local part'],
+    ['<a@b', "'>' missing at end of address"],
+    ['<>', 'missing or malformed local part'],
+    ['a b@c', 'missing or malformed local part (expected word or "<")'],
+    ['a@b.', 'domain missing or malformed'],
+    ['a@-b', 'domain missing or malformed'],
+    ['a@b..c', 'domain missing or malformed'],
+    ['a@$x', 'domain missing or malformed'],
+  ];
+  for (const [value, message] of cases) assert.equal(addressProblem(value), message, value);
 });
 
 test('a no_ form of an option that is not a boolean is one error, and sets nothing for the other checks', () => {
