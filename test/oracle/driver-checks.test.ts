@@ -161,6 +161,8 @@ const CASES: [string, string, string | undefined][] = [
   ['errors_reply_to with "<" and no ">"', 'errors_reply_to = Postmaster <a@b.example\n', "'>' missing at end of address"],
   ['errors_reply_to with an underscore in the domain', 'errors_reply_to = a@b_c.example\n', 'malformed address: _c.example may not follow a@b'],
   ['errors_reply_to with a name, a route address and a comment', 'errors_reply_to = Jo Bloggs <jo@b.example> (the postmaster)\n', undefined],
+  ['iplookup with a negative port', router('driver = iplookup', 'port = -1', 'hosts = localhost'), 'a port must be specified'],
+  ['iplookup with port 0', router('driver = iplookup', 'port = -0', 'hosts = localhost'), undefined],
   ['primary_hostname is expanded only when used', 'primary_hostname = $nosuchvar\n', undefined],
   ['redirect owners is expanded as Exim starts', router('driver = redirect', 'data = x@example.org', 'check_owner', 'owners = ${if eq{a}{a}{root}{}}'), undefined],
   ['redirect owngroups with an unknown variable', router('driver = redirect', 'data = x@example.org', 'check_owner', 'owngroups = $nosuchvar'), 'failed to expand owngroups: unknown variable name "nosuchvar"'],

@@ -74,7 +74,8 @@ const ROUTER_CHECKS: Record<string, Check[]> = {
     (d, m) => (!set(m, d, 'command_user') ? 'command_user must be specified' : undefined),
   ],
   iplookup: [
-    (d, m) => (!set(m, d, 'port') ? 'a port must be specified' : undefined),
+    // Unset or negative (measured: "port = -1" is refused, "port = 0" taken).
+    (d, m) => (!set(m, d, 'port') || /^\s*-\s*(0[xX])?[0-9a-fA-F]*[1-9a-fA-F]/.test(value(m, d, 'port') ?? '') ? 'a port must be specified' : undefined),
     (d, m) => (!set(m, d, 'hosts') ? 'a host list must be specified' : undefined),
     (d, m) => {
       const protocol = value(m, d, 'protocol');
