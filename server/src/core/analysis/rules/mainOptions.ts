@@ -12,6 +12,7 @@ import { OptionNode } from '../../syntax/tree';
 import { suggest } from '../../util/suggest';
 import { parseBoolean } from '../model';
 import { Fix, Rule, RuleContext } from '../types';
+import { readInteger } from './values';
 
 const SELECTORS = new Set<string>(selectorData.selectors);
 const FACILITIES = ['mail', 'user', 'news', 'uucp', 'local0', 'local1', 'local2', 'local3', 'local4', 'local5', 'local6', 'local7', 'daemon'];
@@ -233,10 +234,12 @@ const mainRequirements: Rule = {
 
     const max = get('smtp_accept_max');
     const maxValue = plain(max);
-    if (max && maxValue !== undefined && /^0+$/.test(maxValue)) {
+    // Exim: smtp_accept_max == 0 && (smtp_accept_queue > 0 || smtp_accept_max_per_host != NULL);
+    // an empty per-host setting is set (measured with 4.96), and 0x0, -0 and 0K are zero.
+    if (max && maxValue !== undefined && readInteger(maxValue) === 0n) {
       const queue = plain(get('smtp_accept_queue'));
       const perHost = get('smtp_accept_max_per_host');
-      if ((queue !== undefined && /^[1-9]/.test(queue)) || (perHost && perHost.hasValue && perHost.value.trim() !== '')) {
+      if ((queue !== undefined && (readInteger(queue) ?? 0n) > 0n) || (perHost && perHost.hasValue)) {
         report(max, 'smtp_accept_max must be set if smtp_accept_queue or smtp_accept_max_per_host is set');
       }
     }

@@ -215,6 +215,14 @@ const INT_MIN = -2147483648n;
 const INT_SUFFIXES: Record<string, bigint> = { k: 2n ** 10n, m: 2n ** 20n, g: 2n ** 30n, t: 2n ** 40n };
 const KINT_SUFFIXES: Record<string, bigint> = { k: 1n, m: 2n ** 10n, g: 2n ** 20n, t: 2n ** 30n, p: 2n ** 40n, e: 2n ** 50n, z: 2n ** 60n };
 
+/** An integer option's value as Exim reads it (base 0, a K, M, G or T suffix), or undefined when it is not one. */
+export function readInteger(value: string): bigint | undefined {
+  if (checkInteger(value, '', 'int')) return undefined;
+  const { end, value: n } = strtol(value, 0);
+  const multiplier = value[end] === undefined ? undefined : INT_SUFFIXES[value[end].toLowerCase()];
+  return multiplier === undefined ? n : n * multiplier;
+}
+
 function checkInteger(value: string, name: string, kind: 'int' | 'Kint' | 'octint'): ValueProblem | undefined {
   const inttype = kind === 'octint' ? 'octal ' : '';
   const { end, value: n, erange } = strtol(value, kind === 'octint' ? 8 : 0);
