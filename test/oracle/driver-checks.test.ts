@@ -166,6 +166,8 @@ const CASES: [string, string, string | undefined][] = [
   ['smtp_accept_max written 0x0 with smtp_accept_queue', 'smtp_accept_max = 0x0\nsmtp_accept_queue = 5\n', 'smtp_accept_max must be set if smtp_accept_queue or smtp_accept_max_per_host is set'],
   ['smtp_accept_max 0 with an empty smtp_accept_max_per_host', 'smtp_accept_max = 0\nsmtp_accept_max_per_host =\n', 'smtp_accept_max must be set if smtp_accept_queue or smtp_accept_max_per_host is set'],
   ['smtp_accept_max 0 with a negative smtp_accept_queue', 'smtp_accept_max = 0\nsmtp_accept_queue = -5\n', undefined],
+  ['tls_dh_max_bits of 0K', 'tls_dh_max_bits = 0K\n', 'tls_dh_max_bits is too small, must be at least 1024 for interop'],
+  ['tls_dh_max_bits of 2K', 'tls_dh_max_bits = 2K\n', undefined],
   ['primary_hostname is expanded only when used', 'primary_hostname = $nosuchvar\n', undefined],
   ['redirect owners is expanded as Exim starts', router('driver = redirect', 'data = x@example.org', 'check_owner', 'owners = ${if eq{a}{a}{root}{}}'), undefined],
   ['redirect owngroups with an unknown variable', router('driver = redirect', 'data = x@example.org', 'check_owner', 'owngroups = $nosuchvar'), 'failed to expand owngroups: unknown variable name "nosuchvar"'],

@@ -298,9 +298,9 @@ const mainRequirements: Rule = {
 
     const dh = get('tls_dh_max_bits');
     const dhValue = plain(dh);
-    // An integer as Exim reads it: a sign, then decimal, 0x hexadecimal or 0 octal.
-    const dhBits = dhValue === undefined ? undefined : /^([+-]?)(0[xX][0-9A-Fa-f]+|0[0-7]*|[1-9][0-9]*)$/.exec(dhValue);
-    if (dh && dhBits && (dhBits[1] === '-' ? -1 : 1) * Number(dhBits[2].replace(/^0(?=[0-7])/, '0o')) < 1024) {
+    // An integer as Exim reads it (0x hexadecimal, 0 octal, a K, M, G or T suffix: 0K is 0).
+    const dhBits = dhValue === undefined ? undefined : readInteger(dhValue);
+    if (dh && dhBits !== undefined && dhBits < 1024n) {
       report(dh, 'tls_dh_max_bits is too small, must be at least 1024 for interop');
     }
 
