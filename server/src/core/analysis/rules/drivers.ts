@@ -8,7 +8,7 @@ import { stringSetting } from '../../util/stringSetting';
 import { regexProblem } from '../../util/regexSyntax';
 import { ConfigModel } from '../model';
 import { Rule, RuleContext } from '../types';
-import { readTime } from './values';
+import { readInteger, readTime } from './values';
 
 type Check = (d: DriverNode, m: ConfigModel) => string | undefined;
 
@@ -75,7 +75,7 @@ const ROUTER_CHECKS: Record<string, Check[]> = {
   ],
   iplookup: [
     // Unset or negative (measured: "port = -1" is refused, "port = 0" taken).
-    (d, m) => (!set(m, d, 'port') || /^\s*-\s*(0[xX])?[0-9a-fA-F]*[1-9a-fA-F]/.test(value(m, d, 'port') ?? '') ? 'a port must be specified' : undefined),
+    (d, m) => (!set(m, d, 'port') || (readInteger(value(m, d, 'port') ?? '') ?? 0n) < 0n ? 'a port must be specified' : undefined),
     (d, m) => (!set(m, d, 'hosts') ? 'a host list must be specified' : undefined),
     (d, m) => {
       const protocol = value(m, d, 'protocol');

@@ -215,18 +215,15 @@ const INT_MIN = -2147483648n;
 const INT_SUFFIXES: Record<string, bigint> = { k: 2n ** 10n, m: 2n ** 20n, g: 2n ** 30n, t: 2n ** 40n };
 const KINT_SUFFIXES: Record<string, bigint> = { k: 1n, m: 2n ** 10n, g: 2n ** 20n, t: 2n ** 30n, p: 2n ** 40n, e: 2n ** 50n, z: 2n ** 60n };
 
-/** An integer option's value as Exim reads it (base 0, a K, M, G or T suffix), or undefined when it is not one. */
-export function readInteger(value: string): bigint | undefined {
-  if (checkInteger(value, '', 'int')) return undefined;
-  const { end, value: n } = strtol(value, 0);
-  const multiplier = value[end] === undefined ? undefined : INT_SUFFIXES[value[end].toLowerCase()];
-  return multiplier === undefined ? n : n * multiplier;
-}
-
-function checkInteger(value: string, name: string, kind: 'int' | 'Kint' | 'octint'): ValueProblem | undefined {
+/**
+ * Exim's reading of an integer option (readconf.c, opt_int and friends): strtol(), one
+ * suffix, the range of the option's type, nothing but white space after. Gives the value,
+ * or the problem in Exim's words.
+ */
+function readIntegerSetting(value: string, name: string, kind: 'int' | 'Kint' | 'octint'): { value: bigint } | { problem: ValueProblem } {
   const inttype = kind === 'octint' ? 'octal ' : '';
   const { end, value: n, erange } = strtol(value, kind === 'octint' ? 8 : 0);
-  if (end === 0) return { message: `${inttype}integer expected for ${name}` };
+  if (end === 0) return { problem: { message: `${inttype}integer expected for ${name}` } };
   let i = end;
   let v = n;
   const suffixes = kind === 'Kint' ? KINT_SUFFIXES : INT_SUFFIXES;
@@ -236,10 +233,21 @@ function checkInteger(value: string, name: string, kind: 'int' | 'Kint' | 'octin
     i++;
   }
   const [min, max] = kind === 'Kint' ? [LONG_MIN, LONG_MAX] : [INT_MIN, INT_MAX];
-  if (erange || v > max || v < min) return { message: `absolute value of integer "${value}" is too large (overflow)` };
+  if (erange || v > max || v < min) return { problem: { message: `absolute value of integer "${value}" is too large (overflow)` } };
   while (isSpace(value[i])) i++;
-  if (i < value.length) return { message: extraChars(value.slice(i), `${inttype}integer value for ${name}`), at: i };
-  return undefined;
+  if (i < value.length) return { problem: { message: extraChars(value.slice(i), `${inttype}integer value for ${name}`), at: i } };
+  return { value: v };
+}
+
+/** An integer option's value as Exim reads it (base 0, a K, M, G or T suffix), or undefined when Exim refuses it. */
+export function readInteger(value: string): bigint | undefined {
+  const r = readIntegerSetting(value, '', 'int');
+  return 'value' in r ? r.value : undefined;
+}
+
+function checkInteger(value: string, name: string, kind: 'int' | 'Kint' | 'octint'): ValueProblem | undefined {
+  const r = readIntegerSetting(value, name, kind);
+  return 'problem' in r ? r.problem : undefined;
 }
 
 function checkFixed(value: string, name: string): ValueProblem | undefined {
