@@ -108,6 +108,62 @@ export function splitList(value: string): string[] {
   return items;
 }
 
+/** White space as C's isspace() knows it in Exim's C locale (not U+00A0 and the like). */
+export function isCSpaceCode(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13);
+}
+
+const isPunctCode = (c: number): boolean => (c >= 33 && c <= 47) || (c >= 58 && c <= 64) || (c >= 91 && c <= 96) || (c >= 123 && c <= 126);
+
+/**
+ * Every item of a list as Exim's string_nextinlist() returns them, empty items included:
+ * leading white space is skipped before each item and trailing white space dropped, a
+ * separator right after that (": root", "root: :daemon") is an empty item, a doubled
+ * separator is one literal separator ("root::daemon" is the one item "root:daemon"), and a
+ * separator at the end ends the list without an empty item. `<X` at the start changes the
+ * separator to X when X is punctuation or a control character.
+ */
+export function exactListItems(value: string): string[] {
+  const items: string[] = [];
+  let s = 0;
+  const n = value.length;
+  let sep = 58;
+  if (value === '<') return items; // "<" and nothing: Exim takes NUL as the separator
+  if (value.charCodeAt(0) === 60 /* < */ && n > 1) {
+    const c = value.charCodeAt(1);
+    if (isPunctCode(c) || c < 32 || c === 127) {
+      sep = c;
+      s = 2;
+    }
+  }
+  const special = sep < 32 || sep === 127;
+  for (;;) {
+    while (s < n && isCSpaceCode(value.charCodeAt(s)) && value.charCodeAt(s) !== sep) s++;
+    if (s >= n) return items;
+    if (value.charCodeAt(s) === sep) {
+      s++;
+      if (s >= n || value.charCodeAt(s) !== sep || special) {
+        items.push('');
+        continue;
+      }
+      // A doubled separator at the start: the item starts with the second one.
+    }
+    let item = '';
+    for (;;) {
+      let ss = s + 1;
+      while (ss < n && value.charCodeAt(ss) !== sep) ss++;
+      item += value.slice(s, ss);
+      s = ss;
+      if (s >= n) break;
+      s++;
+      if (s >= n || value.charCodeAt(s) !== sep || special) break;
+    }
+    let e = item.length;
+    while (e > 0 && isCSpaceCode(item.charCodeAt(e - 1)) && (e === 1 || item.charCodeAt(e - 2) !== 92 /* \\ */)) e--;
+    items.push(item.slice(0, e));
+  }
+}
+
 /** The loopback interface by address or the usual names. */
 export function isLoopbackHost(item: string): boolean {
   let h = item.trim().toLowerCase();

@@ -7,6 +7,7 @@
  * an expanded boolean is only a string when its value contains "$".
  */
 import { closingQuote, stringSetting } from '../../util/stringSetting';
+import { exactListItems } from '../../util/lists';
 import { OptionInfo } from '../../options';
 import { OptionNode, mainOptions } from '../../syntax/tree';
 import { Location } from '../../syntax/source';
@@ -66,10 +67,20 @@ function idProblem(name: string, value: string): ValueProblem | undefined {
   // used; the others read it literally.
   const v = stringSetting(value);
   if (id.expanded && v.includes('$')) return undefined;
-  const items = id.list ? v.split(':').map((x) => x.trim()).filter((x) => x !== '') : [v];
+  // Expansion turns "\x" into "x" before the list is split: read only what needs none.
+  if (id.expanded && v.includes('\\')) return undefined;
+  // A list is split as Exim splits it: an empty item (":root", "root: :daemon") is a user
+  // named "", and a doubled colon is a colon in the name ("root::daemon" is one user).
+  const items = id.list ? exactListItems(v) : [v];
   for (const item of items) {
     // No system has a user or group without a name, or with a "$" in it.
+    if (item === '' && id.list) return { message: `${id.what}  was not found (an empty item: a separator at the start of the list or after another one)` };
     if (item === '' || item.includes('$')) return { message: `${id.what} ${item} was not found` };
+    // Nor with a ":" in it: it separates the fields of /etc/passwd and /etc/group.
+    if (item.includes(':')) {
+      const hint = id.list && v.includes('::') ? ' (a doubled ":" in a list is one ":" in the name, not an empty item)' : '';
+      return { message: `${id.what} ${item} was not found${hint}` };
+    }
     if (/^[A-Z][A-Z0-9_]*$/.test(item)) return { message: `${id.what} ${item} was not found ("${item}" looks like a macro that is not defined)` };
   }
   return undefined;
