@@ -36,6 +36,7 @@ test('exactListItems changes the separator only for punctuation after "<"', () =
   assert.deepEqual(exactListItems('<; a ; b:c'), ['a', 'b:c']);
   assert.deepEqual(exactListItems('< a:b'), ['< a', 'b']);
   assert.deepEqual(exactListItems('<a:b'), ['<a', 'b']);
+  assert.deepEqual(exactListItems(' <; root;;mail'), ['root;mail']);
   // White space is C's: a no-break space is part of the item.
   assert.deepEqual(exactListItems('\u00a0root\u00a0:mail'), ['\u00a0root\u00a0', 'mail']);
 });

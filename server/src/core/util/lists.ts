@@ -128,12 +128,14 @@ export function exactListItems(value: string): string[] {
   let s = 0;
   const n = value.length;
   let sep = 58;
-  if (value === '<') return items; // "<" and nothing: Exim takes NUL as the separator
-  if (value.charCodeAt(0) === 60 /* < */ && n > 1) {
-    const c = value.charCodeAt(1);
+  while (s < n && isCSpaceCode(value.charCodeAt(s))) s++;
+  if (value.charCodeAt(s) === 60 /* < */) {
+    // "<" and nothing: Exim takes the NUL after it as the separator.
+    if (s + 1 >= n) return items;
+    const c = value.charCodeAt(s + 1);
     if (isPunctCode(c) || c < 32 || c === 127) {
       sep = c;
-      s = 2;
+      s += 2;
     }
   }
   const special = sep < 32 || sep === 127;

@@ -5,7 +5,7 @@
  * "unknown rewrite flag character". Measured by trying every letter with the binary.
  */
 import { driversOf, rewriteRulesOf } from '../../syntax/tree';
-import { splitList } from '../../util/lists';
+import { exactListItems } from '../../util/lists';
 import { dequote, stringSetting } from '../../util/stringSetting';
 import { Rule } from '../types';
 import { mentionsMacro } from './values';
@@ -81,7 +81,8 @@ const headersRewrite: Rule = {
         const value = stringSetting(o.value);
         let envelope = false;
         let problem: RewriteProblem | undefined;
-        for (const rule of splitList(value)) {
+        // Every item is a rule, an empty one too (": a b" is a rule with no replacement).
+        for (const rule of exactListItems(value)) {
           problem = checkRewriteLine(rule, true);
           if (problem) break;
           const flags = rule.replace(/^("(?:[^"\\]|\\.)*"|\S+)\s+("(?:[^"\\]|\\.)*"|\S+)/, '');
