@@ -192,6 +192,11 @@ const CASES: [string, string, string | undefined][] = [
   ['appendfile with every lock turned off', transport('driver = appendfile', 'file = /tmp/x', 'mbx_format', 'use_fcntl_lock = false', 'no_use_lockfile'), 'no locking configured'],
   ['appendfile with only the mbx lock', transport('driver = appendfile', 'directory = /tmp/d', 'use_fcntl_lock = false', 'use_lockfile = false', 'use_mbx_lock'), undefined],
   ['appendfile with only flock', transport('driver = appendfile', 'file = /tmp/x', 'use_fcntl_lock = false', 'use_lockfile = false', 'use_flock_lock'), undefined],
+  ['set dkim_verify_status', 'begin acl\na:\n  accept set dkim_verify_status = none\n', undefined],
+  ['set dkim_verify_reason with no space before "="', 'begin acl\na:\n  accept set dkim_verify_reason=x\n', undefined],
+  ['set dkim_verify_status_x: the name is 18 characters, then "=" is missing', 'begin acl\na:\n  accept set dkim_verify_status_x = 1\n', '"=" missing after ACL "set" modifier'],
+  ['set dkim_verify_status-x', 'begin acl\na:\n  accept set dkim_verify_status-x = 1\n', '"=" missing after ACL "set" modifier'],
+  ['set dkim_verify_statusx', 'begin acl\na:\n  accept set dkim_verify_statusx = 1\n', 'only "dkim_verify_status" or "dkim_verify_reason" permitted'],
 ];
 
 describe('driver and main set-up checks against exim -bV', () => {

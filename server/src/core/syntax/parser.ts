@@ -535,8 +535,13 @@ class TreeBuilder implements LineSink {
     const name = this.word(text, i, nameEnd);
     let j = skipSpace(text, nameEnd);
     if (name === 'set') {
-      // set acl_m_name = value: the variable name is part of the modifier.
-      while (j < text.length && !isSpaceAt(text, j) && text[j] !== '=') j++;
+      // set acl_m_name = value: the variable name is part of the modifier. The DKIM names
+      // are exactly 18 characters: Exim reads "dkim_verify_status_x" as that name and "_x"
+      // where it wants "=" (one followed by a letter or digit is a bad name, reported by a rule).
+      const c = text.charCodeAt(j + 18);
+      const alnum = (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+      if (!alnum && (text.startsWith('dkim_verify_status', j) || text.startsWith('dkim_verify_reason', j))) j += 18;
+      else while (j < text.length && !isSpaceAt(text, j) && text[j] !== '=') j++;
       j = skipSpace(text, j);
     }
     const hasValue = text[j] === '=';
