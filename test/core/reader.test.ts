@@ -39,6 +39,22 @@ test('comment lines inside a continuation are dropped; a blank line ends it', ()
   );
 });
 
+test('a comment line that ends the configuration inside a continuation is joined, as Exim joins it', () => {
+  // Measured with exim -bV: "split_spool_directory = true \\" then "# x" at the end of the
+  // file is refused on line 2 ("extra characters follow"); one more line after the comment
+  // (blank or not) and the comment is skipped.
+  assert.deepEqual(parse('a = 1 \\\n# x\n').lines.map((l) => l.text), ['a = 1 # x']);
+  assert.deepEqual(parse('a = 1 \\\n# x\n# y\n').lines.map((l) => l.text), ['a = 1 # y']);
+  assert.deepEqual(parse('a = 1 \\\n# x\n\n').lines.map((l) => l.text), ['a = 1']);
+  assert.deepEqual(parse('a = 1 \\\n# x\nb = 2\n').lines.map((l) => l.text), ['a = 1 b = 2']);
+  const t = parse('a = 1 \\\n# x\n');
+  assert.equal(t.lines[0].lastLine, 1);
+  assert.deepEqual(t.comments, []);
+  // At the end of an included file reading goes on in the including one.
+  const inc = parse('.include /c/part\nb = 2\n', { '/c/part': 'a = 1 \\\n# x\n' });
+  assert.deepEqual(inc.lines.map((l) => l.text), ['a = 1 b = 2']);
+});
+
 test('CRLF line endings and a BOM do not leak into the text', () => {
   const t = parse('\ufeffa = 1\r\nb = 2\r\n');
   assert.deepEqual(

@@ -183,6 +183,12 @@ export class ConfigReader {
   /** Results of the last expand(): the piece map (undefined when nothing was replaced) and whether a macro was found. */
   private expandedPieces: Piece[] | undefined;
   private expandedFound = false;
+  /**
+   * The last comment line read inside a continued line, until another line comes. Exim
+   * skips a comment line in the middle of a continuation, but when the configuration ends
+   * right after one, that last comment line is joined to the line it continues.
+   */
+  private pendingComment: { file: SourceFile; n: number; text: string; replaced: Piece[] | undefined; bom: number; ss: number } | undefined;
 
   constructor(
     private readonly host: ConfigHost,
@@ -198,6 +204,12 @@ export class ConfigReader {
       this.files.set(file.path, file);
       this.stack = [{ file, next: 0, id: this.host.fileId?.(file.path) }];
       this.drain();
+      const comment = this.pendingComment;
+      this.pendingComment = undefined;
+      if (comment && roots.length === 1 && this.activeAcc) {
+        this.comments.pop();
+        this.activeAcc = this.feed(this.activeAcc, comment.file, comment.n, comment.text, comment.replaced, comment.bom, comment.ss, true);
+      }
       // The blank line update-exim4.conf writes after each part ends any continuation.
       this.finishActive();
     }
@@ -283,8 +295,10 @@ export class ConfigReader {
 
     if (first === 35 /* # */) {
       this.comments.push({ file: file.path, range: range(n, 0, n, file.lines[n].length) });
+      this.pendingComment = this.state === 0 && this.activeAcc ? { file, n, text, replaced, bom, ss } : undefined;
       return;
     }
+    this.pendingComment = undefined;
     if (first === 46 /* . */) {
       const pieces = replaced ?? wholeLine(raw.length, bom);
       const cond = matchConditional(text, ss, file.endsWithCarriageReturn(n));
