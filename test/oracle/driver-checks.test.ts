@@ -192,6 +192,11 @@ const CASES: [string, string, string | undefined][] = [
   ['appendfile with every lock turned off', transport('driver = appendfile', 'file = /tmp/x', 'mbx_format', 'use_fcntl_lock = false', 'no_use_lockfile'), 'no locking configured'],
   ['appendfile with only the mbx lock', transport('driver = appendfile', 'directory = /tmp/d', 'use_fcntl_lock = false', 'use_lockfile = false', 'use_mbx_lock'), undefined],
   ['appendfile with only flock', transport('driver = appendfile', 'file = /tmp/x', 'use_fcntl_lock = false', 'use_lockfile = false', 'use_flock_lock'), undefined],
+  // A no-break space is not white space to Exim (C's isspace()): it stays in the value.
+  ['a driver name ending with a no-break space', router('driver = accept\u00a0', 'transport = t'), 'cannot find router driver "accept\u00a0"'],
+  ['syslog_facility ending with a no-break space', 'syslog_facility = mail\u00a0\n', 'failed to interpret syslog_facility "mail\u00a0"'],
+  ['log_selector ending with a no-break space', 'log_selector = +all\u00a0\n', 'malformed log_selector setting: + or - expected but found "\u00a0"'],
+  ['qualify_domain ending with a no-break space', 'qualify_domain = example.org\u00a0\n', undefined],
   ['set dkim_verify_status', 'begin acl\na:\n  accept set dkim_verify_status = none\n', undefined],
   ['set dkim_verify_reason with no space before "="', 'begin acl\na:\n  accept set dkim_verify_reason=x\n', undefined],
   ['set dkim_verify_status_x: the name is 18 characters, then "=" is missing', 'begin acl\na:\n  accept set dkim_verify_status_x = 1\n', '"=" missing after ACL "set" modifier'],

@@ -5,6 +5,7 @@
 import { lookupOption, OptionInfo, OptionSectionKind } from '../options';
 import { ACL_CONDITION_NAMES, AclConditionInfo, aclCondition } from '../syntaxData';
 import { AclItemNode, AclNode, AclStatementNode, ConfigTree, DriverNode, DriverSectionKind, OptionNode, SectionKind } from '../syntax/tree';
+import { trimCSpace } from '../util/lists';
 
 export interface ResolvedOption {
   /** The option's name without a `no_`/`not_` prefix. */
@@ -33,7 +34,7 @@ export function optionSectionOf(kind: SectionKind): OptionSectionKind | undefine
 
 /** Exim's words for true and false. */
 export function parseBoolean(value: string): boolean | undefined {
-  const v = value.trim().toLowerCase();
+  const v = trimCSpace(value).toLowerCase();
   // "name =" with nothing after it sets the option, as the bare name does (Exim 4.96 -bP).
   if (v === '' || v === 'true' || v === 'yes') return true;
   if (v === 'false' || v === 'no') return false;
@@ -414,7 +415,7 @@ export class ConfigModel {
         const router = routers[i];
         const t = this.optionNode(router, 'transport');
         if (!t) continue;
-        const value = t.value.trim();
+        const value = trimCSpace(t.value);
         if (value.includes('$')) expanded.push({ router, value });
         else {
           const list = byTransport[value];

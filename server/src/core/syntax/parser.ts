@@ -6,6 +6,7 @@
 import { ConfigHost, memoryHost } from '../host';
 import { closingQuote, dequote } from '../util/stringSetting';
 import { suggest } from '../util/suggest';
+import { trimCSpace } from '../util/lists';
 import { LogicalLine } from './logicalLine';
 import { AclBlock, AclItem, AclStatement, DriverBlock, LineToken, OptionSetting, RetryParam } from './nodes';
 import { ConfigReader, LineSink, MacroDefinition } from './reader';
@@ -461,7 +462,7 @@ class TreeBuilder implements LineSink {
     // An instance in a skipped branch still says which driver it is, for checking its options.
     if (option.word === 'driver' && !d.driverOption && (option.active || !d.active)) {
       d.driverOption = option;
-      d.driverName = option.value.trim();
+      d.driverName = trimCSpace(option.value);
     }
   }
 

@@ -113,6 +113,15 @@ export function isCSpaceCode(c: number): boolean {
   return c === 32 || (c >= 9 && c <= 13);
 }
 
+/** The string without the C white space around it (a no-break space stays, as in Exim). */
+export function trimCSpace(value: string): string {
+  let s = 0;
+  let e = value.length;
+  while (s < e && isCSpaceCode(value.charCodeAt(s))) s++;
+  while (e > s && isCSpaceCode(value.charCodeAt(e - 1))) e--;
+  return s === 0 && e === value.length ? value : value.slice(s, e);
+}
+
 const isPunctCode = (c: number): boolean => (c >= 33 && c <= 47) || (c >= 58 && c <= 64) || (c >= 91 && c <= 96) || (c >= 123 && c <= 126);
 
 /**

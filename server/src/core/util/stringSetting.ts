@@ -1,12 +1,14 @@
+import { trimCSpace } from './lists';
 /**
  * The string Exim keeps for a string option (readconf's read_string()): a value that starts
  * with a double quote is the quoted string, its backslash escapes resolved as
- * string_dequote() does; any other value is taken as written, without surrounding blanks.
+ * string_dequote() does; any other value is taken as written, without surrounding blanks
+ * (C's white space: a no-break space is part of the value).
  * Measured with Exim 4.96: `self = "freeze"` and `log_selector = "+all"` are accepted and
  * `exim -bP` shows them without quotes.
  */
 export function stringSetting(value: string): string {
-  const v = value.trim();
+  const v = trimCSpace(value);
   return v.startsWith('"') ? dequote(v).text : v;
 }
 

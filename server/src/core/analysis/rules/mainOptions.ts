@@ -30,7 +30,7 @@ export interface LogSelectorProblem {
 export function checkLogSelector(value: string): LogSelectorProblem | undefined {
   let i = 0;
   while (i < value.length) {
-    while (/\s/.test(value[i] ?? '')) i++;
+    while (i < value.length && isCSpace(value.charCodeAt(i))) i++;
     if (i >= value.length) break;
     const sign = value[i];
     if (sign !== '+' && sign !== '-') return { message: `malformed log_selector setting: + or - expected but found "${value.slice(i)}"`, start: i, end: value.length };

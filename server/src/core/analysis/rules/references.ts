@@ -13,6 +13,7 @@ import { LogicalLine } from '../../syntax/logicalLine';
 import { Location } from '../../syntax/source';
 import { suggest } from '../../util/suggest';
 import { stringSetting } from '../../util/stringSetting';
+import { trimCSpace } from '../../util/lists';
 import { Fix, Rule, RuleContext } from '../types';
 import { ValueSites, valueSites } from '../valueSites';
 
@@ -69,7 +70,7 @@ const transportUndefined: Rule = {
     for (const router of ctx.model.drivers('routers').values()) {
       for (const o of router.options) {
         if (!TRANSPORT_OPTIONS.has(o.word) || !o.active || !o.hasValue) continue;
-        const name = o.value.trim();
+        const name = trimCSpace(o.value);
         if (!plainName(name) || transports.has(name)) continue;
         names ??= allNames(ctx, (i) => i.kind === 'driver' && i.section === 'transports');
         const { active, any } = names;
@@ -167,7 +168,7 @@ const aclUndefined: Rule = {
       if (s.kind !== 'main' || s.begin) continue;
       for (const o of s.items) {
         if (o.kind !== 'option' || !o.active || !isAclOption(o.word) || !o.hasValue) continue;
-        const name = o.value.trim();
+        const name = trimCSpace(o.value);
         // A name with a slash is a file; with white space, the text of an ACL; with "$", expanded.
         if (!plainName(name) || ctx.model.acls().has(name)) continue;
         names ??= allNames(ctx, (i) => i.kind === 'acl');
