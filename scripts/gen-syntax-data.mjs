@@ -5,6 +5,7 @@
 //   server/src/core/data/exim-acl.json         ACL verbs, conditions and modifiers
 //   server/src/core/data/exim-expansions.json  expansion items, operators and conditions
 //   server/src/core/data/exim-log-selectors.json  log_selector names
+//   server/src/core/data/pcre2-properties.json  Unicode property names after \p in a regular expression
 //   (variables: server/src/core/data/exim-variables.json, made by scripts/gen-variables.mjs
 //   from the manual; this script adds the names the binary knows beyond it as extraVariables)
 //
@@ -263,6 +264,43 @@ function logSelectorData() {
   return { eximVersion: version, generatedBy: 'scripts/gen-syntax-data.mjs', selectors };
 }
 
+// ---------------------------------------------------------------------------------------
+// Unicode property names PCRE2 knows after \p and \P: the name table of the PCRE2 library
+// Exim is linked with (found by `ldd`, read as the run of NUL-separated words around
+// "greek"), each name tried with `exim -be` in `\p{NAME}` ("unknown property" = not one)
+// and in `\p{sc:NAME}` (the scripts).
+
+function pcre2PropertyData() {
+  const lib = /libpcre2-8\.so\S*\s+=>\s+(\S+)/.exec(spawnSync('ldd', [EXIM], { encoding: 'utf8' }).stdout)?.[1];
+  if (!lib || !existsSync(lib)) fail(`the PCRE2 library of ${EXIM} was not found with ldd`);
+  const bytes = readFileSync(lib);
+  const at = bytes.indexOf(Buffer.from('\0greek\0'));
+  if (at < 0) fail(`no Unicode property table in ${lib}`);
+  const isWordByte = (b) => (b >= 97 && b <= 122) || (b >= 48 && b <= 57) || b === 38; // a-z 0-9 &
+  // Walk back and forward over words "xxx\0" while they look like table entries.
+  let start = at + 1;
+  for (;;) {
+    let p = start - 2;
+    while (p >= 0 && isWordByte(bytes[p])) p--;
+    if (p === start - 2 || bytes[p] !== 0) break;
+    start = p + 1;
+  }
+  let end = at + 1;
+  while (isWordByte(bytes[end])) {
+    while (isWordByte(bytes[end])) end++;
+    if (bytes[end] !== 0) break;
+    end++;
+  }
+  const candidates = bytes.subarray(start, end).toString('latin1').split('\0').filter((w) => w !== '');
+  const verdicts = expandEach([...candidates, 'nosuchproperty'].map((w) => `\${if match{a}{\\N\\p{${w}}\\N}{y}{n}}`));
+  if (!/unknown property/.test(verdicts[verdicts.length - 1])) fail(`exim -be did not refuse \\p{nosuchproperty}: ${verdicts[verdicts.length - 1]}`);
+  const names = candidates.filter((w, i) => !/unknown property|regular expression error/.test(verdicts[i]));
+  // The names "sc:" (a script) takes: not the categories and binary properties.
+  const asScript = expandEach(names.map((w) => `\${if match{a}{\\N\\p{sc:${w}}\\N}{y}{n}}`));
+  const scripts = names.filter((w, i) => !/unknown property|regular expression error/.test(asScript[i]));
+  return { generatedBy: 'scripts/gen-syntax-data.mjs', library: lib.replace(/.*\//, ''), names, scripts };
+}
+
 /** Families of variables named by a prefix (exim-variables.json lists them with "family"). */
 const FAMILIES = ['acl_c', 'acl_m', 'header_', 'h_', 'bheader_', 'bh_', 'lheader_', 'lh_', 'rheader_', 'rh_', 'r_', 'sender_rate_'];
 
@@ -285,6 +323,9 @@ try {
   const logs = logSelectorData();
   write('exim-log-selectors.json', logs);
   console.log(`  ${logs.selectors.length} log selectors`);
+  const props = pcre2PropertyData();
+  write('pcre2-properties.json', props);
+  console.log(`  ${props.names.length} Unicode property names`);
   const acl = aclData();
   write('exim-acl.json', acl);
   console.log(`  ${acl.conditions.length} ACL conditions and modifiers`);
