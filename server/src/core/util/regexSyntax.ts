@@ -4,10 +4,269 @@
  * class, an unknown POSIX class name, a quantifier with nothing to repeat (at the start of
  * the pattern, of an alternative or of a group, after an anchor or an option setting,
  * after another quantifier), `{n,m}` with n > m or a number over 65535, escapes a class
- * cannot hold, ranges out of order or to a class escape, and unknown `(*VERB)`s. Anything else is left alone: this is not a full PCRE2 parser, so it only
- * speaks where the pattern is certainly broken. A pattern with `(?x)` (white space and `#`
+ * cannot hold, ranges out of order or to a class escape, unknown `(*VERB)`s and
+ * `(*alpha_assertions)`, unknown Unicode properties after \p, lookbehinds that are not of
+ * fixed length, \K in a lookaround, and references to groups that do not exist. Anything
+ * else is left alone: this is not a full PCRE2 parser, so it only speaks where the pattern
+ * is certainly broken. A pattern with `(?x)` (white space and `#`
  * comments) is not checked.
  */
+
+import properties from '../data/pcre2-properties.json';
+
+/** Unicode property names after \p and \P (PCRE2's table, scripts/gen-syntax-data.mjs). */
+const PROPERTY_NAMES = new Set(properties.names);
+/** The names "sc:" and "scx:" take. */
+const SCRIPT_NAMES = new Set(properties.scripts);
+const SCRIPT_PREFIXES = new Set(['sc', 'script', 'scx', 'scriptextensions']);
+const BIDI_PREFIXES = new Set(['bc', 'bidiclass']);
+
+/**
+ * Whether PCRE2 knows the property `\p{raw}`: names match loosely (case, white space, "-"
+ * and "_" ignored) after one "^"; "sc:", "scx:" (or "=") take a script, "bc:" a bidi class.
+ * Measured with exim -be: \p{Bidi-Class:L} and \p{script_extensions=Latin} are taken,
+ * \p{sc:L}, \p{sc:any}, \p{bc:greek} and \p{foo:L} refused.
+ */
+function propertyKnown(raw: string): boolean {
+  const name = (raw.startsWith('^') ? raw.slice(1) : raw).replace(/[ \t\n\v\f\r_-]/g, '').toLowerCase();
+  const sep = name.search(/[:=]/);
+  if (sep < 0) return PROPERTY_NAMES.has(name);
+  const prefix = name.slice(0, sep);
+  const value = name.slice(sep + 1);
+  if (BIDI_PREFIXES.has(prefix)) return PROPERTY_NAMES.has(`bidi${value}`);
+  // A script: not a general category or binary property (sc:L, sc:alpha are refused).
+  if (SCRIPT_PREFIXES.has(prefix)) return SCRIPT_NAMES.has(value);
+  return false;
+}
+
+/** PCRE2's message for the property escape \p or \P at `at`, or undefined. */
+function propertyProblem(pattern: string, at: number): string | undefined {
+  if (pattern[at + 2] === '{') {
+    const close = pattern.indexOf('}', at + 3);
+    if (close < 0) return 'malformed \\P or \\p sequence';
+    return propertyKnown(pattern.slice(at + 3, close)) ? undefined : 'unknown property after \\P or \\p';
+  }
+  if (at + 2 >= pattern.length) return 'malformed \\P or \\p sequence';
+  return propertyKnown(pattern[at + 2]) ? undefined : 'unknown property after \\P or \\p';
+}
+
+/** Settings PCRE2 takes only at the very start of a pattern: "(*UTF)", "(*CRLF)", ... */
+const START_ITEMS = new Set(['UTF', 'UTF8', 'UCP', 'CR', 'LF', 'CRLF', 'ANYCRLF', 'ANY', 'NUL', 'BSR_ANYCRLF', 'BSR_UNICODE', 'NOTEMPTY', 'NOTEMPTY_ATSTART', 'NO_AUTO_POSSESS', 'NO_DOTSTAR_ANCHOR', 'NO_JIT', 'NO_START_OPT']);
+/** Start settings with a number: "(*LIMIT_MATCH=1000)". */
+const START_LIMITS = new Set(['LIMIT_MATCH', 'LIMIT_DEPTH', 'LIMIT_HEAP', 'LIMIT_RECURSION']);
+/** Backtracking verbs, each with an optional ":NAME" ("(*MARK:NAME)" must have one). */
+const VERBS = new Set(['ACCEPT', 'FAIL', 'F', 'COMMIT', 'PRUNE', 'SKIP', 'THEN', 'MARK']);
+/** Assertions and groups written "(*name:...)" in lower case. */
+const ALPHA_ASSERTIONS = new Set([
+  'pla', 'plb', 'nla', 'nlb', 'napla', 'naplb', 'positive_lookahead', 'positive_lookbehind', 'negative_lookahead', 'negative_lookbehind',
+  'non_atomic_positive_lookahead', 'non_atomic_positive_lookbehind', 'atomic', 'sr', 'script_run', 'asr', 'atomic_script_run',
+]);
+const VERB_NAME = /^\*([A-Za-z0-9_]*)/;
+
+/** The length of the start setting at `at` ("(*UTF)", "(*LIMIT_MATCH=10)"), or 0. */
+function startItemLength(pattern: string, at: number): number {
+  const m = /^\(\*([A-Z_0-9]+)(?:=(\d+))?\)/.exec(pattern.slice(at, at + 40));
+  if (!m) return 0;
+  if (m[2] === undefined ? START_ITEMS.has(m[1]) : START_LIMITS.has(m[1]) && limitFits(m[2])) return m[0].length;
+  return 0;
+}
+
+/** PCRE2 stops reading a limit's digits once the number so far is over UINT32_MAX / 10 - 1. */
+function limitFits(digits: string): boolean {
+  let c = 0;
+  for (const d of digits) {
+    if (c > 429496728) return false;
+    c = c * 10 + Number(d);
+  }
+  return true;
+}
+
+/**
+ * PCRE2's message for "(*" at `at` (the "*"), or undefined: a lower-case name is an
+ * assertion that must be known and take ":", an upper-case one a backtracking verb (a
+ * start setting after the start is not one). Measured with exim -be.
+ */
+function verbProblem(pattern: string, at: number): string | undefined {
+  const name = VERB_NAME.exec(pattern.slice(at, at + 40))![1];
+  const next = pattern[at + 1 + name.length];
+  if (name === '') {
+    // "(*:NAME)" is (*MARK:NAME); "(*)" is a quantifier with nothing to repeat.
+    return next === ':' && pattern[at + 2] === ')' ? '(*MARK) must have an argument' : undefined;
+  }
+  const c = name.charCodeAt(0);
+  if (c >= 97 && c <= 122) return ALPHA_ASSERTIONS.has(name) && next === ':' ? undefined : '(*alpha_assertion) not recognized';
+  if (!VERBS.has(name) || (next !== ':' && next !== ')')) return next === undefined ? undefined : '(*VERB) not recognized or malformed';
+  if (name === 'MARK' && (next !== ':' || pattern[at + 6] === ')')) return '(*MARK) must have an argument';
+  return undefined;
+}
+
+/**
+ * A reference to a capture group, checked once the whole pattern is read (a reference may
+ * come before its group): by number, by name, or relative to the groups opened before it
+ * ("-1" the last one, "+1" the next one).
+ */
+interface GroupReference {
+  number?: number;
+  name?: string;
+  relative?: number;
+  /** Capture groups opened before the reference. */
+  before: number;
+}
+
+/**
+ * The group reference written at `at` (a backslash): \1 to \9 (and numbers starting 8 or 9;
+ * other numbers from 10 may be octal), \gN, \g{N}, \g{-N}, \g<N>, \g'N', \g{name},
+ * \g<name>, \k<name>, \k'name', \k{name}.
+ */
+function escapeReference(pattern: string, at: number, before: number): GroupReference | undefined {
+  const e = pattern[at + 1];
+  if (e >= '1' && e <= '9') {
+    const digits = /^\d+/.exec(pattern.slice(at + 1, at + 12))![0];
+    return digits.length === 1 || e === '8' || e === '9' ? { number: Number(digits), before } : undefined;
+  }
+  if (e !== 'g' && e !== 'k') return undefined;
+  const m = /^(?:\{([^}]*)\}|<([^>]*)>|'([^']*)'|(-?\d+))/.exec(pattern.slice(at + 2, at + 40));
+  if (!m) return undefined;
+  const arg = m[1] ?? m[2] ?? m[3] ?? m[4];
+  if (/^[A-Za-z_]\w*$/.test(arg)) return { name: arg, before };
+  if (e === 'k') return undefined;
+  if (/^-[1-9]\d{0,4}$/.test(arg)) return { relative: Number(arg), before };
+  // "+N" is a call of a later group only in \g<+N> and \g'+N'.
+  if (/^\+[1-9]\d{0,4}$/.test(arg) && m[1] === undefined && m[4] === undefined) return { relative: Number(arg), before };
+  if (/^[1-9]\d{0,4}$/.test(arg)) return { number: Number(arg), before };
+  return undefined;
+}
+
+/**
+ * The group reference in the group at `at` (just after its "("): (?N), (?+N), (?-N),
+ * (?&name), (?P>name), (?P=name), and the conditions (?(N)...), (?(<name>)...), (?('name')...).
+ */
+function groupReference(pattern: string, at: number, before: number): GroupReference | undefined {
+  const head = pattern.slice(at, at + 40);
+  let m = /^\?(?:\(([+-]?)(\d{1,5})\)|([+-]?)(\d{1,5})\))/.exec(head);
+  if (m) {
+    const sign = m[1] ?? m[3];
+    const n = Number(m[2] ?? m[4]);
+    if (sign) return { relative: sign === '-' ? -n : n, before };
+    return n === 0 ? undefined : { number: n, before };
+  }
+  m = /^\?(?:&|P[>=]|\(<|\(')([A-Za-z_]\w*)[)>']/.exec(head);
+  return m ? { name: m[1], before } : undefined;
+}
+
+/** Lengths in a lookbehind: a number of characters, or one of these. */
+const VARIABLE = -1;
+const UNKNOWN = -2;
+
+function addLength(a: number, b: number): number {
+  if (a === VARIABLE || b === VARIABLE) return VARIABLE;
+  if (a === UNKNOWN || b === UNKNOWN) return UNKNOWN;
+  return a + b;
+}
+
+/** Openers of lookarounds: the text after "(". */
+const LOOKAROUND = /^(?:\?(?:=|!|<=|<!)|\*(?:pla|plb|nla|nlb|napla|naplb|positive_lookahead|positive_lookbehind|negative_lookahead|negative_lookbehind|non_atomic_positive_lookahead|non_atomic_positive_lookbehind):)/;
+const LOOKBEHIND = /^(?:\?<[=!]|\*(?:plb|nlb|naplb|positive_lookbehind|negative_lookbehind|non_atomic_positive_lookbehind):)/;
+
+/**
+ * The length of each alternative from `i` up to the ")" that ends them, as PCRE2 measures a
+ * lookbehind: a quantifier other than {n} makes it VARIABLE, and so do \R, \X and a group
+ * whose alternatives differ in length; references, calls, conditions and verbs make it
+ * UNKNOWN (not checked). Lookarounds inside count nothing.
+ */
+function alternativeLengths(p: string, i: number): { lengths: number[]; end: number } {
+  const lengths: number[] = [];
+  let len = 0;
+  let last = UNKNOWN;
+  while (i < p.length && p[i] !== ')') {
+    const c = p[i];
+    let item = 1;
+    if (c === '|') {
+      lengths.push(len);
+      len = 0;
+      last = UNKNOWN;
+      i++;
+      continue;
+    }
+    if (c === '\\') {
+      const e = p[i + 1] ?? '';
+      if (e === 'Q') {
+        const end = p.indexOf('\\E', i + 2);
+        const quoted = (end < 0 ? p.length : end) - (i + 2);
+        i = end < 0 ? p.length : end + 2;
+        if (quoted > 0) (len = addLength(len, quoted)), (last = 1);
+        continue;
+      }
+      if (e === 'E') {
+        i += 2;
+        continue;
+      }
+      if ('bBAzZG'.includes(e)) item = 0;
+      else if (e === 'R' || e === 'X') item = VARIABLE;
+      else if (/[1-9gkK]/.test(e)) item = UNKNOWN;
+      i = escapeEnd(p, i);
+      // \0 takes two more octal digits, \x two hex digits.
+      if (e === '0') for (let k = 0; k < 2 && /[0-7]/.test(p[i] ?? ''); k++) i++;
+      if (e === 'x' && p[i - 1] !== '}') for (let k = 0; k < 2 && /[0-9A-Fa-f]/.test(p[i] ?? ''); k++) i++;
+    } else if (c === '[') {
+      const end = classEnd(p, i);
+      if (typeof end === 'string') return { lengths: [UNKNOWN], end: p.length };
+      i = end + 1;
+    } else if (c === '(') {
+      const head = p.slice(i + 1, i + 41);
+      if (head.startsWith('?#')) {
+        const close = p.indexOf(')', i);
+        i = close < 0 ? p.length : close + 1;
+        continue;
+      }
+      const setting = OPTION_SETTING.exec(head);
+      if (setting) {
+        i += 1 + setting[0].length;
+        continue;
+      }
+      if (/^\*[A-Z:]/.test(head)) {
+        // A backtracking verb matches nothing.
+        const close = p.indexOf(')', i);
+        i = close < 0 ? p.length : close + 1;
+        last = 0;
+        continue;
+      }
+      const look = LOOKAROUND.exec(head);
+      const opener = look ?? GROUP_OPENER.exec(head);
+      if (!look && (head[0] === '?' || head[0] === '*') && !opener) return { lengths: [UNKNOWN], end: p.length };
+      const inner = alternativeLengths(p, i + 1 + (opener ? opener[0].length : 0));
+      i = inner.end + 1;
+      if (look) item = 0;
+      else if (inner.lengths.includes(VARIABLE)) item = VARIABLE;
+      else if (inner.lengths.includes(UNKNOWN)) item = UNKNOWN;
+      else item = inner.lengths.every((l) => l === inner.lengths[0]) ? inner.lengths[0] : VARIABLE;
+    } else if (c === '*' || c === '+' || c === '?') {
+      len = last > 0 || last === VARIABLE ? VARIABLE : addLength(len, UNKNOWN);
+      i++;
+      if (p[i] === '+' || p[i] === '?') i++;
+      last = UNKNOWN;
+      continue;
+    } else if (c === '{' && QUANTIFIER_BRACES.test(p.slice(i, i + 24))) {
+      const m = QUANTIFIER_BRACES.exec(p.slice(i, i + 24))!;
+      const min = Number(m[1]);
+      const fixed = m[2] === undefined || (m[2] !== '' && Number(m[2]) === min);
+      if (!fixed) len = last > 0 || last === VARIABLE ? VARIABLE : addLength(len, UNKNOWN);
+      else if (last >= 0) len = addLength(len, last * (min - 1));
+      else len = addLength(len, last);
+      i += m[0].length;
+      if (p[i] === '+' || p[i] === '?') i++;
+      last = UNKNOWN;
+      continue;
+    } else {
+      if (c === '^' || c === '$') item = 0;
+      i++;
+    }
+    len = addLength(len, item);
+    last = item;
+  }
+  lengths.push(len);
+  return { lengths, end: i };
+}
 
 /** What a quantifier would apply to at a point of the pattern. */
 const enum Before {
@@ -57,6 +316,8 @@ const BRACED_ESCAPES = new Set(['x', 'o', 'g', 'k', 'p', 'P', 'N']);
 function escapeEnd(pattern: string, at: number): number {
   const e = pattern[at + 1];
   if (e === 'c') return Math.min(at + 3, pattern.length);
+  // \pL: a one-letter property name.
+  if ((e === 'p' || e === 'P') && pattern[at + 2] !== '{') return Math.min(at + 3, pattern.length);
   if (e !== undefined && BRACED_ESCAPES.has(e) && pattern[at + 2] === '{') {
     const close = pattern.indexOf('}', at + 3);
     if (close >= 0) return close + 1;
@@ -71,6 +332,19 @@ export function regexProblem(pattern: string): string | undefined {
   let depth = 0;
   let before = Before.Nothing;
   let i = 0;
+  let captures = 0;
+  const names = new Set<string>();
+  const references: GroupReference[] = [];
+  // Branch reset groups "(?|" number their groups differently, (?n) makes "(" no capture,
+  // and (?J) allows a name twice: group references are not checked in such patterns.
+  const checkGroups = !pattern.includes('(?|') && !/\(\?[\^imnsxJU-]*[nJ]/.test(pattern);
+  // Open groups, true for a lookaround or a group inside one (\K is refused there).
+  const inLookaround: boolean[] = [];
+  let lookbehindProblem: string | undefined;
+  // PCRE2 finds these when it compiles, after a syntax error anywhere.
+  let lookaroundK = false;
+  // Start settings: "(*UTF)(*CRLF)..." before anything else.
+  for (let len = startItemLength(pattern, 0); len > 0; len = startItemLength(pattern, i)) i += len;
   const quantifier = (possibleSuffix: boolean): string | undefined => {
     if (before === Before.Item) before = Before.Quantifier;
     else if (before === Before.Quantifier && possibleSuffix) before = Before.Done;
@@ -94,6 +368,15 @@ export function regexProblem(pattern: string): string | undefined {
           i += 2;
           continue;
         }
+        if (e === 'p' || e === 'P') {
+          const problem = propertyProblem(pattern, i);
+          if (problem) return problem;
+        }
+        if (e === 'K' && inLookaround[inLookaround.length - 1]) lookaroundK = true;
+        const reference = checkGroups ? escapeReference(pattern, i, captures) : undefined;
+        // A reference back ("-1") is resolved as it is read, the others at the end.
+        if (reference && reference.relative !== undefined && -reference.relative > reference.before) return 'reference to non-existent subpattern';
+        if (reference) references.push(reference);
         before = e !== undefined && ASSERTION_ESCAPES.has(e) ? Before.Nothing : Before.Item;
         i = escapeEnd(pattern, i);
         continue;
@@ -115,16 +398,61 @@ export function regexProblem(pattern: string): string | undefined {
         depth++;
         i++;
         before = Before.Nothing;
+        const look = LOOKAROUND.test(pattern.slice(i, i + 40));
+        inLookaround.push(look || inLookaround[inLookaround.length - 1] === true);
+        if (look && !lookbehindProblem && LOOKBEHIND.test(pattern.slice(i, i + 40))) {
+          // PCRE2 measures lookbehinds once the pattern is read: a later syntax error comes first.
+          const body = i + LOOKBEHIND.exec(pattern.slice(i, i + 40))![0].length;
+          if (alternativeLengths(pattern, body).lengths.includes(VARIABLE)) lookbehindProblem = 'lookbehind assertion is not fixed length';
+        }
         // "(?..." is group syntax and "(*VERB)" a verb: what follows is not a quantifier.
         const head = pattern.slice(i, i + 40);
         const setting = OPTION_SETTING.exec(head);
         if (setting) {
           // "(?i)" sets options and is no group: a quantifier after it has nothing to repeat.
           depth--;
+          inLookaround.pop();
           i += setting[0].length;
           continue;
         }
         if (pattern[i] === '*' && i + 1 < n && !/[A-Za-z:)]/.test(pattern[i + 1])) return '(*VERB) not recognized or malformed';
+        if (pattern[i] === '*') {
+          const problem = verbProblem(pattern, i);
+          if (problem) return problem;
+          // A backtracking verb ("(*MARK:x)", "(*F)") is not an item: nothing to repeat after
+          // it, except (*ACCEPT), which PCRE2 lets a quantifier repeat.
+          const c = pattern.charCodeAt(i + 1);
+          if ((c >= 65 && c <= 90) || c === 58 /* : */) {
+            const close = pattern.indexOf(')', i);
+            if (close < 0) return '(*VERB) not recognized or malformed';
+            depth--;
+            inLookaround.pop();
+            before = pattern.startsWith('*ACCEPT', i) ? Before.Item : Before.Nothing;
+            i = close + 1;
+            continue;
+          }
+        }
+        if (checkGroups) {
+          if (pattern[i] !== '?' && pattern[i] !== '*') captures++;
+          else {
+            const named = /^\?(?:<|'|P<)([A-Za-z_]\w*)[>']/.exec(head);
+            if (named) {
+              if (names.has(named[1])) return 'two named subpatterns have the same name (PCRE2_DUPNAMES not set)';
+              names.add(named[1]);
+              captures++;
+            } else {
+              const reference = groupReference(pattern, i, captures);
+              if (reference && reference.relative !== undefined && -reference.relative > reference.before) return 'reference to non-existent subpattern';
+              if (reference) references.push(reference);
+            }
+          }
+        }
+        // A condition "(?(1)", "(?(<name>)", "(?(R)", "(?(DEFINE)": its "(...)" is no group.
+        const condition = /^\?\((?![?*])[^()]*\)/.exec(head);
+        if (condition) {
+          i += condition[0].length;
+          continue;
+        }
         const opener = GROUP_OPENER.exec(head);
         if (opener) {
           // A group's body starts after its opener: a quantifier there has nothing to repeat.
@@ -138,6 +466,7 @@ export function regexProblem(pattern: string): string | undefined {
       case ')':
         if (depth === 0) return 'unmatched closing parenthesis';
         depth--;
+        inLookaround.pop();
         i++;
         before = Before.Item;
         continue;
@@ -174,7 +503,15 @@ export function regexProblem(pattern: string): string | undefined {
         before = Before.Item;
     }
   }
-  return depth > 0 ? 'missing closing parenthesis' : undefined;
+  if (depth > 0) return 'missing closing parenthesis';
+  if (lookbehindProblem) return lookbehindProblem;
+  if (lookaroundK) return '\\K is not allowed in lookarounds (but see PCRE2_EXTRA_ALLOW_LOOKAROUND_BSK)';
+  for (const r of references) {
+    const exists =
+      r.name !== undefined ? names.has(r.name) : r.number !== undefined ? r.number <= captures : r.relative! < 0 ? -r.relative! <= r.before : r.before + r.relative! <= captures;
+    if (!exists) return 'reference to non-existent subpattern';
+  }
+  return undefined;
 }
 
 /**
@@ -203,6 +540,10 @@ function classEnd(pattern: string, start: number): number | string {
         if (end < 0) break;
         i = end + 2;
       } else {
+        if (e === 'p' || e === 'P') {
+          const problem = propertyProblem(pattern, i);
+          if (problem) return problem;
+        }
         i = escapeEnd(pattern, i);
         if (e !== undefined && CLASS_TYPE_ESCAPES.has(e) && startsRange(pattern, i)) return 'invalid range in character class';
       }
