@@ -148,9 +148,14 @@ function readMacros(exim, emptyConf) {
     const name = eq < 0 ? line : line.slice(0, eq);
     if (!/^_[A-Za-z0-9_]+$/.test(name)) fail(`unexpected built-in macro line ${JSON.stringify(line)}`);
     names.push(name);
+    // Most built-in macros are "y"; the few others (_DKIM_SIGN_HEADERS, ...) keep their text.
+    if (eq >= 0 && line.slice(eq + 1) !== 'y') macroValues[name] = line.slice(eq + 1);
   }
   return [...new Set(names)].sort();
 }
+
+/** Values of the built-in macros that are not "y", filled by readMacros(). */
+const macroValues = {};
 
 function driversFromMacros(macros) {
   const drivers = {};
@@ -560,6 +565,7 @@ function main() {
       out[sec].drivers = drv;
     }
     out.builtinMacros = macros;
+    out.builtinMacroValues = Object.fromEntries(Object.entries(macroValues).sort(([a], [b]) => (a < b ? -1 : 1)));
     // `begin local_scan` needs an Exim built with LOCAL_SCAN_HAS_OPTIONS; others refuse it.
     const localScanConf = join(dir, 'local-scan.conf');
     writeFileSync(localScanConf, 'begin local_scan\n');

@@ -6,7 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyze } from '../../server/src/core/analysis/analyze';
 import { memoryHost } from '../../server/src/core/host';
-import { builtinMacros } from '../../server/src/core/options';
+import { builtinMacroValues, builtinMacros } from '../../server/src/core/options';
 import { reparseChangedSetting } from '../../server/src/core/syntax/incremental';
 import { parseText } from '../../server/src/core/syntax/parser';
 import { Location, SourceFile } from '../../server/src/core/syntax/source';
@@ -16,7 +16,7 @@ import { rng } from '../support/random';
 
 const PATH = '/c/exim.conf';
 const host = memoryHost({});
-const parse = (text: string) => parseText(PATH, text, host, { builtinMacros: builtinMacros() });
+const parse = (text: string) => parseText(PATH, text, host, { builtinMacros: builtinMacros(), builtinMacroValues: builtinMacroValues() });
 const at = (l: Location | undefined) => (l ? `${l.file}:${l.range.start.line}.${l.range.start.character}-${l.range.end.line}.${l.range.end.character}` : '-');
 
 function itemShape(i: SectionItem): unknown {
@@ -158,9 +158,9 @@ test('an include that has appeared since the last parse forces a full parse', ()
   const text = '.include_if_exists /c/local\nprimary_hostname = a.example\n';
   const files: Record<string, string> = {};
   const h = memoryHost(files);
-  const reparse = () => reparseChangedSetting(parseText(PATH, text, h, { builtinMacros: builtinMacros() }), new SourceFile(PATH, text.replace('a.example', 'c.example')), h);
+  const reparse = () => reparseChangedSetting(parseText(PATH, text, h, { builtinMacros: builtinMacros(), builtinMacroValues: builtinMacroValues() }), new SourceFile(PATH, text.replace('a.example', 'c.example')), h);
   assert.ok(reparse(), 'still missing: the change is re-parsed in place');
-  const before = parseText(PATH, text, h, { builtinMacros: builtinMacros() });
+  const before = parseText(PATH, text, h, { builtinMacros: builtinMacros(), builtinMacroValues: builtinMacroValues() });
   files['/c/local'] = 'qualify_domain = b.example\n';
   assert.equal(reparseChangedSetting(before, new SourceFile(PATH, text.replace('a.example', 'c.example')), h), undefined);
 });

@@ -55,6 +55,14 @@ test('a comment line that ends the configuration inside a continuation is joined
   assert.deepEqual(inc.lines.map((l) => l.text), ['a = 1 b = 2']);
 });
 
+test('built-in macros are replaced by their values: "y", or their own text where Exim has one', () => {
+  const t = parseText('/c/exim.conf', 'a = _HAVE_TLS\nb = _DKIM_SIGN_HEADERS\n', memoryHost({}), {
+    builtinMacros: ['_HAVE_TLS', '_DKIM_SIGN_HEADERS'],
+    builtinMacroValues: { _DKIM_SIGN_HEADERS: 'From:Sender' },
+  });
+  assert.deepEqual(t.lines.map((l) => l.text), ['a = y', 'b = From:Sender']);
+});
+
 test('CRLF line endings and a BOM do not leak into the text', () => {
   const t = parse('\ufeffa = 1\r\nb = 2\r\n');
   assert.deepEqual(

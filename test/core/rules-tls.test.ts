@@ -5,11 +5,11 @@ import { Finding } from '../../server/src/core/analysis/types';
 import { harden } from '../../server/src/core/fixes/hardening';
 import { applyEdits } from '../../server/src/core/fixes/edits';
 import { memoryHost } from '../../server/src/core/host';
-import { builtinMacros } from '../../server/src/core/options';
+import { builtinMacroValues, builtinMacros } from '../../server/src/core/options';
 import { parseText } from '../../server/src/core/syntax/parser';
 
 const PATH = '/c/exim.conf';
-const lint = (text: string): Finding[] => analyze(parseText(PATH, text, memoryHost({}), { builtinMacros: builtinMacros() }));
+const lint = (text: string): Finding[] => analyze(parseText(PATH, text, memoryHost({}), { builtinMacros: builtinMacros(), builtinMacroValues: builtinMacroValues() }));
 const codes = (text: string) => lint(text).map((f) => `${f.code}@${f.loc.range.start.line + 1}`);
 const hardeningCodes = (text: string) => lint(text).filter((f) => /^(tls|retry)-/.test(f.code)).map((f) => f.code);
 

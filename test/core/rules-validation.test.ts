@@ -7,7 +7,7 @@ import { analyze } from '../../server/src/core/analysis/analyze';
 import { Finding } from '../../server/src/core/analysis/types';
 import { applyEdits } from '../../server/src/core/fixes/edits';
 import { memoryHost } from '../../server/src/core/host';
-import { builtinMacros } from '../../server/src/core/options';
+import { builtinMacroValues, builtinMacros } from '../../server/src/core/options';
 import { parseText } from '../../server/src/core/syntax/parser';
 import { checkOptionValue } from '../../server/src/core/analysis/rules/values';
 import { addressProblem, isRatelimit, readTimeMilliseconds } from '../../server/src/core/analysis/rules/mainOptions';
@@ -17,7 +17,7 @@ import { lookupOption } from '../../server/src/core/options';
 import { expansionProblems, scanExpansion } from '../../server/src/core/syntax/expansion';
 
 const PATH = '/c/exim.conf';
-const lint = (text: string): Finding[] => analyze(parseText(PATH, text, memoryHost({}), { builtinMacros: builtinMacros() }));
+const lint = (text: string): Finding[] => analyze(parseText(PATH, text, memoryHost({}), { builtinMacros: builtinMacros(), builtinMacroValues: builtinMacroValues() }));
 /** Findings other than the TLS and retry-section advice, as code@line:column. */
 const found = (text: string, severity?: string) =>
   lint(text)

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { memoryHost } from '../../server/src/core/host';
 import { resolveOptionWord } from '../../server/src/core/analysis/model';
 import { valueKind } from '../../server/src/core/analysis/rules/values';
-import { builtinMacros } from '../../server/src/core/options';
+import { builtinMacroValues, builtinMacros } from '../../server/src/core/options';
 import { splitConfigFiles } from '../../server/src/core/splitConfig';
 import { parseText } from '../../server/src/core/syntax/parser';
 import { AclNode, ConfigTree, DriverNode, NamedListNode, OptionNode, RetryRuleNode, SectionNode } from '../../server/src/core/syntax/tree';
@@ -484,7 +484,7 @@ export function buildCorpus(seed = 4096, perKind = 2): Mutant[] {
   for (const base of baseConfigs()) {
     out.push({ id: `${base.name}/original`, base: base.name, kind: 'original', text: base.text, cause: [], description: 'unchanged' });
     const lines = base.text.split('\n');
-    const tree = parseText('/parity/base.conf', base.text, memoryHost({}), { builtinMacros: builtinMacros() });
+    const tree = parseText('/parity/base.conf', base.text, memoryHost({}), { builtinMacros: builtinMacros(), builtinMacroValues: builtinMacroValues() });
     const ctx: Context = { base, lines, tree, r };
     for (const kind of MUTATION_KINDS) {
       const seen = new Set<string>();

@@ -197,6 +197,10 @@ const CASES: [string, string, string | undefined][] = [
   ['syslog_facility ending with a no-break space', 'syslog_facility = mail\u00a0\n', 'failed to interpret syslog_facility "mail\u00a0"'],
   ['log_selector ending with a no-break space', 'log_selector = +all\u00a0\n', 'malformed log_selector setting: + or - expected but found "\u00a0"'],
   ['qualify_domain ending with a no-break space', 'qualify_domain = example.org\u00a0\n', undefined],
+  // Built-in macros are "y", except a few such as _DKIM_SIGN_HEADERS, a list of header names.
+  ['a built-in macro with a value of its own, in a boolean', 'split_spool_directory = _DKIM_SIGN_HEADERS\n', '"From" is not a valid value for the "split_spool_directory" option'],
+  ['a built-in macro at the start of a line', '_DKIM_SIGN_HEADERS = 1\n', 'malformed macro definition'],
+  ['_HAVE_TLS at the start of a line is "y"', '_HAVE_TLS = 1\n', 'main option "y" unknown'],
   ['set dkim_verify_status', 'begin acl\na:\n  accept set dkim_verify_status = none\n', undefined],
   ['set dkim_verify_reason with no space before "="', 'begin acl\na:\n  accept set dkim_verify_reason=x\n', undefined],
   ['set dkim_verify_status_x: the name is 18 characters, then "=" is missing', 'begin acl\na:\n  accept set dkim_verify_status_x = 1\n', '"=" missing after ACL "set" modifier'],

@@ -39,6 +39,7 @@ const table = data as unknown as {
   transports: RawDriverSection;
   authenticators: RawDriverSection;
   builtinMacros: string[];
+  builtinMacroValues?: Record<string, string>;
   localScanOptions?: boolean;
 };
 
@@ -116,6 +117,7 @@ for (const section of DRIVER_SECTIONS) {
 
 const macroList: readonly string[] = Object.freeze([...table.builtinMacros]);
 const macroSet = new Set(macroList);
+const macroValues: Readonly<Record<string, string>> = Object.freeze({ ...(table.builtinMacroValues ?? {}) });
 
 /**
  * Looks an option up for a section; for driver sections, generic options first, then the
@@ -161,6 +163,11 @@ export function isKnownDriver(section: DriverSectionKind, driver: string): boole
 /** Every macro name the binary defines itself (`exim -bP macros`), e.g. _HAVE_TLS. */
 export function builtinMacros(): readonly string[] {
   return macroList;
+}
+
+/** The built-in macros whose value is not "y" (_DKIM_SIGN_HEADERS is a list of header names). */
+export function builtinMacroValues(): Readonly<Record<string, string>> {
+  return macroValues;
 }
 
 export function isBuiltinMacro(name: string): boolean {

@@ -5,7 +5,7 @@
 import { analyze, AnalyzeOptions } from './analysis/analyze';
 import { Finding } from './analysis/types';
 import { ConfigHost } from './host';
-import { builtinMacros } from './options';
+import { builtinMacroValues, builtinMacros } from './options';
 import { isSplitConfigDir, splitConfigFiles } from './splitConfig';
 import { parseFiles } from './syntax/parser';
 import { SourceFile } from './syntax/source';
@@ -35,9 +35,9 @@ export function parsePath(path: string, host: ConfigHost, overrides: Map<string,
   if (host.isDirectory?.(path)) {
     if (!isSplitConfigDir(path, host)) throw new InputError(`${path}: a directory, but not a split configuration (no main/, acl/, router/, ... subdirectories)`);
     const files = splitConfigFiles(path, host).map(read);
-    return parseFiles(path, files, overlay, { builtinMacros: builtinMacros() });
+    return parseFiles(path, files, overlay, { builtinMacros: builtinMacros(), builtinMacroValues: builtinMacroValues() });
   }
-  return parseFiles(path, [read(path)], overlay, { builtinMacros: builtinMacros() });
+  return parseFiles(path, [read(path)], overlay, { builtinMacros: builtinMacros(), builtinMacroValues: builtinMacroValues() });
 }
 
 export function lintPath(path: string, host: ConfigHost, options: AnalyzeOptions = {}): LintResult {
@@ -47,6 +47,6 @@ export function lintPath(path: string, host: ConfigHost, options: AnalyzeOptions
 
 /** Lints editor text for `path`; other files (includes) come from the host. */
 export function lintText(path: string, text: string, host: ConfigHost, options: AnalyzeOptions = {}): LintResult {
-  const tree = parseFiles(path, [new SourceFile(path, text)], host, { builtinMacros: builtinMacros() });
+  const tree = parseFiles(path, [new SourceFile(path, text)], host, { builtinMacros: builtinMacros(), builtinMacroValues: builtinMacroValues() });
   return { tree, findings: analyze(tree, options) };
 }

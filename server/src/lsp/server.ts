@@ -31,7 +31,7 @@ import { reparseChangedSetting } from '../core/syntax/incremental';
 import { parseFiles } from '../core/syntax/parser';
 import { SourceFile } from '../core/syntax/source';
 import { ConfigTree } from '../core/syntax/tree';
-import { builtinMacros } from '../core/options';
+import { builtinMacroValues, builtinMacros } from '../core/options';
 import { nodeHost } from '../node/fsHost';
 import { ClientView, toCodeActions, toDiagnostic, toWorkspaceEdit } from './convert';
 import { runEximCheck } from './eximCheck';
@@ -174,7 +174,7 @@ function parseFor(uri: string, overrides: Map<string, string> = new Map(), curre
   }
   const text = overrides.get(path) ?? documents.get(uri)?.getText() ?? '';
   const file = current && current.path === path && current.text === text ? current : new SourceFile(path, text);
-  return parseFiles(path, [file], { ...host, readFile: (p) => (overrides.has(p) ? { kind: 'file', text: overrides.get(p)! } : host.readFile(p)) }, { builtinMacros: builtinMacros() });
+  return parseFiles(path, [file], { ...host, readFile: (p) => (overrides.has(p) ? { kind: 'file', text: overrides.get(p)! } : host.readFile(p)) }, { builtinMacros: builtinMacros(), builtinMacroValues: builtinMacroValues() });
 }
 
 /**

@@ -1,7 +1,7 @@
 // A small configuration used by the language-feature tests, with helpers to find
 // positions in it by text rather than by counting columns.
 import { memoryHost } from '../../../server/src/core/host';
-import { builtinMacros } from '../../../server/src/core/options';
+import { builtinMacroValues, builtinMacros } from '../../../server/src/core/options';
 import { parseText } from '../../../server/src/core/syntax/parser';
 import { Location, Position, Range } from '../../../server/src/core/syntax/source';
 import { ConfigTree } from '../../../server/src/core/syntax/tree';
@@ -68,7 +68,7 @@ export const CONFIG = [
 ].join('\n');
 
 export function parse(text: string = CONFIG, files: Record<string, string> = {}, path = FILE): ConfigTree {
-  return parseText(path, text, memoryHost(files), { builtinMacros: builtinMacros() });
+  return parseText(path, text, memoryHost(files), { builtinMacros: builtinMacros(), builtinMacroValues: builtinMacroValues() });
 }
 
 /** The position of the `nth` occurrence of `needle` on a line, plus `delta` characters. */

@@ -47,6 +47,8 @@ const DRIVER_OPTION: Record<DriverSectionKind, string> = { routers: 'router opti
 export interface ParseOptions {
   /** Names of Exim's built-in macros (`_HAVE_TLS`, `_OPT_...`), which `.ifdef` can test. */
   builtinMacros?: readonly string[];
+  /** Their values where they are not "y". */
+  builtinMacroValues?: Readonly<Record<string, string>>;
 }
 
 /** Parses a configuration file and the files it includes. */
@@ -64,7 +66,7 @@ export function parseText(path: string, text: string, host: ConfigHost = memoryH
 /** Parses files read one after another as one configuration (a Debian split configuration). */
 export function parseFiles(root: string, files: SourceFile[], host: ConfigHost, options: ParseOptions = {}): ConfigTree {
   const builder = new TreeBuilder();
-  const reader = new ConfigReader(host, builder, options.builtinMacros ?? []);
+  const reader = new ConfigReader(host, builder, options.builtinMacros ?? [], options.builtinMacroValues);
   reader.read(files);
   const problems: ParseProblem[] = [...reader.problems, ...builder.problems];
   return {

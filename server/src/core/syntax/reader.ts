@@ -194,8 +194,9 @@ export class ConfigReader {
     private readonly host: ConfigHost,
     private readonly sink: LineSink,
     builtinMacroNames: readonly string[] = [],
+    builtinMacroValues: Readonly<Record<string, string>> = {},
   ) {
-    this.builtins = builtinMacroNames.map((name) => ({ name, value: 'y' }));
+    this.builtins = builtinMacroNames.map((name) => ({ name, value: builtinMacroValues[name] ?? 'y' }));
   }
 
   /** Reads files one after another as if concatenated, each followed by a blank line (Debian's update-exim4.conf joins conf.d this way). */
