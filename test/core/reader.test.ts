@@ -63,6 +63,24 @@ test('built-in macros are replaced by their values: "y", or their own text where
   assert.deepEqual(t.lines.map((l) => l.text), ['a = y', 'b = From:Sender']);
 });
 
+test('continued lines end as the line buffer of Exim ends them (measured with exim -bV)', () => {
+  const texts = (text: string, files: Record<string, string> = {}) => parse(text, files).lines.filter((l) => l.active).map((l) => l.text);
+  // A blank line after "x\\" (one backslash removed, one left) does not end the line.
+  assert.deepEqual(texts('a = 1\\\\\n\nb = 2\n'), ['a = 1b = 2']);
+  assert.deepEqual(texts('a = 1 \\\n  \\\n\nb = 2\n'), ['a = 1', 'b = 2']);
+  // A lone backslash: at the start of a line it leaves nothing; indented, the buffer holds
+  // the white space, and at the end of the configuration that is an empty line.
+  assert.deepEqual(texts('\\\n# c\n'), []);
+  assert.deepEqual(texts('a = 1\n  \\\n'), ['a = 1', '']);
+  assert.deepEqual(texts('a = 1\n  \\\n\nb = 2\n'), ['a = 1', 'b = 2']);
+  // The last skipped line stays in the buffer: a directive, a line of a skipped branch.
+  assert.deepEqual(texts('a = 1 \\\n.ifdef X\n.endif\n'), ['a = 1 .endif']);
+  assert.deepEqual(texts('a = 1 \\\n.ifdef X\nfoo\n.endif\n  b\n'), ['a = 1 b']);
+  assert.deepEqual(texts('a = 1 \\\n  .else\\\n'), ['a = 1   .else\\']);
+  // An empty included file has no line, not one blank line.
+  assert.deepEqual(texts('a = 1 \\\n.include /c/empty\n', { '/c/empty': '' }), ['a = 1 .include /c/empty']);
+});
+
 test('CRLF line endings and a BOM do not leak into the text', () => {
   const t = parse('\ufeffa = 1\r\nb = 2\r\n');
   assert.deepEqual(

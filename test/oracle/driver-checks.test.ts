@@ -201,6 +201,13 @@ const CASES: [string, string, string | undefined][] = [
   ['a built-in macro with a value of its own, in a boolean', 'split_spool_directory = _DKIM_SIGN_HEADERS\n', '"From" is not a valid value for the "split_spool_directory" option'],
   ['a built-in macro at the start of a line', '_DKIM_SIGN_HEADERS = 1\n', 'malformed macro definition'],
   ['_HAVE_TLS at the start of a line is "y"', '_HAVE_TLS = 1\n', 'main option "y" unknown'],
+  // Continued lines, as Exim's line buffer ends them.
+  ['a blank line after "x\\\\" goes on with the next line', 'begin acl\na:\n  accept\\\\\n\n', undefined],
+  ['a blank line after "x\\\\" in the main section joins "begin acl"', 'qualify_domain = example.org\\\\\n\nbegin acl\na:\n  accept\n', 'main option "a" unknown'],
+  ['a lone backslash at the start of a line, then a comment', 'begin acl\na:\n\\\n# c\n', undefined],
+  ['an indented lone backslash at the end: an empty line', 'begin acl\na:\n  accept\n  \\\n', 'unknown ACL condition/modifier in ""'],
+  ['an indented lone backslash at the end of the main section', 'qualify_domain = x\n  \\\n', 'option setting expected'],
+  ['a continued line, then .ifdef and .endif at the end', 'begin acl\na:\n  accept \\\n.ifdef X\n.endif\n', 'unknown ACL condition/modifier in "accept .endif'],
   ['set dkim_verify_status', 'begin acl\na:\n  accept set dkim_verify_status = none\n', undefined],
   ['set dkim_verify_reason with no space before "="', 'begin acl\na:\n  accept set dkim_verify_reason=x\n', undefined],
   ['set dkim_verify_status_x: the name is 18 characters, then "=" is missing', 'begin acl\na:\n  accept set dkim_verify_status_x = 1\n', '"=" missing after ACL "set" modifier'],

@@ -532,7 +532,7 @@ class TreeBuilder implements LineSink {
     if (negated) i = skipSpace(text, i + 1);
     const nameEnd = readName(text, i);
     if (nameEnd === i) {
-      this.problem('acl-condition-expected', `ACL condition or modifier expected in "${text}"`, line, from, text.length);
+      this.problem('acl-condition-expected', `error in ACL: unknown ACL condition/modifier in "${text}"`, line, from, text.length);
       return undefined;
     }
     const name = this.word(text, i, nameEnd);

@@ -80,6 +80,15 @@ interface Macro {
 interface Accumulator {
   text: string;
   segments: Segment[];
+  /**
+   * The first physical line started with white space: Exim's line buffer holds it, so the
+   * line is still pending when its text is empty ("  \\" alone).
+   */
+  lead: boolean;
+  /** Where the first physical line's text starts (an empty line is found there). */
+  file: SourceFile;
+  line: number;
+  column: number;
 }
 
 interface Frame {
@@ -184,11 +193,17 @@ export class ConfigReader {
   private expandedPieces: Piece[] | undefined;
   private expandedFound = false;
   /**
-   * The last comment line read inside a continued line, until another line comes. Exim
-   * skips a comment line in the middle of a continuation, but when the configuration ends
-   * right after one, that last comment line is joined to the line it continues.
+   * The last physical line read, when it was not added to a logical line (a comment, a
+   * directive, a line of a skipped .ifdef branch). Exim reads every physical line into its
+   * line buffer after the logical line so far and skips such a line by leaving it there;
+   * when the configuration ends while a continued line is pending, that text is still in the
+   * buffer and becomes the end of the logical line ("accept \\" then "# c" or ".endif").
    */
-  private pendingComment: { file: SourceFile; n: number; text: string; replaced: Piece[] | undefined; bom: number; ss: number } | undefined;
+  private skippedFile: SourceFile | undefined;
+  private skippedLine = 0;
+  private skippedText = '';
+  private skippedPieces: Piece[] | undefined;
+  private skippedShift = 0;
 
   constructor(
     private readonly host: ConfigHost,
@@ -205,12 +220,8 @@ export class ConfigReader {
       this.files.set(file.path, file);
       this.stack = [{ file, next: 0, id: this.host.fileId?.(file.path) }];
       this.drain();
-      const comment = this.pendingComment;
-      this.pendingComment = undefined;
-      if (comment && roots.length === 1 && this.activeAcc) {
-        this.comments.pop();
-        this.activeAcc = this.feed(this.activeAcc, comment.file, comment.n, comment.text, comment.replaced, comment.bom, comment.ss, true);
-      }
+      if (roots.length === 1 && this.activeAcc) this.finishAtEnd(this.activeAcc);
+      this.skippedFile = undefined;
       // The blank line update-exim4.conf writes after each part ends any continuation.
       this.finishActive();
     }
@@ -272,7 +283,8 @@ export class ConfigReader {
   private drain(): void {
     while (this.stack.length > 0) {
       const frame = this.stack[this.stack.length - 1];
-      if (frame.next >= frame.file.lineCount) {
+      // An empty file has no line for Exim (an editor shows it one empty line).
+      if (frame.next >= (frame.file.text === '' ? 0 : frame.file.lineCount)) {
         this.stack.pop();
         continue;
       }
@@ -294,12 +306,16 @@ export class ConfigReader {
     while (ss < text.length && isSpace(text.charCodeAt(ss))) ss++;
     const first = text.charCodeAt(ss);
 
+    // Until it is added to a logical line, this line is one Exim skips.
+    this.skippedFile = file;
+    this.skippedLine = n;
+    this.skippedText = text;
+    this.skippedPieces = replaced;
+    this.skippedShift = bom;
     if (first === 35 /* # */) {
       this.comments.push({ file: file.path, range: range(n, 0, n, file.lines[n].length) });
-      this.pendingComment = this.state === 0 && this.activeAcc ? { file, n, text, replaced, bom, ss } : undefined;
       return;
     }
-    this.pendingComment = undefined;
     if (first === 46 /* . */) {
       const pieces = replaced ?? wholeLine(raw.length, bom);
       const cond = matchConditional(text, ss, file.endsWithCarriageReturn(n));
@@ -328,7 +344,30 @@ export class ConfigReader {
       this.inactiveAcc = this.feed(this.inactiveAcc, file, n, text, replaced, bom, ss, false);
       return;
     }
+    this.skippedFile = undefined;
     this.activeAcc = this.feed(this.activeAcc, file, n, text, replaced, bom, ss, true);
+  }
+
+  /**
+   * The end of the configuration while a continued line is pending: Exim returns its buffer
+   * as it is, with the text of a last skipped line still in it, written as it was (a comment
+   * line after "true \\" makes "true # x"), and an empty line too ("  \\" alone).
+   */
+  private finishAtEnd(acc: Accumulator): void {
+    const file = this.skippedFile;
+    if (file) {
+      const text = this.skippedText;
+      let end = text.length;
+      while (end > 0 && isSpace(text.charCodeAt(end - 1))) end--;
+      const pieces = this.skippedPieces ?? wholeLine(text.length, this.skippedShift);
+      this.appendPieces(acc, file, this.skippedLine, text, pieces, 0, end);
+      acc.text += text.slice(0, end);
+      // The line is part of the logical line, not a comment.
+      const last = this.comments[this.comments.length - 1];
+      if (last && last.file === file.path && last.range.start.line === this.skippedLine) this.comments.pop();
+    }
+    this.activeAcc = undefined;
+    this.emit(acc, true, true);
   }
 
   /** `replaced` is the piece map when macros were replaced; otherwise text is the raw line from column `shift`. */
@@ -336,8 +375,18 @@ export class ConfigReader {
     let end = text.length;
     while (end > ss && isSpace(text.charCodeAt(end - 1))) end--;
     if (end === ss) {
-      // A blank line: nothing, or the end of a continued line.
-      if (acc) this.emit(acc, active);
+      // A blank line: nothing, or the end of a continued line. Exim adds it to the line so
+      // far and looks at the end of that again: one that still ends in a backslash ("x\\\\"
+      // less the one removed) goes on, and one with no text left was never a line.
+      if (!acc) return undefined;
+      let e = acc.text.length;
+      while (e > 0 && isSpace(acc.text.charCodeAt(e - 1))) e--;
+      if (e === 0) return undefined;
+      if (acc.text.charCodeAt(e - 1) === 92) {
+        this.cut(acc, e - 1);
+        return acc;
+      }
+      this.emit(acc, active);
       return undefined;
     }
     const continued = text.charCodeAt(end - 1) === 92; /* backslash */
@@ -347,31 +396,55 @@ export class ConfigReader {
       return undefined;
     }
     const pieces = replaced ?? wholeLine(text.length, shift);
-    const next: Accumulator = acc ?? { text: '', segments: [] };
+    const next: Accumulator = acc ?? { text: '', segments: [], lead: ss > 0, file, line: n, column: shift + ss };
     const stop = continued ? end - 1 : end;
-    const base = next.text.length;
-    for (const p of pieces) {
-      const a = Math.max(p.start, ss);
-      const b = Math.min(p.start + p.length, stop);
-      if (b <= a) continue;
-      if (p.macro) {
-        next.segments.push({ at: base + a - ss, length: b - a, file, line: n, column: p.srcStart, sourceLength: p.srcEnd - p.srcStart, macro: p.macro });
-      } else {
-        const col = p.srcStart + (a - p.start);
-        next.segments.push({ at: base + a - ss, length: b - a, file, line: n, column: col, sourceLength: b - a });
-      }
-    }
+    this.appendPieces(next, file, n, text, pieces, ss, stop);
     next.text += text.slice(ss, stop);
-    if (continued) return next;
+    if (continued) {
+      // A lone backslash at the very start of a line leaves Exim's buffer empty: no line.
+      return next.text === '' && !next.lead ? undefined : next;
+    }
     this.emit(next, active);
     return undefined;
   }
 
-  private emit(acc: Accumulator, active: boolean): void {
+  /** Segments for text[from, to) of a physical line, added at the end of the logical line so far. */
+  private appendPieces(acc: Accumulator, file: SourceFile, n: number, text: string, pieces: Piece[], from: number, to: number): void {
+    const base = acc.text.length;
+    for (const p of pieces) {
+      const a = Math.max(p.start, from);
+      const b = Math.min(p.start + p.length, to);
+      if (b <= a) continue;
+      if (p.macro) {
+        acc.segments.push({ at: base + a - from, length: b - a, file, line: n, column: p.srcStart, sourceLength: p.srcEnd - p.srcStart, macro: p.macro });
+      } else {
+        const col = p.srcStart + (a - p.start);
+        acc.segments.push({ at: base + a - from, length: b - a, file, line: n, column: col, sourceLength: b - a });
+      }
+    }
+  }
+
+  /** Shortens the logical line so far to `end` characters. */
+  private cut(acc: Accumulator, end: number): void {
+    acc.text = acc.text.slice(0, end);
+    const segments = acc.segments.filter((g) => g.at < end);
+    const last = segments[segments.length - 1];
+    if (last && last.at + last.length > end) {
+      const over = last.at + last.length - end;
+      segments[segments.length - 1] = { ...last, length: last.length - over, sourceLength: last.macro ? last.sourceLength : last.sourceLength - over };
+    }
+    acc.segments = segments;
+  }
+
+  /** `keepEmpty`: an empty line is a line (Exim's buffer at the end of the configuration). */
+  private emit(acc: Accumulator, active: boolean, keepEmpty = false): void {
     // Trailing white space left before a removed backslash goes when the line ends.
     let end = acc.text.length;
     while (end > 0 && isSpace(acc.text.charCodeAt(end - 1))) end--;
-    if (end === 0) return;
+    if (end === 0) {
+      if (keepEmpty) this.deliver(new LogicalLine('', undefined, active, acc.file, acc.line, acc.column));
+      return;
+    }
     const text = acc.text.slice(0, end);
     const segments = acc.segments.filter((s) => s.at < end);
     if (segments.length === 0) return;
