@@ -4,9 +4,8 @@
  * make sense of becomes a problem with a stable code.
  */
 import { ConfigHost, memoryHost } from '../host';
-import { closingQuote, dequote } from '../util/stringSetting';
+import { closingQuote, dequote, stringSetting } from '../util/stringSetting';
 import { suggest } from '../util/suggest';
-import { trimCSpace } from '../util/lists';
 import { LogicalLine } from './logicalLine';
 import { AclBlock, AclItem, AclStatement, DriverBlock, LineToken, OptionSetting, RetryParam } from './nodes';
 import { ConfigReader, LineSink, MacroDefinition } from './reader';
@@ -464,7 +463,8 @@ class TreeBuilder implements LineSink {
     // An instance in a skipped branch still says which driver it is, for checking its options.
     if (option.word === 'driver' && !d.driverOption && (option.active || !d.active)) {
       d.driverOption = option;
-      d.driverName = trimCSpace(option.value);
+      // Read as a string setting: `driver = "accept"` is the accept router.
+      d.driverName = stringSetting(option.value);
     }
   }
 

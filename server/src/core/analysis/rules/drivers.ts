@@ -153,6 +153,8 @@ const TRANSPORT_CHECKS: Record<string, Check[]> = {
     },
     (d, m) => (on(m, d, 'return_output') && on(m, d, 'return_fail_output') ? `both return_output and return_fail_output set for ${d.name} transport` : undefined),
     (d, m) => (on(m, d, 'log_output') && on(m, d, 'log_fail_output') ? `both log_output and log_fail_output set for the ${d.name} transport` : undefined),
+    // Delivering as the message's creator leaves no room for a user or group of its own.
+    (d, m) => (on(m, d, 'pipe_as_creator') && (set(m, d, 'user') || set(m, d, 'group')) ? `both pipe_as_creator and an explicit uid/gid are set for the ${d.name} transport` : undefined),
   ],
 };
 
@@ -160,6 +162,8 @@ const AUTHENTICATOR_CHECKS: Record<string, Check[]> = {
   // Unlike the other drivers, cram_md5 does not fall back to the authenticator's name (and
   // after another authenticator, Exim 4.96 crashes on it instead of saying so).
   cram_md5: [(d, m) => (set(m, d, 'public_name') ? undefined : `no public name specified for the ${d.name} authenticator (a cram_md5 authenticator needs one, such as public_name = CRAM-MD5)`)],
+  // So does cyrus_sasl (with no server_mech either, Exim 4.96 crashes instead of saying so).
+  cyrus_sasl: [(d, m) => (set(m, d, 'public_name') ? undefined : `no public name specified for the ${d.name} authenticator (a cyrus_sasl authenticator needs one, the SASL mechanism such as public_name = PLAIN)`)],
   spa: [(d, m) => (set(m, d, 'client_username') !== set(m, d, 'client_password') ? 'one of client_username and client_password cannot be set without the other' : undefined)],
 };
 

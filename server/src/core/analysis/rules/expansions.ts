@@ -20,16 +20,19 @@ import { valueSites } from '../valueSites';
 /**
  * Options Exim expands as it starts, measured with 4.96 by setting every expanded option to
  * "$nosuchvar": `exim -bV` stops with "failed to expand spool_directory ..." for these main
- * options and a redirect router's owners and owngroups, and for no other option.
+ * options, a redirect router's owners and owngroups, and a cyrus_sasl authenticator's
+ * server_hostname and server_realm ("couldn't expand server_realm"), and for no other option.
  */
 const START_UP_EXPANDED = {
   main: new Set(['spool_directory', 'log_file_path', 'pid_file_path', 'localhost_number', 'trusted_users', 'never_users', 'trusted_groups', 'admin_groups', 'smtp_active_hostname']),
   redirect: new Set(['owners', 'owngroups']),
+  cyrus_sasl: new Set(['server_hostname', 'server_realm']),
 };
 
 /** Whether Exim expands this option (main, or of this driver) as it starts. */
 function expandedAtStartUp(name: string, driver: DriverNode | undefined): boolean {
   if (!driver) return START_UP_EXPANDED.main.has(name);
+  if (driver.section === 'authenticators') return driver.driverName === 'cyrus_sasl' && START_UP_EXPANDED.cyrus_sasl.has(name);
   return driver.section === 'routers' && driver.driverName === 'redirect' && START_UP_EXPANDED.redirect.has(name);
 }
 

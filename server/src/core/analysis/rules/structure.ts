@@ -131,7 +131,7 @@ function checkDriver(ctx: RuleContext, item: DriverNode): void {
  * The option that makes an authenticator of each driver a server, for the public-name check
  * (measured with Exim 4.96: any value, even an empty one, counts; the generic
  * server_condition only for plaintext and external). A tls authenticator never took part;
- * cyrus_sasl could not be measured and is left out.
+ * a cyrus_sasl one is always a server.
  */
 const SERVER_OPTION: Record<string, string> = {
   plaintext: 'server_condition',
@@ -153,7 +153,7 @@ const CLIENT_OPTION: Record<string, string> = {
  * Exim refuses two client, or two server, authenticators with one public name, compared
  * without regard to case; an authenticator without public_name goes by its own name ("two
  * server authenticators (a and b) have the same public name (X)"). A pair that is both is
- * named "client", as Exim does. A cram_md5 without public_name is refused on its own
+ * named "client", as Exim does. A cram_md5 or cyrus_sasl without public_name is refused on its own
  * (driver-requirements) and left out here.
  */
 function duplicatePublicNames(ctx: RuleContext): void {
@@ -161,8 +161,9 @@ function duplicatePublicNames(ctx: RuleContext): void {
   for (const auth of ctx.model.activeDrivers('authenticators')) {
     const driver = auth.driverName ?? '';
     const set = ctx.model.optionNode(auth, 'public_name');
-    if (!set && driver === 'cram_md5') continue;
+    if (!set && (driver === 'cram_md5' || driver === 'cyrus_sasl')) continue;
     const roles = (['client', 'server'] as const).filter((role) => {
+      if (driver === 'cyrus_sasl') return role === 'server';
       const option = (role === 'client' ? CLIENT_OPTION : SERVER_OPTION)[driver];
       return option !== undefined && ctx.model.optionNode(auth, option) !== undefined;
     });
