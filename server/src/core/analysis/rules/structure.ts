@@ -251,8 +251,10 @@ export const REPEATABLE: Record<DriverSectionKind, ReadonlySet<string>> = {
 const SMALL = 32;
 
 function reportRepeat(ctx: RuleContext, name: string, o: OptionNode, first: OptionNode): void {
+  // Exim names the second setting as written: "no_use_shell" option set for the second time.
+  const written = o.word === `no_${name}` || o.word === `not_${name}` ? o.word : name;
   ctx.report({
-    message: `"${name}" option set for the second time`,
+    message: `"${written}" option set for the second time`,
     loc: o.wordLoc,
     related: [{ loc: first.wordLoc, message: 'first set here' }],
   });
