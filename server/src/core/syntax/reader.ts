@@ -445,15 +445,9 @@ export class ConfigReader {
       if (keepEmpty) this.deliver(new LogicalLine('', undefined, active, acc.file, acc.line, acc.column));
       return;
     }
-    const text = acc.text.slice(0, end);
-    const segments = acc.segments.filter((s) => s.at < end);
-    if (segments.length === 0) return;
-    const last = segments[segments.length - 1];
-    if (last.at + last.length > end) {
-      const cut = last.at + last.length - end;
-      segments[segments.length - 1] = { ...last, length: last.length - cut, sourceLength: last.macro ? last.sourceLength : last.sourceLength - cut };
-    }
-    this.deliver(new LogicalLine(text, segments, active));
+    this.cut(acc, end);
+    if (acc.segments.length === 0) return;
+    this.deliver(new LogicalLine(acc.text, acc.segments, active));
   }
 
   private deliver(line: LogicalLine): void {

@@ -5,7 +5,7 @@
  */
 import { stringSetting } from '../../util/stringSetting';
 import { regexProblem } from '../../util/regexSyntax';
-import { splitList } from '../../util/lists';
+import { isCSpaceCode, splitList } from '../../util/lists';
 import selectorData from '../../data/exim-log-selectors.json';
 import { isBuiltinMacro, lookupOption } from '../../options';
 import { OptionNode } from '../../syntax/tree';
@@ -30,7 +30,7 @@ export interface LogSelectorProblem {
 export function checkLogSelector(value: string): LogSelectorProblem | undefined {
   let i = 0;
   while (i < value.length) {
-    while (i < value.length && isCSpace(value.charCodeAt(i))) i++;
+    while (i < value.length && isCSpaceCode(value.charCodeAt(i))) i++;
     if (i >= value.length) break;
     const sign = value[i];
     if (sign !== '+' && sign !== '-') return { message: `malformed log_selector setting: + or - expected but found "${value.slice(i)}"`, start: i, end: value.length };
@@ -43,8 +43,6 @@ export function checkLogSelector(value: string): LogSelectorProblem | undefined 
   return undefined;
 }
 
-/** C's isspace(). */
-const isCSpace = (c: number): boolean => c === 32 || (c >= 9 && c <= 13);
 const isDigit = (c: number): boolean => c >= 48 && c <= 57;
 /** The characters of Exim's "%15[0123456789smhdw.]" conversion. */
 const DELAY_CHARS = /^[0-9smhdw.]{1,15}/;
@@ -115,7 +113,7 @@ export function readTimeMilliseconds(s: string): number {
 export function isRatelimit(value: string): boolean {
   let i = 0;
   const skipSpace = () => {
-    while (i < value.length && isCSpace(value.charCodeAt(i))) i++;
+    while (i < value.length && isCSpaceCode(value.charCodeAt(i))) i++;
   };
   skipSpace();
   if (value[i] === '+' || value[i] === '-') i++;
@@ -134,7 +132,7 @@ export function isRatelimit(value: string): boolean {
   if (value[i++] !== ',') return false;
   skipSpace();
   let end = i;
-  while (end < value.length && end - i < 15 && !isCSpace(value.charCodeAt(end))) end++;
+  while (end < value.length && end - i < 15 && !isCSpaceCode(value.charCodeAt(end))) end++;
   if (end === i) return false;
   return readTimeMilliseconds(base) >= 0 && readTimeMilliseconds(value.slice(i, end)) >= 0;
 }
