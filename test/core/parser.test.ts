@@ -121,6 +121,17 @@ test('driver sections: options before any name, text after a name, and a macro e
   assert.match(t.problems[0].message, /^router name missing/);
 });
 
+test('a name line Exim cannot read ("1r:") is "router name missing", reported once for the lines after it', () => {
+  const t = parse('begin routers\n1r:\n  driver = accept\n  transport = t\nr:\n  driver = accept\nM = 1\n  a = 1\n  b = 2\n');
+  assert.deepEqual(
+    t.problems.map((p) => [p.code, at(p.loc)?.[0]]),
+    [
+      ['driver-name-missing', 1],
+      ['driver-name-missing', 7],
+    ],
+  );
+});
+
 test('ACLs: names, verbs with conditions on the same and following lines, negation, set, and ranges', () => {
   const src = ['begin acl', 'acl_check_rcpt:', '  accept  hosts = :', '  deny    domains = +local_domains', '          !verify = sender', '  warn', '    set acl_m_x = ${lc:$domain}', '    message = hi'].join('\n');
   const t = parse(src);

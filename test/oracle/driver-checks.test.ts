@@ -219,6 +219,7 @@ const CASES: [string, string, string | undefined][] = [
   ['cyrus_sasl server_service is not', 'begin authenticators\na:\n  driver = cyrus_sasl\n  public_name = PLAIN\n  server_service = ${lc:x\n', undefined],
   ['a boolean set again with no_', transport('driver = pipe', 'command = /bin/cat', 'use_shell', 'no_use_shell'), '"no_use_shell" option set for the second time'],
   ['a main boolean set again with not_', 'split_spool_directory\nnot_split_spool_directory\n', '"not_split_spool_directory" option set for the second time'],
+  ['a router name starting with a digit', router('driver = accept', 'transport = t').replace('r:', '1r:'), 'router name missing'],
   ['set dkim_verify_status', 'begin acl\na:\n  accept set dkim_verify_status = none\n', undefined],
   ['set dkim_verify_reason with no space before "="', 'begin acl\na:\n  accept set dkim_verify_reason=x\n', undefined],
   ['set dkim_verify_status_x: the name is 18 characters, then "=" is missing', 'begin acl\na:\n  accept set dkim_verify_status_x = 1\n', '"=" missing after ACL "set" modifier'],

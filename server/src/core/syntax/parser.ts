@@ -204,6 +204,8 @@ class RetryRule implements RetryRuleNode {
 
 interface OpenBlocks {
   driver?: DriverBlock;
+  /** "name missing" was reported for a line since the last driver: once is enough. */
+  nameMissing?: boolean;
   acl?: AclBlock;
   statement?: AclStatement;
 }
@@ -273,6 +275,7 @@ class TreeBuilder implements LineSink {
       this.macroDefinition(line, reader);
       // A definition ends the driver or ACL before it: Exim then wants a new "name:" line.
       this.c.driver = undefined;
+      this.c.nameMissing = false;
       this.c.acl = undefined;
       this.c.statement = undefined;
       return;
@@ -318,6 +321,7 @@ class TreeBuilder implements LineSink {
     if (!key.endsWith('s')) key += 's';
     const kind = SECTION_NAMES[key];
     this.c.driver = undefined;
+    this.c.nameMissing = false;
     this.c.acl = undefined;
     this.c.statement = undefined;
     const begin = { line, loc: line.location, nameLoc: line.locate(nameStart, text.length), name };
@@ -379,7 +383,7 @@ class TreeBuilder implements LineSink {
   }
 
   /** `[hide] [no_|not_]name [= value]`; returns undefined (after recording a problem) when no name can be read. */
-  readOption(line: LogicalLine, from: number, what: string): OptionNode | undefined {
+  readOption(line: LogicalLine, from: number, what: string, report = true): OptionNode | undefined {
     const text = line.text;
     let i = from;
     let hideStart = -1;
@@ -389,7 +393,7 @@ class TreeBuilder implements LineSink {
     }
     const wordEnd = readName(text, i);
     if (wordEnd === i) {
-      this.problem('option-expected', `${what} setting expected: ${text}`, line);
+      if (report) this.problem('option-expected', `${what} setting expected: ${text}`, line);
       this.section.items.push({ kind: 'unknown', line, loc: line.location, active: line.active });
       return undefined;
     }
@@ -447,16 +451,22 @@ class TreeBuilder implements LineSink {
         this.problem('extra-characters', `extra characters follow ${DRIVER_CLASS[kind]} name "${text.slice(0, nameEnd)}"`, line, rest, text.length);
       }
       this.c.driver = new DriverBlock(line, kind, text.slice(0, nameEnd));
+      this.c.nameMissing = false;
       this.section.items.push(this.c.driver);
       return;
     }
-    const option = this.readOption(line, 0, DRIVER_OPTION[kind]);
-    if (!option) return;
+    // Before any "name:" line Exim wants one: whatever the line is ("1r:", an option), it
+    // stops with "router name missing". The lines after it are not reported again.
+    const option = this.readOption(line, 0, DRIVER_OPTION[kind], this.c.driver !== undefined);
     if (!this.c.driver) {
-      this.problem('driver-name-missing', `${DRIVER_CLASS[kind]} name missing (options must follow a "name:" line)`, line, 0, text.length);
-      this.section.items.push(option);
+      if (!this.c.nameMissing) {
+        this.problem('driver-name-missing', `${DRIVER_CLASS[kind]} name missing (options must follow a "name:" line)`, line, 0, text.length);
+        this.c.nameMissing = true;
+      }
+      if (option) this.section.items.push(option);
       return;
     }
+    if (!option) return;
     const d = this.c.driver;
     d.options.push(option);
     d.extendTo(line);
