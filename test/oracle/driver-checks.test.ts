@@ -220,6 +220,12 @@ const CASES: [string, string, string | undefined][] = [
   ['a boolean set again with no_', transport('driver = pipe', 'command = /bin/cat', 'use_shell', 'no_use_shell'), '"no_use_shell" option set for the second time'],
   ['a main boolean set again with not_', 'split_spool_directory\nnot_split_spool_directory\n', '"not_split_spool_directory" option set for the second time'],
   ['a router name starting with a digit', router('driver = accept', 'transport = t').replace('r:', '1r:'), 'router name missing'],
+  // With two faults, the one Exim names first.
+  ['redirect with a transport and neither file nor data', router('driver = redirect', 'transport = t'), 'one of "file" or "data" must be specified'],
+  ['manualroute with a bad self and a bad host_all_ignored', router('driver = manualroute', 'route_list = * h.example', 'transport = t', 'self = x', 'host_all_ignored = x'), 'unrecognized setting for host_all_ignored option'],
+  ['accept with no transport and a bad self', 'begin routers\nr:\n  driver = accept\n  self = x\n', 'a transport is required for this router'],
+  ['pipe with a numeric user and restrict_to_path with use_shell', transport('driver = pipe', 'command = /bin/cat', 'user = 0', 'restrict_to_path', 'use_shell'), 'user set without group for the t transport'],
+  ['pipe with temp_errors and return_output faults', transport('driver = pipe', 'command = /bin/cat', 'temp_errors = x', 'return_output', 'return_fail_output'), 'temp_errors must be a list of numbers or an asterisk'],
   ['set dkim_verify_status', 'begin acl\na:\n  accept set dkim_verify_status = none\n', undefined],
   ['set dkim_verify_reason with no space before "="', 'begin acl\na:\n  accept set dkim_verify_reason=x\n', undefined],
   ['set dkim_verify_status_x: the name is 18 characters, then "=" is missing', 'begin acl\na:\n  accept set dkim_verify_status_x = 1\n', '"=" missing after ACL "set" modifier'],

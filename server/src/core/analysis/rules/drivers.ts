@@ -28,17 +28,27 @@ const value = (m: ConfigModel, d: DriverNode, name: string): string | undefined 
 
 const HOST_FIND_FAILED = ['ignore', 'decline', 'defer', 'fail', 'freeze', 'pass'];
 
+/** Routers that need a transport, and routers that must not have one. */
+const NEEDS_TRANSPORT = new Set(['accept', 'dnslookup', 'ipliteral']);
+const NO_TRANSPORT = new Set(['redirect', 'iplookup']);
+
+/**
+ * What Exim checks for every router once all of them are read, after each driver's own
+ * set-up checks: the transport, then `self` (measured: a redirect router with a transport
+ * and neither file nor data is refused for the latter, a manualroute with a bad self and a
+ * bad host_all_ignored for the latter).
+ */
+const ROUTER_GENERIC: Check[] = [
+  (d, m) => (NEEDS_TRANSPORT.has(d.driverName!) && !set(m, d, 'transport') && !on(m, d, 'verify_only') ? 'a transport is required for this router' : undefined),
+  (d, m) => (NO_TRANSPORT.has(d.driverName!) && set(m, d, 'transport') ? 'a transport must not be defined for this router' : undefined),
+  (d, m) => {
+    const self = value(m, d, 'self');
+    if (self === undefined || /^(freeze|defer|fail|send|pass)$/.test(self) || /^reroute:/.test(self)) return undefined;
+    return `${self} is not valid for the self option`;
+  },
+];
+
 const ROUTER_CHECKS: Record<string, Check[]> = {
-  '*': [
-    (d, m) => {
-      const self = value(m, d, 'self');
-      if (self === undefined || /^(freeze|defer|fail|send|pass)$/.test(self) || /^reroute:/.test(self)) return undefined;
-      return `${self} is not valid for the self option`;
-    },
-  ],
-  accept: [(d, m) => (!set(m, d, 'transport') && !on(m, d, 'verify_only') ? 'a transport is required for this router' : undefined)],
-  dnslookup: [(d, m) => (!set(m, d, 'transport') && !on(m, d, 'verify_only') ? 'a transport is required for this router' : undefined)],
-  ipliteral: [(d, m) => (!set(m, d, 'transport') && !on(m, d, 'verify_only') ? 'a transport is required for this router' : undefined)],
   manualroute: [
     (d, m) => (set(m, d, 'route_list') === set(m, d, 'route_data') ? 'route_list or route_data (but not both) must be specified' : undefined),
     (d, m) => {
@@ -51,7 +61,6 @@ const ROUTER_CHECKS: Record<string, Check[]> = {
     },
   ],
   redirect: [
-    (d, m) => (set(m, d, 'transport') ? 'a transport must not be defined for this router' : undefined),
     (d, m) => {
       const file = set(m, d, 'file');
       if (file === set(m, d, 'data')) return `${file ? 'only ' : ''}one of "file" or "data" must be specified`;
@@ -81,7 +90,6 @@ const ROUTER_CHECKS: Record<string, Check[]> = {
       const protocol = value(m, d, 'protocol');
       return protocol !== undefined && protocol !== 'udp' && protocol !== 'tcp' ? 'protocol not specified as udp or tcp' : undefined;
     },
-    (d, m) => (set(m, d, 'transport') ? 'a transport must not be defined for this router' : undefined),
     // Compiled when the router is set up (PCRE2's message, without its offset).
     (d, m) => {
       const pattern = value(m, d, 'response_pattern');
@@ -94,18 +102,17 @@ const ROUTER_CHECKS: Record<string, Check[]> = {
 /** Set to false on purpose (not left at a default). */
 const off = (m: ConfigModel, d: DriverNode, name: string): boolean => m.booleanOption(d, name) === false;
 
+/** A numeric user gives no group; a user name brings its own. */
+const userWithoutGroup: Check = (d, m) => {
+  // The smtp transport runs as Exim itself and does not check (Exim 4.96 accepts "user = 0" there).
+  if (d.driverName === 'smtp') return undefined;
+  const user = value(m, d, 'user');
+  // Numeric as route_finduser() sees it: a digit or "-" first, digits after ("-1", even "-").
+  return user !== undefined && /^[-0-9][0-9]*$/.test(user) && !set(m, d, 'group') ? `user set without group for the ${d.name} transport` : undefined;
+};
+
 const TRANSPORT_CHECKS: Record<string, Check[]> = {
-  '*': [
-    (d, m) => (on(m, d, 'body_only') && on(m, d, 'headers_only') ? `${d.name} transport: body_only and headers_only are mutually exclusive` : undefined),
-    (d, m) => {
-      // A numeric user gives no group; a user name brings its own. The smtp transport runs
-      // as Exim itself and does not check (Exim 4.96 accepts "user = 0" there).
-      if (d.driverName === 'smtp') return undefined;
-      const user = value(m, d, 'user');
-      // Numeric as route_finduser() sees it: a digit or "-" first, digits after ("-1", even "-").
-      return user !== undefined && /^[-0-9][0-9]*$/.test(user) && !set(m, d, 'group') ? `user set without group for the ${d.name} transport` : undefined;
-    },
-  ],
+  '*': [(d, m) => (on(m, d, 'body_only') && on(m, d, 'headers_only') ? `${d.name} transport: body_only and headers_only are mutually exclusive` : undefined), userWithoutGroup],
   appendfile: [
     (d, m) => (set(m, d, 'file') && set(m, d, 'directory') ? 'only one of "file" or "directory" can be specified' : undefined),
     // Every kind of lock turned off (fcntl and lock files are on by default), whatever the format.
@@ -142,9 +149,11 @@ const TRANSPORT_CHECKS: Record<string, Check[]> = {
     (d, m) => (set(m, d, 'shadow_transport') ? `shadow transport not allowed on non-local transport ${d.name}` : undefined),
   ],
   lmtp: [(d, m) => (set(m, d, 'command') === set(m, d, 'socket') ? `one (and only one) of command or socket must be set for the ${d.name} transport` : undefined)],
+  // In the order pipe_transport_init() checks (measured pairwise with exim -bV).
   pipe: [
-    (d, m) => (on(m, d, 'restrict_to_path') && on(m, d, 'use_shell') ? `both restrict_to_path and use_shell set for ${d.name} transport` : undefined),
-    (d, m) => (set(m, d, 'allow_commands') && on(m, d, 'use_shell') ? `both allow_commands and use_shell set for ${d.name} transport` : undefined),
+    // Delivering as the message's creator leaves no room for a user or group of its own.
+    (d, m) => (on(m, d, 'pipe_as_creator') && (set(m, d, 'user') || set(m, d, 'group')) ? `both pipe_as_creator and an explicit uid/gid are set for the ${d.name} transport` : undefined),
+    userWithoutGroup,
     (d, m) => {
       const v = value(m, d, 'temp_errors');
       // Exim only checks the characters (strspn with "0123456789: "): "75::73" and ":" pass, a tab does not.
@@ -153,8 +162,8 @@ const TRANSPORT_CHECKS: Record<string, Check[]> = {
     },
     (d, m) => (on(m, d, 'return_output') && on(m, d, 'return_fail_output') ? `both return_output and return_fail_output set for ${d.name} transport` : undefined),
     (d, m) => (on(m, d, 'log_output') && on(m, d, 'log_fail_output') ? `both log_output and log_fail_output set for the ${d.name} transport` : undefined),
-    // Delivering as the message's creator leaves no room for a user or group of its own.
-    (d, m) => (on(m, d, 'pipe_as_creator') && (set(m, d, 'user') || set(m, d, 'group')) ? `both pipe_as_creator and an explicit uid/gid are set for the ${d.name} transport` : undefined),
+    (d, m) => (on(m, d, 'restrict_to_path') && on(m, d, 'use_shell') ? `both restrict_to_path and use_shell set for ${d.name} transport` : undefined),
+    (d, m) => (set(m, d, 'allow_commands') && on(m, d, 'use_shell') ? `both allow_commands and use_shell set for ${d.name} transport` : undefined),
   ],
 };
 
@@ -195,7 +204,7 @@ const driverRequirements: Rule = {
     for (let i = 0; i < routers.length; i++) {
       const d = routers[i];
       if (!d.driverName) continue;
-      run(ctx, d, ROUTER_CHECKS['*'], checksOf(ROUTER_CHECKS, d.driverName) ?? NONE, 'router');
+      run(ctx, d, checksOf(ROUTER_CHECKS, d.driverName) ?? NONE, ROUTER_GENERIC, 'router');
     }
     const transports = ctx.model.activeDrivers('transports');
     for (let i = 0; i < transports.length; i++) {
