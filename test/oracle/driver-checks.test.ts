@@ -226,6 +226,11 @@ const CASES: [string, string, string | undefined][] = [
   ['accept with no transport and a bad self', 'begin routers\nr:\n  driver = accept\n  self = x\n', 'a transport is required for this router'],
   ['pipe with a numeric user and restrict_to_path with use_shell', transport('driver = pipe', 'command = /bin/cat', 'user = 0', 'restrict_to_path', 'use_shell'), 'user set without group for the t transport'],
   ['pipe with temp_errors and return_output faults', transport('driver = pipe', 'command = /bin/cat', 'temp_errors = x', 'return_output', 'return_fail_output'), 'temp_errors must be a list of numbers or an asterisk'],
+  // Names longer than Exim's 64-byte buffer.
+  ['an ACL condition name of 64 characters', `begin acl\nx:\n  accept ${'a'.repeat(64)} = 1\n`, 'exim item name too long (>64), unable to use "' + 'a'.repeat(63) + '" (truncated)'],
+  ['an ACL verb of 64 characters', `begin acl\nx:\n  ${'a'.repeat(64)}\n`, 'exim item name too long (>64)'],
+  ['a router option name of 64 characters', router('driver = accept', 'transport = t', `${'a'.repeat(64)} = 1`), 'exim item name too long (>64)'],
+  ['a main option name of 64 characters, named by 63', `${'a'.repeat(64)} = 1\n`, `main option "${'a'.repeat(63)}" unknown`],
   ['set dkim_verify_status', 'begin acl\na:\n  accept set dkim_verify_status = none\n', undefined],
   ['set dkim_verify_reason with no space before "="', 'begin acl\na:\n  accept set dkim_verify_reason=x\n', undefined],
   ['set dkim_verify_status_x: the name is 18 characters, then "=" is missing', 'begin acl\na:\n  accept set dkim_verify_status_x = 1\n', '"=" missing after ACL "set" modifier'],

@@ -70,7 +70,13 @@ function checkOption(ctx: RuleContext, option: OptionNode, r: ResolvedOption, se
   }
   const names = optionsFor(section, driver?.driverName).map((o) => o.name);
   const suggestions = suggest(option.word, names);
-  const what = section === 'main' ? `main option "${option.word}" unknown` : `option "${option.word}" unknown in ${CLASS[section]} "${driver?.name}"`;
+  // Exim reads an option name into 64 bytes: a main option is named by its first 63
+  // characters, a driver option longer than that stops it before the lookup.
+  if (section !== 'main' && option.word.length > 63) {
+    ctx.report({ message: `exim item name too long (>64), unable to use "${option.word.slice(0, 63)}" (truncated)`, loc: option.wordLoc, active: option.active });
+    return;
+  }
+  const what = section === 'main' ? `main option "${option.word.slice(0, 63)}" unknown` : `option "${option.word}" unknown in ${CLASS[section]} "${driver?.name}"`;
   const hint = whereElse(option.word.replace(/^not?_/, ''));
   const dym = suggestions.length ? `; did you mean ${suggestions.map((s) => `"${s}"`).join(' or ')}?` : '';
   ctx.report({
