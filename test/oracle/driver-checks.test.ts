@@ -231,6 +231,7 @@ const CASES: [string, string, string | undefined][] = [
   ['an ACL verb of 64 characters', `begin acl\nx:\n  ${'a'.repeat(64)}\n`, 'exim item name too long (>64)'],
   ['a router option name of 64 characters', router('driver = accept', 'transport = t', `${'a'.repeat(64)} = 1`), 'exim item name too long (>64)'],
   ['a main option name of 64 characters, named by 63', `${'a'.repeat(64)} = 1\n`, `main option "${'a'.repeat(63)}" unknown`],
+  ['a negated modifier without "=": the negation is what Exim refuses', 'begin acl\nx:\n  accept ! set acl_m0 : yes\n', 'negation is not allowed with "set"'],
   ['set dkim_verify_status', 'begin acl\na:\n  accept set dkim_verify_status = none\n', undefined],
   ['set dkim_verify_reason with no space before "="', 'begin acl\na:\n  accept set dkim_verify_reason=x\n', undefined],
   ['set dkim_verify_status_x: the name is 18 characters, then "=" is missing', 'begin acl\na:\n  accept set dkim_verify_status_x = 1\n', '"=" missing after ACL "set" modifier'],

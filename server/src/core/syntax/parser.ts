@@ -561,7 +561,8 @@ class TreeBuilder implements LineSink {
     const valueOffset = hasValue ? skipSpace(text, j + 1) : j;
     // An unknown name is reported by the acl-unknown-condition rule, as Exim does first.
     const known = aclCondition(name);
-    if (!hasValue && name !== 'endpass' && known) {
+    // A negated modifier is refused first (acl-modifier-misuse), before its "=" is looked for.
+    if (!hasValue && name !== 'endpass' && known && !(negated && known.modifier)) {
       this.problem('acl-missing-equals', `error in ACL: "=" missing after ACL "${name}" ${known.modifier ? 'modifier' : 'condition'}`, line, i, nameEnd, { name });
     }
     return new AclItem(line, name, i, negated, hasValue, valueOffset, from);
