@@ -12,17 +12,11 @@ import { suggest } from '../../util/suggest';
 import { Fix, Rule, RuleContext } from '../types';
 import { Location } from '../../syntax/source';
 import { isSpaceCode } from '../../util/lists';
+// Exim reads verbs and condition names into its 64-byte buffer too, before it looks them up.
+import { itemNameTooLong } from './structure';
 
 function renameFixes(loc: Location, names: string[]): Fix[] {
   return names.map((n, i) => ({ title: `Change to "${n}"`, edits: [{ file: loc.file, range: loc.range, newText: n }], ...(i === 0 ? { isPreferred: true } : {}) }));
-}
-
-/**
- * Exim reads verbs and condition names into a 64-byte buffer: a longer word stops it with
- * this message before it looks the word up.
- */
-function nameTooLong(word: string): string | undefined {
-  return word.length > 63 ? `exim item name too long (>64), unable to use "${word.slice(0, 63)}" (truncated)` : undefined;
 }
 
 function dym(names: string[]): string {
@@ -43,7 +37,7 @@ const unknownVerb: Rule = {
         const suggestions = word ? suggest(word, ACL_VERBS) : [];
         const loc = node.wordLoc ?? node.loc;
         ctx.report({
-          message: nameTooLong(word) ?? `error in ACL: unknown ACL verb "${word}" in "${node.line.text}"${dym(suggestions)}`,
+          message: itemNameTooLong(word) ?? `error in ACL: unknown ACL verb "${word}" in "${node.line.text}"${dym(suggestions)}`,
           loc,
           active: node.active,
           data: { word, suggestions },
@@ -74,7 +68,7 @@ function reportUnknown(ctx: RuleContext, statement: AclStatementNode, item: AclI
   const candidates = startsContinuation(statement, item) ? [...ACL_CONDITION_NAMES, ...ACL_VERBS] : ACL_CONDITION_NAMES;
   const suggestions = suggest(item.name, candidates);
   ctx.report({
-    message: nameTooLong(item.name) ?? `error in ACL: unknown ACL condition/modifier in "${item.line.text}": "${item.name}" is not an ACL condition or modifier${dym(suggestions)}`,
+    message: itemNameTooLong(item.name) ?? `error in ACL: unknown ACL condition/modifier in "${item.line.text}": "${item.name}" is not an ACL condition or modifier${dym(suggestions)}`,
     loc: item.nameLoc,
     active: item.active,
     data: { name: item.name, suggestions },

@@ -72,11 +72,12 @@ function checkOption(ctx: RuleContext, option: OptionNode, r: ResolvedOption, se
   const suggestions = suggest(option.word, names);
   // Exim reads an option name into 64 bytes: a main option is named by its first 63
   // characters, a driver option longer than that stops it before the lookup.
-  if (section !== 'main' && option.word.length > 63) {
-    ctx.report({ message: `exim item name too long (>64), unable to use "${option.word.slice(0, 63)}" (truncated)`, loc: option.wordLoc, active: option.active });
+  const tooLong = section === 'main' ? undefined : itemNameTooLong(option.word);
+  if (tooLong) {
+    ctx.report({ message: tooLong, loc: option.wordLoc, active: option.active });
     return;
   }
-  const what = section === 'main' ? `main option "${option.word.slice(0, 63)}" unknown` : `option "${option.word}" unknown in ${CLASS[section]} "${driver?.name}"`;
+  const what = section === 'main' ? `main option "${option.word.slice(0, MAX_NAME)}" unknown` : `option "${option.word}" unknown in ${CLASS[section]} "${driver?.name}"`;
   const hint = whereElse(option.word.replace(/^not?_/, ''));
   const dym = suggestions.length ? `; did you mean ${suggestions.map((s) => `"${s}"`).join(' or ')}?` : '';
   ctx.report({
@@ -225,6 +226,11 @@ const duplicateName: Rule = {
  * branch is taken.
  */
 const MAX_NAME = 63;
+
+/** Exim's refusal of a name read into its 64-byte buffer (driver, ACL, verb, condition, driver option), or undefined. */
+export function itemNameTooLong(name: string): string | undefined {
+  return name.length > MAX_NAME ? `exim item name too long (>64), unable to use "${name.slice(0, MAX_NAME)}" (truncated)` : undefined;
+}
 const nameTooLong: Rule = {
   id: 'name-too-long',
   defaultSeverity: 'error',
@@ -233,7 +239,7 @@ const nameTooLong: Rule = {
     for (const section of ctx.tree.sections) {
       for (const item of section.items) {
         if ((item.kind !== 'driver' && item.kind !== 'acl') || item.name.length <= MAX_NAME) continue;
-        ctx.report({ message: `exim item name too long (>64), unable to use "${item.name.slice(0, MAX_NAME)}" (truncated)`, loc: item.nameLoc, active: item.active });
+        ctx.report({ message: itemNameTooLong(item.name)!, loc: item.nameLoc, active: item.active });
       }
     }
     for (const m of ctx.tree.macros) {
