@@ -113,40 +113,84 @@ interface GroupReference {
   before: number;
 }
 
+const NO_SUCH_GROUP = 'reference to non-existent subpattern';
+const NAME_TOO_LONG = 'subpattern name is too long (maximum 32 code units)';
+const isDigit = (c: string | undefined): boolean => c !== undefined && c >= '0' && c <= '9';
+const isWord = (c: string | undefined): boolean => c !== undefined && /^\w$/.test(c);
+
 /**
- * The group reference written at `at` (a backslash): \1 to \9 (and numbers starting 8 or 9;
- * other numbers from 10 may be octal), \gN, \g{N}, \g{-N}, \g<N>, \g'N', \g{name},
- * \g<name>, \k<name>, \k'name', \k{name}.
+ * PCRE2's read_number() for a group: "N", "+N" (the Nth group after the `before` opened so
+ * far) or "-N" (counting back). Undefined when no number starts at `at`; a problem for a
+ * number over 65535, a relative zero or a "-N" reaching before the first group.
  */
-function escapeReference(pattern: string, at: number, before: number): GroupReference | undefined {
+function readGroupNumber(p: string, at: number, before: number): { end: number; reference?: GroupReference; problem?: string } | undefined {
+  let i = at;
+  const sign = p[i] === '+' ? 1 : p[i] === '-' ? -1 : 0;
+  if (sign) i++;
+  if (!isDigit(p[i])) return undefined;
+  const max = 65535 - (sign > 0 ? before : 0);
+  let n = 0;
+  for (; isDigit(p[i]); i++) {
+    n = n * 10 + p.charCodeAt(i) - 48;
+    if (n > max) return { end: i, problem: 'subpattern number is too big' };
+  }
+  if (sign === 0) return { end: i, reference: { number: n, before } };
+  if (n === 0) return { end: i, problem: 'a relative value of zero is not allowed' };
+  if (sign < 0 && n > before) return { end: i, problem: NO_SUCH_GROUP };
+  return { end: i, reference: { relative: sign * n, before } };
+}
+
+/** PCRE2's read_name() for a group name after the opener at `at` ("<", "'" or "{"). */
+function readGroupName(p: string, at: number, terminator: string, before: number): GroupReference | string {
+  let i = at + 1;
+  if (isDigit(p[i])) return 'subpattern name must start with a non-digit';
+  while (isWord(p[i])) i++;
+  if (i - at - 1 > 32) return NAME_TOO_LONG;
+  if (i === at + 1) return 'subpattern name expected';
+  if (p[i] !== terminator) return 'syntax error in subpattern name (missing terminator?)';
+  return { name: p.slice(at + 1, i), before };
+}
+
+const CLOSE: Record<string, string> = { '<': '>', "'": "'", '{': '}' };
+
+/**
+ * The group reference written at `at` (a backslash), read as PCRE2 reads it, or its problem:
+ * \1 to \9 (and numbers starting 8 or 9; other numbers from 10 may be octal); \gN, \g+N,
+ * \g-N and the same in braces (a back reference; "\g{name}" is \k{name}); \g<N>, \g'N' and
+ * their +N, -N and name forms (a subroutine call; \g<0> calls the whole pattern); \k<name>,
+ * \k'name', \k{name}.
+ */
+function escapeReference(pattern: string, at: number, before: number): GroupReference | string | undefined {
   const e = pattern[at + 1];
   if (e >= '1' && e <= '9') {
     const digits = /^\d+/.exec(pattern.slice(at + 1, at + 12))![0];
     return digits.length === 1 || e === '8' || e === '9' ? { number: Number(digits), before } : undefined;
   }
   if (e !== 'g' && e !== 'k') return undefined;
-  const m = /^(?:\{([^}]*)\}|<([^>]*)>|'([^']*)'|(-?\d+))/.exec(pattern.slice(at + 2, at + 40));
-  if (!m) return undefined;
-  const arg = m[1] ?? m[2] ?? m[3] ?? m[4];
-  if (/^[A-Za-z_]\w*$/.test(arg)) return { name: arg, before };
-  if (e === 'k') return undefined;
-  if (/^-[1-9]\d{0,4}$/.test(arg)) return { relative: Number(arg), before };
-  // "+N" is a call of a later group only in \g<+N> and \g'+N'.
-  if (/^\+[1-9]\d{0,4}$/.test(arg) && m[1] === undefined && m[4] === undefined) return { relative: Number(arg), before };
-  if (/^[1-9]\d{0,4}$/.test(arg)) return { number: Number(arg), before };
-  return undefined;
+  const open = pattern[at + 2];
+  const close = CLOSE[open];
+  if (e === 'k') return close ? readGroupName(pattern, at + 2, close, before) : '\\k is not followed by a braced, angle-bracketed, or quoted name';
+  const notFollowed = '\\g is not followed by a braced, angle-bracketed, or quoted name/number or by a plain number';
+  const number = readGroupNumber(pattern, close ? at + 3 : at + 2, before);
+  if (!number) return close ? readGroupName(pattern, at + 2, close, before) : notFollowed;
+  if (number.problem) return number.problem;
+  if (close && pattern[number.end] !== close) return notFollowed;
+  // A back reference to group 0 does not exist; a call of group 0 recurses the whole pattern.
+  if (number.reference!.number === 0) return open === '<' || open === "'" ? undefined : NO_SUCH_GROUP;
+  return number.reference;
 }
 
 /**
  * The group reference in the group at `at` (just after its "("): (?N), (?+N), (?-N),
  * (?&name), (?P>name), (?P=name), and the conditions (?(N)...), (?(<name>)...), (?('name')...).
  */
-function groupReference(pattern: string, at: number, before: number): GroupReference | undefined {
+function groupReference(pattern: string, at: number, before: number): GroupReference | string | undefined {
   const head = pattern.slice(at, at + 40);
   let m = /^\?(?:\(([+-]?)(\d{1,5})\)|([+-]?)(\d{1,5})\))/.exec(head);
   if (m) {
     const sign = m[1] ?? m[3];
     const n = Number(m[2] ?? m[4]);
+    if (sign && n === 0) return 'a relative value of zero is not allowed';
     if (sign) return { relative: sign === '-' ? -n : n, before };
     return n === 0 ? undefined : { number: n, before };
   }
@@ -373,10 +417,10 @@ export function regexProblem(pattern: string): string | undefined {
           if (problem) return problem;
         }
         if (e === 'K' && inLookaround[inLookaround.length - 1]) lookaroundK = true;
-        const reference = checkGroups ? escapeReference(pattern, i, captures) : undefined;
         // A reference back ("-1") is resolved as it is read, the others at the end.
-        if (reference && reference.relative !== undefined && -reference.relative > reference.before) return 'reference to non-existent subpattern';
-        if (reference) references.push(reference);
+        const reference = escapeReference(pattern, i, captures);
+        if (typeof reference === 'string') return reference;
+        if (reference && checkGroups) references.push(reference);
         before = e !== undefined && ASSERTION_ESCAPES.has(e) ? Before.Nothing : Before.Item;
         i = escapeEnd(pattern, i);
         continue;
@@ -437,12 +481,14 @@ export function regexProblem(pattern: string): string | undefined {
           else {
             const named = /^\?(?:<|'|P<)([A-Za-z_]\w*)[>']/.exec(head);
             if (named) {
+              if (named[1].length > 32) return NAME_TOO_LONG;
               if (names.has(named[1])) return 'two named subpatterns have the same name (PCRE2_DUPNAMES not set)';
               names.add(named[1]);
               captures++;
             } else {
               const reference = groupReference(pattern, i, captures);
-              if (reference && reference.relative !== undefined && -reference.relative > reference.before) return 'reference to non-existent subpattern';
+              if (typeof reference === 'string') return reference;
+              if (reference && reference.relative !== undefined && -reference.relative > reference.before) return NO_SUCH_GROUP;
               if (reference) references.push(reference);
             }
           }
@@ -509,7 +555,7 @@ export function regexProblem(pattern: string): string | undefined {
   for (const r of references) {
     const exists =
       r.name !== undefined ? names.has(r.name) : r.number !== undefined ? r.number <= captures : r.relative! < 0 ? -r.relative! <= r.before : r.before + r.relative! <= captures;
-    if (!exists) return 'reference to non-existent subpattern';
+    if (!exists) return NO_SUCH_GROUP;
   }
   return undefined;
 }
