@@ -24,6 +24,7 @@
 //     arguments for 'x' (max is N)" where it has them; for the items and conditions with a
 //     syntax of their own, the manual's chapter "String expansions" (SYNTAX below).
 //   - variables: `$NAME` with `exim -be` ("unknown variable name").
+//   - lookup types: the names `exim -bV` lists, single-key or query-style as `exim -be` says.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -301,6 +302,25 @@ function pcre2PropertyData() {
   return { generatedBy: 'scripts/gen-syntax-data.mjs', library: lib.replace(/.*\//, ''), names, scripts };
 }
 
+/**
+ * Lookup types compiled into the binary (`exim -bV` lists them), each single-key (`${lookup{key}lsearch{file}}`)
+ * or query-style (`${lookup dnsdb{query}}`). Probed inside a branch Exim skips, where it checks the
+ * type and the key without looking anything up.
+ */
+function lookupData() {
+  const bv = spawnSync(EXIM, ['-C', conf, '-bV'], { encoding: 'utf8' }).stdout;
+  const names = [...bv.matchAll(/^Lookups \([^)]*\):(.*)$/gm)].flatMap((m) => m[1].trim().split(/\s+/)).filter(Boolean).sort();
+  if (names.length === 0) fail('exim -bV listed no lookup types');
+  const verdicts = expandEach([...names, 'nosuchlookup'].map((t) => `\${if eq{1}{2}{\${lookup{x}${t}{x}}}{}}`));
+  if (!/unknown lookup type/.test(verdicts[names.length])) fail(`exim -be did not refuse lookup type nosuchlookup: ${verdicts[names.length]}`);
+  const types = {};
+  names.forEach((t, i) => {
+    if (/unknown lookup type/.test(verdicts[i])) fail(`exim -bV lists lookup type ${t} but exim -be refuses it`);
+    types[t] = /not a single-key lookup type/.test(verdicts[i]) ? 'query' : 'single';
+  });
+  return types;
+}
+
 /** Families of variables named by a prefix (exim-variables.json lists them with "family"). */
 const FAMILIES = ['acl_c', 'acl_m', 'header_', 'h_', 'bheader_', 'bh_', 'lheader_', 'lh_', 'rheader_', 'rh_', 'r_', 'sender_rate_'];
 
@@ -330,8 +350,9 @@ try {
   write('exim-acl.json', acl);
   console.log(`  ${acl.conditions.length} ACL conditions and modifiers`);
   const exp = expansionData();
+  exp.lookupTypes = lookupData();
   write('exim-expansions.json', exp);
-  console.log(`  ${Object.keys(exp.items).length} items, ${exp.operators.length} operators, ${Object.keys(exp.conditions).length} conditions`);
+  console.log(`  ${Object.keys(exp.items).length} items, ${exp.operators.length} operators, ${Object.keys(exp.conditions).length} conditions, ${Object.keys(exp.lookupTypes).length} lookup types`);
   // Variables: server/src/core/data/exim-variables.json (from the manual, shared with
   // completion) is the list; the binary knows a few more (older aliases such as $tls_bits,
   // $event_name, ...), kept here so that they are not reported as unknown.

@@ -390,7 +390,7 @@ test('expansions: syntax, unknown names with did-you-mean, unknown variables, al
     assert.deepEqual(expansionProblems(s), scanExpansion(s).problems, s);
   }
   assert.deepEqual(
-    scanExpansion('${lc:$domain} ${if eq{$Rh_To:}{x}}').references.map((r) => `${r.kind} ${r.name}`),
+    scanExpansion('${lc:$domain} ${if eq{$rh_To:}{x}}').references.map((r) => `${r.kind} ${r.name}`),
     ['operator lc', 'variable domain', 'item if', 'condition eq'],
   );
 });

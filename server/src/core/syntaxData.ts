@@ -67,6 +67,15 @@ export function isExpansionOperator(name: string): boolean {
   return operators.has(head) || operatorPrefixes.has(head);
 }
 
+const lookupTypes = (expansions as { lookupTypes?: Record<string, 'single' | 'query'> }).lookupTypes ?? {};
+
+/** Whether a lookup type compiled into Exim takes a single key or a query; undefined when there is no such type. */
+export function lookupTypeStyle(name: string): 'single' | 'query' | undefined {
+  return Object.prototype.hasOwnProperty.call(lookupTypes, name) ? lookupTypes[name] : undefined;
+}
+
+export const LOOKUP_TYPE_NAMES: readonly string[] = Object.keys(lookupTypes);
+
 interface VariableEntry {
   name: string;
   family?: boolean;
@@ -94,12 +103,15 @@ const SENDER_RATE_NAMES = new Set(['sender_rate_limit', 'sender_rate_period']);
 /**
  * A variable Exim knows: a listed name, or one of a family ($acl_m_x, $r_x, $h_subject, ...).
  * Measured with Exim 4.96: the bare prefixes $acl_c, $acl_m, $r_ and $h_ are taken too;
- * after acl_c or acl_m comes a digit or an underscore ($acl_cx is refused).
+ * after acl_c or acl_m comes anything but a letter ($acl_cx is refused, ${acl_m-x} taken).
  */
 export function isKnownVariable(name: string): boolean {
   if (variableNames.has(name)) return true;
   if (/^\d+$/.test(name)) return true;
-  if (/^acl_[cm](?:$|[0-9_])/.test(name)) return true;
+  if (/^acl_[cm](?![A-Za-z])/.test(name)) return true;
+  // $auth1-4 and $regex1-9 are read as a prefix and a number: $auth03 is $auth3.
+  const numbered = /^(auth|regex)(\d+)$/.exec(name);
+  if (numbered) return variableNames.has(numbered[1] + String(Number(numbered[2])));
   if (name.startsWith('sender_rate_')) return SENDER_RATE_NAMES.has(name);
   return variableFamilies.some((f) => f !== 'acl_c' && f !== 'acl_m' && name.startsWith(f));
 }

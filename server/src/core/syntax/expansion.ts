@@ -14,6 +14,7 @@ import {
   isExpansionOperator,
   isKnownVariable,
 } from '../syntaxData';
+import { lookupTypeProblem } from './lookupType';
 
 export type ExpansionProblemKind = 'syntax' | 'unknown-item' | 'unknown-operator' | 'unknown-condition' | 'unknown-variable' | 'arguments';
 
@@ -52,19 +53,9 @@ const isNameChar = (c: number): boolean => isAlpha(c) || isDigit(c) || c === 95;
 const isSpace = (c: number): boolean => c === 32 || (c >= 9 && c <= 13);
 const isComparison = (c: number): boolean => c === 60 || c === 61 || c === 62; // < = >
 
-const lowerCode = (c: number): number => (c >= 65 && c <= 90 ? c + 32 : c);
-const HEADER_PREFIX_STARTS = new Set(HEADER_VARIABLE_PREFIXES.map((p) => p.charCodeAt(0)));
-
-/** A name (letters, digits, "_") that starts with a header prefix ($h_, $rheader_ ...) in any case. */
+/** A name that starts with a header prefix ($h_, $rheader_ ...): lower case only, $H_x: is refused. */
 function isHeaderPrefixed(name: string): boolean {
-  if (!HEADER_PREFIX_STARTS.has(lowerCode(name.charCodeAt(0)))) return false;
-  for (const p of HEADER_VARIABLE_PREFIXES) {
-    if (name.length < p.length) continue;
-    let k = 0;
-    while (k < p.length && lowerCode(name.charCodeAt(k)) === p.charCodeAt(k)) k++;
-    if (k === p.length) return true;
-  }
-  return false;
+  return HEADER_VARIABLE_PREFIXES.some((p) => name.startsWith(p));
 }
 
 /** Depth beyond which the reader stops descending (a guard against pathological input). */
@@ -106,6 +97,13 @@ class Scanner {
     return i;
   }
 
+  /** A name after "${": Exim reads "-" in it too (${acl_m_a-b}, ${substr_-2:x}), but not first. */
+  private readBracedName(i: number): number {
+    if (!isNameChar(this.s.charCodeAt(i))) return i;
+    while (isNameChar(this.s.charCodeAt(i)) || this.s.charCodeAt(i) === 45 /* - */) i++;
+    return i;
+  }
+
   /** Counts one more level of nesting at i; past the bound, notes where and answers false. */
   private enter(i: number): boolean {
     if (++this.depth <= MAX_DEPTH) return true;
@@ -125,11 +123,7 @@ class Scanner {
       while (i < s.length) {
         const c = s.charCodeAt(i);
         if (c === BACKSLASH) {
-          if (s.charCodeAt(i + 1) === 78 /* N */) {
-            // \N...\N: copied literally.
-            const end = s.indexOf('\\N', i + 2);
-            i = end < 0 ? s.length : end + 2;
-          } else i += 2;
+          i = this.escapeEnd(i);
           continue;
         }
         if (c === DOLLAR) {
@@ -147,6 +141,13 @@ class Scanner {
     }
   }
 
+  /** The offset after the backslash escape at i; \N...\N is one escape, copied literally. */
+  private escapeEnd(i: number): number {
+    if (this.s.charCodeAt(i + 1) !== 78 /* N */) return i + 2;
+    const end = this.s.indexOf('\\N', i + 2);
+    return end < 0 ? this.s.length : end + 2;
+  }
+
   /** `{...}` at i (after optional white space): returns the offset after the closing brace, or -1 when there is no "{". */
   private braced(i: number): number {
     i = this.skipSpace(i);
@@ -155,15 +156,38 @@ class Scanner {
     return close >= this.s.length ? this.s.length : close + 1;
   }
 
+  /**
+   * `{...}` at i read as Exim reads a string whose "$" is not honoured: backslash escapes and
+   * \N...\N still apply, and the first other "}" ends it. Returns the offset after it, or -1.
+   */
+  private unexpanded(i: number): number {
+    const s = this.s;
+    i = this.skipSpace(i);
+    if (s.charCodeAt(i) !== OPEN) return -1;
+    const open = i;
+    i++;
+    while (i < s.length) {
+      const c = s.charCodeAt(i);
+      if (c === BACKSLASH) {
+        i = this.escapeEnd(i);
+        continue;
+      }
+      if (c === CLOSE) return i + 1;
+      i++;
+    }
+    this.problem('syntax', 'missing } at end of string', open, open + 1);
+    return s.length;
+  }
+
   private variable(name: string, start: number, end: number): void {
     this.references?.push({ kind: 'variable', name, start, end });
     if (!isKnownVariable(name)) this.problem('unknown-variable', `unknown variable name "${name}"`, start, end, name);
   }
 
-  /** After a header prefix: the header name runs to a colon (which ends it) or white space. */
-  private headerName(i: number, braced: boolean): number {
+  /** After a header prefix: the header name runs to a colon (which ends it) or white space; a "}" is part of it. */
+  private headerName(i: number): number {
     const s = this.s;
-    while (i < s.length && s.charCodeAt(i) !== COLON && !isSpace(s.charCodeAt(i)) && !(braced && s.charCodeAt(i) === CLOSE)) i++;
+    while (i < s.length && s.charCodeAt(i) !== COLON && !isSpace(s.charCodeAt(i))) i++;
     return s.charCodeAt(i) === COLON ? i + 1 : i;
   }
 
@@ -178,7 +202,7 @@ class Scanner {
     if (isAlpha(s.charCodeAt(j))) {
       const end = this.readName(j);
       const name = s.slice(j, end);
-      if (isHeaderPrefixed(name)) return this.headerName(end, false);
+      if (isHeaderPrefixed(name)) return this.headerName(end);
       this.variable(name, j, end);
       return end;
     }
@@ -199,7 +223,7 @@ class Scanner {
       this.problem('syntax', 'missing } after a numeric variable', i, j);
       return j;
     }
-    const nameEnd = this.readName(j);
+    const nameEnd = this.readBracedName(j);
     const name = s.slice(j, nameEnd);
     if (!name) {
       this.problem('syntax', `"\${" is not followed by a name`, i, i + 2);
@@ -246,11 +270,22 @@ class Scanner {
     return n;
   }
 
-  /** The end of an item: optional "fail", then "}". */
-  private itemEnd(i: number, open: number, name: string): number {
+  /**
+   * The end of an item: "}", after optional white space. Where the item's yes/no strings
+   * allow it (`yesNo`: how many were given, one reading per entry), the word "fail" may come
+   * first, and only after a single yes-string: `${if eq{a}{b}{y}fail}`.
+   */
+  private itemEnd(i: number, open: number, name: string, yesNo: readonly number[] = []): number {
     const s = this.s;
     let j = this.skipSpace(i);
-    if (s.startsWith('fail', j) && !isNameChar(s.charCodeAt(j + 4))) j = this.skipSpace(j + 4);
+    if (isAlpha(s.charCodeAt(j)) && yesNo.includes(1)) {
+      const wordEnd = this.readName(j);
+      if (s.slice(j, wordEnd) === 'fail') j = this.skipSpace(wordEnd);
+      else {
+        this.problem('syntax', `syntax error in "${name}" item - "fail" expected`, j, wordEnd);
+        return this.close(this.text(j, true, open), open);
+      }
+    }
     if (s.charCodeAt(j) === CLOSE) return j + 1;
     if (j >= s.length) this.problem('syntax', `missing } at end of "${name}"`, open, open + 1);
     else this.problem('syntax', `missing } at end of "${name}" (found "${s[j]}")`, j, j + 1);
@@ -270,38 +305,89 @@ class Scanner {
     switch (kind) {
       case 'if': {
         i = this.condition(this.skipSpace(i), open);
-        this.args(i, 2);
-        return this.itemEnd(this.argsEnd, open, name);
+        const n = this.args(i, 2);
+        return this.itemEnd(this.argsEnd, open, name, [n]);
       }
       case 'lookup': {
         i = this.skipSpace(i);
-        if (s.charCodeAt(i) === OPEN) i = this.braced(i);
+        const hasKey = s.charCodeAt(i) === OPEN;
+        if (hasKey) i = this.braced(i);
         i = this.skipSpace(i);
-        // The lookup type: partial-lsearch*@, dnsdb, lsearch,ret=full ...
+        // The lookup type (partial-lsearch*@, dnsdb, lsearch,ret=full ...): Exim takes
+        // everything up to "{" or white space, "}" included, and it must start with a letter.
         const typeStart = i;
-        while (i < s.length && !isSpace(s.charCodeAt(i)) && s.charCodeAt(i) !== OPEN && s.charCodeAt(i) !== CLOSE) i++;
-        if (i === typeStart) this.problem('syntax', 'missing lookup type', nameEnd, nameEnd + 1);
+        while (i < s.length && !isSpace(s.charCodeAt(i)) && s.charCodeAt(i) !== OPEN) i++;
+        if (!isAlpha(s.charCodeAt(typeStart))) this.problem('syntax', 'missing lookup type', nameEnd, nameEnd + 1);
+        else {
+          const bad = lookupTypeProblem(s.slice(typeStart, i), hasKey);
+          if (bad) this.problem('syntax', bad, typeStart, i);
+        }
         const query = this.braced(i);
         if (query < 0) {
           this.problem('syntax', `missing '{' for the key or query of lookup`, i, i + 1);
           return this.itemEnd(i, open, name);
         }
-        this.args(query, 2);
-        return this.itemEnd(this.argsEnd, open, name);
+        const n = this.args(query, 2);
+        return this.itemEnd(this.argsEnd, open, name, [n]);
       }
       case 'run': {
-        if (s.charCodeAt(i) === 44 /* , */) while (i < s.length && !isSpace(s.charCodeAt(i)) && s.charCodeAt(i) !== OPEN) i++;
+        // Options: ${run,preexpand{command}...}, each after a comma.
+        while (s.charCodeAt(i) === 44 /* , */) {
+          const word = this.readName(i + 1);
+          if (s.slice(i + 1, word) === 'preexpand' && !isAlpha(s.charCodeAt(word))) {
+            i = word;
+            continue;
+          }
+          const brace = s.indexOf('{', i + 2);
+          const shown = s.slice(i + 1, brace < 0 ? s.length : brace) || s.slice(i + 1, i + 2);
+          this.problem('syntax', `bad option '${shown}' for run`, i + 1, i + 1 + shown.length);
+          return this.close(this.text(i + 1, true, open), open);
+        }
         const n = this.args(i, 3);
         this.countProblem(name, n, 1, 3, dollar, nameEnd);
-        return this.itemEnd(this.argsEnd, open, name);
+        return this.itemEnd(this.argsEnd, open, name, [n - 1]);
       }
       case 'extract': {
         i = this.skipSpace(i);
+        const json = s.startsWith('json', i);
         if (s.startsWith('jsons', i)) i += 5;
-        else if (s.startsWith('json', i)) i += 4;
+        else if (json) i += 4;
+        // ${extract{field}{string}{yes}{no}} and ${extract{number}{separators}{string}{yes}{no}}:
+        // Exim tells them apart by the expanded first argument (a number, "-" allowed); the json
+        // forms always take a field. When the first argument is expanded, either may be meant.
+        const firstEnd = this.braced(i);
+        const first = firstEnd < 0 ? '' : s.slice(this.skipSpace(i) + 1, firstEnd - 1);
+        const required = json ? [2] : first.includes('$') ? [2, 3] : /^\s*-?\d+\s*$/.test(first) ? [3] : [2];
         const n = this.args(i, max + 1);
-        this.countProblem(name, n, min, max, dollar, nameEnd);
-        return this.itemEnd(this.argsEnd, open, name);
+        const lo = Math.min(...required);
+        const hi = Math.max(...required) + 2;
+        this.countProblem(name, n, Math.max(min, lo), Math.min(max, hi), dollar, nameEnd);
+        return this.itemEnd(this.argsEnd, open, name, required.map((r) => n - r));
+      }
+      case 'sort': {
+        // ${sort{list}{comparator}{extractor}}: the comparator is not expanded, and must be one of
+        // Exim's ordering conditions; the closing "}" follows the extractor at once.
+        const list = this.braced(i);
+        if (list < 0) {
+          this.problem('syntax', `missing '{' for list arg of sort`, nameEnd, nameEnd + 1);
+          return this.itemEnd(i, open, name);
+        }
+        const cmpStart = this.skipSpace(list);
+        const cmpEnd = this.unexpanded(cmpStart);
+        if (cmpEnd < 0) {
+          this.problem('syntax', `missing '{' for comparator arg of sort`, cmpStart, cmpStart + 1);
+          return this.itemEnd(cmpStart, open, name);
+        }
+        const bad = sortComparatorProblem(s.slice(cmpStart + 1, cmpEnd - 1));
+        if (bad) this.problem('syntax', bad, cmpStart + 1, cmpEnd - 1);
+        const extractor = this.braced(cmpEnd);
+        if (extractor < 0) {
+          this.problem('syntax', `missing '{' for extractor arg of sort`, cmpEnd, cmpEnd + 1);
+          return this.itemEnd(cmpEnd, open, name);
+        }
+        if (s.charCodeAt(extractor) === CLOSE) return extractor + 1;
+        this.problem('syntax', `missing } at end of "sort"`, extractor, extractor + 1);
+        return this.close(this.text(extractor, true, open), open);
       }
       case 'filter': {
         const list = this.braced(i);
@@ -322,8 +408,10 @@ class Scanner {
       }
       default: {
         const n = this.args(i, max + 1);
-        this.countProblem(name, n, min, max, dollar, nameEnd);
-        return this.itemEnd(this.argsEnd, open, name);
+        // Exim 4.96 says "min is 1" for prvscheck, yet refuses it without the secret.
+        this.countProblem(name, n, name === 'prvscheck' ? 2 : min, max, dollar, nameEnd);
+        const before = YES_NO_AFTER[name];
+        return this.itemEnd(this.argsEnd, open, name, before === undefined ? [] : [n - before]);
       }
     }
   }
@@ -367,8 +455,10 @@ class Scanner {
           const vStart = i + 1;
           let vEnd = this.readName(vStart);
           const v = s.slice(vStart, vEnd);
-          if (isHeaderPrefixed(v)) vEnd = this.headerName(vEnd, true);
-          else if (v) this.variable(v, vStart, vEnd);
+          if (!v) this.problem('syntax', 'variable name omitted after "def:"', i, i + 1);
+          // A header name runs to a colon or white space, as after "$": a "}" is part of it.
+          else if (isHeaderPrefixed(v)) vEnd = this.headerName(vEnd);
+          else this.variable(v, vStart, vEnd);
           return vEnd;
         }
         case 'condlist': {
@@ -424,7 +514,9 @@ class Scanner {
           const want = info.min ?? 1;
           let j = i;
           for (let k = 0; k < want; k++) {
-            const next = this.braced(j);
+            // The list of match_address, match_domain and match_local_part is not expanded
+            // (Exim reads it with "$" not honoured): any "$" is literal and the first "}" ends it.
+            const next = k === 1 && UNEXPANDED_LIST_CONDITIONS.has(name) ? this.unexpanded(j) : this.braced(j);
             if (next < 0) {
               this.problem('syntax', k === 0 ? `missing { after "${name}"` : `missing ${ordinal(k + 1)} string in {} after "${name}"`, this.skipSpace(j), this.skipSpace(j) + 1);
               return j;
@@ -456,19 +548,44 @@ class Scanner {
   }
 }
 
+/** Conditions whose second argument, a list, is read without expansion. */
+const UNEXPANDED_LIST_CONDITIONS = new Set(['match_address', 'match_domain', 'match_local_part']);
+
 /** Operators whose name takes numbers after underscores: hash_3_4, l_5, substr_1_2. */
 const NUMBERED = new Set(['hash', 'h', 'length', 'l', 'substr', 's', 'nhash', 'nh']);
+const SHORT_NUMBERED = new Set(['h', 'l', 's', 'nh']);
 /** The digest lengths ${sha2_N:} and ${sha3_N:} take, measured with Exim 4.96 (sha2_224 is refused). */
 const SHA_VARIANTS: Record<string, Set<string>> = { sha2: new Set(['256', '384', '512']), sha3: new Set(['224', '256', '384', '512']) };
 
 function operatorProblem(name: string): string | undefined {
+  // The short forms of hash, length, substr and nhash need their numbers: ${l_3:x}, not ${l:x}.
+  if (SHORT_NUMBERED.has(name)) return `missing values after ${name}`;
   if (!isExpansionOperator(name)) return `unknown expansion operator "${name}"`;
   const us = name.indexOf('_');
   const sha = us > 0 ? SHA_VARIANTS[name.slice(0, us)] : undefined;
   if (sha) return sha.has(name.slice(us + 1)) ? undefined : `unrecognised ${name.slice(0, us)} variant`;
-  // Measured with Exim 4.96: an empty number is taken (${l_:abc}), a letter is not.
-  if (us > 0 && NUMBERED.has(name.slice(0, us)) && !/^(?:\d+(?:_\d+)*)?$/.test(name.slice(us + 1))) return `non-digit after underscore in "${name}"`;
+  // Measured with Exim 4.96: an empty number is taken (${l_:abc}), a letter is not; substr's
+  // first number may be negative (${s_-2:abc}, counted from the end), no other number may.
+  const base = us > 0 ? name.slice(0, us) : '';
+  const numbers = /^-?(?:\d+(?:_\d+)*)?$/.exec(name.slice(us + 1));
+  if (NUMBERED.has(base) && (!numbers || (numbers[0].startsWith('-') && base !== 'substr' && base !== 's'))) return `non-digit after underscore in "${name}"`;
   return undefined;
+}
+
+/** Items of the "args" kind that end in yes/no strings, and how many arguments come before them. */
+const YES_NO_AFTER: Record<string, number> = { env: 1, certextract: 2, listextract: 2 };
+
+/** The comparators ${sort} takes: the numeric and string ordering conditions. */
+const SORT_COMPARATORS = new Set(['<', '<=', '>', '>=', 'lt', 'lti', 'le', 'lei', 'gt', 'gti', 'ge', 'gei']);
+
+/**
+ * Exim reads a comparator as it reads a condition's name (a symbol: one of "=<>" and an
+ * optional "="; otherwise letters, digits and "_") and ignores what follows it.
+ */
+function sortComparatorProblem(text: string): string | undefined {
+  const m = /^(?:[=<>]=?|[A-Za-z0-9_]*)/.exec(text)![0];
+  if (!m) return `condition name expected, but found "${text.slice(0, 16)}"`;
+  return SORT_COMPARATORS.has(m) ? undefined : 'comparator not handled for sort';
 }
 
 function ordinal(n: number): string {
