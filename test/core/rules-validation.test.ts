@@ -308,6 +308,11 @@ test('references: undefined transport and ACL are errors, named lists and authen
   assert.match(lists[1].message, /"relay_hosts" is a hostlist, not a domainlist/);
   // Expanded, a file, or text: not a name to look up.
   assert.deepEqual(found('acl_smtp_rcpt = ${if true{a}{b}}\nacl_smtp_data = /etc/exim/acl\nacl_smtp_mail = accept hosts = *\n', 'error'), []);
+  // A lone verb is an ACL of one statement (exim -bh answers 250 to every RCPT with "accept").
+  assert.deepEqual(found('acl_smtp_rcpt = accept\nacl_smtp_vrfy = deny\nacl_smtp_data = acept\n'), ['acl-undefined@3:17']);
+  // A redirect router's pipe_transport serves only the pipes it generates.
+  const pipe = lint('begin routers\nr:\n  driver = redirect\n  data = |/bin/cat\n  pipe_transport = nosuch\n').find((f) => f.code === 'transport-undefined')!;
+  assert.match(pipe.message, /^transport "nosuch" not found in r router: Exim accepts the configuration, but every delivery to a pipe this router generates fails/);
 });
 
 test('unused transports and ACLs: a name used anywhere counts, in an expansion or a skipped branch; its own definition does not', () => {

@@ -10,6 +10,7 @@
  */
 import { AclNode, DriverNode, NamedListNode, NamedListType } from '../../syntax/tree';
 import { LogicalLine } from '../../syntax/logicalLine';
+import { ACL_VERBS } from '../../syntax/parser';
 import { Location } from '../../syntax/source';
 import { suggest } from '../../util/suggest';
 import { stringSetting } from '../../util/stringSetting';
@@ -19,6 +20,14 @@ import { ValueSites, valueSites } from '../valueSites';
 
 /** Router options that name a transport. */
 const TRANSPORT_OPTIONS = new Set(['transport', 'file_transport', 'pipe_transport', 'reply_transport', 'directory_transport']);
+
+/** What a redirect generates that the option's transport delivers (measured: exim -bt says "Error in setting up pipe, file, or autoreply"). */
+const GENERATED_DELIVERY: Record<string, string> = {
+  file_transport: 'delivery to a file',
+  pipe_transport: 'delivery to a pipe',
+  reply_transport: 'autoreply',
+  directory_transport: 'delivery to a directory',
+};
 
 /** A plain name, not an expansion or anything else Exim would have to work out. */
 const plainName = (v: string): boolean => /^[A-Za-z][A-Za-z0-9_]*$/.test(v);
@@ -78,8 +87,13 @@ const transportUndefined: Rule = {
         const loc = o.valueLoc ?? o.wordLoc;
         const suggestions = suggestFor(name);
         const skipped = any.has(name) ? ` (a transport "${name}" is defined only in an .ifdef branch that Exim skips)` : '';
+        // Only "transport" serves every address; the others serve what a redirect generates.
+        const effect =
+          o.word === 'transport'
+            ? 'every address this router accepts is deferred'
+            : `every ${GENERATED_DELIVERY[o.word]} this router generates fails ("Error in setting up pipe, file, or autoreply")`;
         ctx.report({
-          message: `transport "${name}" not found in ${router.name} router: Exim accepts the configuration, but every address this router accepts is deferred${skipped}${dym(suggestions)}`,
+          message: `transport "${name}" not found in ${router.name} router: Exim accepts the configuration, but ${effect}${skipped}${dym(suggestions)}`,
           loc,
           data: { name, suggestions },
           fixes: renameFixes(loc, suggestions),
@@ -152,6 +166,9 @@ const routerUndefined: Rule = {
   },
 };
 
+/** A value that is an ACL verb alone is an ACL of one statement. */
+const ACL_VERB_NAMES = new Set<string>(ACL_VERBS);
+
 /** Main options that name the ACL for an SMTP command or for non-SMTP messages. */
 function isAclOption(name: string): boolean {
   return /^acl_(smtp|not_smtp)/.test(name);
@@ -170,7 +187,8 @@ const aclUndefined: Rule = {
         if (o.kind !== 'option' || !o.active || !isAclOption(o.word) || !o.hasValue) continue;
         const name = trimCSpace(o.value);
         // A name with a slash is a file; with white space, the text of an ACL; with "$", expanded.
-        if (!plainName(name) || ctx.model.acls().has(name)) continue;
+        // A lone verb is the text of an ACL too: "acl_smtp_rcpt = accept" accepts every recipient.
+        if (!plainName(name) || ctx.model.acls().has(name) || ACL_VERB_NAMES.has(name)) continue;
         names ??= allNames(ctx, (i) => i.kind === 'acl');
         const { active, any } = names;
         if (active.has(name)) continue;
