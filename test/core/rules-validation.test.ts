@@ -497,3 +497,36 @@ test('a quoted setting is expanded after its backslash escapes are resolved, as 
   const [plain] = only('tls_certificate = "$tls_in_ciphr"\n', 'unknown-variable');
   assert.ok(plain.fixes?.length);
 });
+
+test('comment-in-value: a "# comment" after a list value is list data, and a fix moves it to a line of its own', () => {
+  const text = [
+    'tls_advertise_hosts = * # all hosts',
+    'hostlist relay = 192.168.0.0/16   # the LAN',
+    'message_size_limit = 50M # max',
+    'qualify_domain = example.org # not a list: -bV checks nothing here, and neither does this rule',
+    'acl_smtp_rcpt = ${if eq{1}{1}{accept}} # expanded: not checked',
+    'begin routers',
+    'r:',
+    '  driver = dnslookup',
+    '  transport = t',
+    'begin transports',
+    't:',
+    '  driver = smtp',
+    '  hosts_require_tls = *   # always',
+    '  tls_tempfail_tryclear = false',
+    '',
+  ].join('\n');
+  const comments = only(text, 'comment-in-value');
+  assert.deepEqual(
+    comments.map((f) => `${f.loc.range.start.line + 1}:${f.loc.range.start.character + 1}-${f.loc.range.end.character + 1}`),
+    ['1:25-36', '2:35-44', '3:26-31', '13:27-35'],
+  );
+  assert.match(comments[0].message, /^"# all hosts" is part of the value of tls_advertise_hosts: "#" starts a comment only at the start of a line/);
+  assert.equal(comments[0].severity, 'warning');
+  assert.equal(applyEdits(text, comments[3].fixes![0].edits).split('\n').slice(12, 14).join('\n'), '  # always\n  hosts_require_tls = *');
+  assert.equal(applyEdits(text, comments[1].fixes![0].edits).split('\n').slice(1, 3).join('\n'), '# the LAN\nhostlist relay = 192.168.0.0/16');
+  // The TLS rule says why the list does not cover every host.
+  assert.match(only(text, 'tls-not-required')[0].message, /"#" starts a comment only at the start of a line/);
+  // Without the "#" text, nothing to say.
+  assert.deepEqual(only('tls_advertise_hosts = *\nhostlist h = a#b : c\n', 'comment-in-value'), []);
+});

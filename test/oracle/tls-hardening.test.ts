@@ -91,6 +91,20 @@ const CASES: Case[] = [
     ],
   },
   {
+    // A "# comment" after hosts_require_tls = * is part of the list: as row F, TLS is
+    // required of no host and a server without STARTTLS gets the message in clear; a
+    // failed handshake is a TLS error that the tls_required rule bounces.
+    file: 'i-comment-in-value.conf',
+    codes: ['tls-not-required', 'comment-in-value'],
+    routes: [
+      {
+        recipient: DEFAULT_RECIPIENT,
+        transport: 'remote_smtp',
+        before: { notls: 'DELIVERED_CLEAR', 'starttls-454': 'DEFERRED', 'starttls-bad': 'BOUNCED' },
+      },
+    ],
+  },
+  {
     // 127.0.0.1 is not in 10.0.0.0/8: TLS is optional for it, as in row D.
     file: 'd-partial-require-shadowed-rule.conf',
     codes: ['tls-not-required', 'tls-tryclear', 'retry-tls-required-shadowed'],

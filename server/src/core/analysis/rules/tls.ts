@@ -185,7 +185,11 @@ const tlsNotRequired: Rule = {
           ],
         });
       } else {
-        const why = value.includes('$') ? 'is an expansion whose result cannot be checked here' : 'does not cover every host';
+        const why = value.includes('$')
+          ? 'is an expansion whose result cannot be checked here'
+          : /\s#/.test(value)
+            ? 'does not cover every host ("#" starts a comment only at the start of a line: here it is part of the list)'
+            : 'does not cover every host';
         const loc = set.valueLoc ?? set.wordLoc;
         ctx.report({
           message: `transport "${t.name}": hosts_require_tls = ${value} ${why}; mail to other hosts can be sent in clear`,
