@@ -530,3 +530,24 @@ test('comment-in-value: a "# comment" after a list value is list data, and a fix
   // Without the "#" text, nothing to say.
   assert.deepEqual(only('tls_advertise_hosts = *\nhostlist h = a#b : c\n', 'comment-in-value'), []);
 });
+
+test('route-option-unknown: after the hosts of a manualroute rule only routing options and transport names', () => {
+  const config = (routing: string) => `begin routers\nr:\n  driver = manualroute\n  transport = t\n  ${routing}\nbegin transports\nt:\n  driver = smtp\n  hosts_require_tls = *\n  tls_tempfail_tryclear = false\n`;
+  const words = (routing: string) => only(config(routing), 'route-option-unknown').map((f) => f.data!.word);
+  for (const ok of [
+    'route_list = * 127.0.0.1 byname',
+    'route_list = * "a.example : b.example" ipv4_prefer randomize',
+    'route_list = * a.example t ; x.org b.example bydns',
+    'route_data = a.example no_randomize ipv4_only',
+    'route_list = * ${lookup{$domain}lsearch{/etc/routes}} # expanded: not read here',
+  ]) assert.deepEqual(words(ok), [], ok);
+  assert.deepEqual(words('route_list = * a.example : b.example'), [': b.example']);
+  assert.deepEqual(words('route_list = * a.example byname # the relay'), ['# the relay']);
+  assert.deepEqual(words('route_list = * a.example ipv6_prefer ; x.org b.example nosuch byname'), ['ipv6_prefer', 'nosuch byname']);
+  assert.deepEqual(words('route_list = <, * a.example bogus, x.org b.example'), ['bogus']);
+  assert.deepEqual(words('route_data = a.example : b.example'), [': b.example']);
+  const [f] = only(config('route_list = * a.example : b.example'), 'route-option-unknown');
+  assert.equal(f.severity, 'warning');
+  assert.equal(f.message, 'unknown routing option or transport name ": b.example" in route_list of r router (a host list with white space in it must be quoted: "a : b"): Exim accepts the configuration, but defers every address this rule routes');
+  assert.deepEqual([f.loc.range.start.line, f.loc.range.start.character, f.loc.range.end.character], [4, 27, 38]);
+});

@@ -8,6 +8,7 @@ import { settingOf } from '../../util/stringSetting';
 import { DriverNode, OptionNode } from '../../syntax/tree';
 import { deleteLogicalLine, insertLinesAfter, replaceAt } from '../../fixes/edits';
 import { allLoopback, isSpaceCode, listMatchesEverything, splitList } from '../../util/lists';
+import { ROUTE_HOST_OPTIONS, readRouteRule, routeListRules } from '../../util/routeList';
 import { ConfigModel } from '../model';
 import { Fix, Rule, RuleContext } from '../types';
 
@@ -67,8 +68,6 @@ function routerOnlyLoopback(model: ConfigModel, router: DriverNode, transportHos
   return routeListOnlyLoopback(routeList);
 }
 
-/** The options that may follow the hosts of route_data or a route_list rule. */
-const HOST_OPTIONS = ['byname', 'bydns', 'randomize', 'no_randomize', 'ipv4_prefer', 'ipv6_prefer'];
 
 const isWordCode = (c: number): boolean => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
 const isLineBreak = (c: number): boolean => c === 10 || c === 13 || c === 0x2028 || c === 0x2029;
@@ -83,8 +82,8 @@ function withoutHostOptions(value: string): string {
     }
     const start = i;
     while (i < value.length && isSpaceCode(value.charCodeAt(i))) i++;
-    for (let k = 0; k < HOST_OPTIONS.length; k++) {
-      const option = HOST_OPTIONS[k];
+    for (let k = 0; k < ROUTE_HOST_OPTIONS.length; k++) {
+      const option = ROUTE_HOST_OPTIONS[k];
       const after = i + option.length;
       if (!value.startsWith(option, i) || (after < value.length && isWordCode(value.charCodeAt(after)))) continue;
       let rest = after;
@@ -97,38 +96,9 @@ function withoutHostOptions(value: string): string {
 
 /** route_list: "domains hosts options; ..."; every rule's hosts (its second item, maybe quoted) loopback. */
 function routeListOnlyLoopback(list: string): boolean {
-  let from = 0;
-  while (from <= list.length) {
-    let to = list.indexOf(';', from);
-    if (to < 0) to = list.length;
-    let a = from;
-    let b = to;
-    from = to + 1;
-    while (a < b && isSpaceCode(list.charCodeAt(a))) a++;
-    while (b > a && isSpaceCode(list.charCodeAt(b - 1))) b--;
-    if (a === b) continue;
-    // Items: a quoted string, or a run of non-blank characters.
-    let i = a;
-    let count = 0;
-    let hostStart = 0;
-    let hostEnd = 0;
-    while (i < b && count < 2) {
-      if (isSpaceCode(list.charCodeAt(i))) {
-        i++;
-        continue;
-      }
-      const start = i;
-      const close = list.charCodeAt(i) === 34 /* " */ ? list.indexOf('"', i + 1) : -1;
-      if (close >= 0 && close < b) i = close + 1;
-      else while (i < b && !isSpaceCode(list.charCodeAt(i))) i++;
-      count++;
-      hostStart = start;
-      hostEnd = i;
-    }
-    if (count < 2) return false;
-    if (list.charCodeAt(hostStart) === 34) hostStart++;
-    if (hostEnd > hostStart && list.charCodeAt(hostEnd - 1) === 34) hostEnd--;
-    if (hostStart >= hostEnd || !allLoopback(list.slice(hostStart, hostEnd))) return false;
+  for (const { from, to } of routeListRules(list)) {
+    const rule = readRouteRule(list, from, to, true);
+    if (!rule || rule.hostStart >= rule.hostEnd || !allLoopback(list.slice(rule.hostStart, rule.hostEnd))) return false;
   }
   return true;
 }
