@@ -551,3 +551,8 @@ test('route-option-unknown: after the hosts of a manualroute rule only routing o
   assert.equal(f.message, 'unknown routing option or transport name ": b.example" in route_list of r router (a host list with white space in it must be quoted: "a : b"): Exim accepts the configuration, but defers every address this rule routes');
   assert.deepEqual([f.loc.range.start.line, f.loc.range.start.character, f.loc.range.end.character], [4, 27, 38]);
 });
+
+test('a named list is expanded each time it is used: its expansions are checked like an option\'s', () => {
+  assert.deepEqual(found('domainlist d = example.net : $nosuch\nhostlist h = ${if eq{a}{a}{127.0.0.1}}\n'), ['unknown-variable@1:31']);
+  assert.deepEqual(found('addresslist a = ${lc:x\n'), ['expansion-syntax@1:17']);
+});

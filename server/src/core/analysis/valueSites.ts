@@ -13,8 +13,8 @@ export interface ValueSite<N> {
 }
 
 export interface ValueSites {
-  /** Main and driver options (a "$" once a quoted value is dequoted) and ACL conditions and modifiers with a "$" in the value; rewrite rules with a "$" in the line. */
-  dollar: ValueSite<OptionNode | AclItemNode | RewriteRuleNode>[];
+  /** Main and driver options (a "$" once a quoted value is dequoted), ACL conditions and modifiers and named lists with a "$" in the value; rewrite rules with a "$" in the line. */
+  dollar: ValueSite<OptionNode | AclItemNode | NamedListNode | RewriteRuleNode>[];
   /** Main and driver options, ACL conditions and modifiers, and named lists with a "+" and no "$" in the value. */
   plus: ValueSite<OptionNode | AclItemNode | NamedListNode>[];
   /** Every named list definition. */
@@ -67,7 +67,9 @@ export function valueSites(tree: ConfigTree): ValueSites {
           break;
         case 'namedList':
           namedLists.push(item);
-          if (!item.value.includes('$') && item.value.includes('+')) plus.push({ node: item });
+          // A named list is expanded each time it is used.
+          if (item.value.includes('$')) dollar.push({ node: item });
+          else if (item.value.includes('+')) plus.push({ node: item });
           break;
         case 'rewrite':
           if (item.replacement && item.line.text.includes('$')) dollar.push({ node: item });

@@ -4,8 +4,9 @@
  * to expand ..."). Reported as warnings: the reader is tolerant and a string that is never
  * used never fails. The exception is the options Exim expands when it starts
  * (START_UP_EXPANDED): there the problem stops every exim command, so it is an error.
- * Checked: expanded options (the manual's dagger), ACL conditions and modifiers, rewrite
- * replacements.
+ * Checked: expanded options (the manual's dagger), ACL conditions and modifiers, named
+ * lists (expanded each time they are used: "failed to expand ... while checking a list"),
+ * rewrite replacements.
  */
 import { Location } from '../../syntax/source';
 import { ExpansionProblem, expansionProblems } from '../../syntax/expansion';
@@ -68,6 +69,7 @@ function expandedTexts(ctx: RuleContext): ExpandedText[] {
         break;
       }
       case 'aclItem':
+      case 'namedList':
         add(node.line, node.valueOffset, node.value, node.active);
         break;
       case 'rewrite': {
