@@ -79,6 +79,10 @@ test('transports that only talk to this machine are not flagged', () => {
   assert.deepEqual(hardeningCodes(amavis), []);
   // without hosts_override, router-supplied hosts win, so "pinned" could go anywhere
   assert.deepEqual(hardeningCodes(amavis.replace('  hosts_override\n', '')), ['tls-not-required', 'tls-tryclear']);
+  // Fallback hosts take the mail when the loopback host defers: remote ones make the transport remote.
+  assert.deepEqual(hardeningCodes(amavis.replace('  allow_localhost\n', '  allow_localhost\n  fallback_hosts = smtp.example.net\n')), ['tls-not-required', 'tls-tryclear']);
+  assert.deepEqual(hardeningCodes(amavis.replace('  transport = amavis\n', '  transport = amavis\n  fallback_hosts = smtp.example.net\n')), ['tls-not-required', 'tls-tryclear']);
+  assert.deepEqual(hardeningCodes(amavis.replace('  allow_localhost\n', '  allow_localhost\n  fallback_hosts = 127.0.0.1\n')), []);
 });
 
 test('several smtp transports are judged one by one', () => {

@@ -45,9 +45,13 @@ export function isRemoteSmtp(model: ConfigModel, transport: DriverNode): boolean
 
 /**
  * A transport only talks to this machine when its own `hosts` are all loopback and
- * override what routers supply, or when every router that uses it routes only to loopback.
+ * override what routers supply, or when every router that uses it routes only to loopback;
+ * and when no fallback_hosts (its own or such a router's) lead elsewhere.
  */
 export function onlyLoopback(model: ConfigModel, transport: DriverNode): boolean {
+  // Fallback hosts (the transport's, or a router's) take the mail when the main hosts defer.
+  const fallback = settingOf(model.optionNode(transport, 'fallback_hosts'));
+  if (fallback && !allLoopback(fallback)) return false;
   const hosts = settingOf(model.optionNode(transport, 'hosts'));
   if (hosts && model.booleanOption(transport, 'hosts_override') === true && allLoopback(hosts)) return true;
   const routers = model.routersUsing(transport.name);
@@ -57,6 +61,8 @@ export function onlyLoopback(model: ConfigModel, transport: DriverNode): boolean
 }
 
 function routerOnlyLoopback(model: ConfigModel, router: DriverNode, transportHosts: string | undefined): boolean {
+  const fallback = settingOf(model.optionNode(router, 'fallback_hosts'));
+  if (fallback && !allLoopback(fallback)) return false;
   if (router.driverName !== 'manualroute') {
     // Routers that supply no hosts leave the transport's own `hosts` in charge.
     return router.driverName === 'accept' && !!transportHosts && allLoopback(transportHosts);
