@@ -98,3 +98,11 @@ test('${run} options and ${prvscheck} arguments', () => {
   assert.deepEqual(messages('${prvscheck{a}{b}}'), []);
   assert.deepEqual(messages('${prvscheck{a}}'), ["Not enough arguments for 'prvscheck' (min is 2)"]);
 });
+
+test('${certextract}: the second argument is "$" and a certificate variable\'s name, exactly', () => {
+  for (const s of ['${certextract{subject}{$tls_in_peercert}}', '${certextract{issuer}{$tls_out_ourcert}{y}{n}}']) assert.deepEqual(messages(s), [], s);
+  assert.deepEqual(messages('${certextract{subject}{x}}'), ['second argument of "certextract" must be a certificate variable']);
+  assert.deepEqual(messages('${certextract{subject}{$domain}}'), ['"domain" is not a certificate']);
+  assert.deepEqual(messages('${certextract{subject}{$tls_in_peercert }}'), ['no variable named "tls_in_peercert "']);
+  assert.deepEqual(messages('${certextract{subject}{$tls_peercert}}'), ['unknown variable name "tls_peercert"']);
+});

@@ -85,6 +85,7 @@ const ACCEPTED = [
   '${sort{3:1:2}{lt x}{$item}}',
   '${sort{3:1:2} {<=} {$item}}',
   '${prvscheck{a}{b}}',
+  '${certextract{subject}{$tls_in_peercert}}',
 ];
 
 const REFUSED = [
@@ -133,6 +134,9 @@ const REFUSED = [
   '${sort{3:1:2}{<}{$item} }',
   '${run,foo{/bin/true}}',
   '${prvscheck{a}}',
+  '${certextract{subject}{x}}',
+  '${certextract{subject}{$domain}}',
+  '${certextract{subject}{$tls_peercert}}',
 ];
 
 test('the expansion reader finds a problem exactly where exim -be fails', (t) => {

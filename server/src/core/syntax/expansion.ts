@@ -407,6 +407,7 @@ class Scanner {
         return this.itemEnd(j, open, name);
       }
       default: {
+        if (name === 'certextract') this.certificateArgument(i);
         const n = this.args(i, max + 1);
         // Exim 4.96 says "min is 1" for prvscheck, yet refuses it without the secret.
         this.countProblem(name, n, name === 'prvscheck' ? 2 : min, max, dollar, nameEnd);
@@ -414,6 +415,30 @@ class Scanner {
         return this.itemEnd(this.argsEnd, open, name, before === undefined ? [] : [n - before]);
       }
     }
+  }
+
+  /**
+   * ${certextract{field}{$cert}...}: Exim takes the second argument as "$" and the name of a
+   * certificate variable, exactly (no braces, no white space), without expanding it.
+   */
+  private certificateArgument(i: number): void {
+    const s = this.s;
+    const first = this.skipSpace(i);
+    if (s.charCodeAt(first) !== OPEN) return;
+    const second = this.skipSpace(this.skipTo(first + 1) + 1);
+    if (s.charCodeAt(second) !== OPEN) return;
+    const end = this.skipTo(second + 1);
+    const text = s.slice(second + 1, end);
+    if (CERTIFICATE_VARIABLES.has(text.slice(1)) && text.startsWith('$')) return;
+    const variable = text.slice(1);
+    // An unknown name alone is reported as an unknown variable when the argument is read.
+    if (text.startsWith('$') && /^[A-Za-z0-9_]+$/.test(variable) && !isKnownVariable(variable)) return;
+    const message = !text.startsWith('$')
+      ? 'second argument of "certextract" must be a certificate variable'
+      : isKnownVariable(variable)
+        ? `"${variable}" is not a certificate`
+        : `no variable named "${variable}"`;
+    this.problem('syntax', message, second + 1, Math.max(end, second + 2));
   }
 
   /** A condition at i (inside `${if` or a condition list); returns the offset after it. */
@@ -571,6 +596,9 @@ function operatorProblem(name: string): string | undefined {
   if (NUMBERED.has(base) && (!numbers || (numbers[0].startsWith('-') && base !== 'substr' && base !== 's'))) return `non-digit after underscore in "${name}"`;
   return undefined;
 }
+
+/** The variables that hold a certificate, as ${certextract} takes them. */
+const CERTIFICATE_VARIABLES = new Set(['tls_in_ourcert', 'tls_in_peercert', 'tls_out_ourcert', 'tls_out_peercert']);
 
 /** Items of the "args" kind that end in yes/no strings, and how many arguments come before them. */
 const YES_NO_AFTER: Record<string, number> = { env: 1, certextract: 2, listextract: 2 };
