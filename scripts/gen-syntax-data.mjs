@@ -360,8 +360,13 @@ try {
   const known = new Set(shared.variables.map((v) => v.name));
   const extra = variableData().variables.map((v) => v.name).filter((n) => !known.has(n));
   exp.extraVariables = extra;
+  // And it refuses some the manual lists: those of a feature not compiled in ($dmarc_status),
+  // and those of filter files ($n0, $sn0), which a configuration cannot use.
+  const listed = shared.variables.filter((v) => !v.family).map((v) => v.name);
+  const verdicts = expandEach(listed.map((n) => `$${n}`));
+  exp.refusedVariables = listed.filter((n, i) => /unknown variable name/.test(verdicts[i]));
   write('exim-expansions.json', exp);
-  console.log(`  ${extra.length} variables the binary knows beyond exim-variables.json`);
+  console.log(`  ${extra.length} variables the binary knows beyond exim-variables.json, ${exp.refusedVariables.length} in it that it refuses`);
 } finally {
   rmSync(tmp, { recursive: true, force: true });
 }

@@ -106,3 +106,9 @@ test('${certextract}: the second argument is "$" and a certificate variable\'s n
   assert.deepEqual(messages('${certextract{subject}{$tls_in_peercert }}'), ['no variable named "tls_in_peercert "']);
   assert.deepEqual(messages('${certextract{subject}{$tls_peercert}}'), ['unknown variable name "tls_peercert"']);
 });
+
+test('variables the manual lists but the binary refuses: filter-file variables, features not compiled in', () => {
+  for (const s of ['$n0', '${sn9}', '$dmarc_status']) assert.equal(scanExpansion(s).problems[0]?.kind, 'unknown-variable', s);
+  // The pipe transport replaces $pipe_addresses in its command before expanding it.
+  assert.deepEqual(messages('$pipe_addresses'), []);
+});

@@ -88,6 +88,10 @@ for (const v of variables.variables as VariableEntry[]) {
   else variableNames.add(v.name);
 }
 for (const v of expansions.extraVariables as string[]) variableNames.add(v);
+// Listed by the manual, refused by the binary: a feature not compiled in ($dmarc_status) or
+// filter-file variables ($n0, $sn0). $pipe_addresses stays: the pipe transport replaces it in
+// its command before expanding.
+for (const v of ((expansions as { refusedVariables?: string[] }).refusedVariables ?? [])) if (v !== 'pipe_addresses') variableNames.delete(v);
 
 export const VARIABLE_NAMES: readonly string[] = [...variableNames];
 
