@@ -112,3 +112,30 @@ test('variables the manual lists but the binary refuses: filter-file variables, 
   // The pipe transport replaces $pipe_addresses in its command before expanding it.
   assert.deepEqual(messages('$pipe_addresses'), []);
 });
+
+test('arguments Exim reads as numbers, booleans or one character even in a branch it skips', () => {
+  for (const s of ['${length{ 3}{abc}}', '${length{+3}{abc}}', '${length{}{abc}}', '${substr{-1}{2}{abc}}', '${hash{3}{}{abc}}', '${listextract{-1}{a}}', '${listextract{$acl_m0}{a}}', '${imapfolder{a}{.}}', '${if bool{ yes }}', '${if bool{-5}}', '${if bool{}}', '${if bool_lax{e}}', '${length{$acl_m0}{abc}}']) {
+    assert.deepEqual(messages(s), [], s);
+  }
+  assert.deepEqual(messages('${length{3 }{abc}}'), ['"3 " is not a positive number (in "length" expansion)']);
+  assert.deepEqual(messages('${length{-1}{abc}}'), ['"-1" is not a positive number (in "length" expansion)']);
+  assert.deepEqual(messages('${substr{x}{abc}}'), ['"x" is not a number (in "substr" expansion)']);
+  assert.deepEqual(messages('${substr{1}{-1}{abc}}'), ['"-1" is not a positive number (in "substr" expansion)']);
+  assert.deepEqual(messages('${nhash{3}{x}{abc}}'), ['"x" is not a positive number (in "nhash" expansion)']);
+  assert.deepEqual(messages('${listextract{+1}{a}}'), ['first argument of "listextract" must be numeric']);
+  assert.deepEqual(messages('${imapfolder{a}{ab}}'), ['IMAP folder separator must be one character, found "ab"']);
+  assert.deepEqual(messages('${if bool{1.0}}'), ['unrecognised boolean value "1.0"']);
+  assert.deepEqual(messages('${if def:1}'), ['unknown variable "1" after "def:"']);
+  assert.deepEqual(messages('${if def:_x}'), ['unknown variable "_x" after "def:"']);
+});
+
+test('the regular expression of ${sg} and of the match condition, once the expansion\'s escapes are applied', () => {
+  for (const s of ['${sg{a.b}{\\\\.}{x}}', '${sg{a.b}{\\N\\.\\N}{x}}', '${if match{abc}{^a[bc]}{y}{n}}', '${if match{x}{\\N^\\[SPAM\\]\\N}}', '${sg{abc}{$acl_m0(}{x}}']) {
+    assert.deepEqual(messages(s), [], s);
+  }
+  assert.deepEqual(messages('${sg{abc}{(}{x}}'), ['regular expression error in "(": missing closing parenthesis']);
+  assert.deepEqual(messages('${sg{abc}{\\x28}{x}}'), ['regular expression error in "(": missing closing parenthesis']);
+  assert.deepEqual(messages('${sg{abc}{a\\N(\\N}{x}}'), ['regular expression error in "a(": missing closing parenthesis']);
+  assert.deepEqual(messages('${if match{x}{\\N\\d{2,1}\\N}}'), ['regular expression error in "\\d{2,1}": numbers out of order in {} quantifier']);
+  assert.deepEqual(messages('${if match{x}{a\\\\}}'), ['regular expression error in "a\\": \\ at end of pattern']);
+});

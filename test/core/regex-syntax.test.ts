@@ -35,6 +35,9 @@ const ACCEPTED = [
 ];
 const REFUSED: [string, string][] = [
   ['^From (', 'missing closing parenthesis'],
+  ['^From \\', '\\ at end of pattern'],
+  ['(^From \\', '\\ at end of pattern'],
+  ['^From [a\\', '\\ at end of pattern'],
   ['((a)', 'missing closing parenthesis'],
   ['^From [', 'missing terminating ] for character class'],
   ['^From [a-', 'missing terminating ] for character class'],

@@ -86,6 +86,13 @@ const ACCEPTED = [
   '${sort{3:1:2} {<=} {$item}}',
   '${prvscheck{a}{b}}',
   '${certextract{subject}{$tls_in_peercert}}',
+  '${length{ 3}{abc}}',
+  '${substr{-1}{2}{abc}}',
+  '${listextract{-1}{a}}',
+  '${if bool{ yes }}',
+  '${if bool{-5}}',
+  '${sg{a.b}{\\.}{x}}',
+  '${if match{x}{\\N^\\[SPAM\\]\\N}}',
 ];
 
 const REFUSED = [
@@ -137,6 +144,15 @@ const REFUSED = [
   '${certextract{subject}{x}}',
   '${certextract{subject}{$domain}}',
   '${certextract{subject}{$tls_peercert}}',
+  '${length{3 }{abc}}',
+  '${if eq{1}{2}{${substr{x}{abc}}}}',
+  '${nhash{3}{x}{abc}}',
+  '${listextract{+1}{a}}',
+  '${imapfolder{a}{ab}}',
+  '${if bool{1.0}}',
+  '${if def:1}',
+  '${sg{abc}{\\x28}{x}}',
+  '${if match{x}{a\\\\}}',
 ];
 
 test('the expansion reader finds a problem exactly where exim -be fails', (t) => {

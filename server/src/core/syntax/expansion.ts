@@ -15,6 +15,7 @@ import {
   isKnownVariable,
 } from '../syntaxData';
 import { lookupTypeProblem } from './lookupType';
+import { regexProblem } from '../util/regexSyntax';
 
 export type ExpansionProblemKind = 'syntax' | 'unknown-item' | 'unknown-operator' | 'unknown-condition' | 'unknown-variable' | 'arguments';
 
@@ -256,13 +257,15 @@ class Scanner {
     return at >= this.s.length ? this.s.length : at + 1;
   }
 
-  /** Reads `{arg}...` groups; returns their count, and leaves the offset after the last in argsEnd. */
-  private args(i: number, max = 50): number {
+  /** Reads `{arg}...` groups; returns their count, and leaves the offset after the last in argsEnd (and each one's text span in spans). */
+  private args(i: number, max = 50, spans?: [start: number, end: number][]): number {
     let n = 0;
     let at = i;
     while (n < max) {
+      const open = this.skipSpace(at);
       const next = this.braced(at);
       if (next < 0) break;
+      spans?.push([open + 1, next - 1]);
       n++;
       at = next;
     }
@@ -408,12 +411,73 @@ class Scanner {
       }
       default: {
         if (name === 'certextract') this.certificateArgument(i);
-        const n = this.args(i, max + 1);
+        const spans: [number, number][] = [];
+        const n = this.args(i, max + 1, spans);
+        this.fixedArguments(name, n, spans);
+        if (name === 'sg' && n >= 2) this.regexArgument(spans[1]);
         // Exim 4.96 says "min is 1" for prvscheck, yet refuses it without the secret.
         this.countProblem(name, n, name === 'prvscheck' ? 2 : min, max, dollar, nameEnd);
         const before = YES_NO_AFTER[name];
         return this.itemEnd(this.argsEnd, open, name, before === undefined ? [] : [n - before]);
       }
+    }
+  }
+
+  /** ${if bool{x}}: a written-out value must be a boolean or an integer (bool_lax takes anything). */
+  private booleanArgument(from: number, end: number): void {
+    const open = this.skipSpace(from);
+    const text = this.literal([open + 1, end - 1]);
+    if (text === undefined) return;
+    const t = text.trim();
+    if (t === '' || /^-?\d*$/.test(t) || /^(?:true|yes|false|no)$/i.test(t)) return;
+    this.problem('syntax', `unrecognised boolean value "${t}"`, open + 1, end - 1);
+  }
+
+  /**
+   * A regular expression argument (of ${sg}, which Exim compiles as it reads the item, and of
+   * the match condition, compiled when it is tested): checked when it is written out, after
+   * the expansion's own escapes (\\N...\\N kept as it is, \\n, \\t, octal, hex, "\\c" as c).
+   */
+  private regexArgument(span: [number, number] | undefined): void {
+    if (!span || this.s.charCodeAt(span[1]) !== CLOSE) return;
+    const pattern = expandedLiteral(this.s.slice(span[0], span[1]));
+    if (pattern === undefined) return;
+    const problem = regexProblem(pattern);
+    if (problem) this.problem('syntax', `regular expression error in "${pattern}": ${problem}`, span[0], Math.max(span[1], span[0] + 1));
+  }
+
+  /** An argument's text when it is written out (closed, no "$" and no backslash), else undefined. */
+  private literal(span: [number, number] | undefined): string | undefined {
+    if (!span || this.s.charCodeAt(span[1]) !== CLOSE) return undefined;
+    const text = this.s.slice(span[0], span[1]);
+    return /[$\\]/.test(text) ? undefined : text;
+  }
+
+  /**
+   * Arguments Exim reads as numbers or as one character even in a branch it skips (measured
+   * with 4.96): the numbers of length, substr, hash and nhash (strtol, nothing after; only
+   * the first of substr, hash and nhash may be negative), listextract's field number, and
+   * imapfolder's separator.
+   */
+  private fixedArguments(name: string, n: number, spans: [number, number][]): void {
+    const numbers = NUMERIC_ARGUMENTS[name];
+    if (numbers !== undefined) {
+      // The last argument is the string; the ones before it are numbers.
+      for (let k = 0; k < Math.min(n - 1, numbers); k++) {
+        const text = this.literal(spans[k]);
+        if (text === undefined) continue;
+        const m = /^\s*([+-]?)\d+$/.exec(text);
+        const signed = k === 0 && name !== 'length';
+        if (text === '' || (m && (signed || m[1] !== '-'))) continue;
+        const message = signed ? `"${text}" is not a number (in "${name}" expansion)` : `"${text}" is not a positive number (in "${name}" expansion)`;
+        this.problem('syntax', message, spans[k][0], spans[k][1]);
+      }
+    } else if (name === 'listextract') {
+      const text = this.literal(spans[0])?.trim();
+      if (text && !/^-?\d+$/.test(text)) this.problem('syntax', 'first argument of "listextract" must be numeric', spans[0][0], spans[0][1]);
+    } else if (name === 'imapfolder' && n >= 2) {
+      const text = this.literal(spans[1]);
+      if (text !== undefined && text.length !== 1) this.problem('syntax', `IMAP folder separator must be one character, found "${text}"`, spans[1][0], spans[1][1]);
     }
   }
 
@@ -481,6 +545,7 @@ class Scanner {
           let vEnd = this.readName(vStart);
           const v = s.slice(vStart, vEnd);
           if (!v) this.problem('syntax', 'variable name omitted after "def:"', i, i + 1);
+          else if (!isAlpha(v.charCodeAt(0))) this.problem('unknown-variable', `unknown variable "${v}" after "def:"`, vStart, vEnd, v);
           // A header name runs to a colon or white space, as after "$": a "}" is part of it.
           else if (isHeaderPrefixed(v)) vEnd = this.headerName(vEnd);
           else this.variable(v, vStart, vEnd);
@@ -546,8 +611,10 @@ class Scanner {
               this.problem('syntax', k === 0 ? `missing { after "${name}"` : `missing ${ordinal(k + 1)} string in {} after "${name}"`, this.skipSpace(j), this.skipSpace(j) + 1);
               return j;
             }
+            if (k === 1 && name === 'match') this.regexArgument([this.skipSpace(j) + 1, next - 1]);
             j = next;
           }
+          if (name === 'bool') this.booleanArgument(i, j);
           return j;
         }
       }
@@ -596,6 +663,43 @@ function operatorProblem(name: string): string | undefined {
   if (NUMBERED.has(base) && (!numbers || (numbers[0].startsWith('-') && base !== 'substr' && base !== 's'))) return `non-digit after underscore in "${name}"`;
   return undefined;
 }
+
+/**
+ * What Exim makes of a string with no "$" outside \N...\N: its backslash escapes applied
+ * (string_interpret_escape: \n \r \t, up to three octal digits, \x and up to two hex
+ * digits, any other character stands for itself). Undefined when something is expanded.
+ */
+function expandedLiteral(text: string): string | undefined {
+  let out = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '$') return undefined;
+    if (c !== '\\' || i + 1 >= text.length) {
+      out += c;
+      continue;
+    }
+    const e = text[++i];
+    if (e === 'N') {
+      const end = text.indexOf('\\N', i + 1);
+      out += text.slice(i + 1, end < 0 ? text.length : end);
+      i = end < 0 ? text.length : end + 1;
+    } else if (e >= '0' && e <= '7') {
+      let k = i;
+      while (k < i + 3 && text[k] >= '0' && text[k] <= '7') k++;
+      out += String.fromCharCode(parseInt(text.slice(i, k), 8));
+      i = k - 1;
+    } else if (e === 'x' && /[0-9a-fA-F]/.test(text[i + 1] ?? '')) {
+      let k = i + 1;
+      while (k < i + 3 && /[0-9a-fA-F]/.test(text[k] ?? '')) k++;
+      out += String.fromCharCode(parseInt(text.slice(i + 1, k), 16));
+      i = k - 1;
+    } else out += e === 'n' ? '\n' : e === 'r' ? '\r' : e === 't' ? '\t' : e;
+  }
+  return out;
+}
+
+/** Items whose first arguments are numbers, and how many there may be before the string. */
+const NUMERIC_ARGUMENTS: Record<string, number> = { length: 1, substr: 2, hash: 2, nhash: 2 };
 
 /** The variables that hold a certificate, as ${certextract} takes them. */
 const CERTIFICATE_VARIABLES = new Set(['tls_in_ourcert', 'tls_in_peercert', 'tls_out_ourcert', 'tls_out_peercert']);

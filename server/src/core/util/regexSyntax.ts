@@ -400,6 +400,7 @@ export function regexProblem(pattern: string): string | undefined {
     switch (c) {
       case '\\': {
         const e = pattern[i + 1];
+        if (e === undefined) return '\\ at end of pattern';
         if (e === 'Q') {
           const end = pattern.indexOf('\\E', i + 2);
           // An empty \Q\E quotes nothing: it changes nothing.
@@ -579,7 +580,8 @@ function classEnd(pattern: string, start: number): number | string {
     const c = pattern[i];
     if (c === '\\') {
       const e = pattern[i + 1];
-      if (e !== undefined && CLASS_INVALID_ESCAPES.has(e)) return 'escape sequence is invalid in character class';
+      if (e === undefined) return '\\ at end of pattern';
+      if (CLASS_INVALID_ESCAPES.has(e)) return 'escape sequence is invalid in character class';
       if (e === 'N') return '\\N is not supported in a class';
       if (e === 'Q') {
         const end = pattern.indexOf('\\E', i + 2);
