@@ -556,3 +556,12 @@ test('a named list is expanded each time it is used: its expansions are checked 
   assert.deepEqual(found('domainlist d = example.net : $nosuch\nhostlist h = ${if eq{a}{a}{127.0.0.1}}\n'), ['unknown-variable@1:31']);
   assert.deepEqual(found('addresslist a = ${lc:x\n'), ['expansion-syntax@1:17']);
 });
+
+test('transport-undefined: the name as Exim looks it up, quotes removed; a no-break space makes it another name', () => {
+  const config = (value: string) => `begin routers\nr:\n  driver = accept\n  transport = ${value}\nbegin transports\nt:\n  driver = appendfile\n  file = /tmp/mbox\n`;
+  assert.deepEqual(only(config('"t"'), 'transport-undefined'), []);
+  assert.deepEqual(only(config('${if true{t}}'), 'transport-undefined'), []);
+  const [f] = only(config('t\u00a0'), 'transport-undefined');
+  assert.deepEqual(f.data!.suggestions, ['t']);
+  assert.equal(applyEdits(config('t\u00a0'), f.fixes![0].edits), config('t'));
+});

@@ -79,8 +79,10 @@ const transportUndefined: Rule = {
     for (const router of ctx.model.drivers('routers').values()) {
       for (const o of router.options) {
         if (!TRANSPORT_OPTIONS.has(o.word) || !o.active || !o.hasValue) continue;
-        const name = trimCSpace(o.value);
-        if (!plainName(name) || transports.has(name)) continue;
+        // Exim looks the name up as written, quotes removed: a name no transport can have (one
+        // with a no-break space after it, say) is not found either. An expansion is not judged.
+        const name = stringSetting(o.value);
+        if (name === '' || name.includes('$') || transports.has(name)) continue;
         names ??= allNames(ctx, (i) => i.kind === 'driver' && i.section === 'transports');
         const { active, any } = names;
         if (active.has(name)) continue;
