@@ -565,3 +565,15 @@ test('transport-undefined: the name as Exim looks it up, quotes removed; a no-br
   assert.deepEqual(f.data!.suggestions, ['t']);
   assert.equal(applyEdits(config('t\u00a0'), f.fixes![0].edits), config('t'));
 });
+
+test('acl-undefined: a value with white space is the text of an ACL and must start with a verb', () => {
+  const text = 'acl_smtp_rcpt = acl_check_rcpt # the recipient ACL\nacl_smtp_mail = accept hosts = :\nacl_smtp_data = check data\nbegin acl\nacl_check_rcpt:\n  accept\n';
+  const found = only(text, 'acl-undefined');
+  assert.deepEqual(found.map((f) => f.data!.name), ['acl_check_rcpt', 'check']);
+  assert.equal(
+    found[0].message,
+    'acl_smtp_rcpt: a value with white space is the text of an ACL, and "acl_check_rcpt" is not an ACL verb ("#" starts a comment only at the start of a line, so the ACL "acl_check_rcpt" is not used): Exim refuses every such command with a temporary error ("unknown ACL verb")',
+  );
+  assert.equal(applyEdits(text, found[0].fixes![0].edits).split('\n').slice(0, 2).join('\n'), '# the recipient ACL\nacl_smtp_rcpt = acl_check_rcpt');
+  assert.deepEqual(found[1].fixes, []);
+});

@@ -8,7 +8,7 @@
  * way the checker cannot see (lists in files, expansions): warnings; unused definitions are
  * hints.
  */
-import { AclNode, DriverNode, NamedListNode, NamedListType } from '../../syntax/tree';
+import { AclNode, DriverNode, NamedListNode, NamedListType, OptionNode } from '../../syntax/tree';
 import { LogicalLine } from '../../syntax/logicalLine';
 import { ACL_VERBS } from '../../syntax/parser';
 import { Location } from '../../syntax/source';
@@ -17,6 +17,7 @@ import { stringSetting } from '../../util/stringSetting';
 import { trimCSpace } from '../../util/lists';
 import { Fix, Rule, RuleContext } from '../types';
 import { ValueSites, valueSites } from '../valueSites';
+import { moveCommentFix } from './valueComments';
 
 /** Router options that name a transport. */
 const TRANSPORT_OPTIONS = new Set(['transport', 'file_transport', 'pipe_transport', 'reply_transport', 'directory_transport']);
@@ -176,6 +177,24 @@ function isAclOption(name: string): boolean {
   return /^acl_(smtp|not_smtp)/.test(name);
 }
 
+/**
+ * An acl_smtp_* value with white space is the text of an ACL (measured: "acl_smtp_rcpt =
+ * acl_check_rcpt # the ACL" answers every RCPT with 451 and logs 'unknown ACL verb
+ * "acl_check_rcpt"'). Its first word must be a verb.
+ */
+function reportAclText(ctx: RuleContext, o: OptionNode, first: string, rest: string): void {
+  if (ACL_VERB_NAMES.has(first)) return;
+  const named = ctx.model.acls().has(first);
+  const comment = rest.startsWith('#');
+  const why = comment ? ` ("#" starts a comment only at the start of a line${named ? `, so the ACL "${first}" is not used` : ''})` : '';
+  ctx.report({
+    message: `${o.word}: a value with white space is the text of an ACL, and "${first}" is not an ACL verb${why}: Exim refuses every such command with a temporary error ("unknown ACL verb")`,
+    loc: o.valueLoc ?? o.wordLoc,
+    data: { name: first },
+    fixes: named && comment ? moveCommentFix(o.line, o.valueOffset, o.value.indexOf('#')) : [],
+  });
+}
+
 const aclUndefined: Rule = {
   id: 'acl-undefined',
   defaultSeverity: 'warning',
@@ -188,8 +207,15 @@ const aclUndefined: Rule = {
       for (const o of s.items) {
         if (o.kind !== 'option' || !o.active || !isAclOption(o.word) || !o.hasValue) continue;
         const name = trimCSpace(o.value);
-        // A name with a slash is a file; with white space, the text of an ACL; with "$", expanded.
-        // A lone verb is the text of an ACL too: "acl_smtp_rcpt = accept" accepts every recipient.
+        if (name.includes('$') || name.startsWith('/')) continue;
+        // With white space the value is the text of an ACL, which must start with a verb.
+        const words = /^([^ \t]+)[ \t]+(.*)$/s.exec(name);
+        if (words) {
+          reportAclText(ctx, o, words[1], words[2]);
+          continue;
+        }
+        // A name with a slash is a file; with "$", expanded. A lone verb is the text of an
+        // ACL too: "acl_smtp_rcpt = accept" accepts every recipient.
         if (!plainName(name) || ctx.model.acls().has(name) || ACL_VERB_NAMES.has(name)) continue;
         names ??= allNames(ctx, (i) => i.kind === 'acl');
         const { active, any } = names;

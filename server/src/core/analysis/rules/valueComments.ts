@@ -26,7 +26,7 @@ function commentStart(value: string): number {
 }
 
 /** Moves the comment to a line of its own above, when the value is plain text of one physical line. */
-function moveCommentFix(line: LogicalLine, valueOffset: number, hash: number): Fix[] {
+export function moveCommentFix(line: LogicalLine, valueOffset: number, hash: number): Fix[] {
   const segments = line.segments;
   if (segments.length !== 1 || segments[0].macro !== undefined || line.lastLine !== line.firstLine) return [];
   const file = line.file;
