@@ -496,6 +496,11 @@ test('a quoted setting is expanded after its backslash escapes are resolved, as 
   assert.equal(spelt.fixes, undefined);
   const [plain] = only('tls_certificate = "$tls_in_ciphr"\n', 'unknown-variable');
   assert.ok(plain.fixes?.length);
+  // An ACL item keeps its quotes: "\N$x\N" is \N-quoted text between two quote characters.
+  const acl = (line: string) => lint(`acl_smtp_rcpt = a\nbegin acl\na:\n  ${line}\n`).filter((f) => f.code.startsWith('expansion') || f.code === 'unknown-variable').map((f) => f.message);
+  assert.deepEqual(acl('deny domains = "\\N^.*\\.org$\\N"'), []);
+  assert.deepEqual(acl('warn set acl_m_a = "a\\$nosuch"'), []);
+  assert.deepEqual(acl('warn set acl_m_d = "\\\\$nosuch"'), ['unknown variable name "nosuch"']);
 });
 
 test('comment-in-value: a "# comment" after a list value is list data, and a fix moves it to a line of its own', () => {

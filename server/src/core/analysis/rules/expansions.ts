@@ -52,11 +52,15 @@ function expandedTexts(ctx: RuleContext): ExpandedText[] {
   const out: ExpandedText[] = [];
   // The same string (one condition in many ACLs, one setting in many drivers) is scanned once.
   const scannedTexts = new Map<string, ExpansionProblem[]>();
-  const add = (line: LogicalLine, offset: number, text: string, active: boolean, startUp?: string) => {
-    let problems = scannedTexts.get(text);
+  // Exim removes the quotes around an option's value or a named list's, not an ACL item's
+  // (measured: `deny domains = "\N^.*\.org$\N"` keeps its quotes and expands cleanly).
+  const scannedAclTexts = new Map<string, ExpansionProblem[]>();
+  const add = (line: LogicalLine, offset: number, text: string, active: boolean, startUp?: string, quotesKept = false) => {
+    const scanned = quotesKept ? scannedAclTexts : scannedTexts;
+    let problems = scanned.get(text);
     if (problems === undefined) {
-      problems = text.startsWith('"') ? quotedProblems(text) : expansionProblems(text);
-      scannedTexts.set(text, problems);
+      problems = !quotesKept && text.startsWith('"') ? quotedProblems(text) : expansionProblems(text);
+      scanned.set(text, problems);
     }
     if (problems.length) out.push({ line, offset, active, problems, ...(startUp ? { startUp } : {}) });
   };
@@ -69,6 +73,8 @@ function expandedTexts(ctx: RuleContext): ExpandedText[] {
         break;
       }
       case 'aclItem':
+        add(node.line, node.valueOffset, node.value, node.active, undefined, true);
+        break;
       case 'namedList':
         add(node.line, node.valueOffset, node.value, node.active);
         break;
