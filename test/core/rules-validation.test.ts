@@ -582,3 +582,22 @@ test('acl-undefined: a value with white space is the text of an ACL and must sta
   assert.equal(applyEdits(text, found[0].fixes![0].edits).split('\n').slice(0, 2).join('\n'), '# the recipient ACL\nacl_smtp_rcpt = acl_check_rcpt');
   assert.deepEqual(found[1].fixes, []);
 });
+
+test('comment-in-value: ACL items with list or keyword values; free text keeps its "#"', () => {
+  const text = [
+    'acl_smtp_rcpt = a',
+    'begin acl',
+    'a:',
+    '  deny    hosts = 192.0.2.0/24 # office',
+    '  warn    control = queue # hold',
+    '          condition = true # always',
+    '  deny    message = see ticket #123',
+    '          logwrite = rejected # logged',
+    '  accept  domains = +local_domains # ours',
+    '',
+  ].join('\n');
+  assert.deepEqual(
+    only(text, 'comment-in-value').map((f) => `${f.loc.range.start.line + 1}: ${f.message.split(':')[0]}`),
+    ['4: "# office" is part of the value of "hosts" in ACL a', '5: "# hold" is part of the value of "control" in ACL a', '6: "# always" is part of the value of "condition" in ACL a', '9: "# ours" is part of the value of "domains" in ACL a'],
+  );
+});

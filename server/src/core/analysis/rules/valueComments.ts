@@ -3,16 +3,25 @@
  * non-blank character of a line, so `tls_advertise_hosts = * # all hosts` is a host list
  * whose one item is "* # all hosts". Measured with Exim 4.96: `exim -bV` accepts it, and
  * the EHLO answer then carries no STARTTLS; `hosts_require_tls = * # always` requires TLS
- * of no host. Only lists (and the two strings Exim reads as a size and a port list) are
- * checked: in free text and expansions a "#" may well be meant.
+ * of no host. Only lists (and the two strings Exim reads as a size and a port list) and ACL
+ * items with list or keyword values are checked: in free text and expansions a "#" may well
+ * be meant.
  */
-import { NamedListNode, OptionNode, mainOptions } from '../../syntax/tree';
+import { AclItemNode, NamedListNode, OptionNode, aclsOf, mainOptions } from '../../syntax/tree';
 import { LogicalLine } from '../../syntax/logicalLine';
 import { OptionInfo } from '../../options';
 import { insertLinesBefore } from '../../fixes/edits';
 import { isSpaceCode } from '../../util/lists';
 import { Fix, Rule, RuleContext } from '../types';
 import { valueSites } from '../valueSites';
+
+/**
+ * ACL conditions and modifiers whose value is a list or a keyword (measured with 4.96: each
+ * fails or never matches with a "# comment" after it: 'syntax error in "control=queue #
+ * hold"', 'invalid "condition" value "true # always"'); free text (message, logwrite, set,
+ * add_header ...) may mean its "#".
+ */
+const ACL_ITEMS_CHECKED = new Set(['hosts', 'domains', 'local_parts', 'senders', 'recipients', 'sender_domains', 'verify', 'control', 'condition', 'delay', 'ratelimit', 'seen', 'acl', 'authenticated', 'encrypted', 'dnslists']);
 
 const LIST_TYPES = new Set(['host list', 'domain list', 'address list', 'string list', 'string list, comma separated']);
 /** Strings read later as a number or a list of ports: a comment makes them fail at run time. */
@@ -43,12 +52,12 @@ export function moveCommentFix(line: LogicalLine, valueOffset: number, hash: num
   ];
 }
 
-function report(ctx: RuleContext, node: OptionNode | NamedListNode, what: string, active: boolean): void {
+function report(ctx: RuleContext, node: OptionNode | NamedListNode | AclItemNode, what: string, active: boolean): void {
   const hash = commentStart(node.value);
   if (hash < 0) return;
   const comment = node.value.slice(hash).trimEnd();
   ctx.report({
-    message: `"${comment.length > 40 ? comment.slice(0, 40) + '...' : comment}" is part of the value of ${what}: "#" starts a comment only at the start of a line, so Exim reads it as list data, not a comment`,
+    message: `"${comment.length > 40 ? comment.slice(0, 40) + '...' : comment}" is part of the value of ${what}: "#" starts a comment only at the start of a line, so Exim reads it as part of the value, not as a comment`,
     loc: node.line.locate(node.valueOffset + hash, node.valueOffset + hash + comment.length),
     active,
     data: { option: what },
@@ -61,7 +70,7 @@ const checked = (info: OptionInfo | undefined, name: string): boolean => !!info 
 const commentInValue: Rule = {
   id: 'comment-in-value',
   defaultSeverity: 'warning',
-  title: 'a "# comment" after a list value, which Exim reads as part of the list',
+  title: 'a "# comment" after a list or keyword value, which Exim reads as part of the value',
   check(ctx: RuleContext) {
     for (const option of mainOptions(ctx.tree)) {
       if (!option.hasValue) continue;
@@ -77,6 +86,11 @@ const commentInValue: Rule = {
       }
     }
     for (const list of valueSites(ctx.tree).namedLists) report(ctx, list, `${list.listType} ${list.name}`, list.active);
+    for (const acl of aclsOf(ctx.tree)) {
+      for (const statement of acl.statements) {
+        for (const item of statement.items) if (item.hasValue && ACL_ITEMS_CHECKED.has(item.name)) report(ctx, item, `"${item.name}" in ACL ${acl.name}`, item.active);
+      }
+    }
   },
 };
 
