@@ -601,3 +601,14 @@ test('comment-in-value: ACL items with list or keyword values; free text keeps i
     ['4: "# office" is part of the value of "hosts" in ACL a', '5: "# hold" is part of the value of "control" in ACL a', '6: "# always" is part of the value of "condition" in ACL a', '9: "# ours" is part of the value of "domains" in ACL a'],
   );
 });
+
+test('acl-control-invalid: control names and options as Exim 4.96 reads them when the statement runs', () => {
+  const controls = (...values: string[]) =>
+    only(`acl_smtp_rcpt = a\nbegin acl\na:\n${values.map((v) => `  warn control = ${v}\n`).join('')}  accept\n`, 'acl-control-invalid').map((f) => f.data!.control);
+  assert.deepEqual(controls('freeze', 'freeze/no_tell', 'queue/only', 'dscp/ef', 'submission/sender_retain', 'no_mbox_unspool', 'debug/tag=x', 'utf8_downconvert/1', '${if true{freeze}}', 'queue # hold'), []);
+  assert.deepEqual(controls('Freeze', 'requiretls', 'dmarc_disable_verify', 'no_mbox_unspool/', 'freeze/', 'dscp'), ['Freeze', 'requiretls', 'dmarc_disable_verify', 'no_mbox_unspool/', 'freeze/', 'dscp']);
+  const [f] = only('acl_smtp_rcpt = a\nbegin acl\na:\n  warn control = no_multiline_respones\n  accept\n', 'acl-control-invalid');
+  assert.equal(f.severity, 'warning');
+  assert.equal(f.message, 'syntax error in "control=no_multiline_respones": "no_multiline_respones" is not a control this Exim knows: Exim accepts the configuration, and refuses the command this ACL guards with a temporary error when the statement runs; did you mean "no_multiline_responses"?');
+  assert.match(applyEdits('  warn control = no_multiline_respones\n', f.fixes![0].edits.map((e) => ({ ...e, range: { start: { line: 0, character: e.range.start.character }, end: { line: 0, character: e.range.end.character } } }))), /control = no_multiline_responses\n$/);
+});

@@ -16,6 +16,7 @@ import { referenceRules } from './rules/references';
 import { mainOptionRules } from './rules/mainOptions';
 import { valueCommentRules } from './rules/valueComments';
 import { routingRules } from './rules/routing';
+import { aclValueRules } from './rules/aclValues';
 
 /** Problems found while reading and parsing; the reader and parser report them directly. */
 export const PARSE_PROBLEMS: RuleMeta[] = [
@@ -47,7 +48,7 @@ export const PARSE_PROBLEMS: RuleMeta[] = [
   { id: 'rewrite-missing-replacement', defaultSeverity: 'error', title: 'rewrite rule without a replacement' },
 ];
 
-export const RULES: Rule[] = [...structureRules, ...tlsRules, ...retryRules, ...valueRules, ...retrySyntaxRules, ...rewriteRulesList, ...aclSyntaxRules, ...driverRules, ...expansionRules, ...referenceRules, ...mainOptionRules, ...valueCommentRules, ...routingRules];
+export const RULES: Rule[] = [...structureRules, ...tlsRules, ...retryRules, ...valueRules, ...retrySyntaxRules, ...rewriteRulesList, ...aclSyntaxRules, ...driverRules, ...expansionRules, ...referenceRules, ...mainOptionRules, ...valueCommentRules, ...routingRules, ...aclValueRules];
 
 const ALL: Map<string, RuleMeta> = new Map([...PARSE_PROBLEMS, ...RULES].map((r) => [r.id, r]));
 
