@@ -612,3 +612,27 @@ test('acl-control-invalid: control names and options as Exim 4.96 reads them whe
   assert.equal(f.message, 'syntax error in "control=no_multiline_respones": "no_multiline_respones" is not a control this Exim knows: Exim accepts the configuration, and refuses the command this ACL guards with a temporary error when the statement runs; did you mean "no_multiline_responses"?');
   assert.match(applyEdits('  warn control = no_multiline_respones\n', f.fixes![0].edits.map((e) => ({ ...e, range: { start: { line: 0, character: e.range.start.character }, end: { line: 0, character: e.range.end.character } } }))), /control = no_multiline_responses\n$/);
 });
+
+test('acl-undefined: "acl =" conditions and ${acl{name}} expansions name ACLs too', () => {
+  const text = [
+    'acl_smtp_rcpt = a',
+    'acl_smtp_data = ${acl{check_dta}{x}}',
+    'begin acl',
+    'check_data:',
+    '  accept',
+    'a:',
+    '  require acl = check_data arg1',
+    '  warn    acl = Check_data',
+    '  warn    acl = accept',
+    '  warn    set acl_m_x = ${acl{check_data}}',
+    '  accept  condition = ${acl{nosuch}}',
+    '',
+  ].join('\n');
+  const found = only(text, 'acl-undefined');
+  assert.deepEqual(
+    found.map((f) => `${f.loc.range.start.line + 1}:${f.loc.range.start.character + 1} ${f.data!.name} ${(f.data!.suggestions as string[]).join(',')}`),
+    ['2:23 check_dta check_data', '8:17 Check_data check_data', '11:29 nosuch '],
+  );
+  assert.match(found[1].message, /^"acl = Check_data" names no ACL "Check_data": Exim reads the word as the text of an ACL/);
+  assert.match(found[0].message, /^\$\{acl\{check_dta\}\} names no ACL "check_dta": the expansion fails/);
+});

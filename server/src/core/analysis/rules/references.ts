@@ -8,7 +8,7 @@
  * way the checker cannot see (lists in files, expansions): warnings; unused definitions are
  * hints.
  */
-import { AclNode, DriverNode, NamedListNode, NamedListType, OptionNode } from '../../syntax/tree';
+import { AclNode, DriverNode, NamedListNode, NamedListType, OptionNode, aclsOf } from '../../syntax/tree';
 import { LogicalLine } from '../../syntax/logicalLine';
 import { ACL_VERBS } from '../../syntax/parser';
 import { Location } from '../../syntax/source';
@@ -198,7 +198,7 @@ function reportAclText(ctx: RuleContext, o: OptionNode, first: string, rest: str
 const aclUndefined: Rule = {
   id: 'acl-undefined',
   defaultSeverity: 'warning',
-  title: 'acl_smtp_* or acl_not_smtp* option naming no ACL',
+  title: 'acl_smtp_* or acl_not_smtp* option, "acl =" condition or ${acl} expansion naming no ACL',
   check(ctx) {
     let names: { active: Set<string>; any: Set<string> } | undefined;
     const suggestFor = suggester(() => [...names!.active]);
@@ -229,6 +229,35 @@ const aclUndefined: Rule = {
           data: { name, suggestions },
           fixes: renameFixes(loc, suggestions),
         });
+      }
+    }
+    // "acl = name args" in an ACL, and ${acl{name}...} anywhere (measured with exim -bh: the
+    // first answers 451 with 'unknown ACL verb', the second fails its expansion with 'ERROR
+    // from acl "name"').
+    const missing = (name: string, loc: Location, what: string, effect: string, active: boolean) => {
+      if (ctx.model.acls().has(name)) return;
+      names ??= allNames(ctx, (i) => i.kind === 'acl');
+      if (names.active.has(name)) return;
+      const suggestions = suggestFor(name);
+      const skipped = names.any.has(name) ? ` (an ACL "${name}" is defined only in an .ifdef branch that Exim skips)` : '';
+      ctx.report({ message: `${what} names no ACL "${name}": ${effect}${skipped}${dym(suggestions)}`, loc, active, data: { name, suggestions }, fixes: renameFixes(loc, suggestions) });
+    };
+    for (const acl of aclsOf(ctx.tree)) {
+      for (const statement of acl.statements) {
+        for (const item of statement.items) {
+          if (item.name !== 'acl' || !item.hasValue || item.value.includes('$') || !item.valueLoc) continue;
+          const name = /^[^ \t]*/.exec(item.value)![0];
+          if (!plainName(name) || ACL_VERB_NAMES.has(name)) continue;
+          const loc = item.line.locate(item.valueOffset, item.valueOffset + name.length);
+          missing(name, loc, `"acl = ${name}"`, 'Exim reads the word as the text of an ACL, and the statement fails with a temporary error ("unknown ACL verb")', item.active);
+        }
+      }
+    }
+    for (const { node } of valueSites(ctx.tree).dollar) {
+      if (node.kind === 'rewrite' || !node.value.includes('${acl')) continue;
+      for (const m of node.value.matchAll(/\$\{acl\s*\{([A-Za-z][A-Za-z0-9_]*)\}/g)) {
+        const start = node.valueOffset + m.index! + m[0].length - 1 - m[1].length;
+        missing(m[1], node.line.locate(start, start + m[1].length), `\${acl{${m[1]}}}`, 'the expansion fails ("ERROR from acl"), and with it what uses it', node.active);
       }
     }
   },
