@@ -636,3 +636,9 @@ test('acl-undefined: "acl =" conditions and ${acl{name}} expansions name ACLs to
   assert.match(found[1].message, /^"acl = Check_data" names no ACL "Check_data": Exim reads the word as the text of an ACL/);
   assert.match(found[0].message, /^\$\{acl\{check_dta\}\} names no ACL "check_dta": the expansion fails/);
 });
+
+test('acl-condition-invalid: a written-out "condition =" value must read as true or false', () => {
+  const values = (...vs: string[]) => only(`acl_smtp_rcpt = a\nbegin acl\na:\n${vs.map((v) => `  deny condition = ${v}\n`).join('')}  accept\n`, 'acl-condition-invalid').map((f) => f.data!.value);
+  assert.deepEqual(values('yes', 'TRUE', '01', '-1', '00', 'False', ' no ', '${if eq{1}{1}}', 'true # always'), []);
+  assert.deepEqual(values('"yes"', 'foo', '1.0'), ['"yes"', 'foo', '1.0']);
+});

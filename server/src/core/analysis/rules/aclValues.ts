@@ -79,4 +79,38 @@ const aclControlInvalid: Rule = {
   },
 };
 
-export const aclValueRules: Rule[] = [aclControlInvalid];
+/**
+ * `condition =` takes, once expanded and trimmed, an empty string or "0"-like integer (false),
+ * another integer, or yes/no/true/false in any case; anything else is 'invalid "condition"
+ * value' (measured with exim -bh: `condition = foo` and `condition = "yes"`, whose quotes
+ * stay, answer 451; `01` and `-1` are true, `00` false).
+ */
+export function conditionValueValid(value: string): boolean {
+  const t = value.trim();
+  return t === '' || /^-?\d+$/.test(t) || /^(?:yes|no|true|false)$/i.test(t);
+}
+
+const aclConditionInvalid: Rule = {
+  id: 'acl-condition-invalid',
+  defaultSeverity: 'warning',
+  title: 'ACL "condition =" with a value that is neither true nor false',
+  check(ctx: RuleContext) {
+    for (const acl of aclsOf(ctx.tree)) {
+      for (const statement of acl.statements) {
+        for (const item of statement.items) {
+          // A "# comment" after the value is comment-in-value's to report.
+          if (item.name !== 'condition' || !item.hasValue || item.value.includes('$') || /\s#/.test(item.value) || conditionValueValid(item.value)) continue;
+          const value = item.value.trim();
+          ctx.report({
+            message: `invalid "condition" value "${value}": Exim takes an empty value, a number, yes, no, true or false (quotes stay part of an ACL value), and refuses the command this ACL guards with a temporary error when the statement runs`,
+            loc: item.valueLoc ?? item.nameLoc,
+            active: item.active,
+            data: { value },
+          });
+        }
+      }
+    }
+  },
+};
+
+export const aclValueRules: Rule[] = [aclControlInvalid, aclConditionInvalid];
