@@ -642,3 +642,31 @@ test('acl-condition-invalid: a written-out "condition =" value must read as true
   assert.deepEqual(values('yes', 'TRUE', '01', '-1', '00', 'False', ' no ', '${if eq{1}{1}}', 'true # always'), []);
   assert.deepEqual(values('"yes"', 'foo', '1.0'), ['"yes"', 'foo', '1.0']);
 });
+
+test('list-lookup-invalid: a lookup list item whose type Exim cannot use stops the process that matches the list', () => {
+  const text = [
+    'hostlist hl = net24-lsearch;/etc/hosts : net24-nosuch;/x',
+    'domainlist dl = *.nosuch;/x : ^a;b : partial-lsearch;/etc/domains',
+    'addresslist al = *@lsearch ;/x',
+    'acl_smtp_rcpt = a',
+    'begin acl',
+    'a:',
+    '  deny    domains = lesarch;/etc/domains',
+    '  deny    senders = ${lookup{$sender_address}nosuch{/x}}',
+    '  accept',
+    'begin routers',
+    'r:',
+    '  driver = accept',
+    '  local_parts = partial-dnsdb;x',
+    '  transport = t',
+    'begin transports',
+    't:',
+    '  driver = appendfile',
+    '  file = /tmp/mbox',
+    '',
+  ].join('\n');
+  assert.deepEqual(
+    only(text, 'list-lookup-invalid').map((f) => `${f.loc.range.start.line + 1} ${f.message.split(':')[0]}`),
+    ['1 unknown lookup type "nosuch" in list item "net24-nosuch;/x"', '3 unknown lookup type "lsearch " in list item "*@lsearch ;/x"', '7 unknown lookup type "lesarch" in list item "lesarch;/etc/domains"', '13 "partial" is not permitted for lookup type "dnsdb" in list item "partial-dnsdb;x"'],
+  );
+});

@@ -11,7 +11,7 @@ import { lookupTypeStyle } from '../syntaxData';
 const isPunct = (c: number): boolean => (c >= 33 && c <= 47) || (c >= 58 && c <= 64) || (c >= 91 && c <= 96) || (c >= 123 && c <= 126);
 
 /** What Exim says about the lookup type `type` (the text it read up to "{" or white space), if anything. */
-export function lookupTypeProblem(type: string, hasKey: boolean): string | undefined {
+export function lookupTypeProblem(type: string, hasKey: boolean | undefined): string | undefined {
   let rest = type;
   let partial = false;
   if (rest.startsWith('partial')) {
@@ -38,7 +38,34 @@ export function lookupTypeProblem(type: string, hasKey: boolean): string | undef
   if (style === 'query') {
     if (partial) return `"partial" is not permitted for lookup type "${rest}"`;
     if (star >= 0) return `defaults using "*" or "*@" are not permitted for lookup type "${rest}"`;
-    if (hasKey) return `a single key was given for lookup type "${type}", which is not a single-key lookup type`;
-  } else if (!hasKey) return `missing {key} for single-key "${type}" lookup`;
+    if (hasKey === true) return `a single key was given for lookup type "${type}", which is not a single-key lookup type`;
+  } else if (hasKey === false) return `missing {key} for single-key "${type}" lookup`;
   return undefined;
+}
+
+export type ListKind = 'domain' | 'host' | 'localpart' | 'address';
+
+/**
+ * A list item that is a lookup (`lsearch;/etc/file`, `net24-lsearch;...`, `*@lsearch;...` in
+ * an address list) whose type Exim cannot use, as match.c reads it: an item with a ";" is a
+ * lookup unless it is a regular expression ("^") or, in domain and local part lists, a
+ * wildcard ("*"); the type is everything before the ";", spaces included. Measured with
+ * 4.96: Exim then logs 'unknown lookup type' to the panic log and the process stops.
+ */
+export function listItemLookupProblem(item: string, kind: ListKind): string | undefined {
+  let text = item.replace(/^!\s*/, '');
+  if (kind === 'address') {
+    const semicolon = text.indexOf(';');
+    const at = semicolon < 0 ? -1 : text.lastIndexOf('@', semicolon);
+    if (!text.startsWith('^') && at >= 0) text = text.slice(at + 1);
+  }
+  const semicolon = text.indexOf(';');
+  if (semicolon < 0 || text.startsWith('^') || (kind !== 'host' && text.startsWith('*'))) return undefined;
+  let type = text.slice(0, semicolon);
+  if (kind === 'host') {
+    const net = /^net\d*-/.exec(type);
+    if (net) type = type.slice(net[0].length);
+    else if (type.startsWith('net')) return undefined;
+  }
+  return lookupTypeProblem(type, undefined);
 }
