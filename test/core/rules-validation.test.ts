@@ -670,3 +670,13 @@ test('list-lookup-invalid: a lookup list item whose type Exim cannot use stops t
     ['1 unknown lookup type "nosuch" in list item "net24-nosuch;/x"', '3 unknown lookup type "lsearch " in list item "*@lsearch ;/x"', '7 unknown lookup type "lesarch" in list item "lesarch;/etc/domains"', '13 "partial" is not permitted for lookup type "dnsdb" in list item "partial-dnsdb;x"'],
   );
 });
+
+test('acl-verify-invalid: verify targets and options as acl_verify() reads them when the statement runs', () => {
+  const values = (...vs: string[]) => only(`acl_smtp_rcpt = a\nbegin acl\na:\n${vs.map((v) => `  warn verify = ${v}\n`).join('')}  accept\n`, 'acl-verify-invalid').map((f) => f.data!.value);
+  const fine = ['recipient', 'Recipient', 'recipient/defer_ok/callout=5s', 'recipient/callout=1h30m,defer_ok', 'recipient/callout=use_sender', 'recipient/quota', 'sender=a@b.example/no_details', 'header_sender/callout=mailfrom=a@b', 'reverse_host_lookup/defer_ok', 'csa', 'helo', 'recipient/', 'recipient/callout=maxwait=30s,connect=5s', 'recipient # x', '$acl_m_target'];
+  assert.deepEqual(values(...fine), []);
+  const wrong = ['nt_blind', 'recipient/nosuch', 'recipient/callout=10', 'recipient/callout 30s', 'helo/defer_ok', 'recipient/callout=maxwait', 'recipient/callout=mailfrom=a@b', 'recipient/callout=use_sender,use_postmaster', 'sender/callout=10s,use_postmaster'];
+  assert.deepEqual(values(...wrong), wrong);
+  const [f] = only('acl_smtp_rcpt = a\nbegin acl\na:\n  deny !verify = sender/callout=30\n', 'acl-verify-invalid');
+  assert.equal(f.message, 'bad time value in ACL condition "verify sender/callout=30": Exim accepts the configuration, and refuses the command this ACL guards with a temporary error when the statement runs');
+});

@@ -79,6 +79,109 @@ const aclControlInvalid: Rule = {
   },
 };
 
+/** verify targets; those that take no "/options" (acl.c's verify_type_list). Names are case-insensitive. */
+const VERIFY_TARGETS = new Map<string, 'options' | 'none' | 'unchecked'>([
+  ['reverse_host_lookup', 'unchecked'],
+  ['certificate', 'none'],
+  ['helo', 'none'],
+  ['csa', 'unchecked'],
+  ['header_syntax', 'none'],
+  ['not_blind', 'none'],
+  ['header_sender', 'options'],
+  ['sender', 'options'],
+  ['recipient', 'options'],
+  ['header_names_ascii', 'none'],
+]);
+/** Options of sender, recipient and header_sender verification besides callout (quota: measured with 4.96). */
+const VERIFY_OPTIONS = new Set(['defer_ok', 'no_details', 'success_on_redirect', 'callout_defer_ok', 'check_postmaster', 'quota']);
+/** callout= sub-options, matched by prefix in this order; [name, takes "=value", value is a time]. Anything else is a time. */
+const CALLOUT_OPTIONS: [string, boolean, boolean][] = [
+  ['defer_ok', false, false],
+  ['no_cache', false, false],
+  ['random', false, false],
+  ['use_sender', false, false],
+  ['use_postmaster', false, false],
+  ['postmaster_mailfrom', true, false],
+  ['postmaster', false, false],
+  ['fullpostmaster', false, false],
+  ['mailfrom', true, false],
+  ['maxwait', true, true],
+  ['connect', true, true],
+  ['hold', false, false],
+];
+
+/** Whether Exim's readconf_readtime() reads the text: numbers each with a unit (w, d, h, m, s), nothing else. */
+function isTime(text: string): boolean {
+  return /^(?:\d+[wdhms])+$/.test(text);
+}
+
+/** Why Exim cannot run `verify = value` (acl_verify()'s own messages), or undefined. */
+export function verifyProblem(value: string): string | undefined {
+  const items = value.split('/').map((x) => x.trim());
+  const first = items[0].toLowerCase();
+  const target = /^sender\s*=/.test(first) ? 'sender' : first;
+  const kind = VERIFY_TARGETS.get(target);
+  if (kind === undefined) return `expected "sender[=address]", "recipient", "helo", "header_syntax", "header_sender", "header_names_ascii" or "reverse_host_lookup" at start of ACL condition "verify ${value}"`;
+  if (kind === 'none' && value.includes('/')) return `unexpected '/' found in "${value}" (this verify item has no options)`;
+  if (kind !== 'options') return undefined;
+  let useSender = false;
+  let usePostmaster = false;
+  for (const item of items.slice(1)) {
+    if (item === '') continue;
+    const lower = item.toLowerCase();
+    if (VERIFY_OPTIONS.has(lower) || lower.startsWith('quota=')) continue;
+    if (!lower.startsWith('callout')) return `unknown option "${item}" in ACL condition "verify ${value}"`;
+    const rest = item.slice(7).trimStart();
+    if (rest === '') continue;
+    if (!rest.startsWith('=')) return `'=' expected after "callout" in ACL condition "${value}"`;
+    for (const raw of rest.slice(1).split(',')) {
+      const opt = raw.trim();
+      if (opt === '') continue;
+      const entry = CALLOUT_OPTIONS.find(([name]) => opt.toLowerCase().startsWith(name));
+      if (!entry) {
+        if (!isTime(opt)) return `bad time value in ACL condition "verify ${value}"`;
+        continue;
+      }
+      const [name, hasValue, isTimeValue] = entry;
+      if (name === 'use_sender') useSender = true;
+      if (name === 'use_postmaster') usePostmaster = true;
+      if (name === 'mailfrom' && target !== 'header_sender') return `"mailfrom" is allowed as a callout option only for verify=header_sender (detected in ACL condition "${value}")`;
+      if (!hasValue) continue;
+      const after = opt.slice(name.length).trimStart();
+      if (!after.startsWith('=')) return `'=' expected after "${name}" in ACL verify condition "${value}"`;
+      if (isTimeValue && !isTime(after.slice(1).trim())) return `bad time value in ACL condition "verify ${value}"`;
+    }
+  }
+  if (useSender && usePostmaster) return 'only one of use_sender and use_postmaster can be set for a recipient callout';
+  if (target === 'sender' && (useSender || usePostmaster)) return 'use_sender or use_postmaster cannot be used for a sender verify callout';
+  return undefined;
+}
+
+const aclVerifyInvalid: Rule = {
+  id: 'acl-verify-invalid',
+  defaultSeverity: 'warning',
+  title: 'ACL "verify =" that Exim cannot run: an unknown target, or options it does not take',
+  check(ctx: RuleContext) {
+    for (const acl of aclsOf(ctx.tree)) {
+      for (const statement of acl.statements) {
+        for (const item of statement.items) {
+          // A "# comment" after the value is comment-in-value's to report.
+          if (item.name !== 'verify' || !item.hasValue || item.value.includes('$') || /\s#/.test(item.value)) continue;
+          const value = item.value.trim();
+          const problem = verifyProblem(value);
+          if (!problem) continue;
+          ctx.report({
+            message: `${problem}: Exim accepts the configuration, and refuses the command this ACL guards with a temporary error when the statement runs`,
+            loc: item.valueLoc ?? item.nameLoc,
+            active: item.active,
+            data: { value },
+          });
+        }
+      }
+    }
+  },
+};
+
 /**
  * `condition =` takes, once expanded and trimmed, an empty string or "0"-like integer (false),
  * another integer, or yes/no/true/false in any case; anything else is 'invalid "condition"
@@ -113,4 +216,4 @@ const aclConditionInvalid: Rule = {
   },
 };
 
-export const aclValueRules: Rule[] = [aclControlInvalid, aclConditionInvalid];
+export const aclValueRules: Rule[] = [aclControlInvalid, aclConditionInvalid, aclVerifyInvalid];
