@@ -680,3 +680,11 @@ test('acl-verify-invalid: verify targets and options as acl_verify() reads them 
   const [f] = only('acl_smtp_rcpt = a\nbegin acl\na:\n  deny !verify = sender/callout=30\n', 'acl-verify-invalid');
   assert.equal(f.message, 'bad time value in ACL condition "verify sender/callout=30": Exim accepts the configuration, and refuses the command this ACL guards with a temporary error when the statement runs');
 });
+
+test('acl-argument-invalid: the times and numbers of delay, seen and ratelimit, as Exim reads them when the statement runs', () => {
+  const values = (...lines: string[]) => only(`acl_smtp_rcpt = a\nbegin acl\na:\n${lines.map((l) => `  warn ${l}\n`).join('')}  accept\n`, 'acl-argument-invalid').map((f) => f.data!.value);
+  assert.deepEqual(values('delay = 0s', 'delay = 1h30m', 'seen = -1h / key=x', 'seen = 1h/refresh=1d', 'ratelimit = 1.5 / 1h / strict / per_rcpt / $sender_host_address', 'ratelimit = 1e3 / 1d / count=2', 'delay = ${if true{1s}}', 'delay = 1s # short'), []);
+  assert.deepEqual(values('delay = 1', 'delay = "1s"', 'seen = 1', 'seen = 1h / nosuch', 'ratelimit = 100', 'ratelimit = 100 / 1', 'ratelimit = 100 1h', 'ratelimit = 100 / 1h / per_mail / per_rcpt', 'ratelimit = 100 / 1h / strict / leaky'), ['1', '"1s"', '1', '1h / nosuch', '100', '100 / 1', '100 1h', '100 / 1h / per_mail / per_rcpt', '100 / 1h / strict / leaky']);
+  const [f] = only('acl_smtp_rcpt = a\nbegin acl\na:\n  deny ratelimit = 100 / 1\n', 'acl-argument-invalid');
+  assert.match(f.message, /^error in arguments to "ratelimit" condition: "1" is not a time value: Exim accepts/);
+});

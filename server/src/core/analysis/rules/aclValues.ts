@@ -182,6 +182,71 @@ const aclVerifyInvalid: Rule = {
   },
 };
 
+/** Seconds in a time as readconf_readtime() reads it ("1h30m"), or undefined when it is not one. */
+function seconds(text: string): number | undefined {
+  if (!isTime(text)) return undefined;
+  const unit: Record<string, number> = { w: 604800, d: 86400, h: 3600, m: 60, s: 1 };
+  let total = 0;
+  for (const m of text.matchAll(/(\d+)([wdhms])/g)) total += Number(m[1]) * unit[m[2]];
+  return total;
+}
+
+/** A number as strtod() reads all of it, not negative. */
+const isPositiveNumber = (text: string): boolean => /^\+?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/.test(text);
+
+const UPDATE_MODES = new Set(['strict', 'leaky', 'readonly']);
+const PER_OPTIONS = new Set(['per_mail', 'per_rcpt', 'per_byte', 'per_cmd', 'per_conn', 'per_addr']);
+
+/**
+ * Why Exim cannot run `delay`, `seen` or `ratelimit` with this value, in its words (each
+ * case measured with exim -bh), or undefined.
+ */
+export function timedArgumentProblem(name: string, value: string): string | undefined {
+  if (name === 'delay') return isTime(value) ? undefined : `syntax error in argument for "delay" modifier: "${value}" is not a time value`;
+  const items = value.split('/').map((x) => x.trim());
+  if (name === 'seen') {
+    if (!isTime(items[0].replace(/^-/, ''))) return `failed to parse '${items[0]}'`;
+    const bad = items.slice(1).find((o) => o !== '' && !/^(?:readonly|write|key=.*|refresh=.*)$/s.test(o));
+    return bad === undefined ? undefined : `unrecognised option '${bad}' in '${value}'`;
+  }
+  // ratelimit = <m> / <p> / <options> / <key>
+  const pre = 'error in arguments to "ratelimit" condition';
+  if (!isPositiveNumber(items[0])) return `${pre}: "${items[0]}" is not a positive number`;
+  if (items.length < 2) return `${pre}: "NULL" is not a time value`;
+  if (!((seconds(items[1]) ?? 0) > 0)) return `${pre}: "${items[1]}" is not a time value`;
+  const options = items.slice(2);
+  if (options.filter((o) => UPDATE_MODES.has(o)).length > 1) return `${pre}: conflicting update modes`;
+  if (options.filter((o) => PER_OPTIONS.has(o)).length > 1) return `${pre}: conflicting per_* options`;
+  const count = options.find((o) => o.startsWith('count='));
+  if (count !== undefined && !isPositiveNumber(count.slice(6))) return `${pre}: "${count}" is not a positive number`;
+  return undefined;
+}
+
+const aclArgumentInvalid: Rule = {
+  id: 'acl-argument-invalid',
+  defaultSeverity: 'warning',
+  title: 'ACL "delay", "seen" or "ratelimit" whose time or number Exim cannot read',
+  check(ctx: RuleContext) {
+    for (const acl of aclsOf(ctx.tree)) {
+      for (const statement of acl.statements) {
+        for (const item of statement.items) {
+          if ((item.name !== 'delay' && item.name !== 'seen' && item.name !== 'ratelimit') || !item.hasValue) continue;
+          // A "# comment" after the value is comment-in-value's to report.
+          if (item.value.includes('$') || /\s#/.test(item.value)) continue;
+          const problem = timedArgumentProblem(item.name, item.value.trim());
+          if (!problem) continue;
+          ctx.report({
+            message: `${problem}: Exim accepts the configuration, and refuses the command this ACL guards with a temporary error when the statement runs`,
+            loc: item.valueLoc ?? item.nameLoc,
+            active: item.active,
+            data: { value: item.value.trim() },
+          });
+        }
+      }
+    }
+  },
+};
+
 /**
  * `condition =` takes, once expanded and trimmed, an empty string or "0"-like integer (false),
  * another integer, or yes/no/true/false in any case; anything else is 'invalid "condition"
@@ -216,4 +281,4 @@ const aclConditionInvalid: Rule = {
   },
 };
 
-export const aclValueRules: Rule[] = [aclControlInvalid, aclConditionInvalid, aclVerifyInvalid];
+export const aclValueRules: Rule[] = [aclControlInvalid, aclConditionInvalid, aclVerifyInvalid, aclArgumentInvalid];
