@@ -688,3 +688,12 @@ test('acl-argument-invalid: the times and numbers of delay, seen and ratelimit, 
   const [f] = only('acl_smtp_rcpt = a\nbegin acl\na:\n  deny ratelimit = 100 / 1\n', 'acl-argument-invalid');
   assert.match(f.message, /^error in arguments to "ratelimit" condition: "1" is not a time value: Exim accepts/);
 });
+
+test('acl-message-code: a reply code of the wrong class for its verb is replaced by Exim\'s own', () => {
+  const codes = (...lines: string[]) => only(`acl_smtp_rcpt = a\nbegin acl\na:\n${lines.map((l) => `  ${l}\n`).join('')}`, 'acl-message-code').map((f) => f.data!.code);
+  assert.deepEqual(codes('deny message = 550 go away', 'defer message = 451 later', 'deny message = 450-4.7.1 x', 'accept message = 450 x', 'warn message = 450 x', 'deny message = 4.7.1 x'), []);
+  assert.deepEqual(codes('deny message = 450 go away', 'drop message = 421 bye', 'defer message = 550 later', 'require message = 250 ok\n          condition = no'), ['450', '421', '550', '250']);
+  const [f] = only('acl_smtp_rcpt = a\nbegin acl\na:\n  deny message = 450 go away\n', 'acl-message-code');
+  assert.equal(f.message, 'configured error code starts with incorrect digit (expected 5) in "450 go away": a deny answers with a 5xx code, and Exim sends 550 instead of 450');
+  assert.deepEqual([f.loc.range.start.character, f.loc.range.end.character], [17, 20]);
+});

@@ -247,6 +247,41 @@ const aclArgumentInvalid: Rule = {
   },
 };
 
+/** The first digit Exim requires of a reply code given in `message =`, by verb. */
+const CODE_CLASS: Record<string, string> = { deny: '5', drop: '5', require: '5', defer: '4' };
+
+/**
+ * `message = 450 text` on a deny (or `550 text` on a defer): Exim logs 'configured error
+ * code starts with incorrect digit (expected 5)' and answers with its own code (measured:
+ * "deny message = 450 go away" answers "550 go away", "drop message = 421 bye" "550 bye").
+ * A code is three digits and a space at the start of the message.
+ */
+const aclMessageCode: Rule = {
+  id: 'acl-message-code',
+  defaultSeverity: 'warning',
+  title: 'ACL message whose reply code is of the wrong class for its verb, which Exim replaces',
+  check(ctx: RuleContext) {
+    for (const acl of aclsOf(ctx.tree)) {
+      for (const statement of acl.statements) {
+        const expected = Object.prototype.hasOwnProperty.call(CODE_CLASS, statement.verb) ? CODE_CLASS[statement.verb] : undefined;
+        if (!expected) continue;
+        for (const item of statement.items) {
+          if (item.name !== 'message' || !item.hasValue) continue;
+          const code = /^(\d)\d\d /.exec(item.value);
+          if (!code || code[1] === expected) continue;
+          const answer = `${expected}${expected === '5' ? '50' : '51'}`;
+          ctx.report({
+            message: `configured error code starts with incorrect digit (expected ${expected}) in "${item.value.slice(0, 40)}": a ${statement.verb} answers with a ${expected}xx code, and Exim sends ${answer} instead of ${code[0].trim()}`,
+            loc: item.line.locate(item.valueOffset, item.valueOffset + 3),
+            active: item.active,
+            data: { verb: statement.verb, code: code[0].trim() },
+          });
+        }
+      }
+    }
+  },
+};
+
 /**
  * `condition =` takes, once expanded and trimmed, an empty string or "0"-like integer (false),
  * another integer, or yes/no/true/false in any case; anything else is 'invalid "condition"
@@ -281,4 +316,4 @@ const aclConditionInvalid: Rule = {
   },
 };
 
-export const aclValueRules: Rule[] = [aclControlInvalid, aclConditionInvalid, aclVerifyInvalid, aclArgumentInvalid];
+export const aclValueRules: Rule[] = [aclControlInvalid, aclConditionInvalid, aclVerifyInvalid, aclArgumentInvalid, aclMessageCode];
