@@ -697,3 +697,10 @@ test('acl-message-code: a reply code of the wrong class for its verb is replaced
   assert.equal(f.message, 'configured error code starts with incorrect digit (expected 5) in "450 go away": a deny answers with a 5xx code, and Exim sends 550 instead of 450');
   assert.deepEqual([f.loc.range.start.character, f.loc.range.end.character], [17, 20]);
 });
+
+test('acl-regex-invalid: a regex or mime_regex pattern PCRE2 refuses is skipped by Exim', () => {
+  const patterns = (...lines: string[]) => only(`acl_smtp_data = a\nbegin acl\na:\n${lines.map((l) => `  ${l}\n`).join('')}  accept\n`, 'acl-regex-invalid').map((f) => f.data!.pattern);
+  assert.deepEqual(patterns('deny regex = ^Subject:\\\\s+x : \\N[0-9]{3}\\N', 'deny mime_regex = a(b)c', 'deny regex = ${if true{(}}'), []);
+  assert.deepEqual(patterns('deny regex = (abc : x', 'deny mime_regex = \\N[a\\N'), ['(abc', '[a']);
+  assert.match(only('acl_smtp_data = a\nbegin acl\na:\n  deny regex = (abc\n', 'acl-regex-invalid')[0].message, /^regex acl condition warning - error in regex '\(abc': missing closing parenthesis, skipped/);
+});

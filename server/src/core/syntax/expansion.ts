@@ -669,7 +669,7 @@ function operatorProblem(name: string): string | undefined {
  * (string_interpret_escape: \n \r \t, up to three octal digits, \x and up to two hex
  * digits, any other character stands for itself). Undefined when something is expanded.
  */
-function expandedLiteral(text: string): string | undefined {
+export function expandedLiteral(text: string): string | undefined {
   let out = '';
   for (let i = 0; i < text.length; i++) {
     const c = text[i];

@@ -5,6 +5,9 @@
  */
 import { aclsOf } from '../../syntax/tree';
 import { suggest } from '../../util/suggest';
+import { expandedLiteral } from '../../syntax/expansion';
+import { regexProblem } from '../../util/regexSyntax';
+import { splitList } from '../../util/lists';
 import { Rule, RuleContext } from '../types';
 
 /**
@@ -283,6 +286,39 @@ const aclMessageCode: Rule = {
 };
 
 /**
+ * `regex` and `mime_regex` take a list of patterns, expanded first; a pattern PCRE2 refuses
+ * is skipped with a warning in the log (measured: 'regex acl condition warning - error in
+ * regex '(abc': missing closing parenthesis at offset 4, skipped.'), so it never matches.
+ */
+const aclRegexInvalid: Rule = {
+  id: 'acl-regex-invalid',
+  defaultSeverity: 'warning',
+  title: 'ACL regex or mime_regex pattern that PCRE2 refuses, which Exim skips',
+  check(ctx: RuleContext) {
+    for (const acl of aclsOf(ctx.tree)) {
+      for (const statement of acl.statements) {
+        for (const item of statement.items) {
+          if ((item.name !== 'regex' && item.name !== 'mime_regex') || !item.hasValue) continue;
+          const list = expandedLiteral(item.value);
+          if (list === undefined) continue;
+          for (const pattern of splitList(list)) {
+            const problem = regexProblem(pattern);
+            if (!problem) continue;
+            ctx.report({
+              message: `${item.name} acl condition warning - error in regex '${pattern}': ${problem}, skipped: Exim logs this when the statement runs, and the pattern never matches`,
+              loc: item.valueLoc ?? item.nameLoc,
+              active: item.active,
+              data: { pattern },
+            });
+            break;
+          }
+        }
+      }
+    }
+  },
+};
+
+/**
  * `condition =` takes, once expanded and trimmed, an empty string or "0"-like integer (false),
  * another integer, or yes/no/true/false in any case; anything else is 'invalid "condition"
  * value' (measured with exim -bh: `condition = foo` and `condition = "yes"`, whose quotes
@@ -316,4 +352,4 @@ const aclConditionInvalid: Rule = {
   },
 };
 
-export const aclValueRules: Rule[] = [aclControlInvalid, aclConditionInvalid, aclVerifyInvalid, aclArgumentInvalid, aclMessageCode];
+export const aclValueRules: Rule[] = [aclControlInvalid, aclConditionInvalid, aclVerifyInvalid, aclArgumentInvalid, aclMessageCode, aclRegexInvalid];
