@@ -704,3 +704,45 @@ test('acl-regex-invalid: a regex or mime_regex pattern PCRE2 refuses is skipped 
   assert.deepEqual(patterns('deny regex = (abc : x', 'deny mime_regex = \\N[a\\N'), ['(abc', '[a']);
   assert.match(only('acl_smtp_data = a\nbegin acl\na:\n  deny regex = (abc\n', 'acl-regex-invalid')[0].message, /^regex acl condition warning - error in regex '\(abc': missing closing parenthesis, skipped/);
 });
+
+test('acl-misplaced: what Exim refuses in the ACL where it runs, called ACLs included', () => {
+  const text = [
+    'acl_smtp_mail = check_mail',
+    'acl_smtp_rcpt = check_rcpt',
+    'acl_smtp_quit = check_quit',
+    'acl_smtp_connect = check_connect',
+    'begin acl',
+    'check_mail:',
+    '  deny    domains = +local_domains',
+    '          verify = recipient',
+    '  warn    control = caseful_local_part',
+    '  accept  acl = common',
+    'check_rcpt:',
+    '  accept  domains = example.org',
+    '          verify = recipient/callout=10s',
+    '          control = caseful_local_part',
+    '  accept  acl = common',
+    'common:',
+    '  accept  senders = a@b.example',
+    '          local_parts = postmaster',
+    'check_quit:',
+    '  require condition = no',
+    '  deny    hosts = 192.0.2.1',
+    '  accept',
+    'check_connect:',
+    '  discard hosts = 192.0.2.1',
+    '  warn    add_header = X-Seen: 1',
+    '  accept',
+    '',
+  ].join('\n');
+  const found = only(text, 'acl-misplaced');
+  assert.deepEqual(
+    found.map((f) => `${f.loc.range.start.line + 1} ${f.data!.item} ${(f.data!.phases as string[]).join(',')}`),
+    ['7 domains mail', '8 verify=recipient mail', '9 control=caseful_local_part mail', '18 local_parts mail', '20 "require" quit', '21 "deny" quit', '24 "discard" connect', '25 add_header connect'],
+  );
+  assert.equal(found[0].message, 'cannot test domains condition in MAIL ACL: the ACL runs as acl_smtp_mail, where Exim refuses it when the statement runs (exim -bV accepts it; an SMTP command then gets 451)');
+  assert.match(found[5].message, /^QUIT or not-QUIT toplevel ACL may not fail \('deny' verb used incorrectly\) \(when its conditions hold\)/);
+  // An ACL no option names is not judged; a called ACL of the QUIT ACL is not top-level.
+  assert.deepEqual(only('begin acl\nx:\n  deny domains = a\n', 'acl-misplaced'), []);
+  assert.deepEqual(only('acl_smtp_quit = q\nbegin acl\nq:\n  accept acl = sub\nsub:\n  deny hosts = 192.0.2.1\n', 'acl-misplaced'), []);
+});

@@ -18,6 +18,7 @@ import { valueCommentRules } from './rules/valueComments';
 import { routingRules } from './rules/routing';
 import { aclValueRules } from './rules/aclValues';
 import { listLookupRules } from './rules/listLookups';
+import { aclPlacementRules } from './rules/aclPlacement';
 
 /** Problems found while reading and parsing; the reader and parser report them directly. */
 export const PARSE_PROBLEMS: RuleMeta[] = [
@@ -49,7 +50,7 @@ export const PARSE_PROBLEMS: RuleMeta[] = [
   { id: 'rewrite-missing-replacement', defaultSeverity: 'error', title: 'rewrite rule without a replacement' },
 ];
 
-export const RULES: Rule[] = [...structureRules, ...tlsRules, ...retryRules, ...valueRules, ...retrySyntaxRules, ...rewriteRulesList, ...aclSyntaxRules, ...driverRules, ...expansionRules, ...referenceRules, ...mainOptionRules, ...valueCommentRules, ...routingRules, ...aclValueRules, ...listLookupRules];
+export const RULES: Rule[] = [...structureRules, ...tlsRules, ...retryRules, ...valueRules, ...retrySyntaxRules, ...rewriteRulesList, ...aclSyntaxRules, ...driverRules, ...expansionRules, ...referenceRules, ...mainOptionRules, ...valueCommentRules, ...routingRules, ...aclValueRules, ...listLookupRules, ...aclPlacementRules];
 
 const ALL: Map<string, RuleMeta> = new Map([...PARSE_PROBLEMS, ...RULES].map((r) => [r.id, r]));
 
