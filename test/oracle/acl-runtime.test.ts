@@ -1,0 +1,73 @@
+// ACL checks that only a running ACL shows, against the real Exim: for each case the
+// configuration passes `exim -bV`, an SMTP session under `exim -bh` (nothing is delivered)
+// shows whether Exim refuses the statement (a 451 and the logged reason), and the analyser
+// must report the rule exactly for the refused ones. Spot checks of the measured tables
+// (data/exim-acl-placement.json, the control, verify, condition and time readers).
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { lintPath } from '../../server/src/core/service';
+import { nodeHost } from '../../server/src/node/fsHost';
+import { eximValidate, requireExim } from '../support/exim';
+
+interface Case {
+  /** acl_smtp_* option that runs the ACL. */
+  option: string;
+  statement: string;
+  /** The rule that must report it when Exim refuses it, or undefined when Exim runs it. */
+  code?: string;
+}
+
+const CASES: Case[] = [
+  { option: 'acl_smtp_mail', statement: 'warn domains = example.org', code: 'acl-misplaced' },
+  { option: 'acl_smtp_rcpt', statement: 'warn domains = example.org' },
+  { option: 'acl_smtp_connect', statement: 'warn add_header = X-T: 1', code: 'acl-misplaced' },
+  { option: 'acl_smtp_rcpt', statement: 'warn add_header = X-T: 1' },
+  { option: 'acl_smtp_quit', statement: 'require condition = no', code: 'acl-misplaced' },
+  { option: 'acl_smtp_mail', statement: 'warn verify = recipient', code: 'acl-misplaced' },
+  { option: 'acl_smtp_rcpt', statement: 'warn control = no_multiline_respones', code: 'acl-control-invalid' },
+  { option: 'acl_smtp_rcpt', statement: 'warn control = no_multiline_responses' },
+  { option: 'acl_smtp_rcpt', statement: 'warn verify = recipient/callout=10', code: 'acl-verify-invalid' },
+  { option: 'acl_smtp_rcpt', statement: 'warn verify = recipient/defer_ok' },
+  { option: 'acl_smtp_rcpt', statement: 'deny condition = foo', code: 'acl-condition-invalid' },
+  { option: 'acl_smtp_rcpt', statement: 'deny condition = 00' },
+  { option: 'acl_smtp_rcpt', statement: 'warn delay = 1', code: 'acl-argument-invalid' },
+  { option: 'acl_smtp_rcpt', statement: 'warn delay = 0s' },
+  { option: 'acl_smtp_rcpt', statement: 'warn acl = Sub', code: 'acl-undefined' },
+  { option: 'acl_smtp_rcpt', statement: 'warn acl = sub' },
+];
+
+const SESSION = 'HELO x.example\r\nMAIL FROM:<a@b.example>\r\nRCPT TO:<x@example.org>\r\nQUIT\r\n';
+
+test('ACL statements Exim refuses only when it runs them are reported, and only those', (t) => {
+  const exim = requireExim(t);
+  if (!exim) return;
+  const dir = mkdtempSync(join(tmpdir(), 'exim-acl-runtime-'));
+  const wrong: string[] = [];
+  try {
+    CASES.forEach((c, i) => {
+      const path = join(dir, `${i}.conf`);
+      const acls = ['acl_smtp_connect', 'acl_smtp_helo', 'acl_smtp_mail', 'acl_smtp_rcpt', 'acl_smtp_quit'];
+      const options = acls.map((o) => `${o} = ${o === c.option ? 'test' : 'pass'}`);
+      writeFileSync(path, ['primary_hostname = example.org', 'keep_environment =', ...options, 'begin acl', 'sub:', '  accept', 'pass:', '  accept', 'test:', `  ${c.statement}`, '  accept', ''].join('\n'));
+      const verdict = eximValidate(path, exim);
+      assert.equal(verdict.ok, true, `${c.statement}: ${verdict.raw}`);
+      const r = spawnSync(exim, ['-C', path, '-bh', '192.0.2.1'], { input: SESSION, encoding: 'utf8', timeout: 30_000 });
+      // A refused statement answers 451; in the QUIT ACL the answer stays 221, and only the log says.
+      const refused = /^451 /m.test(r.stdout) || /may not fail/.test(r.stdout + r.stderr);
+      if (refused !== (c.code !== undefined)) wrong.push(`${c.option} "${c.statement}": Exim ${refused ? 'refuses' : 'runs'} it, the case says otherwise:\n${r.stdout}${r.stderr}`);
+      const codes = lintPath(path, nodeHost()).findings.map((f) => f.code);
+      if (c.code && !codes.includes(c.code)) wrong.push(`${c.option} "${c.statement}": no ${c.code} finding (${codes.join(', ')})`);
+      if (!c.code) {
+        const extra = codes.filter((x) => x.startsWith('acl-'));
+        if (extra.length) wrong.push(`${c.option} "${c.statement}": Exim runs it, the analyser says ${extra.join(', ')}`);
+      }
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  assert.deepEqual(wrong, []);
+});
