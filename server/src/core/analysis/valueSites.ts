@@ -4,7 +4,7 @@
  * a "+" and no "$", which may name lists.
  */
 import { dequote } from '../util/stringSetting';
-import { AclItemNode, ConfigTree, DriverNode, NamedListNode, OptionNode, RewriteRuleNode } from '../syntax/tree';
+import { AclItemNode, AclNode, AclStatementNode, ConfigTree, DriverNode, NamedListNode, OptionNode, RewriteRuleNode } from '../syntax/tree';
 
 export interface ValueSite<N> {
   node: N;
@@ -78,4 +78,36 @@ export function valueSites(tree: ConfigTree): ValueSites {
     }
   }
   return sites;
+}
+
+/** An ACL condition or modifier with the statement and ACL it belongs to. */
+export interface AclItemSite {
+  item: AclItemNode;
+  statement: AclStatementNode;
+  acl: AclNode;
+}
+
+const aclItemCache = new WeakMap<ConfigTree, Map<string, AclItemSite[]>>();
+
+/** The ACL conditions and modifiers of the tree by name, found in one walk (for rules that look at a few names). */
+export function aclItemsNamed(tree: ConfigTree, name: string): readonly AclItemSite[] {
+  let index = aclItemCache.get(tree);
+  if (!index) {
+    index = new Map();
+    aclItemCache.set(tree, index);
+    for (const section of tree.sections) {
+      if (section.kind !== 'acl') continue;
+      for (const acl of section.items) {
+        if (acl.kind !== 'acl') continue;
+        for (const statement of acl.statements) {
+          for (const item of statement.items) {
+            let list = index.get(item.name);
+            if (!list) index.set(item.name, (list = []));
+            list.push({ item, statement, acl });
+          }
+        }
+      }
+    }
+  }
+  return index.get(name) ?? [];
 }

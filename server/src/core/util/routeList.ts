@@ -7,6 +7,7 @@ import { isSpaceCode } from './lists';
 
 /** The words allowed after the hosts besides a transport's name (measured with Exim 4.96; ipv6_prefer is not one). */
 export const ROUTE_HOST_OPTIONS: readonly string[] = ['byname', 'bydns', 'randomize', 'no_randomize', 'ipv4_prefer', 'ipv4_only'];
+const ROUTE_HOST_OPTION_SET = new Set(ROUTE_HOST_OPTIONS);
 
 export interface RouteRule {
   /** Offsets of the hosts item in the text, quotes removed (hostStart === hostEnd when missing). */
@@ -69,7 +70,7 @@ export function unknownRouteOption(text: string, rule: RouteRule, transports: Re
     const start = i;
     while (i < rule.end && !isSpaceCode(text.charCodeAt(i))) i++;
     const word = text.slice(start, i);
-    if (!ROUTE_HOST_OPTIONS.includes(word) && !transports.has(word)) return { start, end: rule.end, text: text.slice(start, rule.end) };
+    if (!ROUTE_HOST_OPTION_SET.has(word) && !transports.has(word)) return { start, end: rule.end, text: text.slice(start, rule.end) };
     while (i < rule.end && isSpaceCode(text.charCodeAt(i))) i++;
   }
   return undefined;

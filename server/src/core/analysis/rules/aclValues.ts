@@ -3,7 +3,7 @@
  * command the ACL guards is then refused with a temporary error ("451 Temporary local
  * problem", logged 'syntax error in "control=..."'). Measured with Exim 4.96 (`exim -bh`).
  */
-import { aclsOf } from '../../syntax/tree';
+import { aclItemsNamed } from '../valueSites';
 import { suggest } from '../../util/suggest';
 import { expandedLiteral } from '../../syntax/expansion';
 import { regexProblem } from '../../util/regexSyntax';
@@ -58,26 +58,22 @@ const aclControlInvalid: Rule = {
   defaultSeverity: 'warning',
   title: 'ACL control that Exim cannot read, which refuses the SMTP command with a temporary error',
   check(ctx: RuleContext) {
-    for (const acl of aclsOf(ctx.tree)) {
-      for (const statement of acl.statements) {
-        for (const item of statement.items) {
-          // A "# comment" after the value is comment-in-value's to report.
-          if (item.name !== 'control' || !item.hasValue || item.value.includes('$') || /\s#/.test(item.value)) continue;
-          const value = item.value.replace(/[ \t]+$/, '');
-          const problem = controlProblem(value);
-          if (!problem) continue;
-          const name = value.replace(/\/.*$/s, '');
-          const suggestions = Object.prototype.hasOwnProperty.call(CONTROLS, name) ? [] : suggest(name, CONTROL_NAMES);
-          const loc = item.valueLoc ?? item.nameLoc;
-          ctx.report({
-            message: `${problem}: Exim accepts the configuration, and refuses the command this ACL guards with a temporary error when the statement runs${suggestions.length ? `; did you mean "${suggestions[0]}"?` : ''}`,
-            loc,
-            active: item.active,
-            data: { control: value },
-            fixes: suggestions.slice(0, 1).map((n) => ({ title: `Change to "${n}"`, edits: [{ file: loc.file, range: loc.range, newText: n + value.slice(name.length) }], isPreferred: true })),
-          });
-        }
-      }
+    for (const { item } of aclItemsNamed(ctx.tree, 'control')) {
+      // A "# comment" after the value is comment-in-value's to report.
+      if (!item.hasValue || item.value.includes('$') || /\s#/.test(item.value)) continue;
+      const value = item.value.replace(/[ \t]+$/, '');
+      const problem = controlProblem(value);
+      if (!problem) continue;
+      const name = value.replace(/\/.*$/s, '');
+      const suggestions = Object.prototype.hasOwnProperty.call(CONTROLS, name) ? [] : suggest(name, CONTROL_NAMES);
+      const loc = item.valueLoc ?? item.nameLoc;
+      ctx.report({
+        message: `${problem}: Exim accepts the configuration, and refuses the command this ACL guards with a temporary error when the statement runs${suggestions.length ? `; did you mean "${suggestions[0]}"?` : ''}`,
+        loc,
+        active: item.active,
+        data: { control: value },
+        fixes: suggestions.slice(0, 1).map((n) => ({ title: `Change to "${n}"`, edits: [{ file: loc.file, range: loc.range, newText: n + value.slice(name.length) }], isPreferred: true })),
+      });
     }
   },
 };
@@ -165,22 +161,18 @@ const aclVerifyInvalid: Rule = {
   defaultSeverity: 'warning',
   title: 'ACL "verify =" that Exim cannot run: an unknown target, or options it does not take',
   check(ctx: RuleContext) {
-    for (const acl of aclsOf(ctx.tree)) {
-      for (const statement of acl.statements) {
-        for (const item of statement.items) {
-          // A "# comment" after the value is comment-in-value's to report.
-          if (item.name !== 'verify' || !item.hasValue || item.value.includes('$') || /\s#/.test(item.value)) continue;
-          const value = item.value.trim();
-          const problem = verifyProblem(value);
-          if (!problem) continue;
-          ctx.report({
-            message: `${problem}: Exim accepts the configuration, and refuses the command this ACL guards with a temporary error when the statement runs`,
-            loc: item.valueLoc ?? item.nameLoc,
-            active: item.active,
-            data: { value },
-          });
-        }
-      }
+    for (const { item } of aclItemsNamed(ctx.tree, 'verify')) {
+      // A "# comment" after the value is comment-in-value's to report.
+      if (!item.hasValue || item.value.includes('$') || /\s#/.test(item.value)) continue;
+      const value = item.value.trim();
+      const problem = verifyProblem(value);
+      if (!problem) continue;
+      ctx.report({
+        message: `${problem}: Exim accepts the configuration, and refuses the command this ACL guards with a temporary error when the statement runs`,
+        loc: item.valueLoc ?? item.nameLoc,
+        active: item.active,
+        data: { value },
+      });
     }
   },
 };
@@ -230,21 +222,19 @@ const aclArgumentInvalid: Rule = {
   defaultSeverity: 'warning',
   title: 'ACL "delay", "seen" or "ratelimit" whose time or number Exim cannot read',
   check(ctx: RuleContext) {
-    for (const acl of aclsOf(ctx.tree)) {
-      for (const statement of acl.statements) {
-        for (const item of statement.items) {
-          if ((item.name !== 'delay' && item.name !== 'seen' && item.name !== 'ratelimit') || !item.hasValue) continue;
-          // A "# comment" after the value is comment-in-value's to report.
-          if (item.value.includes('$') || /\s#/.test(item.value)) continue;
-          const problem = timedArgumentProblem(item.name, item.value.trim());
-          if (!problem) continue;
-          ctx.report({
-            message: `${problem}: Exim accepts the configuration, and refuses the command this ACL guards with a temporary error when the statement runs`,
-            loc: item.valueLoc ?? item.nameLoc,
-            active: item.active,
-            data: { value: item.value.trim() },
-          });
-        }
+    for (const name of ['delay', 'seen', 'ratelimit']) {
+      for (const { item } of aclItemsNamed(ctx.tree, name)) {
+        if (!item.hasValue) continue;
+        // A "# comment" after the value is comment-in-value's to report.
+        if (item.value.includes('$') || /\s#/.test(item.value)) continue;
+        const problem = timedArgumentProblem(item.name, item.value.trim());
+        if (!problem) continue;
+        ctx.report({
+          message: `${problem}: Exim accepts the configuration, and refuses the command this ACL guards with a temporary error when the statement runs`,
+          loc: item.valueLoc ?? item.nameLoc,
+          active: item.active,
+          data: { value: item.value.trim() },
+        });
       }
     }
   },
@@ -264,23 +254,18 @@ const aclMessageCode: Rule = {
   defaultSeverity: 'warning',
   title: 'ACL message whose reply code is of the wrong class for its verb, which Exim replaces',
   check(ctx: RuleContext) {
-    for (const acl of aclsOf(ctx.tree)) {
-      for (const statement of acl.statements) {
-        const expected = Object.prototype.hasOwnProperty.call(CODE_CLASS, statement.verb) ? CODE_CLASS[statement.verb] : undefined;
-        if (!expected) continue;
-        for (const item of statement.items) {
-          if (item.name !== 'message' || !item.hasValue) continue;
-          const code = /^(\d)\d\d /.exec(item.value);
-          if (!code || code[1] === expected) continue;
-          const answer = `${expected}${expected === '5' ? '50' : '51'}`;
-          ctx.report({
-            message: `configured error code starts with incorrect digit (expected ${expected}) in "${item.value.slice(0, 40)}": a ${statement.verb} answers with a ${expected}xx code, and Exim sends ${answer} instead of ${code[0].trim()}`,
-            loc: item.line.locate(item.valueOffset, item.valueOffset + 3),
-            active: item.active,
-            data: { verb: statement.verb, code: code[0].trim() },
-          });
-        }
-      }
+    for (const { item, statement } of aclItemsNamed(ctx.tree, 'message')) {
+      const expected = Object.prototype.hasOwnProperty.call(CODE_CLASS, statement.verb) ? CODE_CLASS[statement.verb] : undefined;
+      if (!expected || !item.hasValue) continue;
+      const code = /^(\d)\d\d /.exec(item.value);
+      if (!code || code[1] === expected) continue;
+      const answer = `${expected}${expected === '5' ? '50' : '51'}`;
+      ctx.report({
+        message: `configured error code starts with incorrect digit (expected ${expected}) in "${item.value.slice(0, 40)}": a ${statement.verb} answers with a ${expected}xx code, and Exim sends ${answer} instead of ${code[0].trim()}`,
+        loc: item.line.locate(item.valueOffset, item.valueOffset + 3),
+        active: item.active,
+        data: { verb: statement.verb, code: code[0].trim() },
+      });
     }
   },
 };
@@ -295,23 +280,21 @@ const aclRegexInvalid: Rule = {
   defaultSeverity: 'warning',
   title: 'ACL regex or mime_regex pattern that PCRE2 refuses, which Exim skips',
   check(ctx: RuleContext) {
-    for (const acl of aclsOf(ctx.tree)) {
-      for (const statement of acl.statements) {
-        for (const item of statement.items) {
-          if ((item.name !== 'regex' && item.name !== 'mime_regex') || !item.hasValue) continue;
-          const list = expandedLiteral(item.value);
-          if (list === undefined) continue;
-          for (const pattern of splitList(list)) {
-            const problem = regexProblem(pattern);
-            if (!problem) continue;
-            ctx.report({
-              message: `${item.name} acl condition warning - error in regex '${pattern}': ${problem}, skipped: Exim logs this when the statement runs, and the pattern never matches`,
-              loc: item.valueLoc ?? item.nameLoc,
-              active: item.active,
-              data: { pattern },
-            });
-            break;
-          }
+    for (const name of ['regex', 'mime_regex']) {
+      for (const { item } of aclItemsNamed(ctx.tree, name)) {
+        if (!item.hasValue) continue;
+        const list = expandedLiteral(item.value);
+        if (list === undefined) continue;
+        for (const pattern of splitList(list)) {
+          const problem = regexProblem(pattern);
+          if (!problem) continue;
+          ctx.report({
+            message: `${item.name} acl condition warning - error in regex '${pattern}': ${problem}, skipped: Exim logs this when the statement runs, and the pattern never matches`,
+            loc: item.valueLoc ?? item.nameLoc,
+            active: item.active,
+            data: { pattern },
+          });
+          break;
         }
       }
     }
@@ -334,20 +317,16 @@ const aclConditionInvalid: Rule = {
   defaultSeverity: 'warning',
   title: 'ACL "condition =" with a value that is neither true nor false',
   check(ctx: RuleContext) {
-    for (const acl of aclsOf(ctx.tree)) {
-      for (const statement of acl.statements) {
-        for (const item of statement.items) {
-          // A "# comment" after the value is comment-in-value's to report.
-          if (item.name !== 'condition' || !item.hasValue || item.value.includes('$') || /\s#/.test(item.value) || conditionValueValid(item.value)) continue;
-          const value = item.value.trim();
-          ctx.report({
-            message: `invalid "condition" value "${value}": Exim takes an empty value, a number, yes, no, true or false (quotes stay part of an ACL value), and refuses the command this ACL guards with a temporary error when the statement runs`,
-            loc: item.valueLoc ?? item.nameLoc,
-            active: item.active,
-            data: { value },
-          });
-        }
-      }
+    for (const { item } of aclItemsNamed(ctx.tree, 'condition')) {
+      // A "# comment" after the value is comment-in-value's to report.
+      if (!item.hasValue || item.value.includes('$') || /\s#/.test(item.value) || conditionValueValid(item.value)) continue;
+      const value = item.value.trim();
+      ctx.report({
+        message: `invalid "condition" value "${value}": Exim takes an empty value, a number, yes, no, true or false (quotes stay part of an ACL value), and refuses the command this ACL guards with a temporary error when the statement runs`,
+        loc: item.valueLoc ?? item.nameLoc,
+        active: item.active,
+        data: { value },
+      });
     }
   },
 };

@@ -5,13 +5,13 @@
  * 'unknown lookup type' to the panic log and stops the process (an SMTP session ends with
  * no answer; `exim -bt` dies).
  */
-import { AclItemNode, NamedListNode, OptionNode, aclsOf, mainOptions } from '../../syntax/tree';
+import { AclItemNode, NamedListNode, OptionNode, mainOptions } from '../../syntax/tree';
 import { ListKind, listItemLookupProblem } from '../../syntax/lookupType';
 import { splitList } from '../../util/lists';
 import { stringSetting } from '../../util/stringSetting';
 import { OptionInfo } from '../../options';
 import { Rule, RuleContext } from '../types';
-import { valueSites } from '../valueSites';
+import { aclItemsNamed, valueSites } from '../valueSites';
 
 const NAMED_LIST_KINDS: Record<NamedListNode['listType'], ListKind> = { domainlist: 'domain', hostlist: 'host', localpartlist: 'localpart', addresslist: 'address' };
 const ACL_LIST_KINDS = new Map<string, ListKind>([
@@ -60,25 +60,20 @@ const listLookupInvalid: Rule = {
   check(ctx: RuleContext) {
     for (const list of valueSites(ctx.tree).namedLists) check(ctx, list, stringSetting(list.value), NAMED_LIST_KINDS[list.listType], list.active);
     for (const option of mainOptions(ctx.tree)) {
-      const kind = option.hasValue ? optionListKind(ctx.model.resolve(option, 'main').info) : undefined;
+      const kind = option.hasValue && option.value.includes(';') ? optionListKind(ctx.model.resolve(option, 'main').info) : undefined;
       if (kind) check(ctx, option, stringSetting(option.value), kind, option.active);
     }
     const { drivers, resolved } = ctx.model.optionTable();
     for (let k = 0; k < drivers.length; k++) {
       const options = drivers[k].options;
       for (let i = 0; i < options.length; i++) {
-        const kind = options[i].hasValue ? optionListKind(resolved[k][i].info) : undefined;
+        const kind = options[i].hasValue && options[i].value.includes(';') ? optionListKind(resolved[k][i].info) : undefined;
         if (kind) check(ctx, options[i], stringSetting(options[i].value), kind, options[i].active);
       }
     }
     // An ACL item keeps its quotes.
-    for (const acl of aclsOf(ctx.tree)) {
-      for (const statement of acl.statements) {
-        for (const item of statement.items) {
-          const kind = ACL_LIST_KINDS.get(item.name);
-          if (kind && item.hasValue) check(ctx, item, item.value, kind, item.active);
-        }
-      }
+    for (const [name, kind] of ACL_LIST_KINDS) {
+      for (const { item } of aclItemsNamed(ctx.tree, name)) if (item.hasValue) check(ctx, item, item.value, kind, item.active);
     }
   },
 };

@@ -8,7 +8,7 @@
  * way the checker cannot see (lists in files, expansions): warnings; unused definitions are
  * hints.
  */
-import { AclNode, DriverNode, NamedListNode, NamedListType, OptionNode, aclsOf } from '../../syntax/tree';
+import { AclNode, DriverNode, NamedListNode, NamedListType, OptionNode } from '../../syntax/tree';
 import { LogicalLine } from '../../syntax/logicalLine';
 import { ACL_VERBS } from '../../syntax/parser';
 import { Location } from '../../syntax/source';
@@ -16,7 +16,7 @@ import { suggest } from '../../util/suggest';
 import { stringSetting } from '../../util/stringSetting';
 import { trimCSpace } from '../../util/lists';
 import { Fix, Rule, RuleContext } from '../types';
-import { ValueSites, valueSites } from '../valueSites';
+import { ValueSites, aclItemsNamed, valueSites } from '../valueSites';
 import { moveCommentFix } from './valueComments';
 
 /** Router options that name a transport. */
@@ -242,16 +242,12 @@ const aclUndefined: Rule = {
       const skipped = names.any.has(name) ? ` (an ACL "${name}" is defined only in an .ifdef branch that Exim skips)` : '';
       ctx.report({ message: `${what} names no ACL "${name}": ${effect}${skipped}${dym(suggestions)}`, loc, active, data: { name, suggestions }, fixes: renameFixes(loc, suggestions) });
     };
-    for (const acl of aclsOf(ctx.tree)) {
-      for (const statement of acl.statements) {
-        for (const item of statement.items) {
-          if (item.name !== 'acl' || !item.hasValue || item.value.includes('$') || !item.valueLoc) continue;
-          const name = /^[^ \t]*/.exec(item.value)![0];
-          if (!plainName(name) || ACL_VERB_NAMES.has(name)) continue;
-          const loc = item.line.locate(item.valueOffset, item.valueOffset + name.length);
-          missing(name, loc, `"acl = ${name}"`, 'Exim reads the word as the text of an ACL, and the statement fails with a temporary error ("unknown ACL verb")', item.active);
-        }
-      }
+    for (const { item } of aclItemsNamed(ctx.tree, 'acl')) {
+      if (!item.hasValue || item.value.includes('$') || !item.valueLoc) continue;
+      const name = /^[^ \t]*/.exec(item.value)![0];
+      if (!plainName(name) || ACL_VERB_NAMES.has(name)) continue;
+      const loc = item.line.locate(item.valueOffset, item.valueOffset + name.length);
+      missing(name, loc, `"acl = ${name}"`, 'Exim reads the word as the text of an ACL, and the statement fails with a temporary error ("unknown ACL verb")', item.active);
     }
     for (const { node } of valueSites(ctx.tree).dollar) {
       if (node.kind === 'rewrite' || !node.value.includes('${acl')) continue;

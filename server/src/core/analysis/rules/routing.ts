@@ -10,6 +10,10 @@ import { OptionNode } from '../../syntax/tree';
 import { readRouteRule, routeListRules, unknownRouteOption } from '../../util/routeList';
 import { Rule, RuleContext } from '../types';
 
+const OPTION_WORD = '(?:byname|bydns|randomize|no_randomize|ipv4_prefer|ipv4_only)';
+const ONE_RULE_LIST = new RegExp(`^[^\\s;"]+[ \\t]+[^\\s;"]+(?:[ \\t]+${OPTION_WORD})?[ \\t]*$`);
+const ONE_RULE_DATA = new RegExp(`^[^\\s;"]+(?:[ \\t]+${OPTION_WORD})?[ \\t]*$`);
+
 function why(text: string): string {
   if (text.startsWith('#')) return ' ("#" starts a comment only at the start of a line)';
   if (text.startsWith(':')) return ' (a host list with white space in it must be quoted: "a : b")';
@@ -29,6 +33,8 @@ const routeOptionUnknown: Rule = {
         // Expanded or quoted values are not read here: what Exim routes with is not this text.
         if (!node || !node.hasValue || node.value.includes('$') || node.value.startsWith('"')) continue;
         const text = node.value;
+        // The common case, one rule with one option or none, needs no further reading.
+        if ((withDomains ? ONE_RULE_LIST : ONE_RULE_DATA).test(text)) continue;
         const rules = withDomains ? routeListRules(text) : [{ from: 0, to: text.length }];
         for (const { from, to } of rules) {
           const rule = readRouteRule(text, from, to, withDomains);

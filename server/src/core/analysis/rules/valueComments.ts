@@ -7,13 +7,13 @@
  * items with list or keyword values are checked: in free text and expansions a "#" may well
  * be meant.
  */
-import { AclItemNode, NamedListNode, OptionNode, aclsOf, mainOptions } from '../../syntax/tree';
+import { AclItemNode, NamedListNode, OptionNode, mainOptions } from '../../syntax/tree';
 import { LogicalLine } from '../../syntax/logicalLine';
 import { OptionInfo } from '../../options';
 import { insertLinesBefore } from '../../fixes/edits';
 import { isSpaceCode } from '../../util/lists';
 import { Fix, Rule, RuleContext } from '../types';
-import { valueSites } from '../valueSites';
+import { aclItemsNamed, valueSites } from '../valueSites';
 
 /**
  * ACL conditions and modifiers whose value is a list or a keyword (measured with 4.96: each
@@ -73,7 +73,7 @@ const commentInValue: Rule = {
   title: 'a "# comment" after a list or keyword value, which Exim reads as part of the value',
   check(ctx: RuleContext) {
     for (const option of mainOptions(ctx.tree)) {
-      if (!option.hasValue) continue;
+      if (!option.hasValue || !option.value.includes('#')) continue;
       const r = ctx.model.resolve(option, 'main');
       if (checked(r.info, r.name)) report(ctx, option, r.name, option.active);
     }
@@ -81,15 +81,14 @@ const commentInValue: Rule = {
     for (let k = 0; k < drivers.length; k++) {
       const options = drivers[k].options;
       for (let i = 0; i < options.length; i++) {
+        if (!options[i].hasValue || !options[i].value.includes('#')) continue;
         const r = resolved[k][i];
-        if (options[i].hasValue && checked(r.info, r.name)) report(ctx, options[i], r.name, options[i].active);
+        if (checked(r.info, r.name)) report(ctx, options[i], r.name, options[i].active);
       }
     }
     for (const list of valueSites(ctx.tree).namedLists) report(ctx, list, `${list.listType} ${list.name}`, list.active);
-    for (const acl of aclsOf(ctx.tree)) {
-      for (const statement of acl.statements) {
-        for (const item of statement.items) if (item.hasValue && ACL_ITEMS_CHECKED.has(item.name)) report(ctx, item, `"${item.name}" in ACL ${acl.name}`, item.active);
-      }
+    for (const name of ACL_ITEMS_CHECKED) {
+      for (const { item, acl } of aclItemsNamed(ctx.tree, name)) if (item.hasValue && item.value.includes('#')) report(ctx, item, `"${name}" in ACL ${acl.name}`, item.active);
     }
   },
 };
