@@ -53,6 +53,24 @@ export function controlProblem(value: string): string | undefined {
   return undefined;
 }
 
+/** What each rule below adds to Exim's own words. */
+const AT_RUN_TIME = 'Exim accepts the configuration, and refuses the command this ACL guards with a temporary error when the statement runs';
+
+/**
+ * Reports, for each written-out value of the named ACL items (no "$"; a "# comment" after it
+ * is comment-in-value's), what Exim says when the statement runs.
+ */
+function checkWrittenValues(ctx: RuleContext, names: readonly string[], problemOf: (name: string, value: string) => string | undefined): void {
+  for (const name of names) {
+    for (const { item } of aclItemsNamed(ctx.tree, name)) {
+      if (!item.hasValue || item.value.includes('$') || /\s#/.test(item.value)) continue;
+      const value = item.value.trim();
+      const problem = problemOf(name, value);
+      if (problem) ctx.report({ message: `${problem}: ${AT_RUN_TIME}`, loc: item.valueLoc ?? item.nameLoc, active: item.active, data: { value } });
+    }
+  }
+}
+
 const aclControlInvalid: Rule = {
   id: 'acl-control-invalid',
   defaultSeverity: 'warning',
@@ -68,7 +86,7 @@ const aclControlInvalid: Rule = {
       const suggestions = Object.prototype.hasOwnProperty.call(CONTROLS, name) ? [] : suggest(name, CONTROL_NAMES);
       const loc = item.valueLoc ?? item.nameLoc;
       ctx.report({
-        message: `${problem}: Exim accepts the configuration, and refuses the command this ACL guards with a temporary error when the statement runs${suggestions.length ? `; did you mean "${suggestions[0]}"?` : ''}`,
+        message: `${problem}: ${AT_RUN_TIME}${suggestions.length ? `; did you mean "${suggestions[0]}"?` : ''}`,
         loc,
         active: item.active,
         data: { control: value },
@@ -161,19 +179,7 @@ const aclVerifyInvalid: Rule = {
   defaultSeverity: 'warning',
   title: 'ACL "verify =" that Exim cannot run: an unknown target, or options it does not take',
   check(ctx: RuleContext) {
-    for (const { item } of aclItemsNamed(ctx.tree, 'verify')) {
-      // A "# comment" after the value is comment-in-value's to report.
-      if (!item.hasValue || item.value.includes('$') || /\s#/.test(item.value)) continue;
-      const value = item.value.trim();
-      const problem = verifyProblem(value);
-      if (!problem) continue;
-      ctx.report({
-        message: `${problem}: Exim accepts the configuration, and refuses the command this ACL guards with a temporary error when the statement runs`,
-        loc: item.valueLoc ?? item.nameLoc,
-        active: item.active,
-        data: { value },
-      });
-    }
+    checkWrittenValues(ctx, ['verify'], (_, value) => verifyProblem(value));
   },
 };
 
@@ -222,21 +228,7 @@ const aclArgumentInvalid: Rule = {
   defaultSeverity: 'warning',
   title: 'ACL "delay", "seen" or "ratelimit" whose time or number Exim cannot read',
   check(ctx: RuleContext) {
-    for (const name of ['delay', 'seen', 'ratelimit']) {
-      for (const { item } of aclItemsNamed(ctx.tree, name)) {
-        if (!item.hasValue) continue;
-        // A "# comment" after the value is comment-in-value's to report.
-        if (item.value.includes('$') || /\s#/.test(item.value)) continue;
-        const problem = timedArgumentProblem(item.name, item.value.trim());
-        if (!problem) continue;
-        ctx.report({
-          message: `${problem}: Exim accepts the configuration, and refuses the command this ACL guards with a temporary error when the statement runs`,
-          loc: item.valueLoc ?? item.nameLoc,
-          active: item.active,
-          data: { value: item.value.trim() },
-        });
-      }
-    }
+    checkWrittenValues(ctx, ['delay', 'seen', 'ratelimit'], timedArgumentProblem);
   },
 };
 
@@ -317,17 +309,9 @@ const aclConditionInvalid: Rule = {
   defaultSeverity: 'warning',
   title: 'ACL "condition =" with a value that is neither true nor false',
   check(ctx: RuleContext) {
-    for (const { item } of aclItemsNamed(ctx.tree, 'condition')) {
-      // A "# comment" after the value is comment-in-value's to report.
-      if (!item.hasValue || item.value.includes('$') || /\s#/.test(item.value) || conditionValueValid(item.value)) continue;
-      const value = item.value.trim();
-      ctx.report({
-        message: `invalid "condition" value "${value}": Exim takes an empty value, a number, yes, no, true or false (quotes stay part of an ACL value), and refuses the command this ACL guards with a temporary error when the statement runs`,
-        loc: item.valueLoc ?? item.nameLoc,
-        active: item.active,
-        data: { value },
-      });
-    }
+    checkWrittenValues(ctx, ['condition'], (_, value) =>
+      conditionValueValid(value) ? undefined : `invalid "condition" value "${value}": Exim takes an empty value, a number, yes, no, true or false (quotes stay part of an ACL value)`,
+    );
   },
 };
 
