@@ -144,7 +144,7 @@ cond("set", "set acl_m_x = 1")
 cond("spam", "spam = nobody")
 for v in VERIFIES:
     cond("verify=" + v, "verify = " + v)
-# extras, not in the brief's list (compiled into this Exim)
+# further items this Exim has compiled in (SPF, sender_domains, ratelimit variants)
 cond("continue", "continue = x", extra=True)
 cond("sender_domains", "sender_domains = b.example", extra=True)
 cond("spf", "spf = pass", extra=True)
@@ -369,7 +369,7 @@ def main():
         if keep:
             notes.setdefault(r["item"], {})[r["phase"]] = keep[:3]
     table["notes"] = notes
-    table["extras_not_in_brief"] = [k for k in keys if ITEMS[k]["extra"]]
+    table["extra_items"] = [k for k in keys if ITEMS[k]["extra"]]
     suffix = "" if not only else ".partial"
     with open(os.path.join(BASE, "table.json" + suffix), "w") as f:
         json.dump(table, f, indent=1)
