@@ -8,6 +8,7 @@ import { suggest } from '../../util/suggest';
 import { expandedLiteral } from '../../syntax/expansion';
 import { regexProblem } from '../../util/regexSyntax';
 import { splitList } from '../../util/lists';
+import { readTime } from './values';
 import { Rule, RuleContext } from '../types';
 
 /**
@@ -128,9 +129,7 @@ const CALLOUT_OPTIONS: [string, boolean, boolean][] = [
 ];
 
 /** Whether Exim's readconf_readtime() reads the text: numbers each with a unit (w, d, h, m, s), nothing else. */
-function isTime(text: string): boolean {
-  return /^(?:\d+[wdhms])+$/.test(text);
-}
+const isTime = (text: string): boolean => readTime(text) >= 0;
 
 /** Why Exim cannot run `verify = value` (acl_verify()'s own messages), or undefined. */
 export function verifyProblem(value: string): string | undefined {
@@ -183,14 +182,6 @@ const aclVerifyInvalid: Rule = {
   },
 };
 
-/** Seconds in a time as readconf_readtime() reads it ("1h30m"), or undefined when it is not one. */
-function seconds(text: string): number | undefined {
-  if (!isTime(text)) return undefined;
-  const unit: Record<string, number> = { w: 604800, d: 86400, h: 3600, m: 60, s: 1 };
-  let total = 0;
-  for (const m of text.matchAll(/(\d+)([wdhms])/g)) total += Number(m[1]) * unit[m[2]];
-  return total;
-}
 
 /** A number as strtod() reads all of it, not negative. */
 const isPositiveNumber = (text: string): boolean => /^\+?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/.test(text);
@@ -214,7 +205,7 @@ export function timedArgumentProblem(name: string, value: string): string | unde
   const pre = 'error in arguments to "ratelimit" condition';
   if (!isPositiveNumber(items[0])) return `${pre}: "${items[0]}" is not a positive number`;
   if (items.length < 2) return `${pre}: "NULL" is not a time value`;
-  if (!((seconds(items[1]) ?? 0) > 0)) return `${pre}: "${items[1]}" is not a time value`;
+  if (!(readTime(items[1]) > 0)) return `${pre}: "${items[1]}" is not a time value`;
   const options = items.slice(2);
   if (options.filter((o) => UPDATE_MODES.has(o)).length > 1) return `${pre}: conflicting update modes`;
   if (options.filter((o) => PER_OPTIONS.has(o)).length > 1) return `${pre}: conflicting per_* options`;
