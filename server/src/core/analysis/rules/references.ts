@@ -202,6 +202,17 @@ const aclUndefined: Rule = {
   check(ctx) {
     let names: { active: Set<string>; any: Set<string> } | undefined;
     const suggestFor = suggester(() => [...names!.active]);
+    // A name no ACL has: in an acl_smtp_* option, an "acl = name args" condition, or
+    // ${acl{name}...} anywhere (measured with exim -bh: the first two answer 451 with
+    // 'unknown ACL verb', the last fails its expansion with 'ERROR from acl "name"').
+    const missing = (name: string, loc: Location, what: string, effect: string, active: boolean) => {
+      if (ctx.model.acls().has(name)) return;
+      names ??= allNames(ctx, (i) => i.kind === 'acl');
+      if (names.active.has(name)) return;
+      const suggestions = suggestFor(name);
+      const skipped = names.any.has(name) ? ` (an ACL "${name}" is defined only in an .ifdef branch that Exim skips)` : '';
+      ctx.report({ message: `${what} names no ACL "${name}": ${effect}${skipped}${dym(suggestions)}`, loc, active, data: { name, suggestions }, fixes: renameFixes(loc, suggestions) });
+    };
     for (const s of ctx.tree.sections) {
       if (s.kind !== 'main' || s.begin) continue;
       for (const o of s.items) {
@@ -216,32 +227,10 @@ const aclUndefined: Rule = {
         }
         // A name with a slash is a file; with "$", expanded. A lone verb is the text of an
         // ACL too: "acl_smtp_rcpt = accept" accepts every recipient.
-        if (!plainName(name) || ctx.model.acls().has(name) || ACL_VERB_NAMES.has(name)) continue;
-        names ??= allNames(ctx, (i) => i.kind === 'acl');
-        const { active, any } = names;
-        if (active.has(name)) continue;
-        const loc = o.valueLoc ?? o.wordLoc;
-        const suggestions = suggestFor(name);
-        const skipped = any.has(name) ? ` (an ACL "${name}" is defined only in an .ifdef branch that Exim skips)` : '';
-        ctx.report({
-          message: `${o.word} names no ACL "${name}": Exim reads the word as the text of an ACL, and refuses every such command with a temporary error ("unknown ACL verb")${skipped}${dym(suggestions)}`,
-          loc,
-          data: { name, suggestions },
-          fixes: renameFixes(loc, suggestions),
-        });
+        if (!plainName(name) || ACL_VERB_NAMES.has(name)) continue;
+        missing(name, o.valueLoc ?? o.wordLoc, o.word, 'Exim reads the word as the text of an ACL, and refuses every such command with a temporary error ("unknown ACL verb")', o.active);
       }
     }
-    // "acl = name args" in an ACL, and ${acl{name}...} anywhere (measured with exim -bh: the
-    // first answers 451 with 'unknown ACL verb', the second fails its expansion with 'ERROR
-    // from acl "name"').
-    const missing = (name: string, loc: Location, what: string, effect: string, active: boolean) => {
-      if (ctx.model.acls().has(name)) return;
-      names ??= allNames(ctx, (i) => i.kind === 'acl');
-      if (names.active.has(name)) return;
-      const suggestions = suggestFor(name);
-      const skipped = names.any.has(name) ? ` (an ACL "${name}" is defined only in an .ifdef branch that Exim skips)` : '';
-      ctx.report({ message: `${what} names no ACL "${name}": ${effect}${skipped}${dym(suggestions)}`, loc, active, data: { name, suggestions }, fixes: renameFixes(loc, suggestions) });
-    };
     for (const { item } of aclItemsNamed(ctx.tree, 'acl')) {
       if (!item.hasValue || item.value.includes('$') || !item.valueLoc) continue;
       const name = /^[^ \t]*/.exec(item.value)![0];
