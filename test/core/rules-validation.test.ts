@@ -689,6 +689,28 @@ test('acl-argument-invalid: the times and numbers of delay, seen and ratelimit, 
   assert.match(f.message, /^error in arguments to "ratelimit" condition: "1" is not a time value: Exim accepts/);
 });
 
+test('acl-argument-invalid: the port of udpsend, a decimal number in the second item of its list', () => {
+  const values = (...lines: string[]) => only(`acl_smtp_rcpt = a\nbegin acl\na:\n${lines.map((l) => `  warn ${l}\n`).join('')}  accept\n`, 'acl-argument-invalid').map((f) => f.data!.value);
+  assert.deepEqual(values('udpsend = 127.0.0.1 : 9 : hi', 'udpsend = 127.0.0.1:9:hi', 'udpsend = 127.0.0.1 : 9', 'udpsend = <; ::1 ; 514 ; $tod_log', 'udpsend = localhost : +9 : hi', 'udpsend = 127.0.0.1 :  : hi', 'udpsend = ${if true{x}} 9'), []);
+  assert.deepEqual(values('udpsend = 127.0.0.1 9 hi', 'udpsend = 127.0.0.1', 'udpsend = 127.0.0.1 : smtp : hi', 'udpsend = 127.0.0.1 : 0x10 : hi', 'udpsend = 2001:db8::1 : 514 : hi'), ['127.0.0.1 9 hi', '127.0.0.1', '127.0.0.1 : smtp : hi', '127.0.0.1 : 0x10 : hi', '2001:db8::1 : 514 : hi']);
+  const [f] = only('acl_smtp_rcpt = a\nbegin acl\na:\n  warn udpsend = 127.0.0.1 514 hi\n', 'acl-argument-invalid');
+  assert.match(f.message, /^missing destination port in "udpsend" modifier: Exim accepts/);
+});
+
+test('acl-log-name-unknown: log names of logwrite and log_reject_target, as Exim reads them when the statement runs', () => {
+  const values = (...lines: string[]) => only(`acl_smtp_rcpt = a\nbegin acl\na:\n${lines.map((l) => `  warn ${l}\n`).join('')}  accept\n`, 'acl-log-name-unknown').map((f) => f.data!.value);
+  assert.deepEqual(
+    values('logwrite = :main: x', 'logwrite = :main,reject,panic: x', 'logwrite = ::x', 'logwrite = x:bogus: y', 'logwrite = :main:reject: y', 'logwrite = :$acl_m0: x', 'log_reject_target = main : reject', 'log_reject_target =', 'log_reject_target = <; main ; panic'),
+    [],
+  );
+  assert.deepEqual(
+    values('logwrite = :bogus: x', 'logwrite = :MAIN: x', 'logwrite = : main , reject : x', 'logwrite = :main x', 'logwrite = :,: x', 'logwrite = :', 'log_reject_target = bogus', 'log_reject_target = main,reject', 'log_reject_target = reject : Main'),
+    [':bogus: x', ':MAIN: x', ': main , reject : x', ':main x', ':,: x', ':', 'bogus', 'main,reject', 'reject : Main'],
+  );
+  const [f] = only('acl_smtp_rcpt = a\nbegin acl\na:\n  deny log_reject_target = reject : Main\n', 'acl-log-name-unknown');
+  assert.match(f.message, /^unknown log name "Main" in "log_reject_target": Exim logs this error, and the rejection goes to its default logs, main and reject/);
+});
+
 test('acl-message-code: a reply code of the wrong class for its verb is replaced by Exim\'s own', () => {
   const codes = (...lines: string[]) => only(`acl_smtp_rcpt = a\nbegin acl\na:\n${lines.map((l) => `  ${l}\n`).join('')}`, 'acl-message-code').map((f) => f.data!.code);
   assert.deepEqual(codes('deny message = 550 go away', 'defer message = 451 later', 'deny message = 450-4.7.1 x', 'accept message = 450 x', 'warn message = 450 x', 'deny message = 4.7.1 x'), []);

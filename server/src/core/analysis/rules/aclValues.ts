@@ -7,7 +7,7 @@ import { aclItemsNamed } from '../valueSites';
 import { suggest } from '../../util/suggest';
 import { expandedLiteral } from '../../syntax/expansion';
 import { regexProblem } from '../../util/regexSyntax';
-import { splitList } from '../../util/lists';
+import { exactListItems, splitList } from '../../util/lists';
 import { readTime } from './values';
 import { Rule, RuleContext } from '../types';
 
@@ -61,13 +61,13 @@ const AT_RUN_TIME = 'Exim accepts the configuration, and refuses the command thi
  * Reports, for each written-out value of the named ACL items (no "$"; a "# comment" after it
  * is comment-in-value's), what Exim says when the statement runs.
  */
-function checkWrittenValues(ctx: RuleContext, names: readonly string[], problemOf: (name: string, value: string) => string | undefined): void {
+function checkWrittenValues(ctx: RuleContext, names: readonly string[], problemOf: (name: string, value: string) => string | undefined, consequence = AT_RUN_TIME): void {
   for (const name of names) {
     for (const { item } of aclItemsNamed(ctx.tree, name)) {
       if (!item.hasValue || item.value.includes('$') || /\s#/.test(item.value)) continue;
       const value = item.value.trim();
       const problem = problemOf(name, value);
-      if (problem) ctx.report({ message: `${problem}: ${AT_RUN_TIME}`, loc: item.valueLoc ?? item.nameLoc, active: item.active, data: { value } });
+      if (problem) ctx.report({ message: `${problem}: ${consequence}`, loc: item.valueLoc ?? item.nameLoc, active: item.active, data: { value } });
     }
   }
 }
@@ -214,12 +214,55 @@ export function timedArgumentProblem(name: string, value: string): string | unde
   return undefined;
 }
 
+/**
+ * Why Exim cannot send `udpsend = host : port : text`, or undefined. The value is a list
+ * (an IPv6 address needs `<;`); the port is read as a decimal number, an empty one as 0.
+ * Host names are looked up when the statement runs and are not checked here.
+ */
+export function udpsendProblem(value: string): string | undefined {
+  const items = exactListItems(value);
+  if (items.length < 2) return 'missing destination port in "udpsend" modifier';
+  if (!/^[+-]?\d*$/.test(items[1])) return `bad destination port in "udpsend" modifier: "${items[1]}" is not a number`;
+  return undefined;
+}
+
 const aclArgumentInvalid: Rule = {
   id: 'acl-argument-invalid',
   defaultSeverity: 'warning',
-  title: 'ACL "delay", "seen" or "ratelimit" whose time or number Exim cannot read',
+  title: 'ACL "delay", "seen", "ratelimit" or "udpsend" whose time, number or port Exim cannot read',
   check(ctx: RuleContext) {
-    checkWrittenValues(ctx, ['delay', 'seen', 'ratelimit'], timedArgumentProblem);
+    checkWrittenValues(ctx, ['delay', 'seen', 'ratelimit', 'udpsend'], (name, value) => (name === 'udpsend' ? udpsendProblem(value) : timedArgumentProblem(name, value)));
+  },
+};
+
+/** The log names of `logwrite = :names: text` and `log_reject_target` (case-sensitive). */
+const LOG_NAMES = new Set(['main', 'reject', 'panic']);
+
+/**
+ * Why Exim cannot read the log names of `logwrite` (a leading ":name,name:"; "::" names
+ * none) or of `log_reject_target` (a list), or undefined.
+ */
+export function logNameProblem(name: string, value: string): string | undefined {
+  if (name === 'log_reject_target') {
+    const bad = exactListItems(value).find((n) => !LOG_NAMES.has(n));
+    return bad === undefined ? undefined : `unknown log name "${bad}" in "log_reject_target"`;
+  }
+  if (!value.startsWith(':')) return undefined;
+  const end = value.indexOf(':', 1);
+  const names = end < 0 ? undefined : value.slice(1, end);
+  if (names === '' || (names !== undefined && names.split(',').every((n) => LOG_NAMES.has(n)))) return undefined;
+  return `unknown log name in "${value}" in "logwrite"`;
+}
+
+const aclLogNameUnknown: Rule = {
+  id: 'acl-log-name-unknown',
+  defaultSeverity: 'warning',
+  title: 'ACL "logwrite" or "log_reject_target" naming a log other than main, reject or panic',
+  check(ctx: RuleContext) {
+    // Measured (exim -bs with its own log directory): the error goes to the main and panic
+    // logs; logwrite then writes nothing, and log_reject_target falls back to main and reject.
+    checkWrittenValues(ctx, ['logwrite'], logNameProblem, 'Exim writes this error to the main and panic logs instead of the line (log names are main, reject and panic, lower case, separated by commas without spaces)');
+    checkWrittenValues(ctx, ['log_reject_target'], logNameProblem, 'Exim logs this error, and the rejection goes to its default logs, main and reject (log names are main, reject and panic, lower case, in a colon-separated list)');
   },
 };
 
@@ -306,4 +349,4 @@ const aclConditionInvalid: Rule = {
   },
 };
 
-export const aclValueRules: Rule[] = [aclControlInvalid, aclConditionInvalid, aclVerifyInvalid, aclArgumentInvalid, aclMessageCode, aclRegexInvalid];
+export const aclValueRules: Rule[] = [aclControlInvalid, aclConditionInvalid, aclVerifyInvalid, aclArgumentInvalid, aclLogNameUnknown, aclMessageCode, aclRegexInvalid];
