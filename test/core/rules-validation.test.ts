@@ -15,6 +15,7 @@ import { checkRetryLine, retryErrorProblem } from '../../server/src/core/analysi
 import { checkRewriteLine } from '../../server/src/core/analysis/rules/rewrite';
 import { lookupOption } from '../../server/src/core/options';
 import { expansionProblems, scanExpansion } from '../../server/src/core/syntax/expansion';
+import { redirectItems } from '../../server/src/core/util/redirectData';
 
 const PATH = '/c/exim.conf';
 const lint = (text: string): Finding[] => analyze(parseText(PATH, text, memoryHost({}), { builtinMacros: builtinMacros(), builtinMacroValues: builtinMacroValues() }));
@@ -709,6 +710,53 @@ test('acl-log-name-unknown: log names of logwrite and log_reject_target, as Exim
   );
   const [f] = only('acl_smtp_rcpt = a\nbegin acl\na:\n  deny log_reject_target = reject : Main\n', 'acl-log-name-unknown');
   assert.match(f.message, /^unknown log name "Main" in "log_reject_target": Exim logs this error, and the rejection goes to its default logs, main and reject/);
+});
+
+test('redirectItems: the items of redirect data as parse_forward_list() reads them', () => {
+  const kinds = (text: string, known?: number) => redirectItems(text, known).map((i) => `${i.kind}:${text.slice(i.start, i.end)}`);
+  assert.deepEqual(kinds('a@b.example, :fail: x, y'), ['address:a@b.example', 'fail::fail: x, y']);
+  assert.deepEqual(kinds(' , ,:blackhole:,:include: /etc/list, "|/bin/x a, b", |/bin/y, /var/mail/u, /var/mail/d/, "/q/"'), [
+    'blackhole::blackhole:',
+    'include::include: /etc/list',
+    'pipe:"|/bin/x a, b"',
+    'pipe:|/bin/y',
+    'file:/var/mail/u',
+    'directory:/var/mail/d/',
+    'directory:"/q/"',
+  ]);
+  assert.deepEqual(kinds('a (x, :fail: y) b@c, :FAIL: z'), ['address:a (x, :fail: y) b@c', 'special::FAIL: z']);
+  assert.equal(redirectItems(':include:  /x').at(0)?.path, '/x');
+  // Only what lies before the expansion is known: the pipe and the :fail: by their start.
+  const text = 'a@b, |/bin/x $local_part, c@d';
+  assert.deepEqual(kinds(text, text.indexOf('$')), ['address:a@b', 'pipe:|/bin/x ']);
+  assert.deepEqual(kinds(':fail: no $local_part', 10), [':fail: no $local_part'].map((x) => `fail:${x}`));
+  assert.deepEqual(kinds('a@b, c@$domain', 7), ['address:a@b']);
+});
+
+test('redirect-data-invalid: items Exim refuses on this router, with allow_* and spelling fixes', () => {
+  const router = (...options: string[]) => `begin routers\nr:\n  driver = redirect\n${options.map((o) => `  ${o}\n`).join('')}begin transports\nt:\n  driver = appendfile\n  file = /dev/null\n`;
+  const items = (...options: string[]) => only(router(...options), 'redirect-data-invalid').map((f) => f.data!.item);
+  assert.deepEqual(items('allow_fail', 'data = :fail: gone'), []);
+  assert.deepEqual(items('allow_defer = true', 'data = :defer: later'), []);
+  assert.deepEqual(items('pipe_transport = t', 'file_transport = t', 'directory_transport = t', 'data = |/bin/x, /a, /b/, :blackhole:, :include:/etc/x'), []);
+  assert.deepEqual(items('data = ${lookup{$local_part}lsearch{/etc/aliases}}'), []);
+  assert.deepEqual(items('data = # Exim filter\\nsave /tmp/x'), []);
+  assert.deepEqual(items('no_allow_fail', 'data = :fail: gone'), ['fail']);
+  assert.deepEqual(items('data = a@b, |/bin/x, /a, /b/, :include:x, :Blackhole:'), ['pipe', 'file', 'directory', 'include', 'special']);
+  assert.deepEqual(items('forbid_pipe', 'forbid_file', 'forbid_blackhole', 'forbid_include', 'pipe_transport = t', 'file_transport = t', 'data = |/bin/x, /a, :blackhole:, :include:/etc/x'), ['pipe', 'file', 'blackhole', 'include']);
+  assert.deepEqual(items('data = :fail: unknown user $local_part'), ['fail']);
+
+  const text = router('domains = ! example.org', 'data = :fail: Mailing to remote domains not supported');
+  const [f] = only(text, 'redirect-data-invalid');
+  assert.equal(f.message, 'error in redirect data: ":fail: Mailing to remote domains not supported" is not permitted (the r router does not set allow_fail): Exim accepts the configuration, and routing defers every address this router redirects, until the retry rules give up');
+  assert.deepEqual([f.loc.range.start.line, f.loc.range.start.character, f.loc.range.end.character], [4, 9, 55]);
+  const fixed = applyEdits(text, f.fixes![0].edits);
+  assert.match(fixed, /  data = :fail: Mailing[^\n]*\n  allow_fail\n/);
+  assert.deepEqual(only(fixed, 'redirect-data-invalid'), []);
+
+  const [g] = only(router('data = a@b.example, :blackhol:'), 'redirect-data-invalid');
+  assert.match(g.message, /^error in redirect data: missing or malformed local part \(expected word or "<"\) in ":blackhol:".*did you mean ":blackhole:"\?$/);
+  assert.match(applyEdits(router('data = a@b.example, :blackhol:'), g.fixes![0].edits), /data = a@b\.example, :blackhole:\n/);
 });
 
 test('acl-message-code: a reply code of the wrong class for its verb is replaced by Exim\'s own', () => {

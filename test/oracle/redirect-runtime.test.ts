@@ -1,0 +1,69 @@
+// Redirect data that only routing shows, against the real Exim: each case is a redirect
+// router that passes `exim -bV`; address testing (`exim -bt`, which routes and delivers
+// nothing) shows whether Exim refuses its data, and the analyser must report
+// redirect-data-invalid exactly for the refused ones.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { lintPath } from '../../server/src/core/service';
+import { nodeHost } from '../../server/src/node/fsHost';
+import { eximValidate, requireExim } from '../support/exim';
+
+interface Case {
+  /** Options of the redirect router, one per line. */
+  options: string[];
+  refused: boolean;
+}
+
+const CASES: Case[] = [
+  { options: ['data = :fail: Mailing to remote domains not supported'], refused: true },
+  { options: ['allow_fail', 'data = :fail: Mailing to remote domains not supported'], refused: false },
+  { options: ['data = :fail: no mail for $local_part'], refused: true },
+  { options: ['data = "a@b.example, :defer: later"'], refused: true },
+  { options: ['allow_defer', 'data = :defer: later'], refused: false },
+  { options: ['data = :blackhole:'], refused: false },
+  { options: ['forbid_blackhole', 'data = :blackhole:'], refused: true },
+  { options: ['data = :blackhol:'], refused: true },
+  { options: ['data = :include:aliases'], refused: true },
+  { options: ['data = :include:/dev/null'], refused: false },
+  { options: ['forbid_include', 'data = :include:/dev/null'], refused: true },
+  { options: ['data = a@b.example, |/bin/true'], refused: true },
+  { options: ['pipe_transport = t', 'data = a@b.example, |/bin/true'], refused: false },
+  { options: ['pipe_transport = t', 'forbid_pipe', 'data = |/bin/true'], refused: true },
+  { options: ['data = /tmp/mbox'], refused: true },
+  { options: ['file_transport = t', 'data = /tmp/mbox'], refused: false },
+  { options: ['file_transport = t', 'data = /tmp/maildir/'], refused: true },
+  { options: ['data = ${lookup{$local_part}lsearch{/dev/null}}'], refused: false },
+];
+
+/** What `exim -bt` prints for data it refuses (a deferred address, or a pipe or file it will not deliver to). */
+const REFUSED = /error in redirect data|\*\*\* forbidden|Error in setting up pipe, file, or autoreply/;
+
+test('redirect data Exim refuses when it routes is reported, and only that', (t) => {
+  const exim = requireExim(t);
+  if (!exim) return;
+  const dir = mkdtempSync(join(tmpdir(), 'exim-redirect-runtime-'));
+  const wrong: string[] = [];
+  try {
+    CASES.forEach((c, i) => {
+      const path = join(dir, `${i}.conf`);
+      const router = ['begin routers', 'r:', '  driver = redirect', ...c.options.map((o) => `  ${o}`)];
+      const transport = ['begin transports', 't:', '  driver = appendfile', '  file = /dev/null', '  user = nobody'];
+      writeFileSync(path, ['primary_hostname = example.org', 'keep_environment =', ...router, ...transport, ''].join('\n'));
+      const verdict = eximValidate(path, exim);
+      assert.equal(verdict.ok, true, `${c.options.join('; ')}: ${verdict.raw}`);
+      const r = spawnSync(exim, ['-C', path, '-bt', 'user@example.org'], { encoding: 'utf8', timeout: 30_000 });
+      const output = r.stdout + r.stderr;
+      const refused = REFUSED.test(output);
+      if (refused !== c.refused) wrong.push(`${c.options.join('; ')}: Exim ${refused ? 'refuses' : 'carries out'} it, the case says otherwise:\n${output}`);
+      const reported = lintPath(path, nodeHost()).findings.some((f) => f.code === 'redirect-data-invalid');
+      if (reported !== refused) wrong.push(`${c.options.join('; ')}: Exim ${refused ? 'refuses' : 'carries out'} it, the analyser ${reported ? 'reports' : 'does not report'} it`);
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  assert.deepEqual(wrong, []);
+});
