@@ -759,6 +759,22 @@ test('redirect-data-invalid: items Exim refuses on this router, with allow_* and
   assert.match(applyEdits(router('data = a@b.example, :blackhol:'), g.fixes![0].edits), /data = a@b\.example, :blackhole:\n/);
 });
 
+test('router-variable-invalid: names of a router\'s set, and a ";" that cuts an expansion', () => {
+  const items = (value: string) => only(`begin routers\nr:\n  driver = accept\n  transport = t\n  set = ${value}\nbegin transports\nt:\n  driver = appendfile\n  file = /dev/null\n`, 'router-variable-invalid').map((f) => f.data!.item);
+  for (const ok of ['r_a = 1', 'r_a = 1 ; r_b = $local_part ;', 'r_a', 'r_1-x=2', 'r_a = 1 ; ; r_b = 2', '<, r_a = 1, r_b = a;b', 'r_a = ${if eq{1}{1}{x;;y}{z}}', '"r_a = 1"']) assert.deepEqual(items(ok), [], ok);
+  assert.deepEqual(items('x = 1'), ['x = 1']);
+  assert.deepEqual(items('r_a = 1 ; acl_m_b = 2 ; c = 3'), ['acl_m_b = 2']);
+  assert.deepEqual(items('R_a = 1'), ['R_a = 1']);
+  assert.deepEqual(items('r_ = 1'), ['r_ = 1']);
+  assert.deepEqual(items('= 1'), ['= 1']);
+  assert.deepEqual(items('"x = 1"'), ['x = 1']);
+  assert.deepEqual(items('${if eq{1}{1}{r_x}{r_y}} = 1'), ['${if eq{1}{1}{r_x}{r_y}} = 1']);
+  assert.deepEqual(items('r_a = ${if eq{1}{1}{x;y}{z}}'), ['r_a = ${if eq{1}{1}{x']);
+  const [f] = only('begin routers\nr:\n  driver = accept\n  transport = t\n  set = r_a = 1 ; a = 2\nbegin transports\nt:\n  driver = appendfile\n  file = /dev/null\n', 'router-variable-invalid');
+  assert.equal(f.message, "bad router variable name 'a' in router 'r' (router variables are named r_something): Exim accepts the configuration, and when this router runs, every message it handles is discarded, neither delivered nor bounced");
+  assert.deepEqual([f.loc.range.start.line, f.loc.range.start.character, f.loc.range.end.character], [4, 18, 23]);
+});
+
 test('acl-message-code: a reply code of the wrong class for its verb is replaced by Exim\'s own', () => {
   const codes = (...lines: string[]) => only(`acl_smtp_rcpt = a\nbegin acl\na:\n${lines.map((l) => `  ${l}\n`).join('')}`, 'acl-message-code').map((f) => f.data!.code);
   assert.deepEqual(codes('deny message = 550 go away', 'defer message = 451 later', 'deny message = 450-4.7.1 x', 'accept message = 450 x', 'warn message = 450 x', 'deny message = 4.7.1 x'), []);

@@ -130,13 +130,14 @@ const isPunctCode = (c: number): boolean => (c >= 33 && c <= 47) || (c >= 58 && 
  * separator right after that (": root", "root: :daemon") is an empty item, a doubled
  * separator is one literal separator ("root::daemon" is the one item "root:daemon"), and a
  * separator at the end ends the list without an empty item. `<X` at the start changes the
- * separator to X when X is punctuation or a control character.
+ * separator to X when X is punctuation or a control character. Lists whose separator is
+ * not ":" by default (a router's `set`: ";") give it as `defaultSeparator`.
  */
-export function exactListItems(value: string): string[] {
+export function exactListItems(value: string, defaultSeparator = 58 /* : */): string[] {
   const items: string[] = [];
   let s = 0;
   const n = value.length;
-  let sep = 58;
+  let sep = defaultSeparator;
   while (s < n && isCSpaceCode(value.charCodeAt(s))) s++;
   if (value.charCodeAt(s) === 60 /* < */) {
     // "<" and nothing: Exim takes the NUL after it as the separator.

@@ -1,7 +1,7 @@
-// Redirect data that only routing shows, against the real Exim: each case is a redirect
-// router that passes `exim -bV`; address testing (`exim -bt`, which routes and delivers
-// nothing) shows whether Exim refuses its data, and the analyser must report
-// redirect-data-invalid exactly for the refused ones.
+// Router settings that only routing shows, against the real Exim: each case is a router
+// that passes `exim -bV`; address testing (`exim -bt`, which routes and delivers nothing)
+// shows whether Exim refuses it, and the analyser must report the case's rule exactly for
+// the refused ones.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -13,9 +13,11 @@ import { nodeHost } from '../../server/src/node/fsHost';
 import { eximValidate, requireExim } from '../support/exim';
 
 interface Case {
-  /** Options of the redirect router, one per line. */
+  /** Options of the router (after `driver = redirect` unless they set a driver), one per line. */
   options: string[];
   refused: boolean;
+  /** The rule that reports it; redirect-data-invalid unless given. */
+  code?: string;
 }
 
 const CASES: Case[] = [
@@ -37,12 +39,22 @@ const CASES: Case[] = [
   { options: ['file_transport = t', 'data = /tmp/mbox'], refused: false },
   { options: ['file_transport = t', 'data = /tmp/maildir/'], refused: true },
   { options: ['data = ${lookup{$local_part}lsearch{/dev/null}}'], refused: false },
+  { options: ['driver = accept', 'transport = t', 'set = r_a = 1 ; a = 2'], refused: true, code: 'router-variable-invalid' },
+  { options: ['driver = accept', 'transport = t', 'set = R_a = 1'], refused: true, code: 'router-variable-invalid' },
+  { options: ['driver = accept', 'transport = t', 'set = r_a = ${if eq{1}{1}{x;y}{z}}'], refused: true, code: 'router-variable-invalid' },
+  { options: ['driver = accept', 'transport = t', 'set = r_a = ${if eq{1}{1}{x;;y}{z}} ; r_b'], refused: false, code: 'router-variable-invalid' },
+  { options: ['driver = accept', 'transport = t', 'set = <, r_a = $local_part, r_b = 2'], refused: false, code: 'router-variable-invalid' },
 ];
 
-/** What `exim -bt` prints for data it refuses (a deferred address, or a pipe or file it will not deliver to). */
-const REFUSED = /error in redirect data|\*\*\* forbidden|Error in setting up pipe, file, or autoreply/;
+/** What `exim -bt` prints when it refuses a case, by rule. */
+const REFUSED: Record<string, RegExp> = {
+  // A deferred address, or a pipe or file it will not deliver to.
+  'redirect-data-invalid': /error in redirect data|\*\*\* forbidden|Error in setting up pipe, file, or autoreply/,
+  // The message is dropped: neither delivered nor bounced (none of these cases is a :blackhole:).
+  'router-variable-invalid': /bad router variable name|is discarded/,
+};
 
-test('redirect data Exim refuses when it routes is reported, and only that', (t) => {
+test('router settings Exim refuses when it routes are reported, and only those', (t) => {
   const exim = requireExim(t);
   if (!exim) return;
   const dir = mkdtempSync(join(tmpdir(), 'exim-redirect-runtime-'));
@@ -50,16 +62,18 @@ test('redirect data Exim refuses when it routes is reported, and only that', (t)
   try {
     CASES.forEach((c, i) => {
       const path = join(dir, `${i}.conf`);
-      const router = ['begin routers', 'r:', '  driver = redirect', ...c.options.map((o) => `  ${o}`)];
+      const code = c.code ?? 'redirect-data-invalid';
+      const driver = c.options.some((o) => o.startsWith('driver =')) ? [] : ['driver = redirect'];
+      const router = ['begin routers', 'r:', ...[...driver, ...c.options].map((o) => `  ${o}`)];
       const transport = ['begin transports', 't:', '  driver = appendfile', '  file = /dev/null', '  user = nobody'];
       writeFileSync(path, ['primary_hostname = example.org', 'keep_environment =', ...router, ...transport, ''].join('\n'));
       const verdict = eximValidate(path, exim);
       assert.equal(verdict.ok, true, `${c.options.join('; ')}: ${verdict.raw}`);
       const r = spawnSync(exim, ['-C', path, '-bt', 'user@example.org'], { encoding: 'utf8', timeout: 30_000 });
       const output = r.stdout + r.stderr;
-      const refused = REFUSED.test(output);
+      const refused = REFUSED[code].test(output);
       if (refused !== c.refused) wrong.push(`${c.options.join('; ')}: Exim ${refused ? 'refuses' : 'carries out'} it, the case says otherwise:\n${output}`);
-      const reported = lintPath(path, nodeHost()).findings.some((f) => f.code === 'redirect-data-invalid');
+      const reported = lintPath(path, nodeHost()).findings.some((f) => f.code === code);
       if (reported !== refused) wrong.push(`${c.options.join('; ')}: Exim ${refused ? 'refuses' : 'carries out'} it, the analyser ${reported ? 'reports' : 'does not report'} it`);
     });
   } finally {
