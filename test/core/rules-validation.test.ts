@@ -775,6 +775,17 @@ test('router-variable-invalid: names of a router\'s set, and a ";" that cuts an 
   assert.deepEqual([f.loc.range.start.line, f.loc.range.start.character, f.loc.range.end.character], [4, 18, 23]);
 });
 
+test('router-user-without-group: a numeric user on a router needs a group', () => {
+  const routers = (...options: string[]) => only(`begin routers\nr:\n  driver = accept\n  transport = t\n${options.map((o) => `  ${o}\n`).join('')}begin transports\nt:\n  driver = appendfile\n  file = /dev/null\n  user = mail\n`, 'router-user-without-group').length;
+  assert.equal(routers('user = 65534'), 1);
+  assert.equal(routers('user = "65534"'), 1);
+  assert.equal(routers('user = 65534', 'check_local_user'), 1);
+  assert.equal(routers('user = 65534', 'group = 65534'), 0);
+  assert.equal(routers('user = nobody'), 0);
+  assert.equal(routers('user = ${if eq{1}{1}{65534}}'), 0);
+  assert.equal(routers(), 0);
+});
+
 test('acl-message-code: a reply code of the wrong class for its verb is replaced by Exim\'s own', () => {
   const codes = (...lines: string[]) => only(`acl_smtp_rcpt = a\nbegin acl\na:\n${lines.map((l) => `  ${l}\n`).join('')}`, 'acl-message-code').map((f) => f.data!.code);
   assert.deepEqual(codes('deny message = 550 go away', 'defer message = 451 later', 'deny message = 450-4.7.1 x', 'accept message = 450 x', 'warn message = 450 x', 'deny message = 4.7.1 x'), []);

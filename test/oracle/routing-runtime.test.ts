@@ -44,6 +44,10 @@ const CASES: Case[] = [
   { options: ['driver = accept', 'transport = t', 'set = r_a = ${if eq{1}{1}{x;y}{z}}'], refused: true, code: 'router-variable-invalid' },
   { options: ['driver = accept', 'transport = t', 'set = r_a = ${if eq{1}{1}{x;;y}{z}} ; r_b'], refused: false, code: 'router-variable-invalid' },
   { options: ['driver = accept', 'transport = t', 'set = <, r_a = $local_part, r_b = 2'], refused: false, code: 'router-variable-invalid' },
+  { options: ['driver = accept', 'transport = t', 'user = 65534'], refused: true, code: 'router-user-without-group' },
+  { options: ['data = a@b.example', 'user = 65534'], refused: true, code: 'router-user-without-group' },
+  { options: ['driver = accept', 'transport = t', 'user = 65534', 'group = 65534'], refused: false, code: 'router-user-without-group' },
+  { options: ['driver = accept', 'transport = t', 'user = nobody'], refused: false, code: 'router-user-without-group' },
 ];
 
 /** What `exim -bt` prints when it refuses a case, by rule. */
@@ -52,6 +56,7 @@ const REFUSED: Record<string, RegExp> = {
   'redirect-data-invalid': /error in redirect data|\*\*\* forbidden|Error in setting up pipe, file, or autoreply/,
   // The message is dropped: neither delivered nor bounced (none of these cases is a :blackhole:).
   'router-variable-invalid': /bad router variable name|is discarded/,
+  'router-user-without-group': /user set without group/,
 };
 
 test('router settings Exim refuses when it routes are reported, and only those', (t) => {

@@ -7,6 +7,9 @@
  *    list with white space that is not quoted (`a : b` leaves ": b" as options) and a
  *    "# comment" after the value.
  *  - `set`: variable names and the ";" list, read when the router runs.
+ *  - `user` given as a number: a user name brings its group from the password file, a
+ *    number does not, and without `group` every address the router handles is deferred
+ *    ("user set without group for r router"; transports are refused by -bV for this).
  */
 import { OptionNode } from '../../syntax/tree';
 import { expansionProblems } from '../../syntax/expansion';
@@ -105,4 +108,21 @@ const routerVariableInvalid: Rule = {
   },
 };
 
-export const routingRules: Rule[] = [routeOptionUnknown, routerVariableInvalid];
+const routerUserWithoutGroup: Rule = {
+  id: 'router-user-without-group',
+  defaultSeverity: 'warning',
+  title: 'router with a numeric user and no group, which defers every address it handles',
+  check(ctx: RuleContext) {
+    for (const router of ctx.model.activeDrivers('routers')) {
+      const user = ctx.model.optionNode(router, 'user');
+      if (!user || !user.hasValue || !/^\d+$/.test(stringSetting(user.value)) || ctx.model.optionNode(router, 'group')) continue;
+      ctx.report({
+        message: `user set without group for ${router.name} router: a numeric user brings no group, so Exim accepts the configuration and defers every address this router handles; add "group ="`,
+        loc: user.valueLoc ?? user.wordLoc,
+        data: { router: router.name },
+      });
+    }
+  },
+};
+
+export const routingRules: Rule[] = [routeOptionUnknown, routerVariableInvalid, routerUserWithoutGroup];
