@@ -1,0 +1,57 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { analyze } from '../../server/src/core/analysis/analyze';
+import { applyEdits } from '../../server/src/core/fixes/edits';
+import { memoryHost } from '../../server/src/core/host';
+import { parseText } from '../../server/src/core/syntax/parser';
+import { gnutlsPriorityProblem } from '../../server/src/core/util/gnutlsPriority';
+
+const lint = (text: string) => analyze(parseText('/t.conf', text, memoryHost({}))).filter((f) => f.code === 'tls-ciphers-invalid');
+const transport = (...options: string[]) => `begin transports\nremote_smtp:\n  driver = smtp\n${options.map((o) => `  ${o}\n`).join('')}`;
+
+test('gnutlsPriorityProblem: priority strings as gnutls_priority_init() reads them', () => {
+  for (const ok of ['NORMAL', 'normal', 'SECURE128:-VERS-SSL3.0:-VERS-TLS1.0:%SERVER_PRECEDENCE', 'NORMAL: -VERS-TLS1.0', 'NORMAL:+aes-256-gcm', 'NORMAL:+CIPHER-anything', 'NONE:+VERS-TLS1.2:+AES-128-GCM:+AEAD:+ECDHE-RSA:+SIGN-ALL:+GROUP-ALL', '+AES-128-GCM:NORMAL', 'SECURE256:+SECURE128', '@SYSTEM', '']) {
+    assert.equal(gnutlsPriorityProblem(ok), undefined, ok);
+  }
+  const reason = (s: string) => {
+    const p = gnutlsPriorityProblem(s);
+    return p && [p.offset, p.element, p.reason, p.suggestions[0]];
+  };
+  assert.deepEqual(reason('HIGH:!aNULL'), [0, 'HIGH', '"HIGH" is not a GnuTLS priority keyword (LEGACY, NONE, NORMAL, PERFORMANCE, PFS, SECURE, SECURE128, SECURE192, SECURE256, SUITEB128, SUITEB192)', undefined]);
+  assert.deepEqual(reason('NORMAL:+AES256-GCM'), [7, '+AES256-GCM', '"AES256-GCM" is not a name GnuTLS knows', '+AES-256-GCM']);
+  assert.deepEqual(reason('NORMAL:%compat'), [7, '%compat', '"%compat" is not a GnuTLS flag (flags are upper case)', '%COMPAT']);
+  assert.deepEqual(reason('NORMAL :-VERS-TLS1.0'), [0, 'NORMAL ', '"NORMAL " is not a GnuTLS priority keyword (LEGACY, NONE, NORMAL, PERFORMANCE, PFS, SECURE, SECURE128, SECURE192, SECURE256, SUITEB128, SUITEB192) (white space may only come before an element)', 'NORMAL']);
+  assert.deepEqual(reason('NORMAL:'), [7, '', 'nothing after the last ":"', undefined]);
+  assert.deepEqual(reason('NORMAL::%COMPAT'), [7, '', 'an empty element between two ":"', undefined]);
+  assert.deepEqual(reason('NORMAL:NONE'), [7, 'NONE', '"NONE" may only come first', undefined]);
+  assert.deepEqual(reason('NORMAL:-PFS'), [7, '-PFS', '"PFS" is a keyword: it may be added ("+PFS") or stand alone, not removed', undefined]);
+  assert.deepEqual(reason('@STRENGTH'), [0, '@STRENGTH', '"@STRENGTH" is not a GnuTLS priority keyword (LEGACY, NONE, NORMAL, PERFORMANCE, PFS, SECURE, SECURE128, SECURE192, SECURE256, SUITEB128, SUITEB192)', undefined]);
+});
+
+test('tls-ciphers-invalid: an smtp transport whose tls_require_ciphers GnuTLS refuses, with what that does to delivery', () => {
+  const [f] = lint(transport('tls_require_ciphers = HIGH:!aNULL:!MD5'));
+  assert.equal(
+    f.message,
+    'gnutls_priority_init(HIGH:!aNULL:!MD5) failed at offset 0: "HIGH" is not a GnuTLS priority keyword (LEGACY, NONE, NORMAL, PERFORMANCE, PFS, SECURE, SECURE128, SECURE192, SECURE256, SUITEB128, SUITEB192); this looks like an OpenSSL cipher list, and Debian\'s Exim is built with GnuTLS, which takes priority strings such as "NORMAL:-VERS-TLS1.0:-VERS-TLS1.1". Exim accepts the configuration, and every delivery through this transport to a server that offers STARTTLS falls back to clear text ("delivering unencrypted"), since tls_tempfail_tryclear is true and hosts_require_tls does not cover the server',
+  );
+  assert.deepEqual([f.loc.range.start.line, f.loc.range.start.character, f.loc.range.end.character], [3, 24, 28]);
+  assert.equal(f.severity, 'warning');
+  assert.match(lint(transport('hosts_require_tls = *', 'tls_require_ciphers = BOGUS'))[0].message, /fails to start TLS and is deferred \(or bounced at once under a "\* tls_required" retry rule\)$/);
+  assert.match(lint(transport('tls_tempfail_tryclear = false', 'tls_require_ciphers = BOGUS'))[0].message, /fails to start TLS and is deferred/);
+
+  const text = transport('tls_require_ciphers = SECURE128:-VERS-TLS1.0:+AES256-GCM');
+  const [g] = lint(text);
+  assert.match(g.message, /failed at offset 23: "AES256-GCM" is not a name GnuTLS knows\. Exim accepts .*; did you mean "\+AES-256-GCM"\?$/);
+  const fixed = applyEdits(text, g.fixes![0].edits);
+  assert.match(fixed, /tls_require_ciphers = SECURE128:-VERS-TLS1\.0:\+AES-256-GCM\n/);
+  assert.deepEqual(lint(fixed), []);
+
+  // Not read: good strings, expanded ones, system keywords, other transports.
+  assert.deepEqual(lint(transport('tls_require_ciphers = NORMAL:-VERS-TLS1.0:-VERS-TLS1.1')), []);
+  assert.deepEqual(lint(transport('tls_require_ciphers = ${if eq{$host}{a}{HIGH}{NORMAL}}')), []);
+  assert.deepEqual(lint(transport('tls_require_ciphers = @SYSTEM')), []);
+  assert.deepEqual(lint('begin transports\nlmtp:\n  driver = lmtp\n  socket = /s\n'), []);
+  // A quoted value is reported on the whole value, without a fix.
+  const [q] = lint(transport('tls_require_ciphers = "NORMAL:+AES256-GCM"'));
+  assert.deepEqual([q.loc.range.start.character, q.fixes], [24, []]);
+});
