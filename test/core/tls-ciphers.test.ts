@@ -28,7 +28,7 @@ test('gnutlsPriorityProblem: priority strings as gnutls_priority_init() reads th
   assert.deepEqual(reason('@STRENGTH'), [0, '@STRENGTH', '"@STRENGTH" is not a GnuTLS priority keyword (LEGACY, NONE, NORMAL, PERFORMANCE, PFS, SECURE, SECURE128, SECURE192, SECURE256, SUITEB128, SUITEB192)', undefined]);
 });
 
-test('tls-ciphers-invalid: an smtp transport whose tls_require_ciphers GnuTLS refuses, with what that does to delivery', () => {
+test('tls-ciphers-invalid: a tls_require_ciphers GnuTLS refuses, with what that does to delivery or to the daemon', () => {
   const [f] = lint(transport('tls_require_ciphers = HIGH:!aNULL:!MD5'));
   assert.equal(
     f.message,
@@ -51,6 +51,13 @@ test('tls-ciphers-invalid: an smtp transport whose tls_require_ciphers GnuTLS re
   assert.deepEqual(lint(transport('tls_require_ciphers = ${if eq{$host}{a}{HIGH}{NORMAL}}')), []);
   assert.deepEqual(lint(transport('tls_require_ciphers = @SYSTEM')), []);
   assert.deepEqual(lint('begin transports\nlmtp:\n  driver = lmtp\n  socket = /s\n'), []);
+  // The server's string: the daemon does not start, unless TLS is not offered at all.
+  const [m] = lint('tls_require_ciphers = HIGH:!aNULL\n');
+  assert.equal(m.severity, 'error');
+  assert.match(m.message, /\. `exim -bV` accepts the configuration, but the daemon \(`exim -bd`\) refuses to start with "Exim configuration error: tls_require_ciphers invalid", so no mail is received$/);
+  assert.equal(lint('tls_advertise_hosts = *\ntls_require_ciphers = SECURE128:%compat\n').length, 1);
+  assert.deepEqual(lint('tls_advertise_hosts =\ntls_require_ciphers = HIGH:!aNULL\n'), []);
+  assert.deepEqual(lint('tls_require_ciphers = SECURE192:-VERS-TLS1.1\n'), []);
   // A quoted value is reported on the whole value, without a fix.
   const [q] = lint(transport('tls_require_ciphers = "NORMAL:+AES256-GCM"'));
   assert.deepEqual([q.loc.range.start.character, q.fixes], [24, []]);
