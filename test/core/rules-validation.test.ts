@@ -16,6 +16,7 @@ import { checkRewriteLine } from '../../server/src/core/analysis/rules/rewrite';
 import { lookupOption } from '../../server/src/core/options';
 import { expansionProblems, scanExpansion } from '../../server/src/core/syntax/expansion';
 import { redirectItems } from '../../server/src/core/util/redirectData';
+import { quotaProblem, sizeLimitProblem } from '../../server/src/core/analysis/rules/deliveryValues';
 
 const PATH = '/c/exim.conf';
 const lint = (text: string): Finding[] => analyze(parseText(PATH, text, memoryHost({}), { builtinMacros: builtinMacros(), builtinMacroValues: builtinMacroValues() }));
@@ -784,6 +785,30 @@ test('router-user-without-group: a numeric user on a router needs a group', () =
   assert.equal(routers('user = nobody'), 0);
   assert.equal(routers('user = ${if eq{1}{1}{65534}}'), 0);
   assert.equal(routers(), 0);
+});
+
+test('delivery-value-invalid: quotas, size limits and mailbox paths as appendfile reads them when it delivers', () => {
+  for (const ok of ['10M', '1.5g', '10', '10 ', '1e3K', '0x10', '-5', 'inf', ' 10', '', '.5k']) assert.equal(quotaProblem('quota', ok), undefined, ok);
+  for (const bad of ['10KB', '10%', 'ten', '10 M', '1MB']) assert.equal(quotaProblem('quota', bad), `Malformed value "${bad}"`, bad);
+  assert.equal(quotaProblem('quota_warn_threshold', '75%'), undefined);
+  assert.equal(quotaProblem('quota_warn_threshold', '75 percent'), 'Malformed value "75 percent"');
+  assert.equal(quotaProblem('quota_filecount', '2G'), 'quota_filecount value 2147483648 is too large (overflow)');
+  assert.equal(quotaProblem('quota_filecount', '10m'), undefined);
+  for (const ok of ['10m', '2G', '010', '+5', '5K ', '0', '-0']) assert.equal(sizeLimitProblem(ok), undefined, ok);
+  assert.equal(sizeLimitProblem('1.5M'), 'invalid integer "1.5M"');
+  assert.equal(sizeLimitProblem('5 K'), 'invalid integer "5 K"');
+  assert.equal(sizeLimitProblem(''), 'integer expected but "" found');
+  assert.equal(sizeLimitProblem('inf'), 'integer expected but "inf" found');
+  assert.equal(sizeLimitProblem('-5'), 'non-negative integer expected but "-5" found');
+  assert.equal(sizeLimitProblem('99999999999999999999'), 'absolute value of integer "99999999999999999999" is too large (overflow)');
+
+  const transport = (...options: string[]) => only(`begin transports\nt:\n${options.map((o) => `  ${o}\n`).join('')}`, 'delivery-value-invalid').map((f) => f.data!.option);
+  assert.deepEqual(transport('driver = appendfile', 'file = /var/mail/$local_part', 'quota = ${lookup{$local_part}lsearch{/etc/quotas}}', 'message_size_limit = 50M'), []);
+  assert.deepEqual(transport('driver = appendfile', 'directory = $home/Maildir', 'maildir_format'), []);
+  assert.deepEqual(transport('driver = appendfile', 'file = mail/$local_part', 'quota = 10KB', 'message_size_limit = 1.5M'), ['file', 'quota', 'message_size_limit']);
+  assert.deepEqual(transport('driver = smtp', 'message_size_limit = 1,000'), ['message_size_limit']);
+  const [f] = only('begin transports\nlocal:\n  driver = appendfile\n  file = /var/mail/x\n  quota = 10KB\n', 'delivery-value-invalid');
+  assert.equal(f.message, 'Malformed value "10KB" in local transport: Exim accepts the configuration, and defers every delivery through this transport, until the retry rules give up');
 });
 
 test('acl-message-code: a reply code of the wrong class for its verb is replaced by Exim\'s own', () => {

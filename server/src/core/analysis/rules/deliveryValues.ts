@@ -1,0 +1,94 @@
+/**
+ * Transport options that Exim expands and reads only when it delivers: `exim -bV` accepts any
+ * text, and a value it cannot read defers every delivery through the transport (measured with
+ * Exim 4.96, deliveries in a spool of their own):
+ *  - appendfile's file or directory not an absolute path: 'appendfile: file or directory name
+ *    "mail/x" is not absolute' (defer -21);
+ *  - quota, quota_filecount, quota_warn_threshold read as C's strtod() reads a number, then
+ *    one of K, M, G (any case; "%" for quota_warn_threshold) and white space: 'Malformed value
+ *    "10KB"'; quota_filecount must also fit in an int;
+ *  - message_size_limit read as a decimal integer with an optional K, M or G: 'invalid
+ *    message_size_limit in t transport: invalid integer "1.5M"'; an empty value is refused too.
+ */
+import { OptionNode } from '../../syntax/tree';
+import { stringSetting } from '../../util/stringSetting';
+import { Rule, RuleContext } from '../types';
+
+/** The longest start of `text` that strtod() reads as a number (after white space), or 0. */
+function strtodLength(text: string): number {
+  const m = /^[ \t\n\v\f\r]*[+-]?(?:0[xX](?:[0-9a-fA-F]+\.?[0-9a-fA-F]*|\.[0-9a-fA-F]+)(?:[pP][+-]?\d+)?|(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|inf(?:inity)?|nan)/i.exec(text);
+  return m ? m[0].length : 0;
+}
+
+const SPACE_TAIL = /^[ \t\n\v\f\r]*$/;
+
+/** Why appendfile cannot read a quota-like value, in Exim's words, or undefined. */
+export function quotaProblem(option: string, value: string): string | undefined {
+  const n = strtodLength(value);
+  let rest = value.slice(n);
+  let number = n > 0 ? Number(value.slice(0, n).trim().replace(/^\+/, '').replace(/^(-?)inf(inity)?$/i, '$1Infinity')) : 0;
+  const unit = rest.charAt(0).toLowerCase();
+  if (unit === 'k' || unit === 'm' || unit === 'g') {
+    number *= unit === 'k' ? 1024 : unit === 'm' ? 1024 ** 2 : 1024 ** 3;
+    rest = rest.slice(1);
+  } else if (rest.startsWith('%') && option === 'quota_warn_threshold') rest = rest.slice(1);
+  if (!SPACE_TAIL.test(rest)) return `Malformed value "${value}"`;
+  if (option === 'quota_filecount' && number > 2147483647) return `quota_filecount value ${number} is too large (overflow)`;
+  return undefined;
+}
+
+/** Why Exim cannot read message_size_limit's value as an integer, in its words, or undefined. */
+export function sizeLimitProblem(value: string): string | undefined {
+  const m = /^[ \t\n\v\f\r]*([+-]?)(\d+)/.exec(value);
+  if (!m) return `integer expected but "${value}" found`;
+  if (m[1] === '-' && /[1-9]/.test(m[2])) return `non-negative integer expected but "${value}" found`;
+  const rest = value.slice(m[0].length);
+  if (!/^[kKmMgG]?[ \t\n\v\f\r]*$/.test(rest)) return `invalid integer "${value}"`;
+  if (BigInt(m[2]) > 9223372036854775807n) return `absolute value of integer "${value}" is too large (overflow)`;
+  return undefined;
+}
+
+const QUOTA_OPTIONS = ['quota', 'quota_filecount', 'quota_warn_threshold'];
+
+const deliveryValueInvalid: Rule = {
+  id: 'delivery-value-invalid',
+  defaultSeverity: 'warning',
+  title: 'transport option Exim reads only when it delivers, with a value it cannot read (a relative mailbox, a malformed quota or size limit)',
+  check(ctx: RuleContext) {
+    for (const transport of ctx.model.activeDrivers('transports')) {
+      const report = (node: OptionNode, problem: string) =>
+        ctx.report({
+          message: `${problem} in ${transport.name} transport: Exim accepts the configuration, and defers every delivery through this transport, until the retry rules give up`,
+          loc: node.valueLoc ?? node.wordLoc,
+          active: node.active,
+          data: { transport: transport.name, option: node.word },
+        });
+      const written = (name: string): [OptionNode, string] | undefined => {
+        const node = ctx.model.optionNode(transport, name);
+        if (!node || !node.hasValue) return undefined;
+        const value = stringSetting(node.value);
+        return [node, value];
+      };
+      if (transport.driverName === 'appendfile') {
+        for (const name of ['file', 'directory']) {
+          const setting = written(name);
+          // Known relative: the expanded path starts with a literal character other than "/".
+          if (setting && /^[^/$\\]/.test(setting[1])) report(setting[0], `appendfile: file or directory name "${setting[1]}" is not absolute`);
+        }
+        for (const name of QUOTA_OPTIONS) {
+          const setting = written(name);
+          if (!setting || /[$\\]/.test(setting[1])) continue;
+          const problem = quotaProblem(name, setting[1]);
+          if (problem) report(setting[0], problem);
+        }
+      }
+      const limit = written('message_size_limit');
+      if (limit && !/[$\\]/.test(limit[1])) {
+        const problem = sizeLimitProblem(limit[1]);
+        if (problem) report(limit[0], `invalid message_size_limit: ${problem}`);
+      }
+    }
+  },
+};
+
+export const deliveryValueRules: Rule[] = [deliveryValueInvalid];

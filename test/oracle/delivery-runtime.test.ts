@@ -1,0 +1,66 @@
+// Transport values Exim reads only when it delivers, against the real Exim: each case is an
+// appendfile transport that passes `exim -bV`; one real delivery (test/support/delivery.ts:
+// private spool and logs, null sender, so nothing bounces anywhere) shows whether Exim
+// refuses the value, and delivery-value-invalid must report exactly the refused ones.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { lintPath } from '../../server/src/core/service';
+import { nodeHost } from '../../server/src/node/fsHost';
+import { deliver, requireDeliveryHarness } from '../support/delivery';
+import { eximValidate, findExim } from '../support/exim';
+
+interface Case {
+  /** Transport options after `driver = appendfile` and `user =`; MAILDIR stands for a directory exim's user may write. */
+  options: string[];
+  refused: boolean;
+}
+
+const CASES: Case[] = [
+  { options: ['file = MAILDIR/mbox'], refused: false },
+  { options: ['file = mail/$local_part'], refused: true },
+  { options: ['file = MAILDIR/mbox', 'quota = 10KB'], refused: true },
+  { options: ['file = MAILDIR/mbox', 'quota = 1.5G'], refused: false },
+  { options: ['file = MAILDIR/mbox', 'quota = 1G', 'quota_warn_threshold = 75%'], refused: false },
+  { options: ['file = MAILDIR/mbox', 'quota = 1G', 'quota_warn_threshold = 75 percent'], refused: true },
+  { options: ['file = MAILDIR/mbox', 'message_size_limit = 1.5M'], refused: true },
+  { options: ['file = MAILDIR/mbox', 'message_size_limit = 20M'], refused: false },
+  { options: ['directory = MAILDIR/md', 'maildir_format', 'quota = 1G', 'quota_filecount = 5T'], refused: true },
+];
+
+test('transport values Exim cannot read when it delivers are reported, and only those', async (t) => {
+  if (!requireDeliveryHarness(t)) return;
+  const exim = findExim()!;
+  const user = spawnSync(exim, ['-bP', '-n', 'exim_user'], { encoding: 'utf8' }).stdout.trim() || 'Debian-exim';
+  const dir = mkdtempSync(join(tmpdir(), 'exim-delivery-runtime-'));
+  chmodSync(dir, 0o755);
+  const maildir = join(dir, 'mail');
+  const wrong: string[] = [];
+  try {
+    for (const [i, c] of CASES.entries()) {
+      rmSync(maildir, { recursive: true, force: true });
+      // A directory exim's user owns, so that the delivery can write in it.
+      const made = spawnSync('install', ['-d', '-o', user, '-m', '0755', maildir], { encoding: 'utf8' });
+      assert.equal(made.status, 0, made.stderr);
+      const path = join(dir, `${i}.conf`);
+      const options = c.options.map((o) => `  ${o.replace('MAILDIR', maildir)}`);
+      writeFileSync(path, ['begin routers', 'r:', '  driver = accept', '  transport = t', 'begin transports', 't:', '  driver = appendfile', `  user = ${user}`, ...options, ''].join('\n'));
+      chmodSync(path, 0o644);
+      const verdict = eximValidate(path, exim);
+      assert.equal(verdict.ok, true, `${c.options.join('; ')}: ${verdict.raw}`);
+      const result = await deliver(path, { port: 0, recipient: 'rcpt@example.org' });
+      const refused = result.mainlog.some((l) => / == rcpt@example\.org R=r T=t defer /.test(l));
+      const delivered = result.mainlog.some((l) => / => /.test(l));
+      if (refused === delivered) wrong.push(`${c.options.join('; ')}: neither delivered nor refused by the transport:\n${result.log}`);
+      else if (refused !== c.refused) wrong.push(`${c.options.join('; ')}: Exim ${refused ? 'refuses' : 'accepts'} it, the case says otherwise:\n${result.log}`);
+      const reported = lintPath(path, nodeHost()).findings.some((f) => f.code === 'delivery-value-invalid');
+      if (reported !== refused) wrong.push(`${c.options.join('; ')}: Exim ${refused ? 'refuses' : 'accepts'} it, the analyser ${reported ? 'reports' : 'does not report'} it`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  assert.deepEqual(wrong, []);
+});
