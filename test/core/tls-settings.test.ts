@@ -5,8 +5,10 @@ import { applyEdits } from '../../server/src/core/fixes/edits';
 import { memoryHost } from '../../server/src/core/host';
 import { parseText } from '../../server/src/core/syntax/parser';
 import { gnutlsPriorityProblem } from '../../server/src/core/util/gnutlsPriority';
+import { tlsFileProblem } from '../../server/src/core/analysis/rules/tlsSettings';
 
-const lint = (text: string) => analyze(parseText('/t.conf', text, memoryHost({}))).filter((f) => f.code === 'tls-ciphers-invalid');
+const lintCode = (code: string) => (text: string) => analyze(parseText('/t.conf', text, memoryHost({}))).filter((f) => f.code === code);
+const lint = lintCode('tls-ciphers-invalid');
 const transport = (...options: string[]) => `begin transports\nremote_smtp:\n  driver = smtp\n${options.map((o) => `  ${o}\n`).join('')}`;
 
 test('gnutlsPriorityProblem: priority strings as gnutls_priority_init() reads them', () => {
@@ -61,4 +63,25 @@ test('tls-ciphers-invalid: a tls_require_ciphers GnuTLS refuses, with what that 
   // A quoted value is reported on the whole value, without a fix.
   const [q] = lint(transport('tls_require_ciphers = "NORMAL:+AES256-GCM"'));
   assert.deepEqual([q.loc.range.start.character, q.fixes], [24, []]);
+});
+
+test('tls-file-invalid: relative TLS file paths and unknown tls_dhparam primes', () => {
+  for (const [option, value] of [['tls_certificate', '/etc/exim4/exim.crt'], ['tls_certificate', '/a.pem : /b.pem'], ['tls_verify_certificates', 'system'], ['tls_verify_certificates', '/etc/ssl/certs'], ['tls_crl', '/etc/crl.pem'], ['tls_dhparam', 'ffdhe3072'], ['tls_dhparam', 'none'], ['tls_dhparam', '/etc/exim4/dh.pem'], ['tls_certificate', '$config_dir/x.pem'], ['tls_certificate', '']]) {
+    assert.equal(tlsFileProblem(option, value), undefined, `${option} = ${value}`);
+  }
+  assert.equal(tlsFileProblem('tls_certificate', '/a.pem : b.pem')?.problem, 'tls_certificate names "b.pem", which is not an absolute path: Exim cannot load it ("Error while reading file")');
+  assert.equal(tlsFileProblem('tls_verify_certificates', 'ca.pem')?.problem.startsWith('tls_verify_certificates names "ca.pem"'), true);
+  assert.equal(tlsFileProblem('tls_dhparam', 'FFDHE2048')?.suggestions[0], 'ffdhe2048');
+  assert.equal(tlsFileProblem('tls_dhparam', 'Default')?.suggestions[0], 'default');
+
+  const lintFiles = lintCode('tls-file-invalid');
+  const [t] = lintFiles(transport('tls_certificate = client.pem', 'tls_privatekey = /etc/exim4/client.key'));
+  assert.equal(t.message, 'tls_certificate names "client.pem", which is not an absolute path: Exim cannot load it ("Error while reading file"). Exim accepts the configuration, and every delivery through this transport to a server that offers STARTTLS falls back to clear text ("delivering unencrypted"), since tls_tempfail_tryclear is true and hosts_require_tls does not cover the server');
+  assert.match(lintFiles(transport('hosts_require_tls = *', 'tls_verify_certificates = ca.pem'))[0].message, /is deferred/);
+  const [m] = lintFiles('tls_dhparam = Default\n');
+  assert.match(m.message, /^No standard prime named "Default" for tls_dhparam .*\. Exim accepts the configuration, and every client's STARTTLS then fails \("TLS error on connection"\), so senders deliver to this server in clear or not at all; did you mean "default"\?$/);
+  assert.match(applyEdits('tls_dhparam = Default\n', m.fixes![0].edits), /^tls_dhparam = default\n$/);
+  assert.deepEqual(lintFiles('tls_advertise_hosts =\ntls_certificate = exim.crt\n'), []);
+  assert.deepEqual(lintFiles(transport('tls_certificate = ${if eq{$host}{a}{/a.pem}{/b.pem}}')), []);
+  assert.deepEqual(lintFiles('tls_certificate = /etc/exim4/exim.crt\ntls_privatekey = /etc/exim4/exim.key\ntls_dhparam = ffdhe4096\n'), []);
 });
