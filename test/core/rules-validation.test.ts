@@ -807,6 +807,15 @@ test('delivery-value-invalid: quotas, size limits and mailbox paths as appendfil
   assert.deepEqual(transport('driver = appendfile', 'directory = $home/Maildir', 'maildir_format'), []);
   assert.deepEqual(transport('driver = appendfile', 'file = mail/$local_part', 'quota = 10KB', 'message_size_limit = 1.5M'), ['file', 'quota', 'message_size_limit']);
   assert.deepEqual(transport('driver = smtp', 'message_size_limit = 1,000'), ['message_size_limit']);
+  assert.deepEqual(transport('driver = smtp', 'interface = 192.0.2.1', 'dkim_private_key = /etc/exim4/dkim/$dkim_domain.pem'), []);
+  assert.deepEqual(transport('driver = smtp', 'interface = <; 192.0.2.1 ; 2001:db8::1', 'dkim_private_key = false'), []);
+  assert.deepEqual(transport('driver = smtp', 'interface = ${if eq{$host}{a}{eth0}{192.0.2.1}}', 'dkim_private_key = ${if exists{/k}{/k}{0}}'), []);
+  assert.deepEqual(transport('driver = smtp', 'interface = eth0', 'dkim_private_key = dkim/$dkim_domain.key'), ['interface', 'dkim_private_key']);
+  const iface = (value: string) => only(`begin transports\nt:\n  driver = smtp\n  interface = ${value}\n`, 'delivery-value-invalid')[0]?.message;
+  assert.equal(iface('eth0'), '"eth0" is not a valid IP address for the "interface" option for t transport (an interface is given by its address, not its name): Exim accepts the configuration, and defers every delivery through this transport');
+  assert.match(iface('::1')!, /^":1" is not a valid IP address .* \(an IPv6 address in a list needs another separator: "<; ::1"\)/);
+  assert.match(iface('192.0.2.1 : eth0')!, /defers the deliveries that reach this item/);
+  assert.equal(iface('192.0.2.1 : 198.51.100.1'), undefined);
   const [f] = only('begin transports\nlocal:\n  driver = appendfile\n  file = /var/mail/x\n  quota = 10KB\n', 'delivery-value-invalid');
   assert.equal(f.message, 'Malformed value "10KB" in local transport: Exim accepts the configuration, and defers every delivery through this transport, until the retry rules give up');
 });

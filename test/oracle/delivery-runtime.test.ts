@@ -1,7 +1,8 @@
 // Transport values Exim reads only when it delivers, against the real Exim: each case is an
-// appendfile transport that passes `exim -bV`; one real delivery (test/support/delivery.ts:
-// private spool and logs, null sender, so nothing bounces anywhere) shows whether Exim
-// refuses the value, and delivery-value-invalid must report exactly the refused ones.
+// appendfile or smtp transport that passes `exim -bV`; one real delivery
+// (test/support/delivery.ts: private spool and logs, null sender, so nothing bounces
+// anywhere; smtp to a local sink) shows whether Exim refuses the value, and
+// delivery-value-invalid must report exactly the refused ones.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,6 +13,7 @@ import { lintPath } from '../../server/src/core/service';
 import { nodeHost } from '../../server/src/node/fsHost';
 import { deliver, requireDeliveryHarness } from '../support/delivery';
 import { eximValidate, findExim } from '../support/exim';
+import { startSmtpSink } from '../support/smtpSink';
 
 interface Case {
   /** Transport options after `driver = appendfile` and `user =`; MAILDIR stands for a directory exim's user may write. */
@@ -58,6 +60,45 @@ test('transport values Exim cannot read when it delivers are reported, and only 
       else if (refused !== c.refused) wrong.push(`${c.options.join('; ')}: Exim ${refused ? 'refuses' : 'accepts'} it, the case says otherwise:\n${result.log}`);
       const reported = lintPath(path, nodeHost()).findings.some((f) => f.code === 'delivery-value-invalid');
       if (reported !== refused) wrong.push(`${c.options.join('; ')}: Exim ${refused ? 'refuses' : 'accepts'} it, the analyser ${reported ? 'reports' : 'does not report'} it`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  assert.deepEqual(wrong, []);
+});
+
+test('smtp interface and dkim_private_key values Exim cannot use defer deliveries, and are reported', async (t) => {
+  if (!requireDeliveryHarness(t)) return;
+  const exim = findExim()!;
+  const dir = mkdtempSync(join(tmpdir(), 'exim-smtp-runtime-'));
+  chmodSync(dir, 0o755);
+  const cases: Case[] = [
+    { options: ['interface = 127.0.0.1'], refused: false },
+    { options: ['interface = lo'], refused: true },
+    { options: ['interface = ::1'], refused: true },
+    { options: ['dkim_domain = example.org', 'dkim_selector = s1', 'dkim_private_key = false'], refused: false },
+    { options: ['dkim_domain = example.org', 'dkim_selector = s1', 'dkim_private_key = dkim/example.org.key'], refused: true },
+  ];
+  const wrong: string[] = [];
+  try {
+    for (const [i, c] of cases.entries()) {
+      const path = join(dir, `${i}.conf`);
+      const config = ['SMARTHOST = smtp.example.net', 'begin routers', 'smarthost:', '  driver = manualroute', '  domains = ! example.org', '  transport = remote_smtp', '  route_list = * SMARTHOST byname', '  self = send', 'begin transports', 'remote_smtp:', '  driver = smtp', ...c.options.map((o) => `  ${o}`), ''];
+      writeFileSync(path, config.join('\n'));
+      chmodSync(path, 0o644);
+      const verdict = eximValidate(path, exim);
+      assert.equal(verdict.ok, true, `${c.options.join('; ')}: ${verdict.raw}`);
+      const sink = await startSmtpSink('notls');
+      let result;
+      try {
+        result = await deliver(path, { port: sink.port, recipient: 'r@remote.example' });
+      } finally {
+        await sink.close();
+      }
+      const refused = result.mainlog.some((l) => / == r@remote\.example R=smarthost T=remote_smtp defer /.test(l));
+      if (refused !== c.refused) wrong.push(`${c.options.join('; ')}: Exim ${refused ? 'defers' : 'delivers'}, the case says otherwise:\n${result.log}`);
+      const reported = lintPath(path, nodeHost()).findings.some((f) => f.code === 'delivery-value-invalid');
+      if (reported !== refused) wrong.push(`${c.options.join('; ')}: Exim ${refused ? 'defers' : 'delivers'}, the analyser ${reported ? 'reports' : 'does not report'} it`);
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { isIpAddress } from '../../server/src/core/util/ipAddress';
 import { scanExpansion } from '../../server/src/core/syntax/expansion';
 import { requireExim } from '../support/exim';
 
@@ -175,6 +176,32 @@ test('the expansion reader finds a problem exactly where exim -be fails', (t) =>
       if ((problems.length > 0) !== eximFails) wrong.push(`${s}: exim ${eximFails ? `fails (${answers[i].trim()})` : 'accepts it'}, the reader ${problems.length ? `says ${problems.map((p) => p.message).join('; ')}` : 'finds nothing'}`);
     });
     assert.deepEqual(wrong, []);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+/** Strings for `${if isip{...}}`, Exim's string_is_ip_address(), which util/ipAddress.ts follows. */
+const IP_CANDIDATES = [
+  '127.0.0.1', '127.0.0.01', '127.1', '0.0.0.0', '255.255.255.255', '256.0.0.1', '01.2.3.4', '1.2.3.4.', '1.2.3.4/24', '[1.2.3.4]', 'eth0', 'localhost', '',
+  '::1', '::', ':::', ':1', '1:', '::ffff:1.2.3.4', 'fe80::1%eth0', 'fe80::1%', 'FE80::1', '1:2:3:4:5:6:7:8', '1:2:3:4:5:6:7:8:9', '1::2::3', 'abcd::12345',
+  '1:2:3:4:5:6:1.2.3.4', '1:2:3:4:5:6:7:1.2.3.4', '1:2:3:4:5:6::1.2.3.4', '::1.2.3', '0001:2::3', '00000::1', 'g::1', '1:2:3:4:5:6:7::', '::1:2:3:4:5:6:7', '1:2:3:4:5:6:7:8::',
+];
+
+test('IP addresses are read as exim -be\'s isip condition reads them', (t) => {
+  const exim = requireExim(t);
+  if (!exim) return;
+  const dir = mkdtempSync(join(tmpdir(), 'exim-isip-'));
+  try {
+    const conf = join(dir, 'exim.conf');
+    writeFileSync(conf, 'qualify_domain = example.org\nkeep_environment =\n');
+    const r = spawnSync(exim, ['-C', conf, '-be'], { input: IP_CANDIDATES.map((a) => `\${if isip{${a}}{yes}{no}}`).join('\n') + '\n', encoding: 'utf8', timeout: 60_000 });
+    const answers = r.stdout.split(/^> /m).slice(1).map((a) => a.trim());
+    assert.equal(answers.length >= IP_CANDIDATES.length, true, r.stdout + r.stderr);
+    const wrong = IP_CANDIDATES.filter((a, i) => (answers[i] === 'yes') !== isIpAddress(a)).map((a) => `${a}: exim says ${answers[IP_CANDIDATES.indexOf(a)]}`);
+    assert.deepEqual(wrong, []);
+    // Both answers are in the sample.
+    assert.ok(answers.filter((a) => a === 'yes').length > 10 && answers.filter((a) => a === 'no').length > 10);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

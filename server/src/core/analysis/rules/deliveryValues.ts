@@ -8,9 +8,17 @@
  *    one of K, M, G (any case; "%" for quota_warn_threshold) and white space: 'Malformed value
  *    "10KB"'; quota_filecount must also fit in an int;
  *  - message_size_limit read as a decimal integer with an optional K, M or G: 'invalid
- *    message_size_limit in t transport: invalid integer "1.5M"'; an empty value is refused too.
+ *    message_size_limit in t transport: invalid integer "1.5M"'; an empty value is refused too;
+ *  - smtp's interface, a list of IP addresses ("eth0" is 'not a valid IP address for the
+ *    "interface" option'); Exim reads items until one fits the host's address family, so a
+ *    bad item fails the deliveries that reach it (all of them when it comes first);
+ *  - dkim_private_key: a value that is not a path starting with "/" (nor "0", "false" or
+ *    empty, which turn signing off) is taken as the key itself; "dkim/example.key" makes the
+ *    transport process crash (signal 11), which defers every delivery.
  */
 import { OptionNode } from '../../syntax/tree';
+import { isIpAddress } from '../../util/ipAddress';
+import { exactListItems } from '../../util/lists';
 import { stringSetting } from '../../util/stringSetting';
 import { Rule, RuleContext } from '../types';
 
@@ -50,10 +58,17 @@ export function sizeLimitProblem(value: string): string | undefined {
 
 const QUOTA_OPTIONS = ['quota', 'quota_filecount', 'quota_warn_threshold'];
 
+/** Why an item of `interface` is probably wrong: a name for an address, or an IPv6 address cut up by the ":" separator. */
+function interfaceHint(item: string): string {
+  if (item.startsWith(':') || /^[0-9a-fA-F]{1,4}$/.test(item)) return ' (an IPv6 address in a list needs another separator: "<; ::1")';
+  if (/^[A-Za-z][\w.-]*$/.test(item)) return ' (an interface is given by its address, not its name)';
+  return '';
+}
+
 const deliveryValueInvalid: Rule = {
   id: 'delivery-value-invalid',
   defaultSeverity: 'warning',
-  title: 'transport option Exim reads only when it delivers, with a value it cannot read (a relative mailbox, a malformed quota or size limit)',
+  title: 'transport option Exim reads only when it delivers, with a value it cannot read (a relative mailbox, a malformed quota or size limit, an interface name, a DKIM key that is not a path)',
   check(ctx: RuleContext) {
     for (const transport of ctx.model.activeDrivers('transports')) {
       const report = (node: OptionNode, problem: string) =>
@@ -80,6 +95,32 @@ const deliveryValueInvalid: Rule = {
           if (!setting || /[$\\]/.test(setting[1])) continue;
           const problem = quotaProblem(name, setting[1]);
           if (problem) report(setting[0], problem);
+        }
+      }
+      if (transport.driverName === 'smtp') {
+        const iface = written('interface');
+        if (iface && !/[$\\]/.test(iface[1])) {
+          const items = exactListItems(iface[1]).filter((item) => item !== '');
+          const bad = items.find((item) => !isIpAddress(item));
+          if (bad !== undefined) {
+            const which = bad === items[0] ? 'every delivery through this transport' : 'the deliveries that reach this item (hosts of an address family the items before it do not serve)';
+            ctx.report({
+              message: `"${bad}" is not a valid IP address for the "interface" option for ${transport.name} transport${interfaceHint(bad)}: Exim accepts the configuration, and defers ${which}`,
+              loc: iface[0].valueLoc ?? iface[0].wordLoc,
+              active: iface[0].active,
+              data: { transport: transport.name, option: 'interface', item: bad },
+            });
+          }
+        }
+        const key = written('dkim_private_key');
+        // Known to be key text, not a file: the value starts with a written character other than "/".
+        if (key && /^[^/$\\-]/.test(key[1]) && !/^(?:0|false)$/i.test(key[1].trim())) {
+          ctx.report({
+            message: `dkim_private_key "${key[1]}" does not start with "/", so Exim takes it as the key itself rather than a file name, cannot use it, and the transport process crashes (signal 11): Exim accepts the configuration, and defers every delivery through this transport`,
+            loc: key[0].valueLoc ?? key[0].wordLoc,
+            active: key[0].active,
+            data: { transport: transport.name, option: 'dkim_private_key' },
+          });
         }
       }
       const limit = written('message_size_limit');
