@@ -353,7 +353,7 @@ test('unused transports and ACLs: a name used anywhere counts, in an expansion o
   assert.deepEqual(unused(config('T = local_delivery\nacl_smtp_rcpt = acl_rcpt', 'remote_smtp', '  headers_add = T\n  errors_to = x@y \\\n    acl_sub')), []);
 });
 
-test('named lists: "+name" items in any list syntax, with "!" and white space; others are not names', () => {
+test('named lists: an item starting with "+" (or "!+") names a list with the rest of the item, as Exim reads it', () => {
   const lists = (value: string) =>
     only(`domainlist known = a.example\nhostlist hosts_ok = 127.0.0.1\nbegin acl\na:\n  accept domains = ${value}\n`, 'named-list-undefined').map((f) => [
       f.data!.name,
@@ -361,11 +361,16 @@ test('named lists: "+name" items in any list syntax, with "!" and white space; o
     ]);
   // The value starts at character 19; a finding starts at the "+".
   assert.deepEqual(lists('+known : +unknown'), [['unknown', 28]]);
-  assert.deepEqual(lists(' ! + unknown'), []);
   assert.deepEqual(lists('!  +unknown  : b'), [['unknown', 22]]);
+  // Measured with exim -bh, each "unknown named domain list": white space after "+" is part of
+  // the name ("+ unknown"), and so is the rest of the item ("+x-y", "+9", "+relay extra").
+  assert.deepEqual(lists(' ! + unknown'), [[' unknown', 22]]);
+  assert.deepEqual(lists('+known extra : +'), [['known extra', 19], ['', 34]]);
   // A doubled separator is part of the item; a list of the wrong kind does not count.
-  assert.deepEqual(lists('<; +known ; +nope ;; +still_one_item ; +hosts_ok'), [['hosts_ok', 58]]);
-  assert.deepEqual(lists('+known :: +not_an_item : +x-y : +9 : +last'), [['last', 56]]);
+  assert.deepEqual(lists('<; +known ; +nope ;; +still_one_item ; +hosts_ok'), [['nope ;; +still_one_item', 31], ['hosts_ok', 58]]);
+  assert.deepEqual(lists('+known :: +not_an_item : +x-y : +9 : +last'), [['known :: +not_an_item', 19], ['x-y', 44], ['9', 51], ['last', 56]]);
+  // A "# comment" after the name is comment-in-value's.
+  assert.deepEqual(lists('+known # the local domains'), []);
   // "<" and white space: no separator is set.
   assert.deepEqual(lists('< +a : +b'), [['b', 26]]);
   // Expanded: not checked.

@@ -43,6 +43,10 @@ const CASES: Case[] = [
   { option: 'acl_smtp_rcpt', statement: 'warn logwrite = :main,reject: hello' },
   { option: 'acl_smtp_rcpt', statement: 'deny log_reject_target = main, reject', code: 'acl-log-name-unknown' },
   { option: 'acl_smtp_rcpt', statement: 'deny log_reject_target = main : reject' },
+  { option: 'acl_smtp_rcpt', statement: 'deny domains = +local_domains extra', code: 'named-list-undefined' },
+  { option: 'acl_smtp_rcpt', statement: 'deny domains = + local_domains', code: 'named-list-undefined' },
+  { option: 'acl_smtp_rcpt', statement: 'deny domains = <; +local_domains ;; x', code: 'named-list-undefined' },
+  { option: 'acl_smtp_rcpt', statement: 'deny domains = +local_domains', code: 'named-list-undefined' },
   { option: 'acl_smtp_rcpt', statement: 'warn acl = Sub', code: 'acl-undefined' },
   { option: 'acl_smtp_rcpt', statement: 'warn acl = sub' },
 ];

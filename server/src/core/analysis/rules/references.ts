@@ -290,13 +290,12 @@ function isSpace(c: number): boolean {
     c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff
   );
 }
-const isLetter = (c: number): boolean => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
-const isNamePart = (c: number): boolean => isLetter(c) || (c >= 48 && c <= 57) || c === 95;
 
 /**
  * `+name` items of a list (Exim's list syntax: ":" or the separator after "<", doubled for
- * itself): items that are only "+name" or "!+name", with white space around. Appends the
- * start and end offset and the nameHash() of each name to `out`.
+ * itself): items that start with "+" or "!+" (white space allowed around the "!"); the name
+ * is the rest of the item without trailing white space, as Exim reads it. Appends the start and end offset and the nameHash() of each
+ * name to `out`.
  */
 function plusItems(value: string, out: number[]): void {
   let sep = 58; /* ":" */
@@ -326,13 +325,19 @@ function plusItem(value: string, a: number, b: number, out: number[]): void {
     while (i < b && isSpace(value.charCodeAt(i))) i++;
   }
   if (i >= b || value.charCodeAt(i) !== 43 /* "+" */) return;
-  const at = ++i;
-  if (i >= b || !isLetter(value.charCodeAt(i))) return;
+  // Exim takes the rest of the item as the name, white space after "+" included ("+ x" names
+  // " x", "+relay extra" names "relay extra"): measured, each is an unknown named list.
+  const at = i + 1;
+  let end = b;
+  while (end > at && isSpace(value.charCodeAt(end - 1))) end--;
   let h = 0;
-  for (let c = value.charCodeAt(i); i < b && isNamePart(c); c = value.charCodeAt(++i)) h = (Math.imul(h, 31) + c) | 0;
-  const end = i;
-  while (i < b && isSpace(value.charCodeAt(i))) i++;
-  if (i === b) out.push(at, end, h);
+  for (let k = at; k < end; k++) {
+    const c = value.charCodeAt(k);
+    // A "# comment" after the name is comment-in-value's to report.
+    if (c === 35 /* # */ && k > at && isSpace(value.charCodeAt(k - 1))) return;
+    h = (Math.imul(h, 31) + c) | 0;
+  }
+  out.push(at, end, h);
 }
 
 /** A hash of a name, computed as the scans below compute it character by character. */
@@ -396,7 +401,7 @@ const namedListUndefined: Rule = {
         const article = (w: string) => (/^[aeiou]/.test(w) ? 'an' : 'a');
         const other = defs.length ? ` ("${name}" is ${article(defs[0].listType)} ${defs[0].listType}, not ${article(type)} ${type})` : '';
         ctx.report({
-          message: `unknown named ${type.replace('list', ' list').replace('localpart', 'local part')} "+${name}"${other}: matching this list defers${dym(suggestions)}`,
+          message: `unknown named ${type.replace('list', ' list').replace('localpart', 'local part')} "+${name}"${other}${/\s/.test(name) ? ' (the rest of the item is part of the name: separate list items with ":")' : ''}: matching this list defers${dym(suggestions)}`,
           loc,
           active: node.active,
           data: { name, suggestions },
