@@ -85,3 +85,13 @@ test('tls-file-invalid: relative TLS file paths and unknown tls_dhparam primes',
   assert.deepEqual(lintFiles(transport('tls_certificate = ${if eq{$host}{a}{/a.pem}{/b.pem}}')), []);
   assert.deepEqual(lintFiles('tls_certificate = /etc/exim4/exim.crt\ntls_privatekey = /etc/exim4/exim.key\ntls_dhparam = ffdhe4096\n'), []);
 });
+
+test('local-interfaces-invalid: addresses, with ports after a dot or in brackets; names and cut-up IPv6 stop the daemon', () => {
+  const lintIfaces = lintCode('local-interfaces-invalid');
+  for (const ok of ['127.0.0.1', '0.0.0.0 : 192.0.2.1', '127.0.0.1.2525', '<; ::1 ; 127.0.0.1', '<; [::1]:2525', '[127.0.0.1]', '127.0.0.1 : ']) assert.deepEqual(lintIfaces(`local_interfaces = ${ok}\n`), [], ok);
+  const [f] = lintIfaces('local_interfaces = eth0\n');
+  assert.equal(f.severity, 'error');
+  assert.equal(f.message, 'Malformed IP address "eth0" in local_interfaces (an interface is given by its address, not its name): `exim -bV` accepts the configuration, but the daemon (`exim -bd`) refuses to start, so no mail is received');
+  assert.match(lintIfaces('local_interfaces = 127.0.0.1 : ::1\n')[0].message, /^Malformed IP address "" in local_interfaces|^Malformed IP address ":1" in local_interfaces \(an IPv6 address in a list needs another separator/);
+  assert.equal(lintIfaces('local_interfaces = [127.0.0.1]:2525\n')[0].data!.item, '2525');
+});

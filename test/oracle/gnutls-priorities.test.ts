@@ -11,8 +11,7 @@
 // without them.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -20,6 +19,7 @@ import vocabulary from '../../server/src/core/data/gnutls-priorities.json';
 import { lintPath } from '../../server/src/core/service';
 import { nodeHost } from '../../server/src/node/fsHost';
 import { gnutlsPriorityProblem } from '../../server/src/core/util/gnutlsPriority';
+import { freePort, startDaemon } from '../support/daemon';
 import { deliver, requireDeliveryHarness } from '../support/delivery';
 import { findExim } from '../support/exim';
 import { repoRoot } from '../support/paths';
@@ -141,47 +141,27 @@ test('a tls_require_ciphers GnuTLS refuses makes Exim deliver in clear, and is r
   }
 });
 
-/** A TCP port nothing listens on now. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const port = (server.address() as { port: number }).port;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 test('a server tls_require_ciphers GnuTLS refuses stops the daemon from starting, and is reported as an error', async (t) => {
   if (!requireDeliveryHarness(t)) return;
+  const exim = findExim()!;
   const dir = mkdtempSync(join(tmpdir(), 'exim-gnutls-daemon-'));
   chmodSync(dir, 0o777);
-  const pidFile = join(dir, 'exim.pid');
-  const exim = findExim()!;
   try {
     for (const [ciphers, refused] of [['HIGH:!aNULL', true], ['SECURE128:-VERS-TLS1.0', false]] as const) {
-      const path = join(dir, 'exim.conf');
       const port = await freePort();
       // tls_advertise_hosts is "*" by default: the daemon loads its TLS settings when it starts.
-      const config = ['primary_hostname = example.org', 'keep_environment =', `spool_directory = ${dir}/spool`, `log_file_path = ${dir}/%slog`, `tls_require_ciphers = ${ciphers}`, `daemon_smtp_ports = ${port}`, 'local_interfaces = 127.0.0.1', ''];
-      writeFileSync(path, config.join('\n'));
-      chmodSync(path, 0o644);
+      const lines = ['primary_hostname = example.org', 'keep_environment =', `spool_directory = ${dir}/spool`, `log_file_path = ${dir}/%slog`, `tls_require_ciphers = ${ciphers}`, `daemon_smtp_ports = ${port}`, 'local_interfaces = 127.0.0.1'];
+      const daemon = await startDaemon(exim, dir, lines);
+      daemon.stop();
+      const path = join(dir, 'exim.conf');
       const bv = spawnSync(exim, ['-C', path, '-bV'], { encoding: 'utf8', timeout: 30_000 });
       assert.equal(bv.status, 0, `exim -bV accepts ${ciphers}: ${bv.stderr}`);
-      const r = spawnSync(exim, ['-C', path, '-bd', '-oP', pidFile], { encoding: 'utf8', timeout: 30_000 });
-      // -bd detaches: a daemon that starts leaves its pid; one that does not says why and exits 1.
-      await new Promise((resolve) => setTimeout(resolve, 500));
-      const started = existsSync(pidFile);
-      if (started) process.kill(Number(readFileSync(pidFile, 'utf8').trim()), 'SIGTERM');
-      rmSync(pidFile, { force: true });
-      assert.equal(started, !refused, `${ciphers}: ${r.stderr}`);
-      if (refused) assert.match(r.stderr, /tls_require_ciphers invalid: gnutls_priority_init/);
+      assert.equal(daemon.started, !refused, `${ciphers}: ${daemon.stderr}`);
+      if (refused) assert.match(daemon.stderr, /tls_require_ciphers invalid: gnutls_priority_init/);
       const findings = lintPath(path, nodeHost()).findings.filter((f) => f.code === 'tls-ciphers-invalid');
       assert.deepEqual(findings.map((f) => f.severity), refused ? ['error'] : []);
     }
   } finally {
-    if (existsSync(pidFile)) process.kill(Number(readFileSync(pidFile, 'utf8').trim()), 'SIGTERM');
     rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -7,15 +7,15 @@
 //    unknown tls_dhparam name or a relative tls_certificate makes every handshake fail.
 // Needs real Exim and root; fails under CI=true without them.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { connect as connectTcp, createServer, Socket } from 'node:net';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { connect as connectTcp, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { connect as connectTls } from 'node:tls';
 import { lintPath } from '../../server/src/core/service';
 import { nodeHost } from '../../server/src/node/fsHost';
+import { freePort, startDaemon } from '../support/daemon';
 import { deliver, requireDeliveryHarness } from '../support/delivery';
 import { findExim } from '../support/exim';
 import { startSmtpSink } from '../support/smtpSink';
@@ -61,17 +61,6 @@ test('a relative TLS file on an smtp transport makes Exim deliver in clear, and 
   }
 });
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const port = (server.address() as { port: number }).port;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 /** EHLO, STARTTLS, then a TLS handshake with Node's client: true when the handshake completes. */
 function startTls(port: number): Promise<boolean> {
   return new Promise((resolve, reject) => {
@@ -107,39 +96,31 @@ test('a relative tls_certificate or an unknown tls_dhparam makes every STARTTLS 
   const exim = findExim()!;
   const dir = mkdtempSync(join(tmpdir(), 'exim-tls-daemon-'));
   chmodSync(dir, 0o777);
-  const pidFile = join(dir, 'exim.pid');
-  const stop = () => {
-    if (existsSync(pidFile)) process.kill(Number(readFileSync(pidFile, 'utf8').trim()), 'SIGTERM');
-    rmSync(pidFile, { force: true });
-  };
   try {
     for (const [setting, refused] of [['tls_dhparam = Default', true], ['tls_dhparam = default', false], ['tls_certificate = exim.crt', true]] as const) {
       const port = await freePort();
-      const path = join(dir, 'exim.conf');
-      const config = ['primary_hostname = localhost', 'keep_environment =', `spool_directory = ${dir}/spool`, `log_file_path = ${dir}/%slog`, `daemon_smtp_ports = ${port}`, 'local_interfaces = 127.0.0.1', setting, ''];
-      writeFileSync(path, config.join('\n'));
-      chmodSync(path, 0o644);
-      const started = spawnSync(exim, ['-C', path, '-bd', '-oP', pidFile], { encoding: 'utf8', timeout: 30_000 });
+      const lines = ['primary_hostname = localhost', 'keep_environment =', `spool_directory = ${dir}/spool`, `log_file_path = ${dir}/%slog`, `daemon_smtp_ports = ${port}`, 'local_interfaces = 127.0.0.1', setting];
+      const daemon = await startDaemon(exim, dir, lines);
       try {
-        // The daemon detaches; wait until it listens.
+        assert.ok(daemon.started, `${setting}: ${daemon.stderr}`);
+        // The daemon listens once it has written its pid file; allow for a slow start.
         const deadline = Date.now() + 5_000;
         let ok: boolean | undefined;
         while (ok === undefined) {
           try {
             ok = await startTls(port);
           } catch (e) {
-            if (Date.now() > deadline) throw new Error(`${setting}: ${e instanceof Error ? e.message : e} ${started.stderr}`);
+            if (Date.now() > deadline) throw new Error(`${setting}: ${e instanceof Error ? e.message : e}`);
             await new Promise((r) => setTimeout(r, 100));
           }
         }
         assert.equal(ok, !refused, `${setting}: handshake ${ok ? 'completed' : 'failed'}`);
       } finally {
-        stop();
+        daemon.stop();
       }
-      assert.equal(reported(path), refused, setting);
+      assert.equal(reported(join(dir, 'exim.conf')), refused, setting);
     }
   } finally {
-    stop();
     rmSync(dir, { recursive: true, force: true });
   }
 });

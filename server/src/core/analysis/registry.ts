@@ -19,6 +19,7 @@ import { routingRules } from './rules/routing';
 import { aclValueRules } from './rules/aclValues';
 import { redirectRules } from './rules/redirect';
 import { deliveryValueRules } from './rules/deliveryValues';
+import { daemonRules } from './rules/daemon';
 import { tlsSettingRules } from './rules/tlsSettings';
 import { listLookupRules } from './rules/listLookups';
 import { aclPlacementRules } from './rules/aclPlacement';
@@ -53,7 +54,7 @@ export const PARSE_PROBLEMS: RuleMeta[] = [
   { id: 'rewrite-missing-replacement', defaultSeverity: 'error', title: 'rewrite rule without a replacement' },
 ];
 
-export const RULES: Rule[] = [...structureRules, ...tlsRules, ...tlsSettingRules, ...retryRules, ...valueRules, ...retrySyntaxRules, ...rewriteRulesList, ...aclSyntaxRules, ...driverRules, ...expansionRules, ...referenceRules, ...mainOptionRules, ...valueCommentRules, ...routingRules, ...redirectRules, ...deliveryValueRules, ...aclValueRules, ...listLookupRules, ...aclPlacementRules];
+export const RULES: Rule[] = [...structureRules, ...tlsRules, ...tlsSettingRules, ...retryRules, ...valueRules, ...retrySyntaxRules, ...rewriteRulesList, ...aclSyntaxRules, ...driverRules, ...expansionRules, ...referenceRules, ...mainOptionRules, ...valueCommentRules, ...routingRules, ...redirectRules, ...deliveryValueRules, ...daemonRules, ...aclValueRules, ...listLookupRules, ...aclPlacementRules];
 
 const ALL: Map<string, RuleMeta> = new Map([...PARSE_PROBLEMS, ...RULES].map((r) => [r.id, r]));
 

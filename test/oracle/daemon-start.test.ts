@@ -1,0 +1,55 @@
+// Main options only the daemon reads, against the real Exim: for each case `exim -bV`
+// accepts the configuration, a real daemon (test/support/daemon.ts: its own spool, logs and
+// port on 127.0.0.1) shows whether it starts, and local-interfaces-invalid must report
+// exactly the cases where it does not. Needs real Exim and root; fails under CI=true
+// without them.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { lintPath } from '../../server/src/core/service';
+import { nodeHost } from '../../server/src/node/fsHost';
+import { freePort, startDaemon } from '../support/daemon';
+import { requireDeliveryHarness } from '../support/delivery';
+import { findExim } from '../support/exim';
+
+test('a local_interfaces item that is not an address stops the daemon, and is reported', async (t) => {
+  if (!requireDeliveryHarness(t)) return;
+  const exim = findExim()!;
+  const dir = mkdtempSync(join(tmpdir(), 'exim-daemon-start-'));
+  chmodSync(dir, 0o777);
+  const wrong: string[] = [];
+  try {
+    // PORT stands for a free port. Only 127.0.0.1 is used: whether other addresses exist
+    // depends on the machine, not on the configuration.
+    const cases: [string, boolean][] = [
+      ['127.0.0.1', false],
+      ['127.0.0.1.PORT', false],
+      ['<; [127.0.0.1]:PORT', false],
+      ['eth0', true],
+      ['localhost', true],
+      ['[127.0.0.1]:PORT', true],
+      ['<; 127.0.0.1 ; lo', true],
+      ['127.0.0.1.x', true],
+    ];
+    for (const [value, refused] of cases) {
+      const port = await freePort();
+      const setting = value.replaceAll('PORT', String(port));
+      const lines = ['primary_hostname = localhost', 'keep_environment =', `spool_directory = ${dir}/spool`, `log_file_path = ${dir}/%slog`, 'tls_advertise_hosts =', `daemon_smtp_ports = ${port}`, `local_interfaces = ${setting}`];
+      const daemon = await startDaemon(exim, dir, lines);
+      daemon.stop();
+      const path = join(dir, 'exim.conf');
+      const bv = spawnSync(exim, ['-C', path, '-bV'], { encoding: 'utf8', timeout: 30_000 });
+      if (bv.status !== 0) wrong.push(`${setting}: exim -bV refuses it: ${bv.stderr}`);
+      if (daemon.started === refused) wrong.push(`${setting}: the daemon ${daemon.started ? 'starts' : `does not start (${daemon.stderr.trim()})`}, the case says otherwise`);
+      if (!daemon.started && !/Malformed IP address/.test(daemon.stderr)) wrong.push(`${setting}: the daemon stops for another reason: ${daemon.stderr.trim()}`);
+      const reported = lintPath(path, nodeHost()).findings.some((f) => f.code === 'local-interfaces-invalid');
+      if (reported !== !daemon.started) wrong.push(`${setting}: the analyser ${reported ? 'reports' : 'does not report'} it`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  assert.deepEqual(wrong, []);
+});
