@@ -825,6 +825,22 @@ test('delivery-value-invalid: quotas, size limits and mailbox paths as appendfil
   assert.equal(f.message, 'Malformed value "10KB" in local transport: Exim accepts the configuration, and defers every delivery through this transport, until the retry rules give up');
 });
 
+test('auth-condition-invalid and auth-condition-constant: a written server_condition as Exim takes it', () => {
+  const auth = (driver: string, condition: string) =>
+    lint(`begin authenticators\na:\n  driver = ${driver}\n  public_name = X\n  server_condition = ${condition}\n${driver === 'cram_md5' ? '  server_secret = s\n' : '  server_prompts = :\n'}`)
+      .filter((f) => f.code.startsWith('auth-condition'))
+      .map((f) => `${f.code}:${f.severity}`);
+  assert.deepEqual(auth('plaintext', '${if crypteq{$auth3}{${lookup{$auth2}lsearch{/etc/exim4/passwd}}}}'), []);
+  assert.deepEqual(auth('plaintext', 'foo'), ['auth-condition-invalid:warning']);
+  assert.deepEqual(auth('cram_md5', '2'), ['auth-condition-invalid:warning']);
+  assert.deepEqual(auth('plaintext', 'Yes'), ['auth-condition-constant:warning']);
+  assert.deepEqual(auth('plaintext', '"0"'), ['auth-condition-constant:information']);
+  // For cram_md5 server_condition only adds to the password check.
+  assert.deepEqual(auth('cram_md5', 'yes'), []);
+  const [f] = lint('begin authenticators\nplain:\n  driver = plaintext\n  public_name = PLAIN\n  server_prompts = :\n  server_condition = true\n').filter((x) => x.code === 'auth-condition-constant');
+  assert.equal(f.message, 'server_condition of the plain authenticator is always "true": every user name and password is accepted, and a client that authenticates gets what your ACLs give authenticated clients (often relaying)');
+});
+
 test('acl-message-code: a reply code of the wrong class for its verb is replaced by Exim\'s own', () => {
   const codes = (...lines: string[]) => only(`acl_smtp_rcpt = a\nbegin acl\na:\n${lines.map((l) => `  ${l}\n`).join('')}`, 'acl-message-code').map((f) => f.data!.code);
   assert.deepEqual(codes('deny message = 550 go away', 'defer message = 451 later', 'deny message = 450-4.7.1 x', 'accept message = 450 x', 'warn message = 450 x', 'deny message = 4.7.1 x'), []);

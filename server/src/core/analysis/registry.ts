@@ -20,6 +20,7 @@ import { aclValueRules } from './rules/aclValues';
 import { redirectRules } from './rules/redirect';
 import { deliveryValueRules } from './rules/deliveryValues';
 import { daemonRules } from './rules/daemon';
+import { authenticatorRules } from './rules/authenticators';
 import { tlsSettingRules } from './rules/tlsSettings';
 import { listLookupRules } from './rules/listLookups';
 import { aclPlacementRules } from './rules/aclPlacement';
@@ -54,7 +55,7 @@ export const PARSE_PROBLEMS: RuleMeta[] = [
   { id: 'rewrite-missing-replacement', defaultSeverity: 'error', title: 'rewrite rule without a replacement' },
 ];
 
-export const RULES: Rule[] = [...structureRules, ...tlsRules, ...tlsSettingRules, ...retryRules, ...valueRules, ...retrySyntaxRules, ...rewriteRulesList, ...aclSyntaxRules, ...driverRules, ...expansionRules, ...referenceRules, ...mainOptionRules, ...valueCommentRules, ...routingRules, ...redirectRules, ...deliveryValueRules, ...daemonRules, ...aclValueRules, ...listLookupRules, ...aclPlacementRules];
+export const RULES: Rule[] = [...structureRules, ...tlsRules, ...tlsSettingRules, ...retryRules, ...valueRules, ...retrySyntaxRules, ...rewriteRulesList, ...aclSyntaxRules, ...driverRules, ...expansionRules, ...referenceRules, ...mainOptionRules, ...valueCommentRules, ...routingRules, ...redirectRules, ...deliveryValueRules, ...daemonRules, ...authenticatorRules, ...aclValueRules, ...listLookupRules, ...aclPlacementRules];
 
 const ALL: Map<string, RuleMeta> = new Map([...PARSE_PROBLEMS, ...RULES].map((r) => [r.id, r]));
 
