@@ -11,9 +11,8 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { lintPath } from '../../server/src/core/service';
 import { nodeHost } from '../../server/src/node/fsHost';
-import { deliver, requireDeliveryHarness } from '../support/delivery';
+import { deliver, deliverThroughSmarthost, requireDeliveryHarness } from '../support/delivery';
 import { eximValidate, findExim } from '../support/exim';
-import { startSmtpSink } from '../support/smtpSink';
 
 interface Case {
   /** Transport options after `driver = appendfile` and `user =`; MAILDIR stands for a directory exim's user may write. */
@@ -81,23 +80,13 @@ test('smtp interface and dkim_private_key values Exim cannot use defer deliverie
   ];
   const wrong: string[] = [];
   try {
-    for (const [i, c] of cases.entries()) {
-      const path = join(dir, `${i}.conf`);
-      const config = ['SMARTHOST = smtp.example.net', 'begin routers', 'smarthost:', '  driver = manualroute', '  domains = ! example.org', '  transport = remote_smtp', '  route_list = * SMARTHOST byname', '  self = send', 'begin transports', 'remote_smtp:', '  driver = smtp', ...c.options.map((o) => `  ${o}`), ''];
-      writeFileSync(path, config.join('\n'));
-      chmodSync(path, 0o644);
-      const verdict = eximValidate(path, exim);
+    for (const c of cases) {
+      const result = await deliverThroughSmarthost(dir, c.options, 'notls');
+      const verdict = eximValidate(result.path, exim);
       assert.equal(verdict.ok, true, `${c.options.join('; ')}: ${verdict.raw}`);
-      const sink = await startSmtpSink('notls');
-      let result;
-      try {
-        result = await deliver(path, { port: sink.port, recipient: 'r@remote.example' });
-      } finally {
-        await sink.close();
-      }
       const refused = result.mainlog.some((l) => / == r@remote\.example R=smarthost T=remote_smtp defer /.test(l));
       if (refused !== c.refused) wrong.push(`${c.options.join('; ')}: Exim ${refused ? 'defers' : 'delivers'}, the case says otherwise:\n${result.log}`);
-      const reported = lintPath(path, nodeHost()).findings.some((f) => f.code === 'delivery-value-invalid');
+      const reported = lintPath(result.path, nodeHost()).findings.some((f) => f.code === 'delivery-value-invalid');
       if (reported !== refused) wrong.push(`${c.options.join('; ')}: Exim ${refused ? 'defers' : 'delivers'}, the analyser ${reported ? 'reports' : 'does not report'} it`);
     }
   } finally {

@@ -11,7 +11,7 @@
 // without them.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -20,11 +20,10 @@ import { lintPath } from '../../server/src/core/service';
 import { nodeHost } from '../../server/src/node/fsHost';
 import { gnutlsPriorityProblem } from '../../server/src/core/util/gnutlsPriority';
 import { freePort, startDaemon } from '../support/daemon';
-import { deliver, requireDeliveryHarness } from '../support/delivery';
+import { deliverThroughSmarthost, requireDeliveryHarness } from '../support/delivery';
 import { findExim } from '../support/exim';
 import { repoRoot } from '../support/paths';
 import { rng } from '../support/random';
-import { startSmtpSink } from '../support/smtpSink';
 
 /** Reads priority strings (JSON, one per line) and prints gnutls_priority_init()'s result for each. */
 const GNUTLS = `
@@ -111,21 +110,10 @@ test('a tls_require_ciphers GnuTLS refuses makes Exim deliver in clear, and is r
   chmodSync(dir, 0o755);
   try {
     for (const [ciphers, refused] of [['HIGH:!aNULL:!MD5', true], ['NORMAL:-VERS-TLS1.0:-VERS-TLS1.1', false], ['SECURE128:+AES256-GCM', true]] as const) {
-      const path = join(dir, 'exim.conf');
-      const config = ['SMARTHOST = smtp.example.net', 'begin routers', 'smarthost:', '  driver = manualroute', '  domains = ! example.org', '  transport = remote_smtp', '  route_list = * SMARTHOST byname', '  self = send', 'begin transports', 'remote_smtp:', '  driver = smtp', `  tls_require_ciphers = ${ciphers}`, ''];
-      writeFileSync(path, config.join('\n'));
-      chmodSync(path, 0o644);
       // The sink offers STARTTLS and then breaks the handshake: Exim reaches its TLS set-up.
-      const sink = await startSmtpSink('starttls-bad');
-      let log: string;
-      let outcome: string;
-      try {
-        const result = await deliver(path, { port: sink.port, recipient: 'r@remote.example' });
-        log = result.mainlog.join('\n');
-        outcome = result.outcome;
-      } finally {
-        await sink.close();
-      }
+      const result = await deliverThroughSmarthost(dir, [`tls_require_ciphers = ${ciphers}`], 'starttls-bad');
+      const { path, outcome } = result;
+      const log = result.mainlog.join('\n');
       const libraryRefused = /gnutls_priority_init\(.*\) failed/.test(log);
       assert.equal(libraryRefused, refused, `${ciphers}: ${log}`);
       if (refused) {

@@ -7,7 +7,7 @@
 //    unknown tls_dhparam name or a relative tls_certificate makes every handshake fail.
 // Needs real Exim and root; fails under CI=true without them.
 import assert from 'node:assert/strict';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { connect as connectTcp, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,9 +16,8 @@ import { connect as connectTls } from 'node:tls';
 import { lintPath } from '../../server/src/core/service';
 import { nodeHost } from '../../server/src/node/fsHost';
 import { freePort, startDaemon } from '../support/daemon';
-import { deliver, requireDeliveryHarness } from '../support/delivery';
+import { deliverThroughSmarthost, requireDeliveryHarness } from '../support/delivery';
 import { findExim } from '../support/exim';
-import { startSmtpSink } from '../support/smtpSink';
 
 const reported = (path: string) => lintPath(path, nodeHost()).findings.filter((f) => f.code === 'tls-file-invalid').length > 0;
 
@@ -34,21 +33,10 @@ test('a relative TLS file on an smtp transport makes Exim deliver in clear, and 
       [['tls_verify_certificates = system'], false],
     ];
     for (const [options, refused] of cases) {
-      const path = join(dir, 'exim.conf');
-      const config = ['SMARTHOST = smtp.example.net', 'begin routers', 'smarthost:', '  driver = manualroute', '  domains = ! example.org', '  transport = remote_smtp', '  route_list = * SMARTHOST byname', '  self = send', 'begin transports', 'remote_smtp:', '  driver = smtp', ...options.map((o) => `  ${o}`), ''];
-      writeFileSync(path, config.join('\n'));
-      chmodSync(path, 0o644);
       // The sink offers STARTTLS and breaks the handshake: a usable setting gets that far.
-      const sink = await startSmtpSink('starttls-bad');
-      let log: string;
-      let outcome: string;
-      try {
-        const result = await deliver(path, { port: sink.port, recipient: 'r@remote.example' });
-        log = result.mainlog.join('\n');
-        outcome = result.outcome;
-      } finally {
-        await sink.close();
-      }
+      const result = await deliverThroughSmarthost(dir, options, 'starttls-bad');
+      const { path, outcome } = result;
+      const log = result.mainlog.join('\n');
       const setupFailed = /could not stat|Error while reading file/.test(log);
       const reachedHandshake = /gnutls_handshake/.test(log);
       assert.equal(setupFailed, refused, `${options.join('; ')}: ${log}`);

@@ -133,6 +133,16 @@ export class ConfigModel {
 
   constructor(readonly tree: ConfigTree) {}
 
+  /** The last active main-section setting of an option, as written (no `no_` forms). */
+  mainSetting(name: string): OptionNode | undefined {
+    let found: OptionNode | undefined;
+    for (const section of this.tree.sections) {
+      if (section.kind !== 'main' || section.begin) continue;
+      for (const item of section.items) if (item.kind === 'option' && item.active && item.word === name) found = item;
+    }
+    return found;
+  }
+
   /** Active drivers of a section by name (the first of a name wins, as Exim refuses the second). */
   drivers(kind: DriverSectionKind): Map<string, DriverNode> {
     // Made with the option table, in the same walk.

@@ -4,7 +4,6 @@
  * setting is fixed. Measured with Exim 4.96: `local_interfaces = eth0` gives 'Malformed IP
  * address "eth0" in local_interfaces'; so does `::1` in a list whose separator is ":".
  */
-import { OptionNode } from '../../syntax/tree';
 import { isIpAddress } from '../../util/ipAddress';
 import { exactListItems } from '../../util/lists';
 import { stringSetting } from '../../util/stringSetting';
@@ -22,21 +21,12 @@ export function isInterfaceItem(item: string): boolean {
   return dotted !== null && isIpAddress(dotted[1]);
 }
 
-function lastMainSetting(ctx: RuleContext, name: string): OptionNode | undefined {
-  let found: OptionNode | undefined;
-  for (const section of ctx.tree.sections) {
-    if (section.kind !== 'main' || section.begin) continue;
-    for (const item of section.items) if (item.kind === 'option' && item.active && item.word === name) found = item;
-  }
-  return found;
-}
-
 const localInterfacesInvalid: Rule = {
   id: 'local-interfaces-invalid',
   defaultSeverity: 'error',
   title: 'local_interfaces item that is not an IP address: the daemon does not start',
   check(ctx: RuleContext) {
-    const node = lastMainSetting(ctx, 'local_interfaces');
+    const node = ctx.model.mainSetting('local_interfaces');
     if (!node || !node.hasValue) return;
     const bad = exactListItems(stringSetting(node.value)).find((item) => item !== '' && !isInterfaceItem(item));
     if (bad === undefined) return;

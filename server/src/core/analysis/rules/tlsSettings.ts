@@ -51,16 +51,6 @@ function checkSetting(ctx: RuleContext, node: OptionNode, consequence: string, d
   });
 }
 
-/** The last active main-section setting of an option. */
-function mainSetting(ctx: RuleContext, name: string): OptionNode | undefined {
-  let found: OptionNode | undefined;
-  for (const section of ctx.tree.sections) {
-    if (section.kind !== 'main' || section.begin) continue;
-    for (const item of section.items) if (item.kind === 'option' && item.active && item.word === name) found = item;
-  }
-  return found;
-}
-
 /** What a TLS setting that cannot be used does to deliveries through this smtp transport. */
 function clientConsequence(model: ConfigModel, transport: DriverNode): string {
   const tryclear = model.booleanOption(transport, 'tls_tempfail_tryclear') !== false;
@@ -72,7 +62,7 @@ function clientConsequence(model: ConfigModel, transport: DriverNode): string {
 
 /** Whether the server offers STARTTLS at all (tls_advertise_hosts, "*" by default). */
 function serverOffersTls(ctx: RuleContext): boolean {
-  const advertise = mainSetting(ctx, 'tls_advertise_hosts');
+  const advertise = ctx.model.mainSetting('tls_advertise_hosts');
   return !advertise || stringSetting(advertise.value) !== '';
 }
 
@@ -94,7 +84,7 @@ const tlsCiphersInvalid: Rule = {
       if (node && node.hasValue) checkSetting(ctx, node, consequence, { transport: transport.name });
     }
     // The server's string is loaded when the daemon starts, if it offers TLS at all.
-    const server = mainSetting(ctx, 'tls_require_ciphers');
+    const server = ctx.model.mainSetting('tls_require_ciphers');
     if (server && server.hasValue && serverOffersTls(ctx)) {
       // An error: Exim refuses the configuration, only later than exim -bV does.
       checkSetting(ctx, server, '`exim -bV` accepts the configuration, but the daemon (`exim -bd`) refuses to start with "Exim configuration error: tls_require_ciphers invalid", so no mail is received', { option: 'tls_require_ciphers' }, 'error');
@@ -158,7 +148,7 @@ const tlsFileInvalid: Rule = {
     }
     if (!serverOffersTls(ctx)) return;
     for (const option of [...Object.keys(FILE_OPTIONS), 'tls_dhparam']) {
-      const node = mainSetting(ctx, option);
+      const node = ctx.model.mainSetting(option);
       if (node && node.hasValue) report(node, 'Exim accepts the configuration, and every client\'s STARTTLS then fails ("TLS error on connection"), so senders deliver to this server in clear or not at all', {});
     }
   },
