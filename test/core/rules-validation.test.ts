@@ -812,6 +812,10 @@ test('delivery-value-invalid: quotas, size limits and mailbox paths as appendfil
   assert.deepEqual(transport('driver = appendfile', 'directory = $home/Maildir', 'maildir_format'), []);
   assert.deepEqual(transport('driver = appendfile', 'file = mail/$local_part', 'quota = 10KB', 'message_size_limit = 1.5M'), ['file', 'quota', 'message_size_limit']);
   assert.deepEqual(transport('driver = smtp', 'message_size_limit = 1,000'), ['message_size_limit']);
+  assert.deepEqual(transport('driver = appendfile', 'file = /var/mail/$local_part', 'maildir_format'), ['maildir_format']);
+  assert.deepEqual(transport('driver = appendfile', 'file = /var/mail/$local_part', 'mailstore_format = true'), ['mailstore_format']);
+  assert.deepEqual(transport('driver = appendfile', 'file = /var/mail/$local_part', 'no_maildir_format', 'mbx_format'), []);
+  assert.deepEqual(transport('driver = appendfile', 'directory = /var/mail/$local_part', 'maildir_format'), []);
   assert.deepEqual(transport('driver = smtp', 'interface = 192.0.2.1', 'dkim_private_key = /etc/exim4/dkim/$dkim_domain.pem'), []);
   assert.deepEqual(transport('driver = smtp', 'interface = <; 192.0.2.1 ; 2001:db8::1', 'dkim_private_key = false'), []);
   assert.deepEqual(transport('driver = smtp', 'interface = ${if eq{$host}{a}{eth0}{192.0.2.1}}', 'dkim_private_key = ${if exists{/k}{/k}{0}}'), []);
@@ -839,6 +843,14 @@ test('auth-condition-invalid and auth-condition-constant: a written server_condi
   assert.deepEqual(auth('cram_md5', 'yes'), []);
   const [f] = lint('begin authenticators\nplain:\n  driver = plaintext\n  public_name = PLAIN\n  server_prompts = :\n  server_condition = true\n').filter((x) => x.code === 'auth-condition-constant');
   assert.equal(f.message, 'server_condition of the plain authenticator is always "true": every user name and password is accepted, and a client that authenticates gets what your ACLs give authenticated clients (often relaying)');
+});
+
+test('transport-undefined: a shadow_transport that names no transport', () => {
+  const text = 'begin transports\nlocal:\n  driver = appendfile\n  file = /var/mail/x\n  shadow_transport = copyy\ncopy:\n  driver = appendfile\n  file = /var/mail/copy\n';
+  const [f] = only(text, 'transport-undefined');
+  assert.equal(f.message, 'shadow transport "copyy" not found for the local transport: Exim accepts the configuration, delivers as usual, and never makes the shadow copy; did you mean "copy"?');
+  assert.match(applyEdits(text, f.fixes![0].edits), /shadow_transport = copy\n/);
+  assert.deepEqual(only(text.replace('copyy', 'copy'), 'transport-undefined'), []);
 });
 
 test('acl-message-code: a reply code of the wrong class for its verb is replaced by Exim\'s own', () => {

@@ -30,29 +30,39 @@ const CASES: Case[] = [
   { options: ['file = MAILDIR/mbox', 'message_size_limit = 1.5M'], refused: true },
   { options: ['file = MAILDIR/mbox', 'message_size_limit = 20M'], refused: false },
   { options: ['directory = MAILDIR/md', 'maildir_format', 'quota = 1G', 'quota_filecount = 5T'], refused: true },
+  { options: ['file = MAILDIR/mbox', 'maildir_format'], refused: true },
+  { options: ['directory = MAILDIR/md', 'maildir_format'], refused: false },
 ];
+
+/**
+ * One delivery to rcpt@example.org through an appendfile transport "t" run as exim's own user
+ * (so that it can change to it under -C), with `options`; MAILDIR stands for a new
+ * directory that user owns.
+ */
+async function deliverLocally(exim: string, dir: string, name: string, options: string[]) {
+  const user = spawnSync(exim, ['-bP', '-n', 'exim_user'], { encoding: 'utf8' }).stdout.trim() || 'Debian-exim';
+  const maildir = join(dir, 'mail');
+  rmSync(maildir, { recursive: true, force: true });
+  const made = spawnSync('install', ['-d', '-o', user, '-m', '0755', maildir], { encoding: 'utf8' });
+  assert.equal(made.status, 0, made.stderr);
+  const path = join(dir, `${name}.conf`);
+  const lines = options.map((o) => `  ${o.replace('MAILDIR', maildir)}`);
+  writeFileSync(path, ['begin routers', 'r:', '  driver = accept', '  transport = t', 'begin transports', 't:', '  driver = appendfile', `  user = ${user}`, ...lines, ''].join('\n'));
+  chmodSync(path, 0o644);
+  const verdict = eximValidate(path, exim);
+  assert.equal(verdict.ok, true, `${options.join('; ')}: ${verdict.raw}`);
+  return { path, result: await deliver(path, { port: 0, recipient: 'rcpt@example.org' }) };
+}
 
 test('transport values Exim cannot read when it delivers are reported, and only those', async (t) => {
   if (!requireDeliveryHarness(t)) return;
   const exim = findExim()!;
-  const user = spawnSync(exim, ['-bP', '-n', 'exim_user'], { encoding: 'utf8' }).stdout.trim() || 'Debian-exim';
   const dir = mkdtempSync(join(tmpdir(), 'exim-delivery-runtime-'));
   chmodSync(dir, 0o755);
-  const maildir = join(dir, 'mail');
   const wrong: string[] = [];
   try {
     for (const [i, c] of CASES.entries()) {
-      rmSync(maildir, { recursive: true, force: true });
-      // A directory exim's user owns, so that the delivery can write in it.
-      const made = spawnSync('install', ['-d', '-o', user, '-m', '0755', maildir], { encoding: 'utf8' });
-      assert.equal(made.status, 0, made.stderr);
-      const path = join(dir, `${i}.conf`);
-      const options = c.options.map((o) => `  ${o.replace('MAILDIR', maildir)}`);
-      writeFileSync(path, ['begin routers', 'r:', '  driver = accept', '  transport = t', 'begin transports', 't:', '  driver = appendfile', `  user = ${user}`, ...options, ''].join('\n'));
-      chmodSync(path, 0o644);
-      const verdict = eximValidate(path, exim);
-      assert.equal(verdict.ok, true, `${c.options.join('; ')}: ${verdict.raw}`);
-      const result = await deliver(path, { port: 0, recipient: 'rcpt@example.org' });
+      const { path, result } = await deliverLocally(exim, dir, String(i), c.options);
       const refused = result.mainlog.some((l) => / == rcpt@example\.org R=r T=t defer /.test(l));
       const delivered = result.mainlog.some((l) => / => /.test(l));
       if (refused === delivered) wrong.push(`${c.options.join('; ')}: neither delivered nor refused by the transport:\n${result.log}`);
@@ -64,6 +74,23 @@ test('transport values Exim cannot read when it delivers are reported, and only 
     rmSync(dir, { recursive: true, force: true });
   }
   assert.deepEqual(wrong, []);
+});
+
+test('a shadow_transport that names no transport: the delivery is made, the shadow copy is not, and it is reported', async (t) => {
+  if (!requireDeliveryHarness(t)) return;
+  const exim = findExim()!;
+  const dir = mkdtempSync(join(tmpdir(), 'exim-shadow-'));
+  chmodSync(dir, 0o755);
+  try {
+    for (const [shadow, missing] of [['copyy', true], ['t', false]] as const) {
+      const { path, result } = await deliverLocally(exim, dir, shadow, ['file = MAILDIR/mbox', `shadow_transport = ${shadow}`]);
+      assert.ok(result.mainlog.some((l) => / => /.test(l)), result.log);
+      assert.equal(result.mainlog.some((l) => l.includes(`shadow transport "${shadow}" not found`)), missing, result.log);
+      assert.equal(lintPath(path, nodeHost()).findings.some((f) => f.code === 'transport-undefined'), missing);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('smtp interface and dkim_private_key values Exim cannot use defer deliveries, and are reported', async (t) => {

@@ -22,6 +22,9 @@ import { moveCommentFix } from './valueComments';
 /** Router options that name a transport. */
 const TRANSPORT_OPTIONS = new Set(['transport', 'file_transport', 'pipe_transport', 'reply_transport', 'directory_transport']);
 
+/** The transport option that names another transport. */
+const SHADOW_OPTIONS = new Set(['shadow_transport']);
+
 /** What a redirect generates that the option's transport delivers (measured: exim -bt says "Error in setting up pipe, file, or autoreply"). */
 const GENERATED_DELIVERY: Record<string, string> = {
   file_transport: 'delivery to a file',
@@ -72,14 +75,14 @@ function allNames(ctx: RuleContext, pick: (i: DriverNode | AclNode) => boolean):
 const transportUndefined: Rule = {
   id: 'transport-undefined',
   defaultSeverity: 'warning',
-  title: "router's transport (or file, pipe, reply, directory transport) that no transport defines",
+  title: "router's transport (or file, pipe, reply, directory transport), or a transport's shadow_transport, that no transport defines",
   check(ctx) {
     let names: { active: Set<string>; any: Set<string> } | undefined;
     const suggestFor = suggester(() => [...names!.active]);
     const transports = ctx.model.drivers('transports');
-    for (const router of ctx.model.drivers('routers').values()) {
-      for (const o of router.options) {
-        if (!TRANSPORT_OPTIONS.has(o.word) || !o.active || !o.hasValue) continue;
+    const check = (driver: DriverNode, options: ReadonlySet<string>, report: (o: OptionNode, name: string, tail: string) => void) => {
+      for (const o of driver.options) {
+        if (!options.has(o.word) || !o.active || !o.hasValue) continue;
         // Exim looks the name up as written, quotes removed: a name no transport can have (one
         // with a no-break space after it, say) is not found either. An expansion is not judged.
         const name = stringSetting(o.value);
@@ -87,21 +90,30 @@ const transportUndefined: Rule = {
         names ??= allNames(ctx, (i) => i.kind === 'driver' && i.section === 'transports');
         const { active, any } = names;
         if (active.has(name)) continue;
-        const loc = o.valueLoc ?? o.wordLoc;
-        const suggestions = suggestFor(name);
         const skipped = any.has(name) ? ` (a transport "${name}" is defined only in an .ifdef branch that Exim skips)` : '';
+        report(o, name, `${skipped}${dym(suggestFor(name))}`);
+      }
+    };
+    const emit = (o: OptionNode, name: string, message: string) => {
+      const loc = o.valueLoc ?? o.wordLoc;
+      const suggestions = suggestFor(name);
+      ctx.report({ message, loc, data: { name, suggestions }, fixes: renameFixes(loc, suggestions) });
+    };
+    for (const router of ctx.model.drivers('routers').values()) {
+      check(router, TRANSPORT_OPTIONS, (o, name, tail) => {
         // Only "transport" serves every address; the others serve what a redirect generates.
         const effect =
           o.word === 'transport'
             ? 'every address this router accepts is deferred'
             : `every ${GENERATED_DELIVERY[o.word]} this router generates fails ("Error in setting up pipe, file, or autoreply")`;
-        ctx.report({
-          message: `transport "${name}" not found in ${router.name} router: Exim accepts the configuration, but ${effect}${skipped}${dym(suggestions)}`,
-          loc,
-          data: { name, suggestions },
-          fixes: renameFixes(loc, suggestions),
-        });
-      }
+        emit(o, name, `transport "${name}" not found in ${router.name} router: Exim accepts the configuration, but ${effect}${tail}`);
+      });
+    }
+    // Measured: the delivery itself goes ahead, and the log says 'shadow transport "x" not found'.
+    for (const transport of transports.values()) {
+      check(transport, SHADOW_OPTIONS, (o, name, tail) =>
+        emit(o, name, `shadow transport "${name}" not found for the ${transport.name} transport: Exim accepts the configuration, delivers as usual, and never makes the shadow copy${tail}`),
+      );
     }
   },
 };
