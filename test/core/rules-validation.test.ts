@@ -816,6 +816,8 @@ test('delivery-value-invalid: quotas, size limits and mailbox paths as appendfil
   assert.deepEqual(transport('driver = appendfile', 'file = /var/mail/$local_part', 'mailstore_format = true'), ['mailstore_format']);
   assert.deepEqual(transport('driver = appendfile', 'file = /var/mail/$local_part', 'no_maildir_format', 'mbx_format'), []);
   assert.deepEqual(transport('driver = appendfile', 'directory = /var/mail/$local_part', 'maildir_format'), []);
+  // Debian's address_directory: the directory comes from the address a redirect generated.
+  assert.deepEqual(transport('driver = appendfile', 'envelope_to_add', 'maildir_format'), []);
   assert.deepEqual(transport('driver = smtp', 'interface = 192.0.2.1', 'dkim_private_key = /etc/exim4/dkim/$dkim_domain.pem'), []);
   assert.deepEqual(transport('driver = smtp', 'interface = <; 192.0.2.1 ; 2001:db8::1', 'dkim_private_key = false'), []);
   assert.deepEqual(transport('driver = smtp', 'interface = ${if eq{$host}{a}{eth0}{192.0.2.1}}', 'dkim_private_key = ${if exists{/k}{/k}{0}}'), []);

@@ -3,8 +3,8 @@
  * text, and a value it cannot read defers every delivery through the transport (measured with
  * Exim 4.96, deliveries in a spool of their own):
  *  - appendfile's file or directory not an absolute path: 'appendfile: file or directory name
- *    "mail/x" is not absolute' (defer -21); maildir_format or mailstore_format without
- *    "directory";
+ *    "mail/x" is not absolute' (defer -21); maildir_format or mailstore_format with "file"
+ *    and without "directory";
  *  - quota, quota_filecount, quota_warn_threshold read as C's strtod() reads a number, then
  *    one of K, M, G (any case; "%" for quota_warn_threshold) and white space: 'Malformed value
  *    "10KB"'; quota_filecount must also fit in an int;
@@ -92,9 +92,11 @@ const deliveryValueInvalid: Rule = {
           if (setting && /^[^/$\\]/.test(setting[1])) report(setting[0], `appendfile: file or directory name "${setting[1]}" is not absolute`);
         }
         // Measured: 'maildir_format requires "directory" to be specified for the t transport'.
+        // A transport with neither file nor directory takes the path from the address a
+        // redirect generated (Debian's address_directory), which is not this case.
         for (const format of ['maildir_format', 'mailstore_format']) {
           const node = ctx.model.optionNode(transport, format);
-          if (node && ctx.model.booleanOption(transport, format) === true && !ctx.model.optionNode(transport, 'directory')) {
+          if (node && ctx.model.booleanOption(transport, format) === true && ctx.model.optionNode(transport, 'file') && !ctx.model.optionNode(transport, 'directory')) {
             report(node, `${format} requires "directory" to be specified (a file = setting is for mbox and mbx mailboxes)`);
           }
         }
