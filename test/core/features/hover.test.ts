@@ -86,6 +86,12 @@ test('transport names show their TLS posture in one sentence, at the definition 
   assert.match(at(posOf(avoided, 41, 'remote'), avoided)!.markdown, /TLS: \*\*avoided\*\* — no TLS is attempted with the hosts in hosts_avoid_tls \(`192.0.2.1`\): mail to them always goes in clear text\./);
   const local = CONFIG.replace('  hosts_require_tls = *', '  hosts = 127.0.0.1\n  hosts_override');
   assert.match(at(posOf(local, 41, 'remote'), local)!.markdown, /TLS: \*\*local only\*\*/);
+
+  // Settings that keep TLS from starting are said too, with what they do to each posture (measured).
+  const refused = CONFIG.replace('  hosts_require_tls = *\n  tls_tempfail_tryclear = false\n', '  tls_require_ciphers = HIGH:!aNULL\n');
+  assert.match(at(posOf(refused, 41, 'remote'), refused)!.markdown, /TLS: \*\*opportunistic\*\* — .* \*\*But TLS cannot start\*\*: GnuTLS refuses tls_require_ciphers \(HIGH:!aNULL\), so messages to servers that offer STARTTLS go out in clear text as well\./);
+  const required = CONFIG.replace('  hosts_require_tls = *\n', '  hosts_require_tls = *\n  tls_certificate = client.pem\n');
+  assert.match(at(posOf(required, 41, 'remote'), required)!.markdown, /TLS: \*\*required\*\* — .* \*\*But TLS cannot start\*\*: tls_certificate is not an absolute path, so deliveries to servers that offer STARTTLS are deferred\./);
 });
 
 test('ACL names, named lists, routers, verbs, conditions, retry errors, variables and section names', () => {

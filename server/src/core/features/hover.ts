@@ -4,6 +4,7 @@
  */
 import { ConfigModel, optionSectionOf, resolveOptionWord } from '../analysis/model';
 import { onlyLoopback, tlsPosture } from '../analysis/rules/tls';
+import { tlsStartProblem } from '../analysis/rules/tlsSettings';
 import { OptionInfo, OptionSectionKind } from '../options';
 import { describeOption, scopeText, specChapter, SPEC_CHAPTERS } from '../optionDocs';
 import { MacroDefinition } from '../syntax/reader';
@@ -188,6 +189,19 @@ export function postureSentence(model: ConfigModel, t: DriverNode): string | und
     return `TLS: not applicable — an ${t.driverName} transport delivers on this machine, not over the network.`;
   }
   if (!t.active) return undefined;
+  const sentence = postureOf(model, t);
+  // Settings that keep TLS from starting change what every posture above means (measured).
+  const broken = tlsStartProblem(model, t);
+  if (!sentence || !broken) return sentence;
+  const tryclear = model.booleanOption(t, 'tls_tempfail_tryclear') !== false;
+  const outcome =
+    tlsPosture(model, t) !== 'required' && tryclear
+      ? 'messages to servers that offer STARTTLS go out in clear text as well'
+      : 'deliveries to servers that offer STARTTLS are deferred';
+  return `${sentence} **But TLS cannot start**: ${broken}, so ${outcome}.`;
+}
+
+function postureOf(model: ConfigModel, t: DriverNode): string | undefined {
   const posture = tlsPosture(model, t);
   const require = model.driverOption(t, 'hosts_require_tls')?.node.value.trim();
   const avoid = model.driverOption(t, 'hosts_avoid_tls')?.node.value.trim();

@@ -154,4 +154,21 @@ const tlsFileInvalid: Rule = {
   },
 };
 
+/**
+ * Why an smtp transport cannot start TLS at all, in a few words (for hovers), or undefined:
+ * the first of its written TLS settings the library refuses or cannot load.
+ */
+export function tlsStartProblem(model: ConfigModel, transport: DriverNode): string | undefined {
+  const ciphers = model.optionNode(transport, 'tls_require_ciphers');
+  if (ciphers && ciphers.hasValue) {
+    const value = stringSetting(ciphers.value);
+    if (!value.includes('$') && gnutlsPriorityProblem(value)) return `GnuTLS refuses tls_require_ciphers (${value})`;
+  }
+  for (const option of Object.keys(FILE_OPTIONS)) {
+    const node = model.optionNode(transport, option);
+    if (node && node.hasValue && tlsFileProblem(option, stringSetting(node.value))) return `${option} is not an absolute path`;
+  }
+  return undefined;
+}
+
 export const tlsSettingRules: Rule[] = [tlsCiphersInvalid, tlsFileInvalid];
