@@ -58,6 +58,7 @@ export function sizeLimitProblem(value: string): string | undefined {
 }
 
 const QUOTA_OPTIONS = ['quota', 'quota_filecount', 'quota_warn_threshold'];
+const CHECKED_OPTIONS = ['file', 'directory', 'maildir_format', 'mailstore_format', ...QUOTA_OPTIONS, 'message_size_limit', 'interface', 'dkim_private_key'];
 
 /** Why an item of `interface` is probably wrong: a name for an address, or an IPv6 address cut up by the ":" separator. */
 function interfaceHint(item: string): string {
@@ -71,6 +72,9 @@ const deliveryValueInvalid: Rule = {
   defaultSeverity: 'warning',
   title: 'transport option Exim reads only when it delivers, with a value it cannot read (a relative mailbox, a malformed quota or size limit, an interface name, a DKIM key that is not a path)',
   check(ctx: RuleContext) {
+    // Most configurations write few of these options: the others are not looked up.
+    const present = new Set(CHECKED_OPTIONS.filter((o) => ctx.model.mayHaveOption(o)));
+    if (present.size === 0) return;
     for (const transport of ctx.model.activeDrivers('transports')) {
       const report = (node: OptionNode, problem: string) =>
         ctx.report({
@@ -80,6 +84,7 @@ const deliveryValueInvalid: Rule = {
           data: { transport: transport.name, option: node.word },
         });
       const written = (name: string): [OptionNode, string] | undefined => {
+        if (!present.has(name)) return undefined;
         const node = ctx.model.optionNode(transport, name);
         if (!node || !node.hasValue) return undefined;
         const value = stringSetting(node.value);
@@ -95,7 +100,7 @@ const deliveryValueInvalid: Rule = {
         // A transport with neither file nor directory takes the path from the address a
         // redirect generated (Debian's address_directory), which is not this case.
         for (const format of ['maildir_format', 'mailstore_format']) {
-          const node = ctx.model.optionNode(transport, format);
+          const node = present.has(format) ? ctx.model.optionNode(transport, format) : undefined;
           if (node && ctx.model.booleanOption(transport, format) === true && ctx.model.optionNode(transport, 'file') && !ctx.model.optionNode(transport, 'directory')) {
             report(node, `${format} requires "directory" to be specified (a file = setting is for mbox and mbx mailboxes)`);
           }

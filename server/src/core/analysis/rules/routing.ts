@@ -83,6 +83,7 @@ const routerVariableInvalid: Rule = {
   defaultSeverity: 'warning',
   title: 'router "set" item whose name does not start with r_, or whose value is cut by a ";" inside an expansion',
   check(ctx: RuleContext) {
+    if (!ctx.model.mayHaveOption('set')) return;
     for (const router of ctx.model.activeDrivers('routers')) {
       const node = ctx.model.optionNode(router, 'set');
       if (!node || !node.hasValue) continue;
@@ -113,6 +114,7 @@ const routerUserWithoutGroup: Rule = {
   defaultSeverity: 'warning',
   title: 'router with a numeric user and no group, which defers every address it handles',
   check(ctx: RuleContext) {
+    if (!ctx.model.mayHaveOption('user')) return;
     for (const router of ctx.model.activeDrivers('routers')) {
       const user = ctx.model.optionNode(router, 'user');
       if (!user || !user.hasValue || !/^\d+$/.test(stringSetting(user.value)) || ctx.model.optionNode(router, 'group')) continue;

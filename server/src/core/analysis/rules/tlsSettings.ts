@@ -29,7 +29,7 @@ import { tlsPosture } from './tls';
 const OPENSSL_WORDS = /(?:^|[:+!-])(?:HIGH|MEDIUM|LOW|DEFAULT|COMPLEMENTOFDEFAULT|ALL|aNULL|eNULL|EECDH|EDH|kEECDH|kEDH|kRSA|aRSA|AESGCM|@STRENGTH|@SECLEVEL=\d)(?=$|[:+!-])/;
 
 /** Reports the priority string of one setting, if GnuTLS refuses it; `consequence` says what follows. */
-function checkSetting(ctx: RuleContext, node: OptionNode, consequence: string, data: Record<string, unknown>, severity?: 'error'): void {
+function checkSetting(ctx: RuleContext, node: OptionNode, consequence: () => string, data: Record<string, unknown>, severity?: 'error'): void {
   const value = stringSetting(node.value);
   // An expanded value is known only when it is used.
   if (value.includes('$')) return;
@@ -42,7 +42,7 @@ function checkSetting(ctx: RuleContext, node: OptionNode, consequence: string, d
     ? []
     : problem.suggestions.slice(0, 1).map((s) => ({ title: `Change to "${s}"`, edits: [{ file: loc.file, range: loc.range, newText: s }], isPreferred: true }));
   ctx.report({
-    message: `gnutls_priority_init(${value}) failed at offset ${problem.offset}: ${problem.reason}${openssl}. ${consequence}${problem.suggestions.length ? `; did you mean "${problem.suggestions[0]}"?` : ''}`,
+    message: `gnutls_priority_init(${value}) failed at offset ${problem.offset}: ${problem.reason}${openssl}. ${consequence()}${problem.suggestions.length ? `; did you mean "${problem.suggestions[0]}"?` : ''}`,
     loc,
     active: node.active,
     ...(severity ? { severity } : {}),
@@ -66,12 +66,9 @@ function serverOffersTls(ctx: RuleContext): boolean {
   return !advertise || stringSetting(advertise.value) !== '';
 }
 
-/** smtp transports in use, each with what a TLS setting that cannot be used does to it. */
-function smtpTransports(ctx: RuleContext): { transport: DriverNode; consequence: string }[] {
-  return ctx.model
-    .activeDrivers('transports')
-    .filter((t) => t.driverName === 'smtp')
-    .map((transport) => ({ transport, consequence: clientConsequence(ctx.model, transport) }));
+/** smtp transports in use. */
+function smtpTransports(ctx: RuleContext): DriverNode[] {
+  return ctx.model.activeDrivers('transports').filter((t) => t.driverName === 'smtp');
 }
 
 const tlsCiphersInvalid: Rule = {
@@ -79,15 +76,15 @@ const tlsCiphersInvalid: Rule = {
   defaultSeverity: 'warning',
   title: 'tls_require_ciphers that GnuTLS refuses: TLS off for a transport, or a daemon that does not start',
   check(ctx: RuleContext) {
-    for (const { transport, consequence } of smtpTransports(ctx)) {
+    for (const transport of ctx.model.mayHaveOption('tls_require_ciphers') ? smtpTransports(ctx) : []) {
       const node = ctx.model.optionNode(transport, 'tls_require_ciphers');
-      if (node && node.hasValue) checkSetting(ctx, node, consequence, { transport: transport.name });
+      if (node && node.hasValue) checkSetting(ctx, node, () => clientConsequence(ctx.model, transport), { transport: transport.name });
     }
     // The server's string is loaded when the daemon starts, if it offers TLS at all.
     const server = ctx.model.mainSetting('tls_require_ciphers');
     if (server && server.hasValue && serverOffersTls(ctx)) {
       // An error: Exim refuses the configuration, only later than exim -bV does.
-      checkSetting(ctx, server, '`exim -bV` accepts the configuration, but the daemon (`exim -bd`) refuses to start with "Exim configuration error: tls_require_ciphers invalid", so no mail is received', { option: 'tls_require_ciphers' }, 'error');
+      checkSetting(ctx, server, () => '`exim -bV` accepts the configuration, but the daemon (`exim -bd`) refuses to start with "Exim configuration error: tls_require_ciphers invalid", so no mail is received', { option: 'tls_require_ciphers' }, 'error');
     }
   },
 };
@@ -100,6 +97,8 @@ const FILE_OPTIONS: Record<string, 'list' | 'path' | 'ca'> = {
   tls_verify_certificates: 'ca',
   tls_crl: 'path',
 };
+
+const FILE_OPTION_NAMES = Object.keys(FILE_OPTIONS);
 
 /** The prime names tls_dhparam takes instead of a path (case-sensitive; from the 4.96 manual, measured). */
 const DH_PRIMES = new Set([
@@ -128,28 +127,29 @@ const tlsFileInvalid: Rule = {
   defaultSeverity: 'warning',
   title: 'TLS certificate, key, CA, CRL or DH setting Exim cannot load (a relative path, an unknown prime name), which turns TLS off',
   check(ctx: RuleContext) {
-    const report = (node: OptionNode, consequence: string, data: Record<string, unknown>) => {
+    const report = (node: OptionNode, consequence: () => string, data: Record<string, unknown>) => {
       const found = tlsFileProblem(node.word, stringSetting(node.value));
       if (!found) return;
       const loc = node.valueLoc ?? node.wordLoc;
       ctx.report({
-        message: `${found.problem}. ${consequence}${found.suggestions.length ? `; did you mean "${found.suggestions[0]}"?` : ''}`,
+        message: `${found.problem}. ${consequence()}${found.suggestions.length ? `; did you mean "${found.suggestions[0]}"?` : ''}`,
         loc,
         active: node.active,
         data: { ...data, option: node.word },
         fixes: node.value.startsWith('"') ? [] : found.suggestions.slice(0, 1).map((s) => ({ title: `Change to "${s}"`, edits: [{ file: loc.file, range: loc.range, newText: s }], isPreferred: true })),
       });
     };
-    for (const { transport, consequence } of smtpTransports(ctx)) {
-      for (const option of Object.keys(FILE_OPTIONS)) {
+    const written = FILE_OPTION_NAMES.filter((o) => ctx.model.mayHaveOption(o));
+    for (const transport of written.length ? smtpTransports(ctx) : []) {
+      for (const option of written) {
         const node = ctx.model.optionNode(transport, option);
-        if (node && node.hasValue) report(node, consequence, { transport: transport.name });
+        if (node && node.hasValue) report(node, () => clientConsequence(ctx.model, transport), { transport: transport.name });
       }
     }
     if (!serverOffersTls(ctx)) return;
-    for (const option of [...Object.keys(FILE_OPTIONS), 'tls_dhparam']) {
+    for (const option of [...FILE_OPTION_NAMES, 'tls_dhparam']) {
       const node = ctx.model.mainSetting(option);
-      if (node && node.hasValue) report(node, 'Exim accepts the configuration, and every client\'s STARTTLS then fails ("TLS error on connection"), so senders deliver to this server in clear or not at all', {});
+      if (node && node.hasValue) report(node, () => 'Exim accepts the configuration, and every client\'s STARTTLS then fails ("TLS error on connection"), so senders deliver to this server in clear or not at all', {});
     }
   },
 };
@@ -164,7 +164,7 @@ export function tlsStartProblem(model: ConfigModel, transport: DriverNode): stri
     const value = stringSetting(ciphers.value);
     if (!value.includes('$') && gnutlsPriorityProblem(value)) return `GnuTLS refuses tls_require_ciphers (${value})`;
   }
-  for (const option of Object.keys(FILE_OPTIONS)) {
+  for (const option of FILE_OPTION_NAMES) {
     const node = model.optionNode(transport, option);
     if (node && node.hasValue && tlsFileProblem(option, stringSetting(node.value))) return `${option} is not an absolute path`;
   }
