@@ -375,6 +375,9 @@ test('named lists: an item starting with "+" (or "!+") names a list with the res
   assert.deepEqual(lists('< +a : +b'), [['b', 26]]);
   // Expanded: not checked.
   assert.deepEqual(lists('+unknown_${domain}'), []);
+  // "+caseful" is a keyword of address and local part lists (measured with exim -bh and -bt), a name elsewhere.
+  const caseful = only('begin acl\na:\n  deny senders = +caseful : Foo@example.com\n  deny local_parts = +caseful : Postmaster\n  deny domains = +caseful\n', 'named-list-undefined');
+  assert.deepEqual(caseful.map((f) => f.loc.range.start.line), [4]);
   const hosts = only('begin acl\na:\n  accept hosts = +include_unknown : +ignore_defer : +nohosts\n', 'named-list-undefined');
   assert.deepEqual(hosts.map((f) => f.data!.name), ['nohosts']);
   // Words that are not list conditions, even those of JavaScript objects, hold no lists.
@@ -799,6 +802,12 @@ test('delivery-value-invalid: quotas, size limits and mailbox paths as appendfil
   assert.equal(quotaProblem('quota_warn_threshold', '75 percent'), 'Malformed value "75 percent"');
   assert.equal(quotaProblem('quota_filecount', '2G'), 'quota_filecount value 2147483648 is too large (overflow)');
   assert.equal(quotaProblem('quota_filecount', '10m'), undefined);
+  // The /no_check modifier (measured with deliveries): right after the number, lower case, not on the threshold.
+  assert.equal(quotaProblem('quota', '10M/no_check'), undefined);
+  assert.equal(quotaProblem('quota', '10/no_check  '), undefined);
+  assert.equal(quotaProblem('quota_filecount', '1000/no_check'), undefined);
+  for (const bad of ['10M /no_check', '10M/no_checkx', '10M/NO_CHECK']) assert.equal(quotaProblem('quota', bad), `Malformed value "${bad}"`, bad);
+  assert.equal(quotaProblem('quota_warn_threshold', '10%/no_check'), 'Malformed value "10%/no_check"');
   for (const ok of ['10m', '2G', '010', '+5', '5K ', '0', '-0']) assert.equal(sizeLimitProblem(ok), undefined, ok);
   assert.equal(sizeLimitProblem('1.5M'), 'invalid integer "1.5M"');
   assert.equal(sizeLimitProblem('5 K'), 'invalid integer "5 K"');

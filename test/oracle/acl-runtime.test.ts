@@ -47,6 +47,8 @@ const CASES: Case[] = [
   { option: 'acl_smtp_rcpt', statement: 'deny domains = + local_domains', code: 'named-list-undefined' },
   { option: 'acl_smtp_rcpt', statement: 'deny domains = <; +local_domains ;; x', code: 'named-list-undefined' },
   { option: 'acl_smtp_rcpt', statement: 'deny domains = +local_domains', code: 'named-list-undefined' },
+  { option: 'acl_smtp_rcpt', statement: 'deny senders = +caseful : A@b.example' },
+  { option: 'acl_smtp_rcpt', statement: 'deny local_parts = +caseful : X' },
   { option: 'acl_smtp_rcpt', statement: 'warn acl = Sub', code: 'acl-undefined' },
   { option: 'acl_smtp_rcpt', statement: 'warn acl = sub' },
 ];

@@ -25,6 +25,8 @@ const CASES: Case[] = [
   { options: ['file = mail/$local_part'], refused: true },
   { options: ['file = MAILDIR/mbox', 'quota = 10KB'], refused: true },
   { options: ['file = MAILDIR/mbox', 'quota = 1.5G'], refused: false },
+  { options: ['file = MAILDIR/mbox', 'quota = 10M/no_check'], refused: false },
+  { options: ['file = MAILDIR/mbox', 'quota = 10M /no_check'], refused: true },
   { options: ['file = MAILDIR/mbox', 'quota = 1G', 'quota_warn_threshold = 75%'], refused: false },
   { options: ['file = MAILDIR/mbox', 'quota = 1G', 'quota_warn_threshold = 75 percent'], refused: true },
   { options: ['file = MAILDIR/mbox', 'message_size_limit = 1.5M'], refused: true },

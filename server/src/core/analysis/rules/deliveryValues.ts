@@ -6,8 +6,9 @@
  *    "mail/x" is not absolute' (defer -21); maildir_format or mailstore_format with "file"
  *    and without "directory";
  *  - quota, quota_filecount, quota_warn_threshold read as C's strtod() reads a number, then
- *    one of K, M, G (any case; "%" for quota_warn_threshold) and white space: 'Malformed value
- *    "10KB"'; quota_filecount must also fit in an int;
+ *    one of K, M, G (any case; "%" for quota_warn_threshold), "/no_check" (not for the
+ *    threshold) and white space: 'Malformed value "10KB"'; quota_filecount must also fit in
+ *    an int;
  *  - message_size_limit read as a decimal integer with an optional K, M or G: 'invalid
  *    message_size_limit in t transport: invalid integer "1.5M"'; an empty value is refused too;
  *  - smtp's interface, a list of IP addresses ("eth0" is 'not a valid IP address for the
@@ -41,6 +42,8 @@ export function quotaProblem(option: string, value: string): string | undefined 
     number *= unit === 'k' ? 1024 : unit === 'm' ? 1024 ** 2 : 1024 ** 3;
     rest = rest.slice(1);
   } else if (rest.startsWith('%') && option === 'quota_warn_threshold') rest = rest.slice(1);
+  // quota and quota_filecount take "/no_check" right after the number (measured; not the threshold).
+  if (option !== 'quota_warn_threshold' && rest.startsWith('/no_check')) rest = rest.slice(9);
   if (!SPACE_TAIL.test(rest)) return `Malformed value "${value}"`;
   if (option === 'quota_filecount' && number > 2147483647) return `quota_filecount value ${number} is too large (overflow)`;
   return undefined;

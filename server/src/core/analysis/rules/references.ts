@@ -405,6 +405,8 @@ const namedListUndefined: Rule = {
         if (definedKinds(value, at, found[k + 1], found[k + 2]) & LIST_TYPE_BIT[type]) continue;
         const name = value.slice(at, found[k + 1]);
         if (type === 'hostlist' && HOST_LIST_OPTIONS.has(name)) continue;
+        // "+caseful" makes the rest of an address or local part list match case-sensitively.
+        if (name === 'caseful' && (type === 'addresslist' || type === 'localpartlist')) continue;
         const defs = lists.get(name) ?? [];
         const offset = node.valueOffset;
         const loc = node.line.locate(offset + at - 1, offset + at + name.length);
