@@ -856,6 +856,13 @@ test('auth-condition-invalid and auth-condition-constant: a written server_condi
   assert.equal(f.message, 'server_condition of the plain authenticator is always "true": every user name and password is accepted, and a client that authenticates gets what your ACLs give authenticated clients (often relaying)');
 });
 
+test('undefined names in a configuration whose includes could not be read say they may be defined there', () => {
+  const text = 'domainlist local_domains = a.example\n.include /nonexistent/lists.conf\nbegin acl\na:\n  accept domains = +other\n';
+  const [f] = only(text, 'named-list-undefined');
+  assert.equal(f.message, 'unknown named domain list "+other": matching this list defers (files this configuration includes could not be read: it may be defined in one of them)');
+  assert.doesNotMatch(only(text.replace('.include /nonexistent/lists.conf\n', ''), 'named-list-undefined')[0].message, /could not be read/);
+});
+
 test('transport-undefined: a shadow_transport that names no transport', () => {
   const text = 'begin transports\nlocal:\n  driver = appendfile\n  file = /var/mail/x\n  shadow_transport = copyy\ncopy:\n  driver = appendfile\n  file = /var/mail/copy\n';
   const [f] = only(text, 'transport-undefined');

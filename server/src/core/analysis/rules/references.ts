@@ -51,6 +51,22 @@ function suggester(candidates: () => string[]): (name: string) => string[] {
   };
 }
 
+/**
+ * When files the configuration includes could not be read, a name this reader does not find
+ * may be defined in one of them: said after the finding (Exim itself refuses such a
+ * configuration, as include-missing reports).
+ */
+const unreadNotes = new WeakMap<RuleContext['tree'], string>();
+function unreadIncludes(ctx: RuleContext): string {
+  let note = unreadNotes.get(ctx.tree);
+  if (note === undefined) {
+    const unread = ctx.tree.problems.some((p) => p.code === 'include-missing' || p.code === 'include-not-read');
+    note = unread ? ' (files this configuration includes could not be read: it may be defined in one of them)' : '';
+    unreadNotes.set(ctx.tree, note);
+  }
+  return note;
+}
+
 function dym(names: string[]): string {
   return names.length ? `; did you mean ${names.map((n) => `"${n}"`).join(' or ')}?` : '';
 }
@@ -91,7 +107,7 @@ const transportUndefined: Rule = {
         const { active, any } = names;
         if (active.has(name)) continue;
         const skipped = any.has(name) ? ` (a transport "${name}" is defined only in an .ifdef branch that Exim skips)` : '';
-        report(o, name, `${skipped}${dym(suggestFor(name))}`);
+        report(o, name, `${skipped}${unreadIncludes(ctx)}${dym(suggestFor(name))}`);
       }
     };
     const emit = (o: OptionNode, name: string, message: string) => {
@@ -223,7 +239,7 @@ const aclUndefined: Rule = {
       if (names.active.has(name)) return;
       const suggestions = suggestFor(name);
       const skipped = names.any.has(name) ? ` (an ACL "${name}" is defined only in an .ifdef branch that Exim skips)` : '';
-      ctx.report({ message: `${what} names no ACL "${name}": ${effect}${skipped}${dym(suggestions)}`, loc, active, data: { name, suggestions }, fixes: renameFixes(loc, suggestions) });
+      ctx.report({ message: `${what} names no ACL "${name}": ${effect}${skipped}${unreadIncludes(ctx)}${dym(suggestions)}`, loc, active, data: { name, suggestions }, fixes: renameFixes(loc, suggestions) });
     };
     for (const s of ctx.tree.sections) {
       if (s.kind !== 'main' || s.begin) continue;
@@ -415,7 +431,7 @@ const namedListUndefined: Rule = {
         const article = (w: string) => (/^[aeiou]/.test(w) ? 'an' : 'a');
         const other = defs.length ? ` ("${name}" is ${article(defs[0].listType)} ${defs[0].listType}, not ${article(type)} ${type})` : '';
         ctx.report({
-          message: `unknown named ${type.replace('list', ' list').replace('localpart', 'local part')} "+${name}"${other}${/\s/.test(name) ? ' (the rest of the item is part of the name: separate list items with ":")' : ''}: matching this list defers${dym(suggestions)}`,
+          message: `unknown named ${type.replace('list', ' list').replace('localpart', 'local part')} "+${name}"${other}${/\s/.test(name) ? ' (the rest of the item is part of the name: separate list items with ":")' : ''}: matching this list defers${unreadIncludes(ctx)}${dym(suggestions)}`,
           loc,
           active: node.active,
           data: { name, suggestions },
