@@ -1,5 +1,5 @@
 /** Building and applying text edits on raw file text (keeps BOM, CRLF/LF and indentation). */
-import { TextEdit } from '../analysis/types';
+import { Fix, TextEdit } from '../analysis/types';
 import { Location, SourceFile, range } from '../syntax/source';
 import { LogicalLine } from '../syntax/logicalLine';
 
@@ -28,6 +28,11 @@ export function deleteLogicalLine(line: LogicalLine): TextEdit {
   if (last + 1 < file.lineCount) return { file: file.path, range: range(first, 0, last + 1, 0), newText: '' };
   if (first > 0) return { file: file.path, range: range(first - 1, file.lines[first - 1].length, last, file.lines[last].length), newText: '' };
   return { file: file.path, range: range(first, 0, last, file.lines[last].length), newText: '' };
+}
+
+/** One "Change to" fix per name, replacing the text at `loc`; the first is the preferred one. */
+export function changeToFixes(loc: Location, names: readonly string[]): Fix[] {
+  return names.map((n, i) => ({ title: `Change to "${n}"`, edits: [{ file: loc.file, range: loc.range, newText: n }], ...(i === 0 ? { isPreferred: true } : {}) }));
 }
 
 export function replaceAt(loc: Location, newText: string): TextEdit {

@@ -30,6 +30,16 @@ export function isIpv6Address(text: string): boolean {
   return halves.length === 2 ? count <= 7 : count === 8;
 }
 
+/**
+ * Why an item of an address list is probably not an address, for a message: an IPv6 address
+ * cut up by the ":" separator, or an interface or host name. Empty when neither.
+ */
+export function addressItemHint(item: string): string {
+  if (item.startsWith(':') || /^[0-9a-fA-F]{1,4}$/.test(item)) return ' (an IPv6 address in a list needs another separator: "<; ::1")';
+  if (/^[A-Za-z][\w.-]*$/.test(item)) return ' (an interface is given by its address, not its name)';
+  return '';
+}
+
 export function isIpAddress(text: string): boolean {
   return text.includes(':') ? isIpv6Address(text) : isIpv4Address(text);
 }

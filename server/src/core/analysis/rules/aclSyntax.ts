@@ -5,19 +5,16 @@
  * acl_c/acl_m variables. A misspelt verb on a continuation line is, for Exim, an unknown
  * condition ("unknown ACL condition/modifier in ..."). Names: exim-acl.json, from the binary.
  */
+import { changeToFixes } from '../../fixes/edits';
 import { ACL_VERBS } from '../../syntax/parser';
 import { AclItemNode, AclStatementNode, UnknownLineNode } from '../../syntax/tree';
 import { ACL_CONDITION_NAMES, aclCondition } from '../../syntaxData';
 import { suggest } from '../../util/suggest';
-import { Fix, Rule, RuleContext } from '../types';
+import { Rule, RuleContext } from '../types';
 import { Location } from '../../syntax/source';
 import { isSpaceCode } from '../../util/lists';
 // Exim reads verbs and condition names into its 64-byte buffer too, before it looks them up.
 import { itemNameTooLong } from './structure';
-
-function renameFixes(loc: Location, names: string[]): Fix[] {
-  return names.map((n, i) => ({ title: `Change to "${n}"`, edits: [{ file: loc.file, range: loc.range, newText: n }], ...(i === 0 ? { isPreferred: true } : {}) }));
-}
 
 function dym(names: string[]): string {
   return names.length ? `; did you mean ${names.map((n) => `"${n}"`).join(' or ')}?` : '';
@@ -41,7 +38,7 @@ const unknownVerb: Rule = {
           loc,
           active: node.active,
           data: { word, suggestions },
-          fixes: renameFixes(loc, suggestions),
+          fixes: changeToFixes(loc, suggestions),
         });
       }
     }
@@ -72,7 +69,7 @@ function reportUnknown(ctx: RuleContext, statement: AclStatementNode, item: AclI
     loc: item.nameLoc,
     active: item.active,
     data: { name: item.name, suggestions },
-    fixes: renameFixes(item.nameLoc, suggestions),
+    fixes: changeToFixes(item.nameLoc, suggestions),
   });
 }
 

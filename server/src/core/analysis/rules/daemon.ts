@@ -4,7 +4,7 @@
  * setting is fixed. Measured with Exim 4.96: `local_interfaces = eth0` gives 'Malformed IP
  * address "eth0" in local_interfaces'; so does `::1` in a list whose separator is ":".
  */
-import { isIpAddress } from '../../util/ipAddress';
+import { addressItemHint, isIpAddress } from '../../util/ipAddress';
 import { exactListItems } from '../../util/lists';
 import { stringSetting } from '../../util/stringSetting';
 import { Rule, RuleContext } from '../types';
@@ -30,9 +30,8 @@ const localInterfacesInvalid: Rule = {
     if (!node || !node.hasValue) return;
     const bad = exactListItems(stringSetting(node.value)).find((item) => item !== '' && !isInterfaceItem(item));
     if (bad === undefined) return;
-    const hint = bad.startsWith(':') || /^[0-9a-fA-F]{1,4}$/.test(bad) ? ' (an IPv6 address in a list needs another separator: "<; ::1 ; 127.0.0.1")' : /^[A-Za-z][\w.-]*$/.test(bad) ? ' (an interface is given by its address, not its name)' : '';
     ctx.report({
-      message: `Malformed IP address "${bad}" in local_interfaces${hint}: \`exim -bV\` accepts the configuration, but the daemon (\`exim -bd\`) refuses to start, so no mail is received`,
+      message: `Malformed IP address "${bad}" in local_interfaces${addressItemHint(bad)}: \`exim -bV\` accepts the configuration, but the daemon (\`exim -bd\`) refuses to start, so no mail is received`,
       loc: node.valueLoc ?? node.wordLoc,
       data: { item: bad },
     });

@@ -19,7 +19,7 @@
  *    transport process crash (signal 11), which defers every delivery.
  */
 import { OptionNode } from '../../syntax/tree';
-import { isIpAddress } from '../../util/ipAddress';
+import { addressItemHint, isIpAddress } from '../../util/ipAddress';
 import { exactListItems } from '../../util/lists';
 import { stringSetting } from '../../util/stringSetting';
 import { Rule, RuleContext } from '../types';
@@ -63,12 +63,6 @@ export function sizeLimitProblem(value: string): string | undefined {
 const QUOTA_OPTIONS = ['quota', 'quota_filecount', 'quota_warn_threshold'];
 const CHECKED_OPTIONS = ['file', 'directory', 'maildir_format', 'mailstore_format', ...QUOTA_OPTIONS, 'message_size_limit', 'interface', 'dkim_private_key'];
 
-/** Why an item of `interface` is probably wrong: a name for an address, or an IPv6 address cut up by the ":" separator. */
-function interfaceHint(item: string): string {
-  if (item.startsWith(':') || /^[0-9a-fA-F]{1,4}$/.test(item)) return ' (an IPv6 address in a list needs another separator: "<; ::1")';
-  if (/^[A-Za-z][\w.-]*$/.test(item)) return ' (an interface is given by its address, not its name)';
-  return '';
-}
 
 const deliveryValueInvalid: Rule = {
   id: 'delivery-value-invalid',
@@ -123,7 +117,7 @@ const deliveryValueInvalid: Rule = {
           if (bad !== undefined) {
             const which = bad === items[0] ? 'every delivery through this transport' : 'the deliveries that reach this item (hosts of an address family the items before it do not serve)';
             ctx.report({
-              message: `"${bad}" is not a valid IP address for the "interface" option for ${transport.name} transport${interfaceHint(bad)}: Exim accepts the configuration, and defers ${which}`,
+              message: `"${bad}" is not a valid IP address for the "interface" option for ${transport.name} transport${addressItemHint(bad)}: Exim accepts the configuration, and defers ${which}`,
               loc: iface[0].valueLoc ?? iface[0].wordLoc,
               active: iface[0].active,
               data: { transport: transport.name, option: 'interface', item: bad },

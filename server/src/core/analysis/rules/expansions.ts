@@ -8,6 +8,7 @@
  * lists (expanded each time they are used: "failed to expand ... while checking a list"),
  * rewrite replacements.
  */
+import { changeToFixes } from '../../fixes/edits';
 import { Location } from '../../syntax/source';
 import { ExpansionProblem, expansionProblems } from '../../syntax/expansion';
 import { LogicalLine } from '../../syntax/logicalLine';
@@ -15,7 +16,7 @@ import { DriverNode } from '../../syntax/tree';
 import { EXPANSION_CONDITION_NAMES, EXPANSION_ITEM_NAMES, EXPANSION_OPERATOR_NAMES, VARIABLE_NAMES } from '../../syntaxData';
 import { dequote } from '../../util/stringSetting';
 import { suggest } from '../../util/suggest';
-import { Fix, Rule, RuleContext } from '../types';
+import { Rule, RuleContext } from '../types';
 import { valueSites } from '../valueSites';
 
 /**
@@ -145,7 +146,7 @@ function report(ctx: RuleContext, t: ExpandedText, p: ExpansionProblem): void {
   const loc: Location = t.line.locate(t.offset + p.start, t.offset + p.end);
   const suggestions = p.name ? suggestionsFor(ctx, p as ExpansionProblem & { name: string }) : [];
   const nameLoc = p.name ? t.line.locate(t.offset + p.start, t.offset + p.start + p.name.length) : loc;
-  const fixes: Fix[] = suggestions.map((s, i) => ({ title: `Change to "${s}"`, edits: [{ file: nameLoc.file, range: nameLoc.range, newText: s }], ...(i === 0 ? { isPreferred: true } : {}) }));
+  const fixes = changeToFixes(nameLoc, suggestions);
   const dym = suggestions.length ? `; did you mean ${suggestions.map((s) => `"${s}"`).join(' or ')}?` : '';
   ctx.report({
     message: t.startUp

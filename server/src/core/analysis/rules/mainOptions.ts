@@ -3,6 +3,7 @@
  * fails without naming a line, so the finding is on the option that causes it. Measured
  * with Exim 4.96 one setting at a time. log_selector names: exim-log-selectors.json.
  */
+import { changeToFixes } from '../../fixes/edits';
 import { stringSetting } from '../../util/stringSetting';
 import { regexProblem } from '../../util/regexSyntax';
 import { isCSpaceCode, splitList } from '../../util/lists';
@@ -216,7 +217,7 @@ const mainRequirements: Rule = {
           message: `${p.message}${suggestions.length ? `; did you mean ${suggestions.map((s) => `"${s}"`).join(' or ')}?` : ''}`,
           loc,
           ...(suggestions.length
-            ? { data: { suggestions }, fixes: suggestions.map((s, i) => ({ title: `Change to "${s}"`, edits: [{ file: nameLoc.file, range: nameLoc.range, newText: s }], ...(i === 0 ? { isPreferred: true } : {}) })) }
+            ? { data: { suggestions }, fixes: changeToFixes(nameLoc, suggestions) }
             : {}),
         });
       }

@@ -6,7 +6,7 @@
  * the retry rules give up), and so do the other refused items below, except pipes and
  * files on a router that forbids them, which fail the address.
  */
-import { insertLinesAfter } from '../../fixes/edits';
+import { changeToFixes, insertLinesAfter } from '../../fixes/edits';
 import { DriverNode, OptionNode } from '../../syntax/tree';
 import { redirectItems, RedirectItem } from '../../util/redirectData';
 import { stringSetting } from '../../util/stringSetting';
@@ -98,7 +98,7 @@ const redirectDataInvalid: Rule = {
         if (suggestions.length && start !== undefined) {
           const word = /^:[^:,\s]*:?/.exec(text.slice(item.start))![0];
           const wordLoc = node.line.locate(start + item.start, start + item.start + word.length);
-          fixes.push({ title: `Change to "${suggestions[0]}"`, edits: [{ file: wordLoc.file, range: wordLoc.range, newText: suggestions[0] }], isPreferred: true });
+          fixes.push(...changeToFixes(wordLoc, suggestions.slice(0, 1)));
         }
         ctx.report({
           message: problem.message + (suggestions.length ? `; did you mean "${suggestions[0]}"?` : ''),

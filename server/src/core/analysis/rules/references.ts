@@ -8,6 +8,7 @@
  * way the checker cannot see (lists in files, expansions): warnings; unused definitions are
  * hints.
  */
+import { changeToFixes } from '../../fixes/edits';
 import { AclNode, DriverNode, NamedListNode, NamedListType, OptionNode } from '../../syntax/tree';
 import { LogicalLine } from '../../syntax/logicalLine';
 import { ACL_VERBS } from '../../syntax/parser';
@@ -15,7 +16,7 @@ import { Location } from '../../syntax/source';
 import { suggest } from '../../util/suggest';
 import { stringSetting } from '../../util/stringSetting';
 import { trimCSpace } from '../../util/lists';
-import { Fix, Rule, RuleContext } from '../types';
+import { Rule, RuleContext } from '../types';
 import { ValueSites, aclItemsNamed, valueSites } from '../valueSites';
 import { moveCommentFix } from './valueComments';
 
@@ -35,10 +36,6 @@ const GENERATED_DELIVERY: Record<string, string> = {
 
 /** A plain name, not an expansion or anything else Exim would have to work out. */
 const plainName = (v: string): boolean => /^[A-Za-z][A-Za-z0-9_]*$/.test(v);
-
-function renameFixes(loc: Location, names: string[]): Fix[] {
-  return names.map((n, i) => ({ title: `Change to "${n}"`, edits: [{ file: loc.file, range: loc.range, newText: n }], ...(i === 0 ? { isPreferred: true } : {}) }));
-}
 
 /** suggest() once per name: the same names (a copy) for every finding about it. */
 function suggester(candidates: () => string[]): (name: string) => string[] {
@@ -113,7 +110,7 @@ const transportUndefined: Rule = {
     const emit = (o: OptionNode, name: string, message: string) => {
       const loc = o.valueLoc ?? o.wordLoc;
       const suggestions = suggestFor(name);
-      ctx.report({ message, loc, data: { name, suggestions }, fixes: renameFixes(loc, suggestions) });
+      ctx.report({ message, loc, data: { name, suggestions }, fixes: changeToFixes(loc, suggestions) });
     };
     for (const router of ctx.model.drivers('routers').values()) {
       check(router, TRANSPORT_OPTIONS, (o, name, tail) => {
@@ -181,7 +178,7 @@ const routerUndefined: Rule = {
             message: `new_router "${name}" not found for "${router.name}" router: Exim refuses the configuration${why}${dym(suggestions)}`,
             loc,
             data: { name, suggestions },
-            fixes: renameFixes(loc, suggestions),
+            fixes: changeToFixes(loc, suggestions),
           });
         } else if (later && at <= position) {
           // No quick-fix: naming another router, or moving one, changes where mail goes.
@@ -239,7 +236,7 @@ const aclUndefined: Rule = {
       if (names.active.has(name)) return;
       const suggestions = suggestFor(name);
       const skipped = names.any.has(name) ? ` (an ACL "${name}" is defined only in an .ifdef branch that Exim skips)` : '';
-      ctx.report({ message: `${what} names no ACL "${name}": ${effect}${skipped}${unreadIncludes(ctx)}${dym(suggestions)}`, loc, active, data: { name, suggestions }, fixes: renameFixes(loc, suggestions) });
+      ctx.report({ message: `${what} names no ACL "${name}": ${effect}${skipped}${unreadIncludes(ctx)}${dym(suggestions)}`, loc, active, data: { name, suggestions }, fixes: changeToFixes(loc, suggestions) });
     };
     for (const s of ctx.tree.sections) {
       if (s.kind !== 'main' || s.begin) continue;
@@ -435,7 +432,7 @@ const namedListUndefined: Rule = {
           loc,
           active: node.active,
           data: { name, suggestions },
-          fixes: renameFixes(nameLoc, suggestions),
+          fixes: changeToFixes(nameLoc, suggestions),
         });
       }
     }

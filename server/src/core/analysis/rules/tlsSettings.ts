@@ -16,6 +16,7 @@
  * otherwise every delivery to a server that offers STARTTLS is deferred (-37). In the main
  * section, every client's STARTTLS fails ("TLS error on connection").
  */
+import { changeToFixes } from '../../fixes/edits';
 import { gnutlsPriorityProblem } from '../../util/gnutlsPriority';
 import { exactListItems } from '../../util/lists';
 import { stringSetting } from '../../util/stringSetting';
@@ -40,7 +41,7 @@ function checkSetting(ctx: RuleContext, node: OptionNode, consequence: () => str
   const loc = quotedValue || !node.valueLoc ? node.valueLoc ?? node.wordLoc : node.line.locate(node.valueOffset + problem.offset, node.valueOffset + problem.offset + Math.max(problem.element.length, 1));
   const fixes: Fix[] = quotedValue
     ? []
-    : problem.suggestions.slice(0, 1).map((s) => ({ title: `Change to "${s}"`, edits: [{ file: loc.file, range: loc.range, newText: s }], isPreferred: true }));
+    : changeToFixes(loc, problem.suggestions.slice(0, 1));
   ctx.report({
     message: `gnutls_priority_init(${value}) failed at offset ${problem.offset}: ${problem.reason}${openssl}. ${consequence()}${problem.suggestions.length ? `; did you mean "${problem.suggestions[0]}"?` : ''}`,
     loc,
@@ -136,7 +137,7 @@ const tlsFileInvalid: Rule = {
         loc,
         active: node.active,
         data: { ...data, option: node.word },
-        fixes: node.value.startsWith('"') ? [] : found.suggestions.slice(0, 1).map((s) => ({ title: `Change to "${s}"`, edits: [{ file: loc.file, range: loc.range, newText: s }], isPreferred: true })),
+        fixes: node.value.startsWith('"') ? [] : changeToFixes(loc, found.suggestions.slice(0, 1)),
       });
     };
     const written = FILE_OPTION_NAMES.filter((o) => ctx.model.mayHaveOption(o));
