@@ -22,8 +22,9 @@ function* serverConditions(ctx: RuleContext) {
   for (const auth of ctx.model.activeDrivers('authenticators')) {
     const node = ctx.model.optionNode(auth, 'server_condition');
     if (!node || !node.hasValue) continue;
-    const value = serverConditionValue(stringSetting(node.value));
-    if (value) yield { auth, node, value, written: stringSetting(node.value) };
+    const written = stringSetting(node.value);
+    const value = serverConditionValue(written);
+    if (value) yield { auth, node, value, written };
   }
 }
 

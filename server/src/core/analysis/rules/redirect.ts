@@ -63,10 +63,10 @@ function itemProblem(model: ConfigModel, router: DriverNode, item: RedirectItem,
   }
 }
 
-/** The offset in the option's line text of each offset in the string the setting sets, or undefined for a quoted value. */
+/** Where the data starts in the option's line text, or undefined for a quoted value (its offsets differ). */
 function unquotedStart(node: OptionNode): number | undefined {
-  const lead = node.value.length - node.value.trimStart().length;
-  return node.value.startsWith('"', lead) ? undefined : node.valueOffset + lead;
+  // The value has no leading white space (the parser removes it).
+  return node.value.startsWith('"') ? undefined : node.valueOffset;
 }
 
 const redirectDataInvalid: Rule = {
