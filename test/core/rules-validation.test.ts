@@ -871,6 +871,22 @@ test('transport-undefined: a shadow_transport that names no transport', () => {
   assert.deepEqual(only(text.replace('copyy', 'copy'), 'transport-undefined'), []);
 });
 
+test('dkim-setting-invalid: hash, canonicalization and signed headers of a transport that signs', () => {
+  const dkim = (...options: string[]) =>
+    only(`begin transports\nt:\n  driver = smtp\n${options.map((o) => `  ${o}\n`).join('')}`, 'dkim-setting-invalid').map((f) => `${f.data!.option}:${f.severity}`);
+  const signing = ['dkim_domain = example.org', 'dkim_selector = s1', 'dkim_private_key = /etc/exim4/dkim.pem'];
+  assert.deepEqual(dkim(...signing, 'dkim_hash = sha512', 'dkim_canon = simple', 'dkim_sign_headers = From:To:Subject'), []);
+  assert.deepEqual(dkim(...signing, 'dkim_hash = ${if eq{$domain}{a}{sha1}{sha256}}'), []);
+  assert.deepEqual(dkim(...signing, 'dkim_hash = SHA256', 'dkim_canon = relaxed/relaxed', 'dkim_sign_headers = :'), ['dkim_hash:warning', 'dkim_canon:information', 'dkim_sign_headers:warning']);
+  // Not signing: no domain, or a key of 0 or false.
+  assert.deepEqual(dkim('dkim_hash = md5'), []);
+  assert.deepEqual(dkim('dkim_domain = example.org', 'dkim_private_key = false', 'dkim_hash = md5'), []);
+  const text = `begin transports\nt:\n  driver = smtp\n${signing.map((o) => `  ${o}\n`).join('')}  dkim_hash = sha265\n`;
+  const [f] = only(text, 'dkim-setting-invalid');
+  assert.equal(f.message, "DKIM: unrecognised hashname 'sha265' (Exim takes sha1, sha256, sha512, lower case): Exim accepts the configuration, and the t transport sends every message without a DKIM signature; did you mean \"sha256\"?");
+  assert.match(applyEdits(text, f.fixes![0].edits), /dkim_hash = sha256\n/);
+});
+
 test('acl-message-code: a reply code of the wrong class for its verb is replaced by Exim\'s own', () => {
   const codes = (...lines: string[]) => only(`acl_smtp_rcpt = a\nbegin acl\na:\n${lines.map((l) => `  ${l}\n`).join('')}`, 'acl-message-code').map((f) => f.data!.code);
   assert.deepEqual(codes('deny message = 550 go away', 'defer message = 451 later', 'deny message = 450-4.7.1 x', 'accept message = 450 x', 'warn message = 450 x', 'deny message = 4.7.1 x'), []);
