@@ -827,10 +827,10 @@ test('delivery-value-invalid: quotas, size limits and mailbox paths as appendfil
   assert.deepEqual(transport('driver = appendfile', 'directory = /var/mail/$local_part', 'maildir_format'), []);
   // Debian's address_directory: the directory comes from the address a redirect generated.
   assert.deepEqual(transport('driver = appendfile', 'envelope_to_add', 'maildir_format'), []);
-  assert.deepEqual(transport('driver = smtp', 'interface = 192.0.2.1', 'dkim_private_key = /etc/exim4/dkim/$dkim_domain.pem'), []);
-  assert.deepEqual(transport('driver = smtp', 'interface = <; 192.0.2.1 ; 2001:db8::1', 'dkim_private_key = false'), []);
-  assert.deepEqual(transport('driver = smtp', 'interface = ${if eq{$host}{a}{eth0}{192.0.2.1}}', 'dkim_private_key = ${if exists{/k}{/k}{0}}'), []);
-  assert.deepEqual(transport('driver = smtp', 'interface = eth0', 'dkim_private_key = dkim/$dkim_domain.key'), ['interface', 'dkim_private_key']);
+  assert.deepEqual(transport('driver = smtp', 'interface = 192.0.2.1'), []);
+  assert.deepEqual(transport('driver = smtp', 'interface = <; 192.0.2.1 ; 2001:db8::1'), []);
+  assert.deepEqual(transport('driver = smtp', 'interface = ${if eq{$host}{a}{eth0}{192.0.2.1}}'), []);
+  assert.deepEqual(transport('driver = smtp', 'interface = eth0'), ['interface']);
   const iface = (value: string) => only(`begin transports\nt:\n  driver = smtp\n  interface = ${value}\n`, 'delivery-value-invalid')[0]?.message;
   assert.equal(iface('eth0'), '"eth0" is not a valid IP address for the "interface" option for t transport (an interface is given by its address, not its name): Exim accepts the configuration, and defers every delivery through this transport');
   assert.match(iface('::1')!, /^":1" is not a valid IP address .* \(an IPv6 address in a list needs another separator: "<; ::1"\)/);
@@ -878,7 +878,11 @@ test('dkim-setting-invalid: hash, canonicalization and signed headers of a trans
   assert.deepEqual(dkim(...signing, 'dkim_hash = sha512', 'dkim_canon = simple', 'dkim_sign_headers = From:To:Subject'), []);
   assert.deepEqual(dkim(...signing, 'dkim_hash = ${if eq{$domain}{a}{sha1}{sha256}}'), []);
   assert.deepEqual(dkim(...signing, 'dkim_hash = SHA256', 'dkim_canon = relaxed/relaxed', 'dkim_sign_headers = :'), ['dkim_hash:warning', 'dkim_canon:information', 'dkim_sign_headers:warning']);
+  // A key that is not a path is taken as the key text (written with an expansion after it, too).
+  assert.deepEqual(dkim('dkim_domain = example.org', 'dkim_private_key = dkim/$dkim_domain.key'), ['dkim_private_key:warning']);
+  assert.deepEqual(dkim('dkim_domain = example.org', 'dkim_private_key = ${if exists{/k}{/k}{0}}'), []);
   // Not signing: no domain, or a key of 0 or false.
+  assert.deepEqual(dkim('dkim_private_key = dkim/example.key'), []);
   assert.deepEqual(dkim('dkim_hash = md5'), []);
   assert.deepEqual(dkim('dkim_domain = example.org', 'dkim_private_key = false', 'dkim_hash = md5'), []);
   const text = `begin transports\nt:\n  driver = smtp\n${signing.map((o) => `  ${o}\n`).join('')}  dkim_hash = sha265\n`;

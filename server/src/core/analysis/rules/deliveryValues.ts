@@ -14,9 +14,6 @@
  *  - smtp's interface, a list of IP addresses ("eth0" is 'not a valid IP address for the
  *    "interface" option'); Exim reads items until one fits the host's address family, so a
  *    bad item fails the deliveries that reach it (all of them when it comes first);
- *  - dkim_private_key: a value that is not a path starting with "/" (nor "0", "false" or
- *    empty, which turn signing off) is taken as the key itself; "dkim/example.key" makes the
- *    transport process crash (signal 11), which defers every delivery.
  */
 import { OptionNode } from '../../syntax/tree';
 import { addressItemHint, isIpAddress } from '../../util/ipAddress';
@@ -61,13 +58,13 @@ export function sizeLimitProblem(value: string): string | undefined {
 }
 
 const QUOTA_OPTIONS = ['quota', 'quota_filecount', 'quota_warn_threshold'];
-const CHECKED_OPTIONS = ['file', 'directory', 'maildir_format', 'mailstore_format', ...QUOTA_OPTIONS, 'message_size_limit', 'interface', 'dkim_private_key'];
+const CHECKED_OPTIONS = ['file', 'directory', 'maildir_format', 'mailstore_format', ...QUOTA_OPTIONS, 'message_size_limit', 'interface'];
 
 
 const deliveryValueInvalid: Rule = {
   id: 'delivery-value-invalid',
   defaultSeverity: 'warning',
-  title: 'transport option Exim reads only when it delivers, with a value it cannot read (a relative mailbox, a malformed quota or size limit, an interface name, a DKIM key that is not a path)',
+  title: 'transport option Exim reads only when it delivers, with a value it cannot read (a relative mailbox, a malformed quota or size limit, an interface name)',
   check(ctx: RuleContext) {
     // Most configurations write few of these options: the others are not looked up.
     const present = new Set(CHECKED_OPTIONS.filter((o) => ctx.model.mayHaveOption(o)));
@@ -123,16 +120,6 @@ const deliveryValueInvalid: Rule = {
               data: { transport: transport.name, option: 'interface', item: bad },
             });
           }
-        }
-        const key = written('dkim_private_key');
-        // Known to be key text, not a file: the value starts with a written character other than "/".
-        if (key && /^[^/$\\-]/.test(key[1]) && !/^(?:0|false)$/i.test(key[1].trim())) {
-          ctx.report({
-            message: `dkim_private_key "${key[1]}" does not start with "/", so Exim takes it as the key itself rather than a file name, cannot use it, and the transport process crashes (signal 11): Exim accepts the configuration, and defers every delivery through this transport`,
-            loc: key[0].valueLoc ?? key[0].wordLoc,
-            active: key[0].active,
-            data: { transport: transport.name, option: 'dkim_private_key' },
-          });
         }
       }
       const limit = written('message_size_limit');

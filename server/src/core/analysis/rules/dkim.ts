@@ -6,7 +6,9 @@
  *  - dkim_canon other than relaxed or simple (lower case): "DKIM: unknown canonicalization
  *    method 'Simple', defaulting to 'relaxed'";
  *  - dkim_sign_headers that names no header (empty, or only ":"): the transport process
- *    crashes (signal 11) and every delivery is deferred.
+ *    crashes (signal 11) and every delivery is deferred;
+ *  - dkim_private_key that does not start with "/": Exim takes it as the key text itself
+ *    ("dkim/example.key"), and the transport process crashes the same way.
  * Only transports that sign are read: dkim_domain and dkim_private_key set, the key not "0"
  * or "false".
  */
@@ -23,7 +25,7 @@ const CANONS = ['relaxed', 'simple'];
 const dkimSettingInvalid: Rule = {
   id: 'dkim-setting-invalid',
   defaultSeverity: 'warning',
-  title: 'DKIM signing setting Exim cannot use: an unknown hash (unsigned mail) or canonicalization, or no headers to sign (the transport crashes)',
+  title: 'DKIM signing setting Exim cannot use: an unknown hash (unsigned mail) or canonicalization, no headers to sign or a key that is not a path (the transport crashes)',
   check(ctx: RuleContext) {
     if (!ctx.model.mayHaveOption('dkim_domain')) return;
     for (const transport of ctx.model.activeDrivers('transports')) {
@@ -35,6 +37,16 @@ const dkimSettingInvalid: Rule = {
       const domain = written('dkim_domain');
       const key = written('dkim_private_key');
       if (!domain || domain[1] === '' || !key || /^(?:0|false|)$/i.test(key[1].trim())) continue;
+      // Known to be key text, not a file: it starts with a written character other than "/"
+      // (PEM text starts with "-").
+      if (/^[^/$\\-]/.test(key[1])) {
+        ctx.report({
+          message: `dkim_private_key "${key[1]}" does not start with "/", so Exim takes it as the key itself rather than a file name, cannot use it, and the ${transport.name} transport process crashes (signal 11): Exim accepts the configuration, and defers every delivery through this transport`,
+          loc: key[0].valueLoc ?? key[0].wordLoc,
+          active: key[0].active,
+          data: { transport: transport.name, option: 'dkim_private_key' },
+        });
+      }
       const report = (node: OptionNode, message: string, severity: 'warning' | 'information', suggestions: string[] = []) => {
         const loc = node.valueLoc ?? node.wordLoc;
         ctx.report({
