@@ -699,6 +699,19 @@ test('acl-argument-invalid: the times and numbers of delay, seen and ratelimit, 
   assert.match(f.message, /^error in arguments to "ratelimit" condition: "1" is not a time value: Exim accepts/);
 });
 
+test('acl-argument-invalid: ratelimit as Exim reads it (measured with exim -bh): limits with K/M/G or empty, repeated modes, option words in any case, "//"', () => {
+  const values = (...lines: string[]) => only(`acl_smtp_rcpt = a\nbegin acl\na:\n${lines.map((l) => `  warn ${l}\n`).join('')}  accept\n`, 'acl-argument-invalid').map((f) => f.data!.value);
+  assert.deepEqual(values('ratelimit = 10k / 1h', 'ratelimit = 1G/1w', 'ratelimit = /1h', 'ratelimit = 0/1h', 'ratelimit = 100/1h/strict/strict', 'ratelimit = 100/1h/noupdate/strict', 'ratelimit = 1.5k/1h/count=1.5', 'ratelimit = 100/1h/count=', 'ratelimit = 100/1h/Count= 2/PER_RCPT', 'ratelimit = 100/1h/a//b'), []);
+  assert.deepEqual(values('ratelimit = 100/1h/PER_RCPT/per_mail', 'ratelimit = 100/1h//', 'ratelimit = 100/1h/count=5k', 'ratelimit = 100/1h/STRICT/leaky', 'ratelimit = 10x/1h'), ['100/1h/PER_RCPT/per_mail', '100/1h//', '100/1h/count=5k', '100/1h/STRICT/leaky', '10x/1h']);
+  assert.match(only('acl_smtp_rcpt = a\nbegin acl\na:\n  deny ratelimit = 100/1h//\n', 'acl-argument-invalid')[0].message, /^error in arguments to "ratelimit" condition: "1h\/" is not a time value/);
+});
+
+test('acl-verify-invalid: not_blind takes case_insensitive only (measured with exim -bh)', () => {
+  const values = (...lines: string[]) => only(`acl_smtp_data = a\nbegin acl\na:\n${lines.map((l) => `  deny !verify = ${l}\n`).join('')}  accept\n`, 'acl-verify-invalid').map((f) => f.data!.value);
+  assert.deepEqual(values('not_blind', 'NOT_BLIND/CASE_INSENSITIVE', 'not_blind/', 'not_blind / case_insensitive / case_insensitive'), []);
+  assert.deepEqual(values('not_blind/foo', 'not_blind/defer_ok'), ['not_blind/foo', 'not_blind/defer_ok']);
+});
+
 test('acl-argument-invalid: the port of udpsend, a decimal number in the second item of its list', () => {
   const values = (...lines: string[]) => only(`acl_smtp_rcpt = a\nbegin acl\na:\n${lines.map((l) => `  warn ${l}\n`).join('')}  accept\n`, 'acl-argument-invalid').map((f) => f.data!.value);
   assert.deepEqual(values('udpsend = 127.0.0.1 : 9 : hi', 'udpsend = 127.0.0.1:9:hi', 'udpsend = 127.0.0.1 : 9', 'udpsend = <; ::1 ; 514 ; $tod_log', 'udpsend = localhost : +9 : hi', 'udpsend = 127.0.0.1 :  : hi', 'udpsend = ${if true{x}} 9'), []);

@@ -49,6 +49,9 @@ const CASES: Case[] = [
   { option: 'acl_smtp_rcpt', statement: 'deny domains = +local_domains', code: 'named-list-undefined' },
   { option: 'acl_smtp_rcpt', statement: 'deny senders = +caseful : A@b.example' },
   { option: 'acl_smtp_rcpt', statement: 'deny local_parts = +caseful : X' },
+  { option: 'acl_smtp_rcpt', statement: 'deny ratelimit = 10k / 1h / strict / strict' },
+  { option: 'acl_smtp_rcpt', statement: 'deny ratelimit = / 1h / count=' },
+  { option: 'acl_smtp_rcpt', statement: 'deny ratelimit = 100 / 1h / PER_RCPT / per_mail', code: 'acl-argument-invalid' },
   { option: 'acl_smtp_rcpt', statement: 'warn acl = Sub', code: 'acl-undefined' },
   { option: 'acl_smtp_rcpt', statement: 'warn acl = sub' },
 ];

@@ -97,14 +97,18 @@ const aclControlInvalid: Rule = {
   },
 };
 
-/** verify targets; those that take no "/options" (acl.c's verify_type_list). Names are case-insensitive. */
-const VERIFY_TARGETS = new Map<string, 'options' | 'none' | 'unchecked'>([
+/**
+ * verify targets and the "/options" each takes (acl.c's verify_type_list): none, the
+ * callout options, only case_insensitive (not_blind; empty items allowed), or not checked.
+ * Names and options are case-insensitive.
+ */
+const VERIFY_TARGETS = new Map<string, 'options' | 'none' | 'unchecked' | 'case_insensitive'>([
   ['reverse_host_lookup', 'unchecked'],
   ['certificate', 'none'],
   ['helo', 'none'],
   ['csa', 'unchecked'],
   ['header_syntax', 'none'],
-  ['not_blind', 'none'],
+  ['not_blind', 'case_insensitive'],
   ['header_sender', 'options'],
   ['sender', 'options'],
   ['recipient', 'options'],
@@ -139,6 +143,10 @@ export function verifyProblem(value: string): string | undefined {
   const kind = VERIFY_TARGETS.get(target);
   if (kind === undefined) return `expected "sender[=address]", "recipient", "helo", "header_syntax", "header_sender", "header_names_ascii" or "reverse_host_lookup" at start of ACL condition "verify ${value}"`;
   if (kind === 'none' && value.includes('/')) return `unexpected '/' found in "${value}" (this verify item has no options)`;
+  if (kind === 'case_insensitive') {
+    const bad = items.slice(1).find((o) => o !== '' && o.toLowerCase() !== 'case_insensitive');
+    return bad === undefined ? undefined : `unknown option "${bad}" in ACL condition "verify ${value}"`;
+  }
   if (kind !== 'options') return undefined;
   let useSender = false;
   let usePostmaster = false;
@@ -182,7 +190,6 @@ const aclVerifyInvalid: Rule = {
   },
 };
 
-
 /** A number as strtod() reads all of it, not negative. */
 const isPositiveNumber = (text: string): boolean => /^\+?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/.test(text);
 
@@ -201,18 +208,36 @@ export function timedArgumentProblem(name: string, value: string): string | unde
     const bad = items.slice(1).find((o) => o !== '' && !/^(?:readonly|write|key=.*|refresh=.*)$/s.test(o));
     return bad === undefined ? undefined : `unrecognised option '${bad}' in '${value}'`;
   }
-  // ratelimit = <m> / <p> / <options> / <key>
+  // ratelimit = <m> / <p> / <options> / <key>: "/" separates, "//" is a "/" of an item, and
+  // option words are case-insensitive (measured with exim -bh; any other word joins the key).
+  const parts = ratelimitItems(value);
   const pre = 'error in arguments to "ratelimit" condition';
-  if (!isPositiveNumber(items[0])) return `${pre}: "${items[0]}" is not a positive number`;
-  if (items.length < 2) return `${pre}: "NULL" is not a time value`;
-  if (!(readTime(items[1]) > 0)) return `${pre}: "${items[1]}" is not a time value`;
-  const options = items.slice(2);
-  if (options.filter((o) => UPDATE_MODES.has(o)).length > 1) return `${pre}: conflicting update modes`;
+  if (!isLimit(parts[0])) return `${pre}: "${parts[0]}" is not a positive number`;
+  if (parts.length < 2) return `${pre}: "NULL" is not a time value`;
+  if (!(readTime(parts[1]) > 0)) return `${pre}: "${parts[1]}" is not a time value`;
+  const options = parts.slice(2).map((o) => o.toLowerCase());
+  if (new Set(options.filter((o) => UPDATE_MODES.has(o))).size > 1) return `${pre}: conflicting update modes`;
   if (options.filter((o) => PER_OPTIONS.has(o)).length > 1) return `${pre}: conflicting per_* options`;
-  const count = options.find((o) => o.startsWith('count='));
-  if (count !== undefined && !isPositiveNumber(count.slice(6))) return `${pre}: "${count}" is not a positive number`;
+  const count = parts.slice(2).find((o) => o.toLowerCase().startsWith('count='));
+  if (count !== undefined && count.length > 6 && !isPositiveNumber(count.slice(6).trim())) return `${pre}: "${count}" is not a positive number`;
   return undefined;
 }
+
+/** The items of a ratelimit value: split at "/", a doubled "//" kept as one "/" of the item, each trimmed. */
+function ratelimitItems(value: string): string[] {
+  const items: string[] = [];
+  let item = '';
+  for (let i = 0; i < value.length; i++) {
+    if (value[i] !== '/') item += value[i];
+    else if (value[i + 1] === '/') item += value[i++];
+    else items.push(item.trim()), (item = '');
+  }
+  items.push(item.trim());
+  return items;
+}
+
+/** A ratelimit's limit: empty (zero), or a number not below zero with an optional K, M or G (any case). */
+const isLimit = (text: string): boolean => text === '' || isPositiveNumber(text.replace(/[kKmMgG]$/, ''));
 
 /**
  * Why Exim cannot send `udpsend = host : port : text`, or undefined. The value is a list
