@@ -150,11 +150,10 @@ cond("sender_domains", "sender_domains = b.example", extra=True)
 cond("spf", "spf = pass", extra=True)
 cond("spf_guess", "spf_guess = pass", extra=True)
 cond("dnslists (explicit key)", "dnslists = bl.example/192.0.2.1", extra=True)
-cond("ratelimit (per_cmd)", "ratelimit = 100 / 1h / strict / per_cmd", extra=True)
-cond("ratelimit (per_conn)", "ratelimit = 100 / 1h / strict / per_conn", extra=True)
-cond("ratelimit (per_rcpt)", "ratelimit = 100 / 1h / strict / per_rcpt", extra=True)
-cond("ratelimit (per_mail)", "ratelimit = 100 / 1h / strict / per_mail", extra=True)
-cond("ratelimit (per_byte)", "ratelimit = 100 / 1h / strict / per_byte", extra=True)
+# A per_* kind with an explicit /strict (or /leaky, refused alike) where that kind has no
+# meaning; without either mode Exim quietly reads the rate only.
+for per in ["per_addr", "per_byte", "per_cmd", "per_conn", "per_mail", "per_rcpt"]:
+    cond("ratelimit=%s/strict" % per, "ratelimit = 100 / 1h / strict / %s" % per)
 cond("ratelimit (per_rcpt, no strict)", "ratelimit = 100 / 1h / per_rcpt", extra=True)
 cond("ratelimit (per_mail, no strict)", "ratelimit = 100 / 1h / per_mail", extra=True)
 cond("ratelimit (per_conn, no strict)", "ratelimit = 100 / 1h / per_conn", extra=True)
@@ -333,7 +332,7 @@ def compact(table, version):
         m = re.match(r"verb:(\w+) \((condition = no|unconditional)\)$", key)
         if m:
             verbs.setdefault(m.group(1), {})["always" if m.group(2) == "condition = no" else "whenItFires"] = cells
-        elif re.match(r"^[a-z_]+$|^(control|verify)=[a-z_]+$", key) and cells:
+        elif re.match(r"^[a-z_]+$|^(control|verify)=[a-z_]+$|^ratelimit=per_[a-z]+/strict$", key) and cells:
             refused[key] = cells
     for v in verbs.values():
         # "whenItFires": refused when the verb takes effect, not merely present.

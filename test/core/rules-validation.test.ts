@@ -706,6 +706,15 @@ test('acl-argument-invalid: ratelimit as Exim reads it (measured with exim -bh):
   assert.match(only('acl_smtp_rcpt = a\nbegin acl\na:\n  deny ratelimit = 100/1h//\n', 'acl-argument-invalid')[0].message, /^error in arguments to "ratelimit" condition: "1h\/" is not a time value/);
 });
 
+test('acl-misplaced: a ratelimit per_* kind with /strict or /leaky where that kind has no meaning', () => {
+  const placed = (option: string, value: string) => only(`${option} = a\nbegin acl\na:\n  deny ratelimit = ${value}\n  accept\n`, 'acl-misplaced').map((f) => f.message.replace(/:.*/s, ''));
+  assert.deepEqual(placed('acl_smtp_mail', '100 / 1h / per_rcpt / strict'), ['"per_rcpt" must not have /leaky or /strict option, or cannot be used in MAIL ACL']);
+  assert.deepEqual(placed('acl_smtp_helo', '100 / 1h / PER_MAIL / Leaky'), ['"per_mail" must not have /leaky or /strict option, or cannot be used in EHLO or HELO ACL']);
+  assert.deepEqual(placed('acl_smtp_mail', '100 / 1h / per_rcpt'), []);
+  assert.deepEqual(placed('acl_smtp_mail', '100 / 1h / per_rcpt / strict / noupdate'), []);
+  assert.deepEqual(placed('acl_smtp_rcpt', '100 / 1h / per_rcpt / strict'), []);
+});
+
 test('acl-verify-invalid: not_blind takes case_insensitive only (measured with exim -bh)', () => {
   const values = (...lines: string[]) => only(`acl_smtp_data = a\nbegin acl\na:\n${lines.map((l) => `  deny !verify = ${l}\n`).join('')}  accept\n`, 'acl-verify-invalid').map((f) => f.data!.value);
   assert.deepEqual(values('not_blind', 'NOT_BLIND/CASE_INSENSITIVE', 'not_blind/', 'not_blind / case_insensitive / case_insensitive'), []);

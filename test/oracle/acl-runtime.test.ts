@@ -52,6 +52,11 @@ const CASES: Case[] = [
   { option: 'acl_smtp_rcpt', statement: 'deny ratelimit = 10k / 1h / strict / strict' },
   { option: 'acl_smtp_rcpt', statement: 'deny ratelimit = / 1h / count=' },
   { option: 'acl_smtp_rcpt', statement: 'deny ratelimit = 100 / 1h / PER_RCPT / per_mail', code: 'acl-argument-invalid' },
+  { option: 'acl_smtp_mail', statement: 'deny ratelimit = 100 / 1h / per_rcpt / strict', code: 'acl-misplaced' },
+  { option: 'acl_smtp_mail', statement: 'deny ratelimit = 100 / 1h / PER_RCPT' },
+  { option: 'acl_smtp_rcpt', statement: 'deny ratelimit = 100 / 1h / per_rcpt / leaky' },
+  { option: 'acl_smtp_helo', statement: 'deny ratelimit = 100 / 1h / per_mail / leaky', code: 'acl-misplaced' },
+  { option: 'acl_smtp_helo', statement: 'deny ratelimit = 100 / 1h / per_mail / noupdate / strict' },
   { option: 'acl_smtp_rcpt', statement: 'warn acl = Sub', code: 'acl-undefined' },
   { option: 'acl_smtp_rcpt', statement: 'warn acl = sub' },
 ];

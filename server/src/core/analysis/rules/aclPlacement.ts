@@ -12,6 +12,7 @@ import { AclItemNode, AclNode, aclsOf } from '../../syntax/tree';
 import { trimCSpace } from '../../util/lists';
 import { Location } from '../../syntax/source';
 import { Rule, RuleContext } from '../types';
+import { PER_OPTIONS, ratelimitItems } from './aclValues';
 
 type Cells = Record<string, string | null>;
 const OPTIONS = placement.options as Record<string, string>;
@@ -23,6 +24,14 @@ const VERBS = new Map(Object.entries(placement.verbs as Record<string, { always?
 function itemKey(item: AclItemNode): string | undefined {
   if (item.name === 'control') return `control=${item.value.trim().replace(/\/.*$/s, '')}`;
   if (item.name === 'verify') return `verify=${item.value.trim().replace(/\/.*$/s, '').replace(/^sender\s*=.*$/is, 'sender').toLowerCase()}`;
+  // An explicit per_* kind with /strict or /leaky (refused alike) is placed by its kind; without
+  // either mode, or with noupdate, Exim only reads the rate and runs it anywhere.
+  if (item.name === 'ratelimit') {
+    const words = ratelimitItems(item.value).slice(2).map((w) => w.toLowerCase());
+    const per = words.find((w) => PER_OPTIONS.has(w));
+    const updates = words.some((w) => w === 'strict' || w === 'leaky') && !words.includes('noupdate');
+    return per && updates ? `ratelimit=${per}/strict` : undefined;
+  }
   // With an explicit key ("zone/key"), dnslists runs in every ACL.
   if (item.name === 'dnslists' && item.value.includes('/')) return undefined;
   return item.name;

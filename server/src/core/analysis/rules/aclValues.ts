@@ -194,7 +194,7 @@ const aclVerifyInvalid: Rule = {
 const isPositiveNumber = (text: string): boolean => /^\+?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/.test(text);
 
 const UPDATE_MODES = new Set(['strict', 'leaky', 'readonly']);
-const PER_OPTIONS = new Set(['per_mail', 'per_rcpt', 'per_byte', 'per_cmd', 'per_conn', 'per_addr']);
+export const PER_OPTIONS = new Set(['per_mail', 'per_rcpt', 'per_byte', 'per_cmd', 'per_conn', 'per_addr']);
 
 /**
  * Why Exim cannot run `delay`, `seen` or `ratelimit` with this value, in its words (each
@@ -224,7 +224,7 @@ export function timedArgumentProblem(name: string, value: string): string | unde
 }
 
 /** The items of a ratelimit value: split at "/", a doubled "//" kept as one "/" of the item, each trimmed. */
-function ratelimitItems(value: string): string[] {
+export function ratelimitItems(value: string): string[] {
   const items: string[] = [];
   let item = '';
   for (let i = 0; i < value.length; i++) {
