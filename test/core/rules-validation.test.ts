@@ -715,6 +715,14 @@ test('acl-misplaced: a ratelimit per_* kind with /strict or /leaky where that ki
   assert.deepEqual(placed('acl_smtp_rcpt', '100 / 1h / per_rcpt / strict'), []);
 });
 
+test('acl-remove-header-ineffective: a "<;" list, patterns and names with spaces remove nothing', () => {
+  const values = (...lines: string[]) => only(`acl_smtp_data = a\nbegin acl\na:\n${lines.map((l) => `  warn remove_header = ${l}\n`).join('')}  accept\n`, 'acl-remove-header-ineffective').map((f) => f.data!.value);
+  assert.deepEqual(values('X-Spam-Score : X-Spam-Report', 'x-spam:', 'X-A : : X-B', 'X-Spam-$acl_m_x'), []);
+  assert.deepEqual(values('<; X-A ; X-B', 'X-Spam-*', '^X-Spam', 'X Spam'), ['<; X-A ; X-B', 'X-Spam-*', '^X-Spam', 'X Spam']);
+  const [f] = only('acl_smtp_data = a\nbegin acl\na:\n  warn remove_header = <; X-A ; X-B\n', 'acl-remove-header-ineffective');
+  assert.equal(f.message, 'remove_header is split at ":" only, so "<;" does not change its separator: "<; X-A ; X-B" names one header that no message has, and nothing is removed: Exim accepts the configuration and runs the statement without a word');
+});
+
 test('acl-verify-invalid: not_blind takes case_insensitive only (measured with exim -bh)', () => {
   const values = (...lines: string[]) => only(`acl_smtp_data = a\nbegin acl\na:\n${lines.map((l) => `  deny !verify = ${l}\n`).join('')}  accept\n`, 'acl-verify-invalid').map((f) => f.data!.value);
   assert.deepEqual(values('not_blind', 'NOT_BLIND/CASE_INSENSITIVE', 'not_blind/', 'not_blind / case_insensitive / case_insensitive'), []);

@@ -93,3 +93,30 @@ test('ACL statements Exim refuses only when it runs them are reported, and only 
   }
   assert.deepEqual(wrong, []);
 });
+
+test('remove_header lists that remove nothing as written are reported, and only those', (t) => {
+  const exim = requireExim(t);
+  if (!exim) return;
+  const dir = mkdtempSync(join(tmpdir(), 'exim-remove-header-'));
+  // The size Exim logs for the received message shows whether a header went.
+  const session = 'HELO x.example\r\nMAIL FROM:<a@b.example>\r\nRCPT TO:<u@example.org>\r\nDATA\r\nFrom: a@b.example\r\nX-Rm: 1\r\nX-Other: 2\r\n\r\nbody\r\n.\r\nQUIT\r\n';
+  const size = (statement: string) => {
+    const path = join(dir, 'exim.conf');
+    writeFileSync(path, ['primary_hostname = example.org', 'keep_environment =', 'acl_smtp_rcpt = accept', 'acl_smtp_data = d', 'begin acl', 'd:', `  ${statement}`, '  accept', ''].join('\n'));
+    const r = spawnSync(exim, ['-C', path, '-bh', '192.0.2.1'], { input: session, encoding: 'utf8', timeout: 30_000 });
+    const codes = lintPath(path, nodeHost()).findings.filter((f) => f.code === 'acl-remove-header-ineffective').length;
+    return { size: Number(/ S=(\d+)/.exec(r.stdout + r.stderr)?.[1]), reported: codes > 0 };
+  };
+  const wrong: string[] = [];
+  try {
+    const full = size('warn logwrite = nothing removed').size;
+    for (const value of ['X-Rm', 'x-rm : X-Other', 'X-Rm:', '<; X-Rm ; X-Other', '<, X-Rm', 'X-R*', '^X-R.*', 'X Rm']) {
+      const { size: got, reported } = size(`warn remove_header = ${value}`);
+      const removed = got < full;
+      if (reported === removed) wrong.push(`remove_header = ${value}: Exim ${removed ? 'removes a header' : 'removes nothing'} (S=${got}, ${full} without), the analyser ${reported ? 'reports' : 'does not report'} it`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  assert.deepEqual(wrong, []);
+});

@@ -260,6 +260,36 @@ const aclArgumentInvalid: Rule = {
   },
 };
 
+/**
+ * Why an ACL `remove_header` list removes nothing where its author expects it to, or
+ * undefined. Measured with exim -bh (the size of the received message): Exim splits the list
+ * at ":" only, so "<; X-A ; X-B" is one name that no header has, and names are matched
+ * exactly, without wildcards or regular expressions ("X-Spam-*", "^X-Spam").
+ */
+export function removeHeaderProblem(value: string): string | undefined {
+  if (/^<[!-\/:-@[-`{-~]/.test(value)) return `remove_header is split at ":" only, so "${value.slice(0, 2)}" does not change its separator: "${value}" names one header that no message has, and nothing is removed`;
+  const names = value.split(':').map((n) => n.trim());
+  const spaced = names.find((n) => /\s/.test(n));
+  if (spaced !== undefined) return `remove_header item "${spaced}" removes nothing: a header name has no white space`;
+  const pattern = names.find((n) => /[*?^$]/.test(n));
+  if (pattern !== undefined) return `remove_header item "${pattern}" is not a pattern: names are matched exactly, so it removes only a header called "${pattern}"`;
+  return undefined;
+}
+
+const aclRemoveHeaderIneffective: Rule = {
+  id: 'acl-remove-header-ineffective',
+  defaultSeverity: 'warning',
+  title: 'ACL remove_header list that removes nothing as written: a "<;" separator change, or a wildcard or pattern',
+  check(ctx: RuleContext) {
+    for (const { item } of aclItemsNamed(ctx.tree, 'remove_header')) {
+      if (!item.hasValue || item.value.includes('$') || /\s#/.test(item.value)) continue;
+      const value = item.value.trim();
+      const problem = removeHeaderProblem(value);
+      if (problem) ctx.report({ message: `${problem}: Exim accepts the configuration and runs the statement without a word`, loc: item.valueLoc ?? item.nameLoc, active: item.active, data: { value } });
+    }
+  },
+};
+
 /** The log names of `logwrite = :names: text` and `log_reject_target` (case-sensitive). */
 const LOG_NAMES = new Set(['main', 'reject', 'panic']);
 
@@ -374,4 +404,4 @@ const aclConditionInvalid: Rule = {
   },
 };
 
-export const aclValueRules: Rule[] = [aclControlInvalid, aclConditionInvalid, aclVerifyInvalid, aclArgumentInvalid, aclLogNameUnknown, aclMessageCode, aclRegexInvalid];
+export const aclValueRules: Rule[] = [aclControlInvalid, aclConditionInvalid, aclVerifyInvalid, aclArgumentInvalid, aclLogNameUnknown, aclRemoveHeaderIneffective, aclMessageCode, aclRegexInvalid];
