@@ -281,12 +281,7 @@ const aclRemoveHeaderIneffective: Rule = {
   defaultSeverity: 'warning',
   title: 'ACL remove_header list that removes nothing as written: a "<;" separator change, or a wildcard or pattern',
   check(ctx: RuleContext) {
-    for (const { item } of aclItemsNamed(ctx.tree, 'remove_header')) {
-      if (!item.hasValue || item.value.includes('$') || /\s#/.test(item.value)) continue;
-      const value = item.value.trim();
-      const problem = removeHeaderProblem(value);
-      if (problem) ctx.report({ message: `${problem}: Exim accepts the configuration and runs the statement without a word`, loc: item.valueLoc ?? item.nameLoc, active: item.active, data: { value } });
-    }
+    checkWrittenValues(ctx, ['remove_header'], (_, value) => removeHeaderProblem(value), 'Exim accepts the configuration and runs the statement without a word');
   },
 };
 
