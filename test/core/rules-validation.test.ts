@@ -723,6 +723,14 @@ test('acl-remove-header-ineffective: a "<;" list, patterns and names with spaces
   assert.equal(f.message, 'remove_header is split at ":" only, so "<;" does not change its separator: "<; X-A ; X-B" names one header that no message has, and nothing is removed: Exim accepts the configuration and runs the statement without a word');
 });
 
+test('acl-add-header-not-header: lines Exim adds as X-ACL-Warn headers', () => {
+  const values = (...lines: string[]) => only(`acl_smtp_rcpt = a\nbegin acl\na:\n${lines.map((l) => `  warn add_header = ${l}\n`).join('')}  accept\n`, 'acl-add-header-not-header').map((f) => `${f.severity}:${f.data!.value}`);
+  assert.deepEqual(values('X-Spam: yes', ':at_start:X-A: v', 'X-A: 1\\nX-B: 2', 'X-A: 1\\n\\tcontinued', 'X-Score: $acl_m0', 'X-A: \\x41'), []);
+  assert.deepEqual(values('spam detected', 'X Spam: yes', ':at_end:no colon', 'X-A: 1\\nbad line'), ['information:spam detected', 'information:X Spam: yes', 'information::at_end:no colon', 'information:X-A: 1\\nbad line']);
+  const [f] = only('acl_smtp_rcpt = a\nbegin acl\na:\n  warn add_header = spam detected\n', 'acl-add-header-not-header');
+  assert.equal(f.message, 'add_header line "spam detected" is not a header line ("Name: text", the name without spaces), so Exim adds it as "X-ACL-Warn: spam detected": Exim accepts it without a word');
+});
+
 test('acl-verify-invalid: not_blind takes case_insensitive only (measured with exim -bh)', () => {
   const values = (...lines: string[]) => only(`acl_smtp_data = a\nbegin acl\na:\n${lines.map((l) => `  deny !verify = ${l}\n`).join('')}  accept\n`, 'acl-verify-invalid').map((f) => f.data!.value);
   assert.deepEqual(values('not_blind', 'NOT_BLIND/CASE_INSENSITIVE', 'not_blind/', 'not_blind / case_insensitive / case_insensitive'), []);

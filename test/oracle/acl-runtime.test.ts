@@ -120,3 +120,27 @@ test('remove_header lists that remove nothing as written are reported, and only 
   }
   assert.deepEqual(wrong, []);
 });
+
+test('add_header lines Exim turns into X-ACL-Warn headers are reported, and only those', (t) => {
+  const exim = requireExim(t);
+  if (!exim) return;
+  const dir = mkdtempSync(join(tmpdir(), 'exim-add-header-'));
+  const wrong: string[] = [];
+  let warnedCases = 0;
+  try {
+    for (const value of ['X-Test: one', 'no colon here', 'X Test: v', ':at_start:X-A: v', ':AT_END:no colon', 'X-A: 1\\nX-B: 2', 'X-A: 1\\nbad line', 'X-A: 1\\n\\tcontinued', '-: v']) {
+      const path = join(dir, 'exim.conf');
+      writeFileSync(path, ['primary_hostname = example.org', 'keep_environment =', 'acl_smtp_rcpt = r', 'begin acl', 'r:', `  warn add_header = ${value}`, '  warn logwrite = ADDED[$headers_added]', '  accept', ''].join('\n'));
+      const r = spawnSync(exim, ['-C', path, '-bh', '192.0.2.1'], { input: SESSION, encoding: 'utf8', timeout: 30_000 });
+      const warned = /X-ACL-Warn:/.test(/LOG: ADDED\[[\s\S]*?\]/.exec(r.stdout + r.stderr)?.[0] ?? '');
+      const reported = lintPath(path, nodeHost()).findings.some((f) => f.code === 'acl-add-header-not-header');
+      if (warned) warnedCases++;
+      if (warned !== reported) wrong.push(`add_header = ${value}: Exim ${warned ? 'adds an X-ACL-Warn header' : 'adds it as written'}, the analyser ${reported ? 'reports' : 'does not report'} it`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  assert.deepEqual(wrong, []);
+  // The sample has both kinds.
+  assert.equal(warnedCases, 4);
+});

@@ -285,6 +285,41 @@ const aclRemoveHeaderIneffective: Rule = {
   },
 };
 
+/**
+ * The lines of an ACL `add_header` value that are not header lines, as Exim adds it
+ * (measured with exim -bh and $headers_added): a leading ":at_start:", ":at_start_rfc:",
+ * ":at_end:" or ":after_received:" (any case) goes, "\n" separates lines, a line that starts
+ * with white space continues the one before, empty lines at either end go, and every other
+ * line must be a name of printable characters other than space and ":", then ":". Exim adds
+ * a line that is not as "X-ACL-Warn: line".
+ */
+export function addHeaderStrays(value: string): string[] {
+  const text = value.replace(/^:(?:at_start|at_start_rfc|at_end|after_received):/i, '').replace(/\\n/g, '\n');
+  const lines = text.split('\n');
+  while (lines.length && lines[0] === '') lines.shift();
+  while (lines.length && lines[lines.length - 1] === '') lines.pop();
+  return lines.filter((line) => !/^[ \t]/.test(line) && !/^[!-9;-~]*:/.test(line));
+}
+
+const aclAddHeaderNotHeader: Rule = {
+  id: 'acl-add-header-not-header',
+  defaultSeverity: 'information',
+  title: 'ACL add_header line that is not a header line, which Exim adds as "X-ACL-Warn: ..."',
+  check(ctx: RuleContext) {
+    // Only "\n" among the expansion's escapes is read here; other backslashes and "$" are left.
+    checkWrittenValues(
+      ctx,
+      ['add_header'],
+      (_, value) => {
+        if (/\\[^n]/.test(value)) return undefined;
+        const stray = addHeaderStrays(value)[0];
+        return stray === undefined ? undefined : `add_header line "${stray}" is not a header line ("Name: text", the name without spaces), so Exim adds it as "X-ACL-Warn: ${stray}"`;
+      },
+      'Exim accepts it without a word',
+    );
+  },
+};
+
 /** The log names of `logwrite = :names: text` and `log_reject_target` (case-sensitive). */
 const LOG_NAMES = new Set(['main', 'reject', 'panic']);
 
@@ -399,4 +434,4 @@ const aclConditionInvalid: Rule = {
   },
 };
 
-export const aclValueRules: Rule[] = [aclControlInvalid, aclConditionInvalid, aclVerifyInvalid, aclArgumentInvalid, aclLogNameUnknown, aclRemoveHeaderIneffective, aclMessageCode, aclRegexInvalid];
+export const aclValueRules: Rule[] = [aclControlInvalid, aclConditionInvalid, aclVerifyInvalid, aclArgumentInvalid, aclLogNameUnknown, aclRemoveHeaderIneffective, aclAddHeaderNotHeader, aclMessageCode, aclRegexInvalid];
