@@ -731,6 +731,14 @@ test('acl-add-header-not-header: lines Exim adds as X-ACL-Warn headers', () => {
   assert.equal(f.message, 'add_header line "spam detected" is not a header line ("Name: text", the name without spaces), so Exim adds it as "X-ACL-Warn: spam detected": Exim accepts it without a word');
 });
 
+test('acl-dnslist-domain-strange: a space before "=" or other characters no DNS list name has', () => {
+  const values = (...lines: string[]) => only(`acl_smtp_rcpt = a\nbegin acl\na:\n${lines.map((l) => `  deny dnslists = ${l}\n`).join('')}  accept\n`, 'acl-dnslist-domain-strange').map((f) => f.data!.value);
+  assert.deepEqual(values('zen.spamhaus.org', 'zen.spamhaus.org=127.0.0.2,127.0.0.3', 'bl.example&0.0.0.4 : +defer_unknown', 'dbl.example/$sender_address_domain', '$acl_m_list'), []);
+  assert.deepEqual(values('zen.spamhaus.org = 127.0.0.2', 'bl+x.example'), ['zen.spamhaus.org = 127.0.0.2', 'bl+x.example']);
+  const [f] = only('acl_smtp_rcpt = a\nbegin acl\na:\n  deny dnslists = zen.spamhaus.org = 127.0.0.2\n', 'acl-dnslist-domain-strange');
+  assert.equal(f.message, 'dnslists domain "zen.spamhaus.org " contains strange characters - is this right? (white space before "=" or "/" is part of the name): the lookup uses the name as written, so this item never finds an address listed: Exim accepts the configuration, and only logs the line above');
+});
+
 test('acl-verify-invalid: not_blind takes case_insensitive only (measured with exim -bh)', () => {
   const values = (...lines: string[]) => only(`acl_smtp_data = a\nbegin acl\na:\n${lines.map((l) => `  deny !verify = ${l}\n`).join('')}  accept\n`, 'acl-verify-invalid').map((f) => f.data!.value);
   assert.deepEqual(values('not_blind', 'NOT_BLIND/CASE_INSENSITIVE', 'not_blind/', 'not_blind / case_insensitive / case_insensitive'), []);

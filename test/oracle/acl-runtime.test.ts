@@ -144,3 +144,24 @@ test('add_header lines Exim turns into X-ACL-Warn headers are reported, and only
   // The sample has both kinds.
   assert.equal(warnedCases, 4);
 });
+
+test('dnslists domains Exim logs as strange are reported, and only those', (t) => {
+  const exim = requireExim(t);
+  if (!exim) return;
+  const dir = mkdtempSync(join(tmpdir(), 'exim-dnslists-'));
+  const wrong: string[] = [];
+  try {
+    // No DNS is needed: Exim logs the domain before it looks anything up.
+    for (const value of ['zen.example = 127.0.0.2', 'zen.example =127.0.0.2', 'zen+x.example', 'zen.ex ample', 'zen.example=127.0.0.2', 'zen_x.example', 'ZEN.Example.', 'zen.example,txt.example', 'zen.example&0.0.0.2', '<; a.example ; b .example']) {
+      const path = join(dir, 'exim.conf');
+      writeFileSync(path, ['primary_hostname = example.org', 'keep_environment =', 'acl_smtp_rcpt = r', 'begin acl', 'r:', `  deny dnslists = ${value}`, '  accept', ''].join('\n'));
+      const r = spawnSync(exim, ['-C', path, '-bh', '192.0.2.1'], { input: SESSION, encoding: 'utf8', timeout: 30_000 });
+      const logged = /contains strange characters/.test(r.stdout + r.stderr);
+      const reported = lintPath(path, nodeHost()).findings.some((f) => f.code === 'acl-dnslist-domain-strange');
+      if (logged !== reported) wrong.push(`dnslists = ${value}: Exim ${logged ? 'logs strange characters' : 'logs nothing'}, the analyser ${reported ? 'reports' : 'does not report'} it`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  assert.deepEqual(wrong, []);
+});

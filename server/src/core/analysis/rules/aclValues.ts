@@ -320,6 +320,43 @@ const aclAddHeaderNotHeader: Rule = {
   },
 };
 
+/**
+ * The DNS list domains of a `dnslists` value that Exim logs as having "strange characters"
+ * (anything but letters, digits, ".", "-" and "_"; measured with exim -bh): items of a ":"
+ * list (or "<;"), each "domain[,domain][=values | &mask][/key]". The usual cause is a space
+ * before "=", which becomes part of the name, so the lookup never finds the address listed.
+ */
+export function strangeDnslistDomains(value: string): string[] {
+  const strange: string[] = [];
+  for (const item of exactListItems(value)) {
+    if (item === '' || item.startsWith('+')) continue;
+    const end = item.search(/[=/]|&(?![^=]*=)/);
+    const domains = (end < 0 ? item : item.slice(0, end)).replace(/^!/, '');
+    if (domains.includes('$')) continue;
+    for (const domain of domains.split(',')) if (/[^A-Za-z0-9._-]/.test(domain)) strange.push(domain);
+  }
+  return strange;
+}
+
+const aclDnslistDomainStrange: Rule = {
+  id: 'acl-dnslist-domain-strange',
+  defaultSeverity: 'warning',
+  title: 'dnslists domain with characters no DNS list name has (often a space before "="), so the item never matches',
+  check(ctx: RuleContext) {
+    checkWrittenValues(
+      ctx,
+      ['dnslists'],
+      (_, value) => {
+        const domain = strangeDnslistDomains(value)[0];
+        if (domain === undefined) return undefined;
+        const hint = /\s$/.test(domain) ? ' (white space before "=" or "/" is part of the name)' : '';
+        return `dnslists domain "${domain}" contains strange characters - is this right?${hint}: the lookup uses the name as written, so this item never finds an address listed`;
+      },
+      'Exim accepts the configuration, and only logs the line above',
+    );
+  },
+};
+
 /** The log names of `logwrite = :names: text` and `log_reject_target` (case-sensitive). */
 const LOG_NAMES = new Set(['main', 'reject', 'panic']);
 
@@ -434,4 +471,4 @@ const aclConditionInvalid: Rule = {
   },
 };
 
-export const aclValueRules: Rule[] = [aclControlInvalid, aclConditionInvalid, aclVerifyInvalid, aclArgumentInvalid, aclLogNameUnknown, aclRemoveHeaderIneffective, aclAddHeaderNotHeader, aclMessageCode, aclRegexInvalid];
+export const aclValueRules: Rule[] = [aclControlInvalid, aclConditionInvalid, aclVerifyInvalid, aclArgumentInvalid, aclLogNameUnknown, aclRemoveHeaderIneffective, aclAddHeaderNotHeader, aclDnslistDomainStrange, aclMessageCode, aclRegexInvalid];
