@@ -94,6 +94,18 @@ test('ACL statements Exim refuses only when it runs them are reported, and only 
   assert.deepEqual(wrong, []);
 });
 
+/**
+ * Writes a configuration whose ACL "r" (named by the `main` lines) holds `statements` then
+ * "accept", runs an SMTP session on it under exim -bh, and lints it: Exim's output and the
+ * analyser's codes.
+ */
+function runAcl(exim: string, dir: string, main: string[], statements: string[], session = SESSION): { output: string; codes: string[] } {
+  const path = join(dir, 'exim.conf');
+  writeFileSync(path, ['primary_hostname = example.org', 'keep_environment =', ...main, 'begin acl', 'r:', ...statements.map((st) => `  ${st}`), '  accept', ''].join('\n'));
+  const r = spawnSync(exim, ['-C', path, '-bh', '192.0.2.1'], { input: session, encoding: 'utf8', timeout: 30_000 });
+  return { output: r.stdout + r.stderr, codes: lintPath(path, nodeHost()).findings.map((f) => f.code) };
+}
+
 test('remove_header lists that remove nothing as written are reported, and only those', (t) => {
   const exim = requireExim(t);
   if (!exim) return;
@@ -101,11 +113,8 @@ test('remove_header lists that remove nothing as written are reported, and only 
   // The size Exim logs for the received message shows whether a header went.
   const session = 'HELO x.example\r\nMAIL FROM:<a@b.example>\r\nRCPT TO:<u@example.org>\r\nDATA\r\nFrom: a@b.example\r\nX-Rm: 1\r\nX-Other: 2\r\n\r\nbody\r\n.\r\nQUIT\r\n';
   const size = (statement: string) => {
-    const path = join(dir, 'exim.conf');
-    writeFileSync(path, ['primary_hostname = example.org', 'keep_environment =', 'acl_smtp_rcpt = accept', 'acl_smtp_data = d', 'begin acl', 'd:', `  ${statement}`, '  accept', ''].join('\n'));
-    const r = spawnSync(exim, ['-C', path, '-bh', '192.0.2.1'], { input: session, encoding: 'utf8', timeout: 30_000 });
-    const codes = lintPath(path, nodeHost()).findings.filter((f) => f.code === 'acl-remove-header-ineffective').length;
-    return { size: Number(/ S=(\d+)/.exec(r.stdout + r.stderr)?.[1]), reported: codes > 0 };
+    const { output, codes } = runAcl(exim, dir, ['acl_smtp_rcpt = accept', 'acl_smtp_data = r'], [statement], session);
+    return { size: Number(/ S=(\d+)/.exec(output)?.[1]), reported: codes.includes('acl-remove-header-ineffective') };
   };
   const wrong: string[] = [];
   try {
@@ -129,11 +138,9 @@ test('add_header lines Exim turns into X-ACL-Warn headers are reported, and only
   let warnedCases = 0;
   try {
     for (const value of ['X-Test: one', 'no colon here', 'X Test: v', ':at_start:X-A: v', ':AT_END:no colon', 'X-A: 1\\nX-B: 2', 'X-A: 1\\nbad line', 'X-A: 1\\n\\tcontinued', '-: v']) {
-      const path = join(dir, 'exim.conf');
-      writeFileSync(path, ['primary_hostname = example.org', 'keep_environment =', 'acl_smtp_rcpt = r', 'begin acl', 'r:', `  warn add_header = ${value}`, '  warn logwrite = ADDED[$headers_added]', '  accept', ''].join('\n'));
-      const r = spawnSync(exim, ['-C', path, '-bh', '192.0.2.1'], { input: SESSION, encoding: 'utf8', timeout: 30_000 });
-      const warned = /X-ACL-Warn:/.test(/LOG: ADDED\[[\s\S]*?\]/.exec(r.stdout + r.stderr)?.[0] ?? '');
-      const reported = lintPath(path, nodeHost()).findings.some((f) => f.code === 'acl-add-header-not-header');
+      const { output, codes } = runAcl(exim, dir, ['acl_smtp_rcpt = r'], [`warn add_header = ${value}`, 'warn logwrite = ADDED[$headers_added]']);
+      const warned = /X-ACL-Warn:/.test(/LOG: ADDED\[[\s\S]*?\]/.exec(output)?.[0] ?? '');
+      const reported = codes.includes('acl-add-header-not-header');
       if (warned) warnedCases++;
       if (warned !== reported) wrong.push(`add_header = ${value}: Exim ${warned ? 'adds an X-ACL-Warn header' : 'adds it as written'}, the analyser ${reported ? 'reports' : 'does not report'} it`);
     }
@@ -153,11 +160,9 @@ test('dnslists domains Exim logs as strange are reported, and only those', (t) =
   try {
     // No DNS is needed: Exim logs the domain before it looks anything up.
     for (const value of ['zen.example = 127.0.0.2', 'zen.example =127.0.0.2', 'zen+x.example', 'zen.ex ample', 'zen.example=127.0.0.2', 'zen_x.example', 'ZEN.Example.', 'zen.example,txt.example', 'zen.example&0.0.0.2', '<; a.example ; b .example']) {
-      const path = join(dir, 'exim.conf');
-      writeFileSync(path, ['primary_hostname = example.org', 'keep_environment =', 'acl_smtp_rcpt = r', 'begin acl', 'r:', `  deny dnslists = ${value}`, '  accept', ''].join('\n'));
-      const r = spawnSync(exim, ['-C', path, '-bh', '192.0.2.1'], { input: SESSION, encoding: 'utf8', timeout: 30_000 });
-      const logged = /contains strange characters/.test(r.stdout + r.stderr);
-      const reported = lintPath(path, nodeHost()).findings.some((f) => f.code === 'acl-dnslist-domain-strange');
+      const { output, codes } = runAcl(exim, dir, ['acl_smtp_rcpt = r'], [`deny dnslists = ${value}`]);
+      const logged = /contains strange characters/.test(output);
+      const reported = codes.includes('acl-dnslist-domain-strange');
       if (logged !== reported) wrong.push(`dnslists = ${value}: Exim ${logged ? 'logs strange characters' : 'logs nothing'}, the analyser ${reported ? 'reports' : 'does not report'} it`);
     }
   } finally {
