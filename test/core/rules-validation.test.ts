@@ -739,6 +739,18 @@ test('acl-dnslist-domain-strange: a space before "=" or other characters no DNS 
   assert.equal(f.message, 'dnslists domain "zen.spamhaus.org " contains strange characters - is this right? (white space before "=" or "/" is part of the name): the lookup uses the name as written, so this item never finds an address listed: Exim accepts the configuration, and only logs the line above');
 });
 
+test('reception-value-invalid and list-regex-invalid: message_size_limit, smtp_accept_max_per_connection, regex list items', () => {
+  const codes = (text: string) => lint(text).filter((f) => ['reception-value-invalid', 'list-regex-invalid'].includes(f.code)).map((f) => `${f.code}:${f.severity}`);
+  assert.deepEqual(codes('message_size_limit = 50M\nsmtp_accept_max_per_connection = 100\npercent_hack_domains = ^x\\d+\\.example : a.example\n'), []);
+  assert.deepEqual(codes('message_size_limit = ${if eq{1}{1}{1.5M}}\n'), []);
+  assert.deepEqual(codes('message_size_limit = 1.5M\n'), ['reception-value-invalid:error']);
+  assert.deepEqual(codes('message_size_limit = 2G\n'), ['reception-value-invalid:warning']);
+  assert.deepEqual(codes('smtp_accept_max_per_connection = 10k\n'), ['reception-value-invalid:warning']);
+  assert.deepEqual(codes('domainlist d = a.example : ^(x\nbegin acl\na:\n  deny senders = ! ^[a-\n'), ['list-regex-invalid:warning', 'list-regex-invalid:warning']);
+  assert.match(lint('message_size_limit = 4294967306\n').find((f) => f.code === 'reception-value-invalid')!.message, /it becomes a limit of 10 bytes$/);
+  assert.match(lint('smtp_accept_max_per_connection = x\n').find((f) => f.code === 'reception-value-invalid')!.message, /as 0: no limit at all$/);
+});
+
 test('acl-verify-invalid: not_blind takes case_insensitive only (measured with exim -bh)', () => {
   const values = (...lines: string[]) => only(`acl_smtp_data = a\nbegin acl\na:\n${lines.map((l) => `  deny !verify = ${l}\n`).join('')}  accept\n`, 'acl-verify-invalid').map((f) => f.data!.value);
   assert.deepEqual(values('not_blind', 'NOT_BLIND/CASE_INSENSITIVE', 'not_blind/', 'not_blind / case_insensitive / case_insensitive'), []);

@@ -1,12 +1,19 @@
 /**
- * Main options only the daemon (`exim -bd`) reads, when it starts: `exim -bV` accepts any
- * text, and the daemon then stops before it listens, so no mail is received until the
- * setting is fixed. Measured with Exim 4.96: `local_interfaces = eth0` gives 'Malformed IP
- * address "eth0" in local_interfaces'; so does `::1` in a list whose separator is ":".
+ * Main options that only the daemon or an SMTP session reads: `exim -bV` accepts any text.
+ * Measured with Exim 4.96 (`exim -bd`, `exim -bh`):
+ *  - local_interfaces = eth0: the daemon stops before it listens ('Malformed IP address
+ *    "eth0" in local_interfaces'); so does `::1` in a list whose separator is ":";
+ *  - message_size_limit, expanded for each connection: a value that is not a whole number
+ *    with an optional K, M or G answers every SMTP command with 421 ('invalid
+ *    message_size_limit: invalid integer "1.5M"'); the result is kept in 32 bits, so
+ *    2147483648 to 4294967295 mean no limit and larger values wrap around;
+ *  - smtp_accept_max_per_connection: only its leading digits are read ("1k" is 1, "x" is 0,
+ *    which means no limit).
  */
 import { addressItemHint, isIpAddress } from '../../util/ipAddress';
 import { exactListItems } from '../../util/lists';
 import { stringSetting } from '../../util/stringSetting';
+import { sizeLimitProblem } from './deliveryValues';
 import { Rule, RuleContext } from '../types';
 
 /**
@@ -38,4 +45,47 @@ const localInterfacesInvalid: Rule = {
   },
 };
 
-export const daemonRules: Rule[] = [localInterfacesInvalid];
+/** The bytes a message_size_limit Exim reads stands for, before it is kept in 32 bits. */
+function sizeLimitBytes(value: string): bigint {
+  const m = /^\s*\+?(\d+)([kKmMgG]?)/.exec(value)!;
+  const unit = m[2].toLowerCase();
+  return BigInt(m[1]) * (unit === 'k' ? 1024n : unit === 'm' ? 1048576n : unit === 'g' ? 1073741824n : 1n);
+}
+
+const receptionValueInvalid: Rule = {
+  id: 'reception-value-invalid',
+  defaultSeverity: 'warning',
+  title: 'main option an SMTP session reads with a value Exim cannot use as written (message_size_limit, smtp_accept_max_per_connection)',
+  check(ctx: RuleContext) {
+    const limit = ctx.model.mainSetting('message_size_limit');
+    const limitValue = limit && limit.hasValue ? stringSetting(limit.value) : undefined;
+    if (limit && limitValue !== undefined && !/[$\\]/.test(limitValue)) {
+      const problem = sizeLimitProblem(limitValue);
+      const loc = limit.valueLoc ?? limit.wordLoc;
+      if (problem) {
+        // An error: Exim takes no mail at all with it.
+        ctx.report({ message: `invalid message_size_limit: ${problem}: \`exim -bV\` accepts the configuration, but every SMTP command is answered "421 Temporary local problem", so no mail is received`, loc, severity: 'error', data: { option: 'message_size_limit' } });
+      } else {
+        const bytes = sizeLimitBytes(limitValue);
+        const kept = bytes % 4294967296n;
+        if (bytes > 2147483647n) {
+          const meaning = kept > 2147483647n || kept === 0n ? 'no limit at all' : `a limit of ${kept} bytes`;
+          ctx.report({ message: `message_size_limit ${limitValue} is ${bytes} bytes, more than Exim keeps (2147483647, its 32-bit limit): it becomes ${meaning}`, loc, data: { option: 'message_size_limit' } });
+        }
+      }
+    }
+    const perConnection = ctx.model.mainSetting('smtp_accept_max_per_connection');
+    const perValue = perConnection && perConnection.hasValue ? stringSetting(perConnection.value) : undefined;
+    if (perConnection && perValue !== undefined && !/[$\\]/.test(perValue) && !/^\s*\d+\s*$/.test(perValue)) {
+      const lead = /^\s*([+-]?\d+)/.exec(perValue);
+      const n = lead ? Number(lead[1]) : 0;
+      ctx.report({
+        message: `smtp_accept_max_per_connection "${perValue}" is read by its leading digits only, as ${n}: ${n > 0 ? `at most ${n} message${n === 1 ? '' : 's'} per connection` : 'no limit at all'}`,
+        loc: perConnection.valueLoc ?? perConnection.wordLoc,
+        data: { option: 'smtp_accept_max_per_connection', read: n },
+      });
+    }
+  },
+};
+
+export const daemonRules: Rule[] = [localInterfacesInvalid, receptionValueInvalid];

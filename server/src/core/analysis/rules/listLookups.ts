@@ -1,15 +1,18 @@
 /**
- * Lookups written as list items (`domains = lsearch;/etc/exim4/domains`, `hosts =
- * net24-lsearch;...`) name a lookup type that Exim checks only when it matches the list.
- * Measured with Exim 4.96: `exim -bV` accepts an unknown type, and matching then logs
- * 'unknown lookup type' to the panic log and stops the process (an SMTP session ends with
- * no answer; `exim -bt` dies).
+ * List items Exim reads only when it matches the list. Measured with Exim 4.96: `exim -bV`
+ * accepts them, and matching then logs the error to the panic log and stops the process (an
+ * SMTP session ends with no answer; `exim -bt` dies):
+ *  - a lookup (`domains = lsearch;/etc/exim4/domains`, `hosts = net24-lsearch;...`) whose
+ *    type Exim cannot use ('unknown lookup type');
+ *  - a regular expression item (`^...`) that PCRE2 refuses ('regular expression error:
+ *    missing closing parenthesis at offset 2 while compiling ^(').
  */
 import { AclItemNode, NamedListNode, OptionNode, mainOptions } from '../../syntax/tree';
 import { ListKind, listItemLookupProblem } from '../../syntax/lookupType';
 import { splitList } from '../../util/lists';
 import { stringSetting } from '../../util/stringSetting';
 import { OptionInfo } from '../../options';
+import { regexProblem } from '../../util/regexSyntax';
 import { Rule, RuleContext } from '../types';
 import { aclItemsNamed, valueSites } from '../valueSites';
 
@@ -37,45 +40,68 @@ function optionListKind(info: OptionInfo | undefined): ListKind | undefined {
   }
 }
 
-function check(ctx: RuleContext, node: OptionNode | NamedListNode | AclItemNode, list: string, kind: ListKind, active: boolean): void {
-  // An expanded list is looked at after expansion, which is not this text.
-  if (!list.includes(';') || list.includes('$')) return;
-  for (const item of splitList(list)) {
-    const problem = listItemLookupProblem(item, kind);
-    if (!problem) continue;
-    ctx.report({
-      message: `${problem} in list item "${item}": Exim accepts the configuration, and the process that matches this list stops (the panic log says why)`,
-      loc: node.valueLoc ?? node.loc,
-      active,
-      data: { item },
-    });
-    return;
+type ListSite = OptionNode | NamedListNode | AclItemNode;
+
+/**
+ * Calls `visit` for every written-out list whose text contains `mark` (a cheap screen): named
+ * lists, main and driver options of a list type, and the list conditions of ACLs. An expanded
+ * list is looked at after expansion, which is not this text, and is left out.
+ */
+function forEachList(ctx: RuleContext, mark: string, visit: (node: ListSite, list: string, kind: ListKind, active: boolean) => void): void {
+  const take = (node: ListSite, list: string, kind: ListKind | undefined, active: boolean) => {
+    if (kind && list.includes(mark) && !list.includes('$')) visit(node, list, kind, active);
+  };
+  for (const list of valueSites(ctx.tree).namedLists) take(list, stringSetting(list.value), NAMED_LIST_KINDS[list.listType], list.active);
+  for (const option of mainOptions(ctx.tree)) {
+    if (option.hasValue && option.value.includes(mark)) take(option, stringSetting(option.value), optionListKind(ctx.model.resolve(option, 'main').info), option.active);
+  }
+  const { drivers, resolved } = ctx.model.optionTable();
+  for (let k = 0; k < drivers.length; k++) {
+    const options = drivers[k].options;
+    for (let i = 0; i < options.length; i++) {
+      if (options[i].hasValue && options[i].value.includes(mark)) take(options[i], stringSetting(options[i].value), optionListKind(resolved[k][i].info), options[i].active);
+    }
+  }
+  // An ACL item keeps its quotes.
+  for (const [name, kind] of ACL_LIST_KINDS) {
+    for (const { item } of aclItemsNamed(ctx.tree, name)) if (item.hasValue) take(item, item.value, kind, item.active);
   }
 }
+
+const STOPS = 'Exim accepts the configuration, and the process that matches this list stops (the panic log says why)';
 
 const listLookupInvalid: Rule = {
   id: 'list-lookup-invalid',
   defaultSeverity: 'warning',
   title: 'lookup in a list item with a type Exim cannot use',
   check(ctx: RuleContext) {
-    for (const list of valueSites(ctx.tree).namedLists) check(ctx, list, stringSetting(list.value), NAMED_LIST_KINDS[list.listType], list.active);
-    for (const option of mainOptions(ctx.tree)) {
-      const kind = option.hasValue && option.value.includes(';') ? optionListKind(ctx.model.resolve(option, 'main').info) : undefined;
-      if (kind) check(ctx, option, stringSetting(option.value), kind, option.active);
-    }
-    const { drivers, resolved } = ctx.model.optionTable();
-    for (let k = 0; k < drivers.length; k++) {
-      const options = drivers[k].options;
-      for (let i = 0; i < options.length; i++) {
-        const kind = options[i].hasValue && options[i].value.includes(';') ? optionListKind(resolved[k][i].info) : undefined;
-        if (kind) check(ctx, options[i], stringSetting(options[i].value), kind, options[i].active);
+    forEachList(ctx, ';', (node, list, kind, active) => {
+      for (const item of splitList(list)) {
+        const problem = listItemLookupProblem(item, kind);
+        if (!problem) continue;
+        ctx.report({ message: `${problem} in list item "${item}": ${STOPS}`, loc: node.valueLoc ?? node.loc, active, data: { item } });
+        return;
       }
-    }
-    // An ACL item keeps its quotes.
-    for (const [name, kind] of ACL_LIST_KINDS) {
-      for (const { item } of aclItemsNamed(ctx.tree, name)) if (item.hasValue) check(ctx, item, item.value, kind, item.active);
-    }
+    });
   },
 };
 
-export const listLookupRules: Rule[] = [listLookupInvalid];
+const listRegexInvalid: Rule = {
+  id: 'list-regex-invalid',
+  defaultSeverity: 'warning',
+  title: 'regular expression list item ("^...") that PCRE2 refuses',
+  check(ctx: RuleContext) {
+    forEachList(ctx, '^', (node, list, _kind, active) => {
+      for (const item of splitList(list)) {
+        const pattern = item.replace(/^!\s*/, '');
+        if (!pattern.startsWith('^')) continue;
+        const problem = regexProblem(pattern);
+        if (!problem) continue;
+        ctx.report({ message: `regular expression error: ${problem} while compiling ${pattern}: ${STOPS}`, loc: node.valueLoc ?? node.loc, active, data: { item: pattern } });
+        return;
+      }
+    });
+  },
+};
+
+export const listLookupRules: Rule[] = [listLookupInvalid, listRegexInvalid];
