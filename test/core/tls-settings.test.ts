@@ -82,6 +82,8 @@ test('tls-file-invalid: relative TLS file paths and unknown tls_dhparam primes',
   assert.match(m.message, /^No standard prime named "Default" for tls_dhparam .*\. Exim accepts the configuration, and every client's STARTTLS then fails \("TLS error on connection"\), so senders deliver to this server in clear or not at all; did you mean "default"\?$/);
   assert.match(applyEdits('tls_dhparam = Default\n', m.fixes![0].edits), /^tls_dhparam = default\n$/);
   assert.deepEqual(lintFiles('tls_advertise_hosts =\ntls_certificate = exim.crt\n'), []);
+  // The server reads its CRL only to check client certificates (measured: STARTTLS works).
+  assert.deepEqual(lintFiles('tls_crl = revoked.pem\n'), []);
   assert.deepEqual(lintFiles(transport('tls_certificate = ${if eq{$host}{a}{/a.pem}{/b.pem}}')), []);
   assert.deepEqual(lintFiles('tls_certificate = /etc/exim4/exim.crt\ntls_privatekey = /etc/exim4/exim.key\ntls_dhparam = ffdhe4096\n'), []);
 });

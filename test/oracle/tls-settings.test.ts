@@ -85,7 +85,7 @@ test('a relative tls_certificate or an unknown tls_dhparam makes every STARTTLS 
   const dir = mkdtempSync(join(tmpdir(), 'exim-tls-daemon-'));
   chmodSync(dir, 0o777);
   try {
-    for (const [setting, refused] of [['tls_dhparam = Default', true], ['tls_dhparam = default', false], ['tls_certificate = exim.crt', true]] as const) {
+    for (const [setting, refused] of [['tls_dhparam = Default', true], ['tls_dhparam = default', false], ['tls_certificate = exim.crt', true], ['tls_verify_certificates = ca.pem', true], ['tls_crl = revoked.pem', false]] as const) {
       const port = await freePort();
       const lines = ['primary_hostname = localhost', 'keep_environment =', `spool_directory = ${dir}/spool`, `log_file_path = ${dir}/%slog`, `daemon_smtp_ports = ${port}`, 'local_interfaces = 127.0.0.1', setting];
       const daemon = await startDaemon(exim, dir, lines);
