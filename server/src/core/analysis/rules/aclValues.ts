@@ -202,8 +202,8 @@ export const PER_OPTIONS = new Set(['per_mail', 'per_rcpt', 'per_byte', 'per_cmd
  */
 export function timedArgumentProblem(name: string, value: string): string | undefined {
   if (name === 'delay') return isTime(value) ? undefined : `syntax error in argument for "delay" modifier: "${value}" is not a time value`;
-  const items = value.split('/').map((x) => x.trim());
   if (name === 'seen') {
+    const items = value.split('/').map((x) => x.trim());
     if (!isTime(items[0].replace(/^-/, ''))) return `failed to parse '${items[0]}'`;
     const bad = items.slice(1).find((o) => o !== '' && !/^(?:readonly|write|key=.*|refresh=.*)$/s.test(o));
     return bad === undefined ? undefined : `unrecognised option '${bad}' in '${value}'`;

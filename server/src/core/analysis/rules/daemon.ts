@@ -13,7 +13,7 @@
 import { addressItemHint, isIpAddress } from '../../util/ipAddress';
 import { exactListItems } from '../../util/lists';
 import { stringSetting } from '../../util/stringSetting';
-import { sizeLimitProblem } from './deliveryValues';
+import { readSizeLimit } from './deliveryValues';
 import { Rule, RuleContext } from '../types';
 
 /**
@@ -45,13 +45,6 @@ const localInterfacesInvalid: Rule = {
   },
 };
 
-/** The bytes a message_size_limit Exim reads stands for, before it is kept in 32 bits. */
-function sizeLimitBytes(value: string): bigint {
-  const m = /^\s*\+?(\d+)([kKmMgG]?)/.exec(value)!;
-  const unit = m[2].toLowerCase();
-  return BigInt(m[1]) * (unit === 'k' ? 1024n : unit === 'm' ? 1048576n : unit === 'g' ? 1073741824n : 1n);
-}
-
 const receptionValueInvalid: Rule = {
   id: 'reception-value-invalid',
   defaultSeverity: 'warning',
@@ -60,13 +53,13 @@ const receptionValueInvalid: Rule = {
     const limit = ctx.model.mainSetting('message_size_limit');
     const limitValue = limit && limit.hasValue ? stringSetting(limit.value) : undefined;
     if (limit && limitValue !== undefined && !/[$\\]/.test(limitValue)) {
-      const problem = sizeLimitProblem(limitValue);
+      const read = readSizeLimit(limitValue);
       const loc = limit.valueLoc ?? limit.wordLoc;
-      if (problem) {
+      if ('problem' in read) {
         // An error: Exim takes no mail at all with it.
-        ctx.report({ message: `invalid message_size_limit: ${problem}: \`exim -bV\` accepts the configuration, but every SMTP command is answered "421 Temporary local problem", so no mail is received`, loc, severity: 'error', data: { option: 'message_size_limit' } });
+        ctx.report({ message: `invalid message_size_limit: ${read.problem}: \`exim -bV\` accepts the configuration, but every SMTP command is answered "421 Temporary local problem", so no mail is received`, loc, severity: 'error', data: { option: 'message_size_limit' } });
       } else {
-        const bytes = sizeLimitBytes(limitValue);
+        const { bytes } = read;
         const kept = bytes % 4294967296n;
         if (bytes > 2147483647n) {
           const meaning = kept > 2147483647n || kept === 0n ? 'no limit at all' : `a limit of ${kept} bytes`;

@@ -48,13 +48,20 @@ export function quotaProblem(option: string, value: string): string | undefined 
 
 /** Why Exim cannot read message_size_limit's value as an integer, in its words, or undefined. */
 export function sizeLimitProblem(value: string): string | undefined {
-  const m = /^[ \t\n\v\f\r]*([+-]?)(\d+)/.exec(value);
-  if (!m) return `integer expected but "${value}" found`;
-  if (m[1] === '-' && /[1-9]/.test(m[2])) return `non-negative integer expected but "${value}" found`;
-  const rest = value.slice(m[0].length);
-  if (!/^[kKmMgG]?[ \t\n\v\f\r]*$/.test(rest)) return `invalid integer "${value}"`;
-  if (BigInt(m[2]) > 9223372036854775807n) return `absolute value of integer "${value}" is too large (overflow)`;
-  return undefined;
+  const read = readSizeLimit(value);
+  return 'problem' in read ? read.problem : undefined;
+}
+
+const UNIT_BYTES: Record<string, bigint> = { '': 1n, k: 1024n, m: 1048576n, g: 1073741824n };
+
+/** A message_size_limit as Exim reads it: the bytes it stands for, or why it cannot be read. */
+export function readSizeLimit(value: string): { bytes: bigint } | { problem: string } {
+  const m = /^[ \t\n\v\f\r]*([+-]?)(\d+)([kKmMgG]?)/.exec(value);
+  if (!m) return { problem: `integer expected but "${value}" found` };
+  if (m[1] === '-' && /[1-9]/.test(m[2])) return { problem: `non-negative integer expected but "${value}" found` };
+  if (!/^[ \t\n\v\f\r]*$/.test(value.slice(m[0].length))) return { problem: `invalid integer "${value}"` };
+  if (BigInt(m[2]) > 9223372036854775807n) return { problem: `absolute value of integer "${value}" is too large (overflow)` };
+  return { bytes: BigInt(m[2]) * UNIT_BYTES[m[3].toLowerCase()] };
 }
 
 const QUOTA_OPTIONS = ['quota', 'quota_filecount', 'quota_warn_threshold'];
