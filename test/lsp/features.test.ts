@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, describe, test } from 'node:test';
-import type { CompletionItem, CompletionList, DocumentLink, DocumentSymbol, FoldingRange, Hover, Location, SymbolInformation, WorkspaceEdit } from 'vscode-languageserver';
+import type { CompletionItem, CompletionList, DocumentHighlight, DocumentLink, DocumentSymbol, FoldingRange, Hover, Location, SymbolInformation, WorkspaceEdit } from 'vscode-languageserver';
 import { applyTextEdits, DEFAULT_CAPABILITIES, editedUris, editsFor, LspClient, ResponseError, startServer } from '../support/lspClient';
 
 const dir = mkdtempSync(join(tmpdir(), 'exim-lsp-features-'));
@@ -78,7 +78,7 @@ describe('lsp features: one configuration with an .include', () => {
     t.after(() => client.shutdown().catch(() => client.dispose()));
     const { capabilities: caps } = await client.initialize();
     assert.deepEqual(caps.completionProvider.triggerCharacters, ['$', '{', '+', '=', '.']);
-    for (const p of ['hoverProvider', 'documentSymbolProvider', 'workspaceSymbolProvider', 'definitionProvider', 'referencesProvider', 'foldingRangeProvider']) assert.equal(caps[p], true, p);
+    for (const p of ['hoverProvider', 'documentSymbolProvider', 'workspaceSymbolProvider', 'definitionProvider', 'referencesProvider', 'documentHighlightProvider', 'foldingRangeProvider']) assert.equal(caps[p], true, p);
     assert.deepEqual(caps.renameProvider, { prepareProvider: true });
     assert.deepEqual(caps.documentLinkProvider, { resolveProvider: false });
     // The existing capabilities stay.
@@ -219,6 +219,17 @@ describe('lsp features: one configuration with an .include', () => {
       { uri: main.uri, range: range(7, 20, 7, 33) },
       { uri: main.uri, range: range(14, 15, 14, 28) },
     ]);
+
+    const highlights = await client.request<DocumentHighlight[]>('textDocument/documentHighlight', { ...doc, position: pos(7, 25) });
+    assert.deepEqual(highlights, [
+      { range: range(1, 11, 1, 24), kind: 3 /* Write */ },
+      { range: range(7, 20, 7, 33), kind: 2 /* Read */ },
+      { range: range(14, 15, 14, 28), kind: 2 },
+    ]);
+    // In the included file, only its own occurrence of a transport the main file uses.
+    const incHighlights = await client.request<DocumentHighlight[]>('textDocument/documentHighlight', { textDocument: { uri: included.uri }, position: pos(2, 3) });
+    assert.deepEqual(incHighlights, [{ range: range(2, 0, 2, 14), kind: 3 }]);
+    assert.deepEqual(await client.request('textDocument/documentHighlight', { ...doc, position: pos(900, 0) }), []);
 
     const prepared = await client.request('textDocument/prepareRename', { ...doc, position: pos(15, 16) });
     assert.deepEqual(prepared, { range: range(15, 14, 15, 25), placeholder: 'remote_smtp' });

@@ -1,6 +1,6 @@
 /**
- * Language features over LSP: completion, hover, symbols, definition, references, rename,
- * folding and document links. The core computes them on the parsed configuration; this
+ * Language features over LSP: completion, hover, symbols, definition, references, document
+ * highlights, rename, folding and document links. The core computes them on the parsed configuration; this
  * file only finds the right configuration for a document and converts the results.
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -8,6 +8,8 @@ import { resolve } from 'node:path';
 import {
   CompletionItem,
   CompletionItemKind,
+  DocumentHighlight,
+  DocumentHighlightKind,
   Connection,
   DocumentLink,
   DocumentSymbol,
@@ -32,7 +34,7 @@ import { complete, CompletionItem as CoreCompletionItem, CompletionKind, Snippet
 import { foldingRanges } from '../core/features/folding';
 import { hover } from '../core/features/hover';
 import { documentLinks } from '../core/features/links';
-import { definitions, prepareRename, references, rename } from '../core/features/navigation';
+import { definitions, documentHighlights, prepareRename, references, rename } from '../core/features/navigation';
 import { documentSymbols, DocumentSymbol as CoreDocumentSymbol, SymbolNodeKind, workspaceSymbols } from '../core/features/symbols';
 import { Location as CoreLocation } from '../core/syntax/source';
 import { ConfigTree } from '../core/syntax/tree';
@@ -116,6 +118,7 @@ export class Features {
       workspaceSymbolProvider: true,
       definitionProvider: true,
       referencesProvider: true,
+      documentHighlightProvider: true,
       renameProvider: { prepareProvider: true },
       foldingRangeProvider: true,
       documentLinkProvider: { resolveProvider: false },
@@ -227,6 +230,22 @@ export class Features {
           return references(tree, path, this.host.view.position(path, p.position), p.context.includeDeclaration).map((l) => this.location(l));
         },
         [] as Location[],
+      ),
+    );
+
+    connection.onDocumentHighlight(
+      safe(
+        'documentHighlight',
+        (p) => {
+          const { tree, path } = this.treeFor(p.textDocument.uri);
+          return documentHighlights(tree, path, this.host.view.position(path, p.position)).map(
+            (h): DocumentHighlight => ({
+              range: this.host.view.range(path, h.range),
+              kind: h.kind === 'write' ? DocumentHighlightKind.Write : DocumentHighlightKind.Read,
+            }),
+          );
+        },
+        [] as DocumentHighlight[],
       ),
     );
 

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { definitions, prepareRename, references, rename } from '../../../server/src/core/features/navigation';
+import { definitions, documentHighlights, prepareRename, references, rename } from '../../../server/src/core/features/navigation';
 import { memoryHost } from '../../../server/src/core/host';
 import { parsePath } from '../../../server/src/core/service';
 import { Location } from '../../../server/src/core/syntax/source';
@@ -46,6 +46,40 @@ test('references: transport =, +list in values, acl_smtp_* and acl =, macro uses
     [FILE, 43, 9, 43, 20],
     [FILE, 11, 17, 11, 28],
   ]);
+});
+
+test('document highlights: the definition is written, every use read; only in the file asked about', () => {
+  const marks = (file: string, pos: { line: number; character: number }) =>
+    documentHighlights(tree, file, pos).map((h) => [h.kind, h.range.start.line, h.range.start.character, h.range.end.line, h.range.end.character]);
+  assert.deepEqual(marks(FILE, posOf(CONFIG, 6, 'acl_check_data')), [
+    ['write', 23, 0, 23, 14],
+    ['read', 6, 16, 6, 30],
+    ['read', 21, 15, 21, 29],
+  ]);
+  assert.deepEqual(marks(FILE, posOf(CONFIG, 2, 'REMOTE')), [
+    ['write', 2, 0, 2, 11],
+    ['read', 8, 7, 8, 18],
+    ['read', 43, 9, 43, 20],
+    ['read', 11, 17, 11, 28],
+  ]);
+  // Nothing under an option word; nothing for a file that is not the one the position is in.
+  assert.deepEqual(marks(FILE, posOf(CONFIG, 31, 'transport')), []);
+  assert.deepEqual(marks('/c/other.conf', posOf(CONFIG, 6, 'acl_check_data')), []);
+
+  // A transport defined in an included file: each file highlights its own occurrences.
+  const host = memoryHost({
+    '/m/exim.conf': 'begin routers\nr:\n  driver = accept\n  transport = t\nbegin transports\n.include /m/t.conf\n',
+    '/m/t.conf': 't:\n  driver = appendfile\n  file = /var/mail/x\n',
+  });
+  const inc = parsePath('/m/exim.conf', host);
+  assert.deepEqual(
+    documentHighlights(inc, '/m/exim.conf', { line: 3, character: 15 }).map((h) => [h.kind, h.range.start.line, h.range.start.character]),
+    [['read', 3, 14]],
+  );
+  assert.deepEqual(
+    documentHighlights(inc, '/m/t.conf', { line: 0, character: 0 }).map((h) => [h.kind, h.range.start.line, h.range.start.character]),
+    [['write', 0, 0]],
+  );
 });
 
 test('named lists of different kinds with the same name are different symbols', () => {

@@ -1,8 +1,8 @@
 /**
- * Go to definition, find references and rename for the names a configuration defines:
- * transports, routers, authenticators, ACLs, named lists and macros. Works on the whole
- * parsed configuration, so `.include` files and the parts of a split configuration are
- * covered.
+ * Go to definition, find references, document highlights and rename for the names a
+ * configuration defines: transports, routers, authenticators, ACLs, named lists and macros.
+ * Works on the whole parsed configuration, so `.include` files and the parts of a split
+ * configuration are covered.
  */
 import { TextEdit } from '../analysis/types';
 import { resolveOptionWord, optionSectionOf } from '../analysis/model';
@@ -219,6 +219,23 @@ export function definitions(tree: ConfigTree, file: string, pos: Position): Loca
 
 export function references(tree: ConfigTree, file: string, pos: Position, includeDeclaration: boolean): Location[] {
   return dedupe(symbolOccurrences(tree, file, pos).filter((o) => includeDeclaration || !o.definition)).map((o) => o.loc);
+}
+
+export interface Highlight {
+  range: Location['range'];
+  /** A definition is where the name is written; every other occurrence reads it. */
+  kind: 'write' | 'read';
+}
+
+/**
+ * The occurrences in this file of the symbol under the position, for the editor to highlight
+ * (a name defined in one file of the configuration and used in another is highlighted in each).
+ */
+export function documentHighlights(tree: ConfigTree, file: string, pos: Position): Highlight[] {
+  return dedupe(symbolOccurrences(tree, file, pos).filter((o) => o.loc.file === file)).map((o) => ({
+    range: o.loc.range,
+    kind: o.definition ? 'write' : 'read',
+  }));
 }
 
 function dedupe(list: Occurrence[]): Occurrence[] {
