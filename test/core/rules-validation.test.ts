@@ -739,6 +739,43 @@ test('acl-dnslist-domain-strange: a space before "=" or other characters no DNS 
   assert.equal(f.message, 'dnslists domain "zen.spamhaus.org " contains strange characters - is this right? (white space before "=" or "/" is part of the name): the lookup uses the name as written, so this item never finds an address listed: Exim accepts the configuration, and only logs the line above');
 });
 
+test('acl-dnslist-value-never-matches: return values and masks no answer can match, an empty list, "/24"', () => {
+  const values = (...lines: string[]) => only(`acl_smtp_rcpt = a\nbegin acl\na:\n${lines.map((l) => `  deny dnslists = ${l}\n`).join('')}  accept\n`, 'acl-dnslist-value-never-matches').map((f) => f.data!.value);
+  assert.deepEqual(
+    values(
+      'zen.spamhaus.org',
+      'zen.spamhaus.org=127.0.0.2,127.0.0.3,127.0.0.10',
+      'zen.spamhaus.org!=127.0.0.10 : bl.example==127.0.0.2,127.0.0.3',
+      'bl.example&0.0.0.4 : +defer_unknown : bl2.example!&0.0.0.2 : bl3.example=&0.0.0.3',
+      'dbl.example=127.0.1.2/$sender_address_domain',
+      'dbl.example=127.0.1.2/${lc:$sender_address_domain}',
+      'a.example,txt.example=127.0.0.2',
+      '<; bl.example=127.0.0.2 ; $acl_m_list',
+      '$acl_m_list=foo',
+      'bl.example=${if eq{a}{b}{1:2}{3}}',
+      'zen.spamhaus.org = 127.0.0.2',
+    ),
+    [],
+  );
+  assert.deepEqual(
+    values('bl.example=127.0.0.02', 'bl.example=127.2', 'bl.example=foo', 'bl.example!=127.0.0.256', 'bl.example=', 'bl.example&2', 'bl.example&0.0.0.256', 'bl.example=127.0.0.0/24', 'bl.example=::1', 'ok.example : bl.example==127.0.0.2,x'),
+    ['bl.example=127.0.0.02', 'bl.example=127.2', 'bl.example=foo', 'bl.example!=127.0.0.256', 'bl.example=', 'bl.example&2', 'bl.example&0.0.0.256', 'bl.example=127.0.0.0/24', 'bl.example=::1', 'ok.example : bl.example==127.0.0.2,x'],
+  );
+  const messages = (line: string) => only(`acl_smtp_rcpt = a\nbegin acl\na:\n  deny dnslists = ${line}\n`, 'acl-dnslist-value-never-matches').map((f) => `${f.severity}: ${f.message}`);
+  assert.deepEqual(messages('bl.example=127.0.0.02'), [
+    'warning: dnslists value "127.0.0.02" for bl.example never equals an answer: Exim compares it as text with the address the list returns (four numbers 0-255, without leading zeros): Exim accepts it without a word',
+  ]);
+  assert.deepEqual(messages('bl.example=127.0.0.0/24'), [
+    'warning: dnslists item "bl.example=127.0.0.0/24": "/24" is not a prefix length; "/" starts the lookup key, so Exim looks up "24.bl.example" instead of the client\'s address: Exim accepts it without a word',
+  ]);
+  assert.deepEqual(messages('bl.example='), [
+    'warning: dnslists item "bl.example=": the list after "=" is empty, and an empty list matches no answer (it does not mean "any address"); write "bl.example" alone for any answer in 127.0.0.0/8: Exim accepts it without a word',
+  ]);
+  assert.deepEqual(messages('bl.example&2'), [
+    'warning: dnslists bitmask "2" for bl.example is not four numbers 0-255 (a.b.c.d, such as 0.0.0.2): Exim cannot read it as a mask, and it never matches as meant: Exim accepts it without a word',
+  ]);
+});
+
 test('reception-value-invalid and list-regex-invalid: message_size_limit, smtp_accept_max_per_connection, regex list items', () => {
   const codes = (text: string) => lint(text).filter((f) => ['reception-value-invalid', 'list-regex-invalid'].includes(f.code)).map((f) => `${f.code}:${f.severity}`);
   assert.deepEqual(codes('message_size_limit = 50M\nsmtp_accept_max_per_connection = 100\npercent_hack_domains = ^x\\d+\\.example : a.example\n'), []);

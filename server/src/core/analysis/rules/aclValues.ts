@@ -357,6 +357,82 @@ const aclDnslistDomainStrange: Rule = {
   },
 };
 
+/** An IPv4 address as Exim writes a DNS list's answer: four numbers 0-255, no leading zeros. */
+const ANSWER_ADDRESS = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
+
+/**
+ * Why the return-value part of `dnslists` items can never match, one reason per item (Exim
+ * 4.96's dnsbl.c, measured with exim -bh and a DNS server answering 127.0.0.2). An item is
+ * "domain[,domain][!][=[=]list | &list | =&list][/key]": the key is split off at the first
+ * "/", then the first "=" (or else "&") starts the list of values, separated by ",".
+ * - After "=" each value is compared as text with the answer, so only an address written as
+ *   Exim writes answers can match ("127.0.0.02", "127.2", "foo" never do); an empty list
+ *   matches nothing (it does not mean "any address").
+ * - After "&" each value is a bitmask read as a.b.c.d; anything else ("&2") is read into
+ *   uninitialised memory and never matched, and a part over 255 carries into the next.
+ * - "=127.0.0.0/24" is not a prefix length: "24" becomes the key, and Exim looks up
+ *   "24.domain" instead of the client's address.
+ * Items whose domain or values come from an expansion are left alone.
+ */
+export function dnslistValueProblems(value: string): string[] {
+  const items = exactListItems(value);
+  // An expansion can split into items differently once expanded.
+  if (items.some((item) => (item.match(/\{/g)?.length ?? 0) !== (item.match(/\}/g)?.length ?? 0))) return [];
+  const problems: string[] = [];
+  for (const item of items) {
+    if (item === '' || item.startsWith('+')) continue;
+    const slash = item.indexOf('/');
+    const head = slash < 0 ? item : item.slice(0, slash);
+    if (head.includes('$')) continue;
+    let at = head.indexOf('=');
+    let bitmask = at < 0;
+    if (bitmask) at = head.indexOf('&');
+    if (at < 0) continue;
+    const domain = head.slice(0, at).replace(/!$/, '');
+    let list = head.slice(at + 1);
+    if (!bitmask && (list.startsWith('=') || list.startsWith('&'))) {
+      bitmask = list.startsWith('&');
+      list = list.slice(1);
+    }
+    const op = bitmask ? '&' : '=';
+    const values = list.split(',').map((v) => v.trim()).filter((v) => v !== '');
+    const key = slash < 0 ? undefined : item.slice(slash + 1);
+    if (key !== undefined && /^\d{1,3}$/.test(key) && values.length > 0 && /^[\d.]+$/.test(values[values.length - 1])) {
+      problems.push(`dnslists item "${item}": "/${key}" is not a prefix length; "/" starts the lookup key, so Exim looks up "${key}.${domain}" instead of the client's address`);
+      continue;
+    }
+    if (values.length === 0) {
+      problems.push(`dnslists item "${item}": the list after "${op}" is empty, and an empty list matches no answer (it does not mean "any address"); write "${domain}" alone for any answer in 127.0.0.0/8`);
+      continue;
+    }
+    for (const v of values) {
+      if (bitmask) {
+        const parts = v.split('.');
+        if (parts.length === 4 && parts.every((x) => /^\d+$/.test(x) && Number(x) <= 255)) continue;
+        problems.push(`dnslists bitmask "${v}" for ${domain} is not four numbers 0-255 (a.b.c.d, such as 0.0.0.2): Exim cannot read it as a mask, and it never matches as meant`);
+      } else if (!ANSWER_ADDRESS.test(v)) {
+        const hint = v.includes(':') ? ' (DNS lists answer with IPv4 addresses; "::" in a ":" list is also one literal ":")' : /^[\d.]+$/.test(v) ? ' (four numbers 0-255, without leading zeros)' : '';
+        problems.push(`dnslists value "${v}" for ${domain} never equals an answer: Exim compares it as text with the address the list returns${hint}`);
+      }
+    }
+  }
+  return problems;
+}
+
+const aclDnslistValueNeverMatches: Rule = {
+  id: 'acl-dnslist-value-never-matches',
+  defaultSeverity: 'warning',
+  title: 'dnslists return value or bitmask that no DNS list answer can match (not an address as Exim writes one, an empty list, or "/24")',
+  check(ctx: RuleContext) {
+    for (const { item } of aclItemsNamed(ctx.tree, 'dnslists')) {
+      if (!item.hasValue || /\s#/.test(item.value)) continue;
+      const value = item.value.trim();
+      const problem = dnslistValueProblems(value)[0];
+      if (problem) ctx.report({ message: `${problem}: Exim accepts it without a word`, loc: item.valueLoc ?? item.nameLoc, active: item.active, data: { value } });
+    }
+  },
+};
+
 /** The log names of `logwrite = :names: text` and `log_reject_target` (case-sensitive). */
 const LOG_NAMES = new Set(['main', 'reject', 'panic']);
 
@@ -471,4 +547,4 @@ const aclConditionInvalid: Rule = {
   },
 };
 
-export const aclValueRules: Rule[] = [aclControlInvalid, aclConditionInvalid, aclVerifyInvalid, aclArgumentInvalid, aclLogNameUnknown, aclRemoveHeaderIneffective, aclAddHeaderNotHeader, aclDnslistDomainStrange, aclMessageCode, aclRegexInvalid];
+export const aclValueRules: Rule[] = [aclControlInvalid, aclConditionInvalid, aclVerifyInvalid, aclArgumentInvalid, aclLogNameUnknown, aclRemoveHeaderIneffective, aclAddHeaderNotHeader, aclDnslistDomainStrange, aclDnslistValueNeverMatches, aclMessageCode, aclRegexInvalid];
