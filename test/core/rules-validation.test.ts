@@ -776,6 +776,33 @@ test('acl-dnslist-value-never-matches: return values and masks no answer can mat
   ]);
 });
 
+test('spamd-address-invalid: servers without a port, "address:port", bad ports and parameters', () => {
+  const messages = (value: string) => only(`spamd_address = ${value}\n`, 'spamd-address-invalid').map((f) => f.message);
+  for (const ok of ['127.0.0.1 783', '/var/run/spamd.sock', '127.0.0.1 783 : 127.0.0.2 783', '127.0.0.1 11333 variant=rspamd tmo=10s pri=1 weight=2 retry=5s', '/run/sa.sock time=8-17.30', '<; ::1 783', '$acl_m_spamd', '"127.0.0.1 783"']) {
+    assert.deepEqual(messages(ok), [], ok);
+  }
+  assert.deepEqual(messages('127.0.0.1:783'), [
+    'spamd_address item "127.0.0.1" is not a server Exim can use (":" separates servers, so "127.0.0.1:783" is two items; write "127.0.0.1 783"): no server is left (\'no useable spamd server addresses\'), so every "spam" ACL condition defers (451) and Exim writes to the panic log',
+  ]);
+  assert.deepEqual(messages(''), ['spamd_address is empty: no server is left (\'no useable spamd server addresses\'), so every "spam" ACL condition defers (451) and Exim writes to the panic log']);
+  assert.match(messages('relative/sock')[0], /a socket path must be absolute/);
+  assert.match(messages('127.0.0.1')[0], /write "address port", such as "127.0.0.1 783", or an absolute socket path/);
+  assert.deepEqual(messages('127.0.0.1 783 : 127.0.0.2'), ['spamd_address item "127.0.0.2" is not a server Exim can use (write "address port", such as "127.0.0.1 783", or an absolute socket path); the other servers are used']);
+  assert.deepEqual(messages('127.0.0.1 spamd'), ['spamd_address item "127.0.0.1 spamd": the port "spamd" is not a number, so connecting to this server fails (\'invalid socket\'); the other servers are used']);
+  assert.match(messages('::1 783')[0], /write "<; ::1 783" for an IPv6 address/);
+  assert.deepEqual(messages('127.0.0.1 783 tmo=30'), ['spamd_address parameter "tmo=30" is not a time (a number with a unit, such as 30s or 2m): Exim logs a warning at every scan and ignores it']);
+  assert.match(messages('127.0.0.1 783 timeout=30s')[0], /"timeout=30s" is not one Exim knows/);
+  assert.match(messages('127.0.0.1 783 time=9')[0], /is not a time range/);
+});
+
+test('received-header-not-header: a received_header_text that does not start with a header name', () => {
+  const codes = (value: string) => only(`received_header_text = ${value}\n`, 'received-header-not-header').length;
+  for (const ok of ['Received: by $primary_hostname', '', '${if def:sender_host_address {Received: from $sender_host_address}}', 'X-Received: x', '"Received: quoted"']) assert.equal(codes(ok), 0, ok);
+  for (const bad of ['from $sender_host_address', 'Received from x', 'by example.org']) assert.equal(codes(bad), 1, bad);
+  const [f] = only('received_header_text = from $sender_host_address\n', 'received-header-not-header');
+  assert.equal(f.message, 'received_header_text does not start with a header name ("Received: ..."): Exim adds "from $sender_host_address; <date>" to each message as a header line without a name, so messages carry no Received: header and a malformed line');
+});
+
 test('reception-value-invalid and list-regex-invalid: message_size_limit, smtp_accept_max_per_connection, regex list items', () => {
   const codes = (text: string) => lint(text).filter((f) => ['reception-value-invalid', 'list-regex-invalid'].includes(f.code)).map((f) => `${f.code}:${f.severity}`);
   assert.deepEqual(codes('message_size_limit = 50M\nsmtp_accept_max_per_connection = 100\npercent_hack_domains = ^x\\d+\\.example : a.example\n'), []);

@@ -86,7 +86,7 @@ function run(cmd: string, args: string[], input: string | undefined, timeoutMs: 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** uid and gid of exim's user (Debian-exim on Debian), which writes the spool and logs. */
-function eximIds(exim: string): { uid: number; gid: number } {
+export function eximIds(exim: string): { uid: number; gid: number } {
   const read = (opt: string) => {
     const r = spawnSync(exim, ['-bP', '-n', opt], { encoding: 'utf8', timeout: 30_000 });
     return String(r.stdout ?? '').trim();
