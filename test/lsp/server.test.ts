@@ -378,6 +378,34 @@ describe('lsp: split configurations and encodings', () => {
     await client.waitForDiagnostics(a.uri, lacks('transport-undefined'), 2000);
   });
 
+  test('an included file that changes or appears on disk re-analyses the open document that includes it', async (t) => {
+    const client = await session(t);
+    // The server asks the client to report file changes in the workspace.
+    await client.waitFor('client/registerCapability', () => client.registrations.find((r) => r.method === 'workspace/didChangeWatchedFiles'), 2000);
+    assert.deepEqual(client.registrations.find((r) => r.method === 'workspace/didChangeWatchedFiles')!.registerOptions, { watchers: [{ globPattern: '**/*' }] });
+    const b = fixture('include-disk/b.conf', 't1:\n  driver = smtp\n  hosts_require_tls = *\n  tls_tempfail_tryclear = false\n');
+    const missing = join(dirname(b.path), 'later.conf');
+    rmSync(missing, { force: true });
+    const a = fixture(
+      'include-disk/a.conf',
+      ['begin routers', 'r:', '  driver = manualroute', '  route_list = * 192.0.2.1', '  transport = t1', 'begin transports', `.include ${b.path}`, `.include_if_exists ${missing}`, 'begin retry', '*   tls_required', '*   *   F,2h,15m', ''].join('\n'),
+    );
+    client.didOpen(a.uri, a.text);
+    await client.waitForDiagnostics(a.uri, lacks('transport-undefined'));
+    // Another program renames the transport in the included file, which is not open.
+    writeFileSync(b.path, b.text.replace('t1:', 't2:'));
+    client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: b.uri, type: 2 }] });
+    const ds = await client.waitForDiagnostics(a.uri, has('transport-undefined'), 2000);
+    assert.match(ds.find((d) => d.code === 'transport-undefined')!.message, /transport "t1" not found in r router/);
+    // An optional include that did not exist appears, and defines t1.
+    writeFileSync(missing, 't1:\n  driver = smtp\n  hosts_require_tls = *\n  tls_tempfail_tryclear = false\n');
+    client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: pathToFileURL(missing).href, type: 1 }] });
+    await client.waitForDiagnostics(a.uri, lacks('transport-undefined'), 2000);
+    // A change to a file the configuration does not read changes nothing, and is harmless.
+    client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: pathToFileURL(join(dir, 'unrelated.txt')).href, type: 3 }, { uri: 'untitled:x', type: 2 }] });
+    assert.equal((await client.request<{ contents: unknown } | null>('textDocument/hover', { textDocument: { uri: a.uri }, position: { line: 4, character: 3 } })) !== undefined, true);
+  });
+
   test('a document that starts with a byte order mark: ranges on line 0 count the BOM', async (t) => {
     const client = await session(t);
     const text = '\ufefftls_advertise_hostz = *\n\nbegin retry\n*   *   F,2h,15m\n';

@@ -58,6 +58,8 @@ export class LspClient {
   readonly serverRequests: { method: string; params: unknown }[] = [];
   /** Edits the server asked to apply (workspace/applyEdit), in order. */
   readonly appliedEdits: WorkspaceEdit[] = [];
+  /** What the server registered with client/registerCapability. */
+  readonly registrations: { method: string; registerOptions?: unknown }[] = [];
   /** Everything the server wrote on stderr. */
   stderr = '';
   /** Frames that could not be parsed (should stay empty). */
@@ -153,6 +155,8 @@ export class LspClient {
         this.appliedEdits.push((params as { edit: WorkspaceEdit }).edit);
         return { applied: true };
       case 'client/registerCapability':
+        this.registrations.push(...((params as { registrations?: { method: string; registerOptions?: unknown }[] }).registrations ?? []));
+        return null;
       case 'client/unregisterCapability':
       case 'window/workDoneProgress/create':
       default:
@@ -332,6 +336,7 @@ export const DEFAULT_CAPABILITIES = {
     applyEdit: true,
     workspaceEdit: { documentChanges: false },
     didChangeConfiguration: { dynamicRegistration: true },
+    didChangeWatchedFiles: { dynamicRegistration: true },
     executeCommand: { dynamicRegistration: false },
   },
   textDocument: {

@@ -13,6 +13,7 @@ import {
   Diagnostic,
   DiagnosticSeverity,
   DidChangeConfigurationNotification,
+  DidChangeWatchedFilesNotification,
   MessageType,
   ShowMessageNotification,
   ProposedFeatures,
@@ -96,6 +97,8 @@ const docsBase = docsFile ? pathToUri(docsFile) : undefined;
 
 let settings: { severities: AnalyzeOptions['severities']; eximCheck?: string } = { severities: {} };
 let hasConfigurationCapability = false;
+/** The client can watch files for the server (included files changed outside the editor). */
+let canWatchFiles = false;
 /** The settings request in flight; a save waits for it, so an early save still gets its check. */
 let settingsLoaded: Promise<void> = Promise.resolve();
 
@@ -104,6 +107,7 @@ let workspaceTrusted = false;
 
 connection.onInitialize((params) => {
   hasConfigurationCapability = !!params.capabilities.workspace?.configuration;
+  canWatchFiles = !!params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration;
   workspaceTrusted = (params.initializationOptions as { workspaceTrusted?: unknown } | undefined)?.workspaceTrusted === true;
   return {
     capabilities: {
@@ -122,6 +126,9 @@ connection.onNotification('exim/workspaceTrusted', () => {
 
 connection.onInitialized(() => {
   if (hasConfigurationCapability) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'exim' });
+  // Files an open configuration includes may change outside the editor (a checkout, another
+  // tool, a missing include created): the client reports changes in the workspace.
+  if (canWatchFiles) void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*' }] });
   // Read the settings once at start; clients need not send a configuration change first.
   settingsLoaded = loadSettings();
   void settingsLoaded.then(() => {
@@ -304,6 +311,28 @@ function scheduleWithDependents(uri: string): void {
 function reads(tree: ConfigTree | undefined, path: string): boolean {
   return tree !== undefined && (tree.files.some((f) => f.path === path) || tree.includes.some((d) => d.path === path));
 }
+
+/**
+ * A file changed, appeared or went on disk: the open documents whose configuration reads it
+ * (or tried to, or is the split configuration it belongs to) are read again. Open files are
+ * read from the editor, so their changes on disk do not matter until they are closed.
+ */
+connection.onDidChangeWatchedFiles((params) => {
+  const changed = params.changes.map((c) => uriToPath(c.uri)).filter((path) => !openDocument(path));
+  if (changed.length === 0) return;
+  const affected = documents.all().filter((doc) => {
+    const tree = latest.get(doc.uri);
+    const root = splitConfigRootOf(uriToPath(doc.uri));
+    return changed.some((path) => reads(tree, path) || (root !== undefined && splitConfigRootOf(path) === root));
+  });
+  if (affected.length === 0) return;
+  for (const path of changed) mappings.delete(path);
+  for (const doc of affected) {
+    parsed.delete(doc.uri);
+    latest.delete(doc.uri);
+    schedule(doc.uri);
+  }
+});
 
 documents.onDidOpen((e) => {
   openUris.set(uriToPath(e.document.uri), e.document.uri);
