@@ -1,7 +1,8 @@
 // The exim-lint command-line contract, tested on the bundled CLI (`node dist/cli.js`):
-//   exim-lint [--format text|json] [--fix] PATH...
+//   exim-lint [--format text|json|github|sarif] [--fix] PATH...
 // text: `file:line:column: severity code: message`, one per line; json: an array of
-// {file, line, column, endLine, endColumn, severity, code, message} (1-based);
+// {file, line, column, endLine, endColumn, severity, code, message} (1-based); github:
+// GitHub Actions workflow commands; sarif: a SARIF 2.1.0 log;
 // exit 0 without error findings, 1 with at least one, 2 for usage errors or unreadable
 // input (one short message on stderr, never a stack trace).
 import assert from 'node:assert/strict';
@@ -10,6 +11,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { after, describe, test } from 'node:test';
+import { pathToFileURL } from 'node:url';
 
 const ROOT = resolve(__dirname, '..', '..', '..');
 const CLI = join(ROOT, 'dist', 'cli.js');
@@ -251,6 +253,57 @@ describe('exim-lint: json output', () => {
     );
   });
 
+  test('--format github: one workflow command per finding, with the same places, codes and messages', () => {
+    const paths = [write('gh/insecure.conf', insecure()), write('gh/error.conf', WITH_ERROR)];
+    const json = lintJson(...paths);
+    const r = lint('--format', 'github', ...paths);
+    assert.equal(r.status, json.status);
+    const command: Record<string, string> = { error: 'error', warning: 'warning', information: 'notice', hint: 'notice' };
+    const escape = (s: string) => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+    const prop = (s: string) => escape(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
+    assert.deepEqual(
+      lines(r.stdout),
+      json.findings.map((f) => `::${command[f.severity]} file=${prop(f.file)},line=${f.line},col=${f.column},endLine=${f.endLine},endColumn=${f.endColumn},title=exim-lint ${f.code}::${escape(f.message)}`),
+    );
+    assert.ok(lines(r.stdout).some((l) => l.startsWith('::error file=')) && lines(r.stdout).some((l) => l.startsWith('::warning file=')));
+  });
+
+  test('--format sarif: a SARIF 2.1.0 log with every rule and one result per finding', () => {
+    const path = write('sarif/insecure.conf', insecure());
+    const json = lintJson(path);
+    const r = lint('--format', 'sarif', path, 'sarif/insecure.conf');
+    assert.equal(r.status, json.status);
+    const log = JSON.parse(r.stdout);
+    assert.equal(log.version, '2.1.0');
+    assert.equal(log.runs.length, 1);
+    const run = log.runs[0];
+    assert.equal(run.tool.driver.name, 'exim-lint');
+    assert.match(run.tool.driver.version, /^\d+\.\d+\.\d+$/);
+    const rules = run.tool.driver.rules as { id: string; shortDescription: { text: string }; defaultConfiguration: { level: string } }[];
+    assert.ok(rules.length > 80);
+    assert.equal(new Set(rules.map((x) => x.id)).size, rules.length);
+    assert.deepEqual(rules.find((x) => x.id === 'tls-not-required')!.defaultConfiguration, { level: 'warning' });
+    // The same file named by its absolute path (a file: URI) and relative to where it ran.
+    const results = run.results as { ruleId: string; ruleIndex: number; level: string; message: { text: string }; locations: { physicalLocation: { artifactLocation: { uri: string }; region: Record<string, number> } }[] }[];
+    assert.equal(results.length, 2 * json.findings.length);
+    results.forEach((res, i) => {
+      const f = json.findings[i % json.findings.length];
+      assert.equal(res.ruleId, f.code);
+      assert.equal(rules[res.ruleIndex].id, f.code);
+      assert.equal(res.level, f.severity === 'error' || f.severity === 'warning' ? f.severity : 'note');
+      assert.equal(res.message.text, f.message);
+      const loc = res.locations[0].physicalLocation;
+      assert.equal(loc.artifactLocation.uri, i < json.findings.length ? pathToFileURL(path).href : 'sarif/insecure.conf');
+      assert.deepEqual(loc.region, { startLine: f.line, startColumn: f.column, endLine: f.endLine, endColumn: f.endColumn });
+    });
+  });
+
+  test('--version prints the version of package.json', () => {
+    const r = lint('--version');
+    assert.equal(r.status, 0);
+    assert.equal(r.stdout, `exim-lint ${JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version}\n`);
+  });
+
   test('unreadable input with --format json: exit 2, stdout still valid JSON', () => {
     const r = lint('--format', 'json', join(dir, 'does-not-exist.conf'));
     assert.equal(r.status, 2);
@@ -318,7 +371,7 @@ describe('exim-lint: usage errors and unreadable input (exit 2)', () => {
     for (const flag of ['--help', '-h']) {
       const r = lint(flag);
       assert.equal(r.status, 0);
-      assert.match(r.stdout, /^usage: exim-lint \[--format text\|json\] \[--fix\] PATH\.\.\./);
+      assert.match(r.stdout, /^usage: exim-lint \[--format text\|json\|github\|sarif\] \[--fix\] PATH\.\.\./);
       assert.match(r.stdout, /--format/);
       assert.match(r.stdout, /--fix/);
       assert.equal(r.stderr, '');

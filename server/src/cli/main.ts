@@ -1,6 +1,6 @@
 /**
  * exim-lint: the command-line face of the analyser.
- *   exim-lint [--format text|json] [--fix] PATH...
+ *   exim-lint [--format text|json|github|sarif] [--fix] PATH...
  * PATH is a configuration file, a Debian split-configuration directory (conf.d), or "-"
  * for standard input.
  * Exit status: 0 no error-severity finding, 1 at least one, 2 usage error or unreadable input.
@@ -8,28 +8,38 @@
 import { closeSync, openSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { isUtf8 as isValidUtf8 } from 'node:buffer';
 import { Finding } from '../core/analysis/types';
+import { Format, FORMATS, formatFindings } from './formats';
 import { InputError, lintPath, lintText } from '../core/service';
 import { MAX_FILE_BYTES, nodeHost, readStreamBounded } from '../node/fsHost';
 import { applyHardeningFixes } from '../core/fixes/hardening';
 import { printable } from '../core/util/printable';
 
-const USAGE = `usage: exim-lint [--format text|json] [--fix] PATH...
+/** Set by the build (scripts/build.mjs) from package.json. */
+declare const EXIM_LINT_VERSION: string | undefined;
+const VERSION = typeof EXIM_LINT_VERSION === 'string' ? EXIM_LINT_VERSION : 'development';
+
+const USAGE = `usage: exim-lint [--format text|json|github|sarif] [--fix] PATH...
 
 Checks Exim configuration files (or a Debian conf.d directory) and reports
 findings, one per line: file:line:column: severity code: message
 PATH "-" reads the configuration from standard input.
 
-  --format text|json  output format (default text); json is an array of
-                      {file, line, column, endLine, endColumn, severity, code, message}
+  --format FORMAT     output format:
+                        text    one finding per line (the default)
+                        json    an array of {file, line, column, endLine,
+                                endColumn, severity, code, message}
+                        github  GitHub Actions annotations (::error file=...::)
+                        sarif   SARIF 2.1.0, for code scanning
   --fix               apply the TLS hardening fixes in place, print what changed,
                       then report what remains
+  --version           print the version
   -h, --help          show this help
 
 Exit status: 0 when no finding is an error, 1 when at least one is, 2 for
 usage errors or unreadable input.`;
 
 interface Options {
-  format: 'text' | 'json';
+  format: Format;
   fix: boolean;
   paths: string[];
 }
@@ -39,11 +49,12 @@ function parseArgs(argv: string[]): Options | string {
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--help' || a === '-h') return 'help';
+    else if (a === '--version') return 'version';
     else if (a === '--fix') opts.fix = true;
     else if (a === '--format' || a.startsWith('--format=')) {
       const v = a.includes('=') ? a.slice(a.indexOf('=') + 1) : argv[++i];
-      if (v !== 'text' && v !== 'json') return `--format must be text or json, not ${v === undefined ? 'nothing' : `"${v}"`}`;
-      opts.format = v;
+      if (!(FORMATS as readonly string[]).includes(v)) return `--format must be ${FORMATS.join(', ')}, not ${v === undefined ? 'nothing' : `"${v}"`}`;
+      opts.format = v as Format;
     } else if (a === '--') opts.paths.push(...argv.slice(i + 1)), (i = argv.length);
     else if (a.startsWith('-') && a !== '-') return `unknown option ${a}`;
     else opts.paths.push(a);
@@ -51,24 +62,6 @@ function parseArgs(argv: string[]): Options | string {
   if (opts.paths.length === 0) return 'no PATH given';
   if (opts.fix && opts.paths.includes('-')) return '--fix rewrites files in place and cannot take standard input ("-")';
   return opts;
-}
-
-function jsonFinding(f: Finding) {
-  return {
-    file: f.loc.file,
-    line: f.loc.range.start.line + 1,
-    column: f.loc.range.start.character + 1,
-    endLine: f.loc.range.end.line + 1,
-    endColumn: f.loc.range.end.character + 1,
-    severity: f.severity,
-    code: f.code,
-    message: f.message,
-  };
-}
-
-function textFinding(f: Finding): string {
-  // A file name can hold control characters too; messages are made printable by the analysis.
-  return `${printable(f.loc.file)}:${f.loc.range.start.line + 1}:${f.loc.range.start.character + 1}: ${f.severity} ${f.code}: ${f.message}`;
 }
 
 /**
@@ -106,6 +99,10 @@ export function main(argv: string[]): number {
     process.stdout.write(USAGE + '\n');
     return 0;
   }
+  if (parsed === 'version') {
+    process.stdout.write(`exim-lint ${VERSION}\n`);
+    return 0;
+  }
   if (typeof parsed === 'string') {
     process.stderr.write(`exim-lint: ${printable(parsed)} (see exim-lint --help)\n`);
     return 2;
@@ -133,8 +130,7 @@ export function main(argv: string[]): number {
       process.stderr.write(`exim-lint: ${printable(message)}\n`);
     }
   }
-  if (parsed.format === 'json') process.stdout.write(JSON.stringify(all.map(jsonFinding), null, 2) + '\n');
-  else if (all.length > 0) process.stdout.write(all.map(textFinding).join('\n') + '\n');
+  process.stdout.write(formatFindings(all, parsed.format, VERSION));
   if (inputFailed) return 2;
   return all.some((f) => f.severity === 'error') ? 1 : 0;
 }
