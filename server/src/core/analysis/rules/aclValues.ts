@@ -291,10 +291,13 @@ const aclRemoveHeaderIneffective: Rule = {
  * ":at_end:" or ":after_received:" (any case) goes, "\n" separates lines, a line that starts
  * with white space continues the one before, empty lines at either end go, and every other
  * line must be a name of printable characters other than space and ":", then ":". Exim adds
- * a line that is not as "X-ACL-Warn: line".
+ * a line that is not as "X-ACL-Warn: line"; a position word alone adds "X-ACL-Warn: ".
  */
 export function addHeaderStrays(value: string): string[] {
-  const text = value.replace(/^:(?:at_start|at_start_rfc|at_end|after_received):/i, '').replace(/\\n/g, '\n');
+  const position = /^:(?:at_start|at_start_rfc|at_end|after_received):/i.exec(value);
+  const text = value.slice(position ? position[0].length : 0).replace(/\\n/g, '\n');
+  // A position word with nothing after it adds an empty "X-ACL-Warn:" (measured).
+  if (position && /^\n*$/.test(text)) return [''];
   const lines = text.split('\n');
   while (lines.length && lines[0] === '') lines.shift();
   while (lines.length && lines[lines.length - 1] === '') lines.pop();
