@@ -6,6 +6,8 @@ import { lookupOption, OptionInfo, OptionSectionKind } from '../options';
 import { ACL_CONDITION_NAMES, AclConditionInfo, aclCondition } from '../syntaxData';
 import { AclItemNode, AclNode, AclStatementNode, ConfigTree, DriverNode, DriverSectionKind, OptionNode, SectionKind } from '../syntax/tree';
 import { trimCSpace } from '../util/lists';
+import { stringSetting } from '../util/stringSetting';
+import { Location } from '../syntax/source';
 
 export interface ResolvedOption {
   /** The option's name without a `no_`/`not_` prefix. */
@@ -141,6 +143,17 @@ export class ConfigModel {
       for (const item of section.items) if (item.kind === 'option' && item.active && item.word === name) found = item;
     }
     return found;
+  }
+
+  /**
+   * The value of the last active main-section setting of an option as Exim reads it (a
+   * quoted string unquoted), with where to report on it; undefined when it is not set or has
+   * no "=".
+   */
+  mainValue(name: string): { value: string; loc: Location; node: OptionNode } | undefined {
+    const node = this.mainSetting(name);
+    if (!node || !node.hasValue) return undefined;
+    return { value: stringSetting(node.value), loc: node.valueLoc ?? node.wordLoc, node };
   }
 
   /** Active drivers of a section by name (the first of a name wins, as Exim refuses the second). */

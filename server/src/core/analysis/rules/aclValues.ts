@@ -58,13 +58,14 @@ export function controlProblem(value: string): string | undefined {
 const AT_RUN_TIME = 'Exim accepts the configuration, and refuses the command this ACL guards with a temporary error when the statement runs';
 
 /**
- * Reports, for each written-out value of the named ACL items (no "$"; a "# comment" after it
- * is comment-in-value's), what Exim says when the statement runs.
+ * Reports, for each written-out value of the named ACL items (no "$" unless problemOf reads
+ * around expansions itself; a "# comment" after it is comment-in-value's), what Exim says when
+ * the statement runs.
  */
-function checkWrittenValues(ctx: RuleContext, names: readonly string[], problemOf: (name: string, value: string) => string | undefined, consequence = AT_RUN_TIME): void {
+function checkWrittenValues(ctx: RuleContext, names: readonly string[], problemOf: (name: string, value: string) => string | undefined, consequence = AT_RUN_TIME, readsExpansions = false): void {
   for (const name of names) {
     for (const { item } of aclItemsNamed(ctx.tree, name)) {
-      if (!item.hasValue || item.value.includes('$') || /\s#/.test(item.value)) continue;
+      if (!item.hasValue || (!readsExpansions && item.value.includes('$')) || /\s#/.test(item.value)) continue;
       const value = item.value.trim();
       const problem = problemOf(name, value);
       if (problem) ctx.report({ message: `${problem}: ${consequence}`, loc: item.valueLoc ?? item.nameLoc, active: item.active, data: { value } });
@@ -427,12 +428,8 @@ const aclDnslistValueNeverMatches: Rule = {
   defaultSeverity: 'warning',
   title: 'dnslists return value or bitmask that no DNS list answer can match (not an address as Exim writes one, an empty list, or "/24")',
   check(ctx: RuleContext) {
-    for (const { item } of aclItemsNamed(ctx.tree, 'dnslists')) {
-      if (!item.hasValue || /\s#/.test(item.value)) continue;
-      const value = item.value.trim();
-      const problem = dnslistValueProblems(value)[0];
-      if (problem) ctx.report({ message: `${problem}: Exim accepts it without a word`, loc: item.valueLoc ?? item.nameLoc, active: item.active, data: { value } });
-    }
+    // Keys and values after expansions are left alone by dnslistValueProblems() itself.
+    checkWrittenValues(ctx, ['dnslists'], (_, value) => dnslistValueProblems(value)[0], 'Exim accepts it without a word', true);
   },
 };
 

@@ -15,7 +15,6 @@
  */
 import { addressItemHint, isIpAddress } from '../../util/ipAddress';
 import { exactListItems } from '../../util/lists';
-import { stringSetting } from '../../util/stringSetting';
 import { readSizeLimit } from './deliveryValues';
 import { readTime } from './values';
 import { Rule, RuleContext } from '../types';
@@ -37,13 +36,13 @@ const localInterfacesInvalid: Rule = {
   defaultSeverity: 'error',
   title: 'local_interfaces item that is not an IP address: the daemon does not start',
   check(ctx: RuleContext) {
-    const node = ctx.model.mainSetting('local_interfaces');
-    if (!node || !node.hasValue) return;
-    const bad = exactListItems(stringSetting(node.value)).find((item) => item !== '' && !isInterfaceItem(item));
+    const setting = ctx.model.mainValue('local_interfaces');
+    if (!setting) return;
+    const bad = exactListItems(setting.value).find((item) => item !== '' && !isInterfaceItem(item));
     if (bad === undefined) return;
     ctx.report({
       message: `Malformed IP address "${bad}" in local_interfaces${addressItemHint(bad)}: \`exim -bV\` accepts the configuration, but the daemon (\`exim -bd\`) refuses to start, so no mail is received`,
-      loc: node.valueLoc ?? node.wordLoc,
+      loc: setting.loc,
       data: { item: bad },
     });
   },
@@ -54,11 +53,10 @@ const receptionValueInvalid: Rule = {
   defaultSeverity: 'warning',
   title: 'main option an SMTP session reads with a value Exim cannot use as written (message_size_limit, smtp_accept_max_per_connection)',
   check(ctx: RuleContext) {
-    const limit = ctx.model.mainSetting('message_size_limit');
-    const limitValue = limit && limit.hasValue ? stringSetting(limit.value) : undefined;
-    if (limit && limitValue !== undefined && !/[$\\]/.test(limitValue)) {
+    const limit = ctx.model.mainValue('message_size_limit');
+    if (limit && !/[$\\]/.test(limit.value)) {
+      const { value: limitValue, loc } = limit;
       const read = readSizeLimit(limitValue);
-      const loc = limit.valueLoc ?? limit.wordLoc;
       if ('problem' in read) {
         // An error: Exim takes no mail at all with it.
         ctx.report({ message: `invalid message_size_limit: ${read.problem}: \`exim -bV\` accepts the configuration, but every SMTP command is answered "421 Temporary local problem", so no mail is received`, loc, severity: 'error', data: { option: 'message_size_limit' } });
@@ -71,14 +69,14 @@ const receptionValueInvalid: Rule = {
         }
       }
     }
-    const perConnection = ctx.model.mainSetting('smtp_accept_max_per_connection');
-    const perValue = perConnection && perConnection.hasValue ? stringSetting(perConnection.value) : undefined;
+    const perConnection = ctx.model.mainValue('smtp_accept_max_per_connection');
+    const perValue = perConnection?.value;
     if (perConnection && perValue !== undefined && !/[$\\]/.test(perValue) && !/^\s*\d+\s*$/.test(perValue)) {
       const lead = /^\s*([+-]?\d+)/.exec(perValue);
       const n = lead ? Number(lead[1]) : 0;
       ctx.report({
         message: `smtp_accept_max_per_connection "${perValue}" is read by its leading digits only, as ${n}: ${n > 0 ? `at most ${n} message${n === 1 ? '' : 's'} per connection` : 'no limit at all'}`,
-        loc: perConnection.valueLoc ?? perConnection.wordLoc,
+        loc: perConnection.loc,
         data: { option: 'smtp_accept_max_per_connection', read: n },
       });
     }
@@ -160,12 +158,10 @@ const spamdAddressInvalid: Rule = {
   defaultSeverity: 'warning',
   title: 'spamd_address that the spam ACL condition cannot use as written (a server without a port, "address:port", a bad port or parameter)',
   check(ctx: RuleContext) {
-    const node = ctx.model.mainSetting('spamd_address');
-    if (!node || !node.hasValue) return;
-    const value = stringSetting(node.value);
-    if (value.includes('$')) return;
+    const setting = ctx.model.mainValue('spamd_address');
+    if (!setting || setting.value.includes('$')) return;
+    const { value, loc } = setting;
     const reading = spamdAddressProblems(value);
-    const loc = node.valueLoc ?? node.wordLoc;
     if (reading.noServer) {
       const why = reading.problems[0] ?? 'spamd_address is empty';
       ctx.report({ message: `${why}: no server is left ('no useable spamd server addresses'), so every "spam" ACL condition defers (451) and Exim writes to the panic log`, loc, data: { option: 'spamd_address' } });
@@ -181,14 +177,14 @@ const receivedHeaderNotHeader: Rule = {
   defaultSeverity: 'warning',
   title: 'received_header_text that does not start with a header name, so messages get a nameless header line instead of Received:',
   check(ctx: RuleContext) {
-    const node = ctx.model.mainSetting('received_header_text');
-    if (!node || !node.hasValue) return;
-    const value = stringSetting(node.value);
+    const setting = ctx.model.mainValue('received_header_text');
+    if (!setting) return;
+    const { value, loc } = setting;
     // Empty is Exim's way to add no Received: header; a leading expansion may supply the name.
     if (value === '' || value.startsWith('$') || /^[!-9;-~]+:/.test(value)) return;
     ctx.report({
       message: `received_header_text does not start with a header name ("Received: ..."): Exim adds "${value.length > 40 ? `${value.slice(0, 40)}...` : value}; <date>" to each message as a header line without a name, so messages carry no Received: header and a malformed line`,
-      loc: node.valueLoc ?? node.wordLoc,
+      loc,
       data: { option: 'received_header_text' },
     });
   },
