@@ -46,6 +46,48 @@ test('a hosts_require_tls list that does not cover every host is flagged on its 
   assert.deepEqual(hardeningCodes(config('  hosts_require_tls = <; *\n  no_tls_tempfail_tryclear\n')), []);
 });
 
+test('hosts_require_tls = $host_address matches every host, like *', () => {
+  for (const item of ['$host_address', '${host_address}', '192.0.2.9 : $host_address', '<; $host_address']) {
+    assert.deepEqual(hardeningCodes(config(`  hosts_require_tls = ${item}\n  tls_tempfail_tryclear = false\n`)), [], item);
+  }
+  // A negated item before it, or another variable, is not every host.
+  for (const item of ['!192.0.2.9 : $host_address', '$host', '${lookup{$host}lsearch{/etc/tls-hosts}}']) {
+    assert.deepEqual(hardeningCodes(config(`  hosts_require_tls = ${item}\n  tls_tempfail_tryclear = false\n`)), ['tls-not-required'], item);
+  }
+});
+
+test('hosts_require_tls that names every host the routers send this transport to covers it', () => {
+  const routed = (routerOptions: string, require: string, extraRouter = '') =>
+    hardeningCodes(
+      [
+        'begin routers',
+        'gateway:',
+        '  driver = manualroute',
+        '  transport = remote_smtp',
+        routerOptions,
+        extraRouter,
+        'begin transports',
+        'remote_smtp:',
+        '  driver = smtp',
+        `  hosts_require_tls = ${require}`,
+        '  tls_tempfail_tryclear = false',
+        RETRY_OK,
+      ].join('\n'),
+    );
+  assert.deepEqual(routed('  route_list = * 192.0.2.1', '192.0.2.1'), []);
+  assert.deepEqual(routed('  route_list = * 192.0.2.1 byname', '192.0.2.0/24'), []);
+  assert.deepEqual(routed('  route_list = a.example 192.0.2.1 ; * 192.0.2.2:192.0.2.3', '192.0.2.1 : 192.0.2.2 : 192.0.2.3'), []);
+  assert.deepEqual(routed('  route_data = 192.0.2.1 randomize', '192.0.2.1'), []);
+  // Hosts the list does not name, or cannot be known here.
+  assert.deepEqual(routed('  route_list = * 192.0.2.1:192.0.2.4', '192.0.2.1'), ['tls-not-required']);
+  assert.deepEqual(routed('  route_list = * smtp.example.net', 'smtp.example.net'), ['tls-not-required']);
+  assert.deepEqual(routed('  route_list = * 192.0.2.1\n  fallback_hosts = 192.0.2.7', '192.0.2.1'), ['tls-not-required']);
+  assert.deepEqual(routed('  route_list = * 192.0.2.1', '!192.0.2.1 : 192.0.2.0/24'), ['tls-not-required']);
+  assert.deepEqual(routed('  route_list = * $domain', '192.0.2.1'), ['tls-not-required']);
+  assert.deepEqual(routed('  route_list = * 192.0.2.1 other_transport', '192.0.2.1'), ['tls-not-required']);
+  assert.deepEqual(routed('  route_list = * 192.0.2.1', '192.0.2.1', 'dns:\n  driver = dnslookup\n  transport = remote_smtp'), ['tls-not-required']);
+});
+
 test('macro values are resolved before judging', () => {
   const text = 'REQUIRE = *\nTRYCLEAR = false\n' + config('  hosts_require_tls = REQUIRE\n  tls_tempfail_tryclear = TRYCLEAR\n');
   assert.deepEqual(hardeningCodes(text), []);

@@ -84,6 +84,8 @@ test('transport names show their TLS posture in one sentence, at the definition 
   assert.match(at(posOf(opportunistic, 41, 'remote'), opportunistic)!.markdown, /TLS: \*\*opportunistic\*\* — used when the server offers STARTTLS, but a server that does not offer it \(or an attacker who strips it\) gets the message in clear text\./);
   const avoided = CONFIG.replace('  hosts_require_tls = *', '  hosts_avoid_tls = 192.0.2.1');
   assert.match(at(posOf(avoided, 41, 'remote'), avoided)!.markdown, /TLS: \*\*avoided\*\* — no TLS is attempted with the hosts in hosts_avoid_tls \(`192.0.2.1`\): mail to them always goes in clear text\./);
+  const hostAddress = CONFIG.replace('  hosts_require_tls = *', '  hosts_require_tls = $host_address');
+  assert.match(at(posOf(hostAddress, 41, 'remote'), hostAddress)!.markdown, /TLS: \*\*required\*\* — every host this transport delivers to must accept STARTTLS \(hosts_require_tls = `\$host_address` covers them all\)/);
   const local = CONFIG.replace('  hosts_require_tls = *', '  hosts = 127.0.0.1\n  hosts_override');
   assert.match(at(posOf(local, 41, 'remote'), local)!.markdown, /TLS: \*\*local only\*\*/);
 

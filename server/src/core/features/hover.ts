@@ -207,7 +207,9 @@ function postureOf(model: ConfigModel, t: DriverNode): string | undefined {
   const avoid = model.driverOption(t, 'hosts_avoid_tls')?.node.value.trim();
   switch (posture) {
     case 'required':
-      return 'TLS: **required** — every host must accept STARTTLS (hosts_require_tls = *); when TLS cannot be set up the message is deferred, never sent in clear text.';
+      return require === '*'
+        ? 'TLS: **required** — every host must accept STARTTLS (hosts_require_tls = *); when TLS cannot be set up the message is deferred, never sent in clear text.'
+        : `TLS: **required** — every host this transport delivers to must accept STARTTLS (hosts_require_tls = ${code(require ?? '')} covers them all); when TLS cannot be set up the message is deferred, never sent in clear text.`;
     case 'local':
       return onlyLoopback(model, t) ? 'TLS: **local only** — this transport only delivers to this machine (loopback), so clear text never leaves the host.' : undefined;
     case 'avoided':

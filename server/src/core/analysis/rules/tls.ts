@@ -7,7 +7,8 @@
 import { settingOf } from '../../util/stringSetting';
 import { DriverNode, OptionNode } from '../../syntax/tree';
 import { deleteLogicalLine, insertLinesAfter, replaceAt } from '../../fixes/edits';
-import { allLoopback, isSpaceCode, listMatchesEverything, splitList } from '../../util/lists';
+import { allLoopback, exactListItems, isSpaceCode, listMatchesEverything, splitList } from '../../util/lists';
+import { isIpv4Address } from '../../util/ipAddress';
 import { ROUTE_HOST_OPTIONS, readRouteRule, routeListRules } from '../../util/routeList';
 import { ConfigModel } from '../model';
 import { Fix, Rule, RuleContext } from '../types';
@@ -116,7 +117,7 @@ export function tlsPosture(model: ConfigModel, transport: DriverNode): TlsPostur
   if (onlyLoopback(model, transport)) return 'local';
   const avoid = settingOf(model.optionNode(transport, 'hosts_avoid_tls'));
   const require = settingOf(model.optionNode(transport, 'hosts_require_tls'));
-  if (require && listMatchesEverything(require) && !require.includes('$')) return 'required';
+  if (require && requireTlsCovers(model, transport, require)) return 'required';
   if (avoid) return 'avoided';
   return 'opportunistic';
 }
@@ -128,9 +129,101 @@ function addAfterDriver(transport: DriverNode, line: string, require?: OptionNod
   return insertLinesAfter((anchor ?? transport).line, anchor ? indent : '  ', [line]);
 }
 
-/** A hosts_require_tls value that covers every host, so that nothing goes in clear. */
-function coversEveryHost(value: string): boolean {
-  return value !== '' && !value.includes('$') && listMatchesEverything(value);
+/**
+ * Host list items that match every host a transport connects to: "*", and the address of the
+ * host itself ($host_address is the address being tried when hosts_require_tls is checked;
+ * measured: a server without STARTTLS is then deferred, as with "*").
+ */
+const EVERY_HOST_ITEM = /^(?:\*|\$host_address|\$\{host_address\})$/;
+
+/** Whether a host list, read in order, matches every host: such an item with no negated item before it. */
+function matchesEveryHost(items: readonly string[]): boolean {
+  for (const item of items) {
+    if (item.startsWith('!')) return false;
+    if (EVERY_HOST_ITEM.test(item)) return true;
+  }
+  return false;
+}
+
+/** Whether the host list matches the IPv4 address, or undefined when an item before the answer cannot be read here. */
+function hostListMatches(items: readonly string[], ip: string): boolean | undefined {
+  for (const item of items) {
+    const negated = item.startsWith('!');
+    const body = negated ? item.slice(1).trim() : item;
+    let match: boolean;
+    if (EVERY_HOST_ITEM.test(body)) match = true;
+    else if (isIpv4Address(body)) match = body === ip;
+    else {
+      const cidr = /^([\d.]+)\/(\d{1,2})$/.exec(body);
+      if (!cidr || !isIpv4Address(cidr[1]) || Number(cidr[2]) > 32) return undefined;
+      const bits = Number(cidr[2]);
+      const mask = bits === 0 ? 0 : (~0 << (32 - bits)) >>> 0;
+      match = ((ipv4Number(body.slice(0, body.indexOf('/'))) & mask) >>> 0) === ((ipv4Number(ip) & mask) >>> 0);
+    }
+    if (match) return !negated;
+  }
+  return false;
+}
+
+const ipv4Number = (ip: string): number => ip.split('.').reduce((n, part) => n * 256 + Number(part), 0);
+
+/** The IPv4 addresses of a host list when it is only such literal addresses, else undefined. */
+function literalIpv4s(list: string): string[] | undefined {
+  if (list.includes('$')) return undefined;
+  const items = exactListItems(list.trim()).filter((x) => x !== '');
+  return items.length > 0 && items.every(isIpv4Address) ? items : undefined;
+}
+
+/**
+ * Every host the transport can deliver to, when the configuration says them all as literal
+ * IPv4 addresses: its own `hosts` with hosts_override, or the route_list or route_data of
+ * each manualroute router that uses it (an accept router leaves the transport's `hosts` in
+ * charge); no fallback_hosts. Undefined when any host can come from elsewhere (DNS, an
+ * expansion, a host name, a rule that names another transport).
+ */
+function reachableIpv4s(model: ConfigModel, transport: DriverNode): string[] | undefined {
+  if (settingOf(model.optionNode(transport, 'fallback_hosts'))) return undefined;
+  const hosts = settingOf(model.optionNode(transport, 'hosts'));
+  if (hosts && model.booleanOption(transport, 'hosts_override') === true) return literalIpv4s(hosts);
+  const routers = model.routersUsing(transport.name);
+  if (routers.length === 0) return undefined;
+  const out: string[] = [];
+  for (const router of routers) {
+    if (settingOf(model.optionNode(router, 'fallback_hosts'))) return undefined;
+    let found: string[] | undefined;
+    if (router.driverName === 'accept') found = hosts ? literalIpv4s(hosts) : undefined;
+    else if (router.driverName === 'manualroute') {
+      const routeData = settingOf(model.optionNode(router, 'route_data'));
+      const list = routeData !== undefined ? undefined : settingOf(model.optionNode(router, 'route_list'));
+      if (routeData !== undefined) found = literalIpv4s(withoutHostOptions(routeData));
+      else if (list !== undefined && !list.includes('$')) {
+        found = [];
+        for (const { from, to } of routeListRules(list)) {
+          const rule = readRouteRule(list, from, to, true);
+          const options = rule ? list.slice(rule.optionsStart, rule.end).split(/\s+/).filter(Boolean) : [];
+          const ips = rule && options.every((o) => ROUTE_HOST_OPTIONS.includes(o)) ? literalIpv4s(list.slice(rule.hostStart, rule.hostEnd)) : undefined;
+          if (!ips) return undefined;
+          found.push(...ips);
+        }
+      }
+    }
+    if (!found) return undefined;
+    out.push(...found);
+  }
+  return out;
+}
+
+/**
+ * Whether a transport's hosts_require_tls covers every host it can deliver to, so that
+ * nothing goes in clear: the list matches every host, or it names each host the
+ * configuration routes this transport to (reachableIpv4s()).
+ */
+export function requireTlsCovers(model: ConfigModel, transport: DriverNode, value: string): boolean {
+  if (value === '') return false;
+  const items = exactListItems(value);
+  if (matchesEveryHost(items)) return true;
+  const ips = reachableIpv4s(model, transport);
+  return ips !== undefined && ips.length > 0 && ips.every((ip) => hostListMatches(items, ip) === true);
 }
 
 const tlsNotRequired: Rule = {
@@ -144,7 +237,7 @@ const tlsNotRequired: Rule = {
       if (t.driverName !== 'smtp') continue;
       const set = ctx.model.optionNode(t, 'hosts_require_tls');
       const value = settingOf(set) ?? '';
-      if (set && value !== '' && coversEveryHost(value)) continue;
+      if (set && requireTlsCovers(ctx.model, t, value)) continue;
       if (!isRemoteSmtp(ctx.model, t)) continue;
       if (!set || value === '') {
         ctx.report({
@@ -189,9 +282,10 @@ const tlsTryclear: Rule = {
       if (t.driverName !== 'smtp' || ctx.model.booleanOption(t, 'tls_tempfail_tryclear') === false || !isRemoteSmtp(ctx.model, t)) continue;
       const set = ctx.model.optionNode(t, 'tls_tempfail_tryclear');
       const requireNode = ctx.model.optionNode(t, 'hosts_require_tls');
-      const covered = coversEveryHost(settingOf(requireNode) ?? '');
+      const requireValue = settingOf(requireNode) ?? '';
+      const covered = requireTlsCovers(ctx.model, t, requireValue);
       const message = covered
-        ? `transport "${t.name}" leaves tls_tempfail_tryclear true: hosts_require_tls = * already stops clear text, but a host ever left out of that list would get the message in clear after a failed STARTTLS (the cost of false: a 454 answer to STARTTLS is then retried, not bounced)`
+        ? `transport "${t.name}" leaves tls_tempfail_tryclear true: hosts_require_tls = ${requireValue} already stops clear text, but a host ever left out of that list would get the message in clear after a failed STARTTLS (the cost of false: a 454 answer to STARTTLS is then retried, not bounced)`
         : `transport "${t.name}" leaves tls_tempfail_tryclear true: after a temporary TLS failure with a host not in hosts_require_tls, Exim retries the delivery in clear`;
       ctx.report({
         message,

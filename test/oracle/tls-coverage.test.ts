@@ -1,0 +1,88 @@
+// hosts_require_tls lists that cover every host a transport delivers to without being "*",
+// against the real Exim: one delivery each (test/support/delivery.ts: private spool and logs,
+// null sender, so nothing bounces anywhere) to a local sink that does not offer STARTTLS.
+// Where the list covers the host, Exim refuses to send in clear ("a TLS session is
+// required") and tls-not-required must stay silent; where it does not, Exim delivers in
+// clear and the rule must report it.
+import assert from 'node:assert/strict';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { lintPath } from '../../server/src/core/service';
+import { nodeHost } from '../../server/src/node/fsHost';
+import { deliver, deliverThroughSmarthost, requireDeliveryHarness } from '../support/delivery';
+import { startSmtpSink } from '../support/smtpSink';
+
+const reported = (path: string) => lintPath(path, nodeHost()).findings.some((f) => f.code === 'tls-not-required');
+
+test('hosts_require_tls = $host_address requires TLS of every host, as "*" does', async (t) => {
+  if (!requireDeliveryHarness(t)) return;
+  const dir = mkdtempSync(join(tmpdir(), 'exim-tls-coverage-'));
+  chmodSync(dir, 0o755);
+  try {
+    for (const [options, covered] of [
+      [['hosts_require_tls = $host_address'], true],
+      [['hosts_require_tls = ${host_address}'], true],
+      [['hosts_require_tls = 192.0.2.9'], false],
+    ] as const) {
+      const result = await deliverThroughSmarthost(dir, [...options], 'notls');
+      const clear = result.outcome === 'DELIVERED_CLEAR';
+      assert.equal(clear, !covered, `${options}: ${result.outcome}\n${result.log}`);
+      if (covered) assert.match(result.log, /a TLS session is required, but the server did not offer TLS support/);
+      assert.equal(reported(result.path), !covered, `${options}: the analyser ${covered ? 'reports' : 'does not report'} it`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('hosts_require_tls naming the one host a manualroute router sends to covers the transport', async (t) => {
+  if (!requireDeliveryHarness(t)) return;
+  const dir = mkdtempSync(join(tmpdir(), 'exim-tls-coverage-'));
+  chmodSync(dir, 0o755);
+  // The analyser reads the file with the macros as written (192.0.2.x); the delivery points
+  // both at the sink (-DSMARTHOST=127.0.0.1::PORT, -DREQUIRED=127.0.0.x), so that the
+  // list names the routed host exactly when it does in the file.
+  const config = (required: string) =>
+    [
+      'SMARTHOST = 192.0.2.1',
+      `REQUIRED = ${required}`,
+      'begin routers',
+      'gateway:',
+      '  driver = manualroute',
+      '  domains = ! example.org',
+      '  transport = remote_smtp',
+      '  route_list = * SMARTHOST byname',
+      '  self = send',
+      'begin transports',
+      'remote_smtp:',
+      '  driver = smtp',
+      '  hosts_require_tls = REQUIRED',
+      '  tls_tempfail_tryclear = false',
+      'begin retry',
+      '*   tls_required',
+      '*   *   F,2h,15m',
+      '',
+    ].join('\n');
+  try {
+    for (const [inFile, atDelivery, covered] of [
+      ['192.0.2.1', '127.0.0.1', true],
+      ['192.0.2.0/24', '127.0.0.0/24', true],
+      ['192.0.2.9', '127.0.0.9', false],
+    ] as const) {
+      const path = join(dir, 'exim.conf');
+      writeFileSync(path, config(inFile), { mode: 0o644 });
+      const sink = await startSmtpSink('notls');
+      try {
+        const result = await deliver(path, { port: sink.port, recipient: 'r@remote.example', macros: { REQUIRED: atDelivery } });
+        assert.equal(result.outcome === 'DELIVERED_CLEAR', !covered, `hosts_require_tls = ${atDelivery}: ${result.outcome}\n${result.log}`);
+      } finally {
+        await sink.close();
+      }
+      assert.equal(reported(path), !covered, `hosts_require_tls = ${inFile}: the analyser ${covered ? 'reports' : 'does not report'} it`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
