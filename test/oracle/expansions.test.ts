@@ -181,6 +181,39 @@ test('the expansion reader finds a problem exactly where exim -be fails', (t) =>
   }
 });
 
+/** Broken yes/no strings, where the reader says what Exim says, word for word. */
+const YES_NO = [
+  '${if eq{a}{a}x}',
+  '${if exists{/etc/x}${lookup{a}lsearch{/etc/x}}{1}}',
+  '${if eq{a}{a}{y}x}',
+  '${if eq{a}{a}{y}$x}',
+  '${if eq{a}{a}{y}{n}x}',
+  '${if eq{a}{a}{y}fail x}',
+  '${lookup{a}lsearch{/etc/hostname}x}',
+  '${lookup{a}lsearch{/etc/hostname}{y}x}',
+];
+
+test('broken yes/no strings get the words exim -be uses', (t) => {
+  const exim = requireExim(t);
+  if (!exim) return;
+  const dir = mkdtempSync(join(tmpdir(), 'exim-be-'));
+  try {
+    const conf = join(dir, 'exim.conf');
+    writeFileSync(conf, 'qualify_domain = example.org\nkeep_environment =\n');
+    const r = spawnSync(exim, ['-C', conf, '-be'], { input: YES_NO.join('\n') + '\n', encoding: 'utf8', timeout: 60_000 });
+    const answers = r.stdout.split(/^> /m).slice(1);
+    const wrong: string[] = [];
+    YES_NO.forEach((s, i) => {
+      const exims = /^Failed: (.*)$/m.exec(answers[i] ?? '')?.[1];
+      const ours = scanExpansion(s).problems[0]?.message;
+      if (exims === undefined || ours !== exims) wrong.push(`${s}: exim says ${exims ?? answers[i]}, the reader says ${ours}`);
+    });
+    assert.deepEqual(wrong, []);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 /** Strings for `${if isip{...}}`, Exim's string_is_ip_address(), which util/ipAddress.ts follows. */
 const IP_CANDIDATES = [
   '127.0.0.1', '127.0.0.01', '127.1', '0.0.0.0', '255.255.255.255', '256.0.0.1', '01.2.3.4', '1.2.3.4.', '1.2.3.4/24', '[1.2.3.4]', 'eth0', 'localhost', '',

@@ -281,16 +281,31 @@ class Scanner {
   private itemEnd(i: number, open: number, name: string, yesNo: readonly number[] = []): number {
     const s = this.s;
     let j = this.skipSpace(i);
-    if (isAlpha(s.charCodeAt(j)) && yesNo.includes(1)) {
-      const wordEnd = this.readName(j);
-      if (s.slice(j, wordEnd) === 'fail') j = this.skipSpace(wordEnd);
-      else {
+    let failed = false;
+    const onlyYes = yesNo.length === 1 && yesNo[0] === 1;
+    if (j < s.length && s.charCodeAt(j) !== CLOSE && ((isAlpha(s.charCodeAt(j)) && yesNo.includes(1)) || onlyYes)) {
+      // After a yes-string only "fail" or "}" may come (measured with exim -be: "{y}$x" too).
+      const wordEnd = isAlpha(s.charCodeAt(j)) ? this.readName(j) : j + 1;
+      if (s.slice(j, wordEnd) === 'fail') {
+        j = this.skipSpace(wordEnd);
+        failed = true;
+      } else {
         this.problem('syntax', `syntax error in "${name}" item - "fail" expected`, j, wordEnd);
         return this.close(this.text(j, true, open), open);
       }
     }
     if (s.charCodeAt(j) === CLOSE) return j + 1;
-    if (j >= s.length) this.problem('syntax', `missing } at end of "${name}"`, open, open + 1);
+    // Exim's own words where the yes/no strings are read (process_yesno).
+    const yesNoProblem =
+      j >= s.length || yesNo.length === 0
+        ? undefined
+        : failed || yesNo.every((n) => n >= 2)
+          ? "did not close with '}'"
+          : yesNo.every((n) => n === 0)
+            ? "'yes' part did not start with '{'"
+            : undefined;
+    if (yesNoProblem) this.problem('syntax', `curly-bracket problem in conditional yes/no parsing: ${yesNoProblem}`, j, j + 1);
+    else if (j >= s.length) this.problem('syntax', `missing } at end of "${name}"`, open, open + 1);
     else this.problem('syntax', `missing } at end of "${name}" (found "${s[j]}")`, j, j + 1);
     // Resynchronise on the brace that closes the item.
     return this.close(this.text(j, true, open), open);

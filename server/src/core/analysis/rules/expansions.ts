@@ -175,7 +175,12 @@ const expansionSyntax: Rule = {
   defaultSeverity: 'warning',
   title: 'string expansion Exim cannot expand: braces, arguments, "$" not followed by a name',
   check(ctx) {
-    for (const t of scanned(ctx)) for (const p of t.problems) if (p.kind === 'syntax' || p.kind === 'arguments') report(ctx, t, p);
+    for (const t of scanned(ctx)) {
+      // Exim stops at the first: what the reader finds after it is mostly its consequence
+      // (one unclosed brace is also a missing "}" for every item around it).
+      const first = t.problems.find((p) => p.kind === 'syntax' || p.kind === 'arguments');
+      if (first) report(ctx, t, first);
+    }
   },
 };
 
