@@ -618,6 +618,7 @@ class Scanner {
         default: {
           const want = info.min ?? 1;
           let j = i;
+          const numeric = NUMERIC_COMPARISONS.has(name);
           for (let k = 0; k < want; k++) {
             // The list of match_address, match_domain and match_local_part is not expanded
             // (Exim reads it with "$" not honoured): any "$" is literal and the first "}" ends it.
@@ -627,6 +628,15 @@ class Scanner {
               return j;
             }
             if (k === 1 && name === 'match') this.regexArgument([this.skipSpace(j) + 1, next - 1]);
+            if (numeric) {
+              const from = this.skipSpace(j) + 1;
+              const arg = s.slice(from, next - 1);
+              const bad = /[$\\]/.test(arg) ? undefined : integerProblem(arg);
+              if (bad) {
+                this.problem('syntax', bad, from, Math.max(next - 1, from + 1));
+                return next;
+              }
+            }
             j = next;
           }
           if (name === 'bool') this.booleanArgument(i, j);
@@ -657,6 +667,26 @@ class Scanner {
 
 /** Conditions whose second argument, a list, is read without expansion. */
 const UNEXPANDED_LIST_CONDITIONS = new Set(['match_address', 'match_domain', 'match_local_part']);
+
+/** The conditions that compare numbers: each argument is read by expanded_string_integer(). */
+const NUMERIC_COMPARISONS = new Set(['<', '<=', '=', '==', '>', '>=']);
+const MAX_INT64 = 2n ** 63n - 1n;
+
+/**
+ * Why Exim's expanded_string_integer() refuses a written number (measured with exim -be):
+ * white space around it is allowed and an empty string is 0; then an optional sign, decimal
+ * digits ("010" is ten, "0x10" is refused) and one optional K, M or G (any case).
+ */
+export function integerProblem(text: string): string | undefined {
+  const t = text.replace(/^[ \t\n\r\f\v]+/, '');
+  if (t === '') return undefined;
+  const m = /^([+-]?)(\d+)([kKmMgG]?)/.exec(t);
+  if (!m) return `integer expected but "${t}" found`;
+  const scale = { '': 1n, k: 1024n, m: 1024n ** 2n, g: 1024n ** 3n }[m[3].toLowerCase() as '' | 'k' | 'm' | 'g'];
+  const limit = m[1] === '-' ? MAX_INT64 + 1n : MAX_INT64;
+  if (BigInt(m[2]) > limit || BigInt(m[2]) * scale > limit) return `absolute value of integer "${t}" is too large (overflow)`;
+  return /^[ \t\n\r\f\v]*$/.test(t.slice(m[0].length)) ? undefined : `invalid integer "${t}"`;
+}
 
 /** Operators whose name takes numbers after underscores: hash_3_4, l_5, substr_1_2. */
 const NUMBERED = new Set(['hash', 'h', 'length', 'l', 'substr', 's', 'nhash', 'nh']);
