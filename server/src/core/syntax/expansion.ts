@@ -684,7 +684,9 @@ export function integerProblem(text: string): string | undefined {
   if (!m) return `integer expected but "${t}" found`;
   const scale = { '': 1n, k: 1024n, m: 1024n ** 2n, g: 1024n ** 3n }[m[3].toLowerCase() as '' | 'k' | 'm' | 'g'];
   const limit = m[1] === '-' ? MAX_INT64 + 1n : MAX_INT64;
-  if (BigInt(m[2]) > limit || BigInt(m[2]) * scale > limit) return `absolute value of integer "${t}" is too large (overflow)`;
+  // More than 19 significant digits is beyond 64 bits (and not worth a BigInt of a huge string).
+  const digits = m[2].replace(/^0+(?=\d)/, '');
+  if (digits.length > 19 || BigInt(digits) * scale > limit) return `absolute value of integer "${t}" is too large (overflow)`;
   return /^[ \t\n\r\f\v]*$/.test(t.slice(m[0].length)) ? undefined : `invalid integer "${t}"`;
 }
 
