@@ -795,6 +795,25 @@ test('spamd-address-invalid: servers without a port, "address:port", bad ports a
   assert.match(messages('127.0.0.1 783 time=9')[0], /is not a time range/);
 });
 
+test('av-scanner-invalid: unknown scanner types, clamd servers without a port, bad options, missing regexes', () => {
+  const messages = (value: string) => only(`av_scanner = ${value}\n`, 'av-scanner-invalid').map((f) => f.message);
+  for (const ok of ['clamd:/var/run/clamav/clamd.ctl', 'clamd:127.0.0.1 3310 retry=5s : 127.0.0.2 3310', 'clamd:127.0.0.1 3310:local', 'ClamD', 'sophie:/var/run/sophie', 'drweb:127.0.0.1 3000', 'f-protd:localhost 10200-10204', 'cmdline:/usr/bin/scan %s:found:found (.+)', 'sock:/run/s.sock:%s:FOUND:FOUND (.+)', '$acl_m_av', '${if bool{true}{clamd:/tmp/c}}']) {
+    assert.deepEqual(messages(ok), [], ok);
+  }
+  assert.deepEqual(messages('clamav:/var/run/clamav/clamd.ctl'), [`unknown scanner type 'clamav' (did you mean "clamd"?): every "malware" ACL condition defers (the message is refused with 451; a warn statement is skipped), and Exim writes to the panic log`]);
+  assert.match(messages('kavdaemon:/var/run/AvpCtl')[0], /unknown scanner type 'kavdaemon' \(not built into this Exim\)/);
+  assert.match(messages('clamd:127.0.0.1:3310')[0], /^clamd: missing port: '127\.0\.0\.1', no useable server addresses in malware configuration option \(":" separates servers, so "127\.0\.0\.1:3310" is two; write "127\.0\.0\.1 3310"\)/);
+  assert.deepEqual(messages('clamd:localhost : 127.0.0.1 3310'), ["clamd: missing port: 'localhost' (that server is skipped; the others are used)"]);
+  assert.match(messages('clamd:127.0.0.1 3310 tmo=5s')[0], /^clamd: bad option '127\.0\.0\.1 3310 tmo=5s'/);
+  assert.match(messages('clamd:127.0.0.1 clamd')[0], /the port "clamd" of '127\.0\.0\.1 clamd' is read as 0/);
+  assert.match(messages('f-protd:localhost')[0], /^f-protd: invalid socket 'localhost'/);
+  assert.match(messages('cmdline:/usr/bin/scan %s')[0], /^cmdline: missing trigger specification/);
+  assert.match(messages('cmdline:/usr/bin/scan %s:found')[0], /^cmdline: missing virus name regex specification/);
+  assert.match(messages('sock:/run/s.sock')[0], /^sock: missing trigger specification/);
+  assert.match(messages('cmdline:/usr/bin/scan %s:(:x')[0], /^cmdline: regular expression error in '\(': missing closing parenthesis/);
+  assert.match(messages('')[0], /^av_scanner configuration variable is empty/);
+});
+
 test('received-header-not-header: a received_header_text that does not start with a header name', () => {
   const codes = (value: string) => only(`received_header_text = ${value}\n`, 'received-header-not-header').length;
   for (const ok of ['Received: by $primary_hostname', '', '${if def:sender_host_address {Received: from $sender_host_address}}', 'X-Received: x', '"Received: quoted"']) assert.equal(codes(ok), 0, ok);

@@ -20,6 +20,7 @@ import { aclValueRules } from './rules/aclValues';
 import { redirectRules } from './rules/redirect';
 import { deliveryValueRules } from './rules/deliveryValues';
 import { daemonRules } from './rules/daemon';
+import { contentScanningRules } from './rules/contentScanning';
 import { authenticatorRules } from './rules/authenticators';
 import { dkimRules } from './rules/dkim';
 import { tlsSettingRules } from './rules/tlsSettings';
@@ -56,7 +57,7 @@ export const PARSE_PROBLEMS: RuleMeta[] = [
   { id: 'rewrite-missing-replacement', defaultSeverity: 'error', title: 'rewrite rule without a replacement' },
 ];
 
-export const RULES: Rule[] = [...structureRules, ...tlsRules, ...tlsSettingRules, ...retryRules, ...valueRules, ...retrySyntaxRules, ...rewriteRulesList, ...aclSyntaxRules, ...driverRules, ...expansionRules, ...referenceRules, ...mainOptionRules, ...valueCommentRules, ...routingRules, ...redirectRules, ...deliveryValueRules, ...daemonRules, ...authenticatorRules, ...dkimRules, ...aclValueRules, ...listLookupRules, ...aclPlacementRules];
+export const RULES: Rule[] = [...structureRules, ...tlsRules, ...tlsSettingRules, ...retryRules, ...valueRules, ...retrySyntaxRules, ...rewriteRulesList, ...aclSyntaxRules, ...driverRules, ...expansionRules, ...referenceRules, ...mainOptionRules, ...valueCommentRules, ...routingRules, ...redirectRules, ...deliveryValueRules, ...daemonRules, ...contentScanningRules, ...authenticatorRules, ...dkimRules, ...aclValueRules, ...listLookupRules, ...aclPlacementRules];
 
 const ALL: Map<string, RuleMeta> = new Map([...PARSE_PROBLEMS, ...RULES].map((r) => [r.id, r]));
 

@@ -9,14 +9,12 @@
  *    2147483648 to 4294967295 mean no limit and larger values wrap around;
  *  - smtp_accept_max_per_connection: only its leading digits are read ("1k" is 1, "x" is 0,
  *    which means no limit);
- *  - spamd_address, read by each `spam` ACL condition (spam.c): see spamdAddressProblems();
  *  - received_header_text: its expansion, with "; date" after it, is the Received: header
  *    line as it is, whether or not it starts with a header name.
  */
 import { addressItemHint, isIpAddress } from '../../util/ipAddress';
 import { exactListItems } from '../../util/lists';
 import { readSizeLimit } from './deliveryValues';
-import { readTime } from './values';
 import { Rule, RuleContext } from '../types';
 
 /**
@@ -83,95 +81,6 @@ const receptionValueInvalid: Rule = {
   },
 };
 
-export interface SpamdAddressReading {
-  /** One reason per item or parameter Exim cannot use. */
-  problems: string[];
-  /** No server is left: every `spam` condition defers. */
-  noServer: boolean;
-}
-
-/**
- * How the `spam` condition reads spamd_address (Exim 4.96 spam.c, measured with exim -bh): a
- * ":" list of servers, each "address port" or an absolute socket path, then space-separated
- * parameters (pri=N, weight=N, time=H.M.S-H.M.S, variant=rspamd, tmo=TIME, retry=TIME). An
- * item without a port ("127.0.0.1", "127.0.0.1:783", which is two items, "relative/sock")
- * is skipped with 'invalid spamd address'; with no server left the condition defers (451)
- * and Exim writes to the panic log. A port that is not a number fails at connect ('invalid
- * socket'). An unknown or unreadable parameter is logged and ignored. Only a value starting
- * with "$" is expanded.
- */
-export function spamdAddressProblems(value: string): SpamdAddressReading {
-  const problems: string[] = [];
-  let servers = 0;
-  const items = exactListItems(value);
-  items.forEach((item, i) => {
-    if (item === '') return;
-    const args = item.split(' ').filter((a) => a !== '');
-    const socket = args[0].startsWith('/');
-    if (!socket && args.length < 2) {
-      const next = items[i + 1];
-      const hint =
-        next !== undefined && /^\d+$/.test(next)
-          ? ` (":" separates servers, so "${item}:${next}" is two items; write "${item} ${next}")`
-          : /^\d+$/.test(item) && i > 0
-            ? ''
-            : args[0].includes('/')
-              ? ' (a socket path must be absolute)'
-              : ' (write "address port", such as "127.0.0.1 783", or an absolute socket path)';
-      // The port of "address:port" is the second half of the same mistake.
-      if (!(/^\d+$/.test(item) && i > 0 && !/ /.test(items[i - 1]))) problems.push(`spamd_address item "${item}" is not a server Exim can use${hint}`);
-      return;
-    }
-    servers++;
-    const params = args.slice(socket ? 1 : 2);
-    if (!socket) {
-      const [host, port] = args;
-      if (!/^\d+$/.test(port)) problems.push(`spamd_address item "${item}": the port "${port}" is not a number, so connecting to this server fails ('invalid socket')`);
-      else if (host.startsWith(':') && !host.startsWith('::')) problems.push(`spamd_address item "${item}": "::" in a ":" list is one literal ":", so the host is "${host}"; write "<; ${host.replace(/^:/, '::')} ${port}" for an IPv6 address`);
-      else if (host.includes('/')) problems.push(`spamd_address item "${item}": "${host}" is neither an address nor a host name (a socket path must be absolute)`);
-    }
-    for (const param of params) {
-      const problem = spamdParamProblem(param);
-      if (problem) problems.push(`spamd_address parameter "${param}" ${problem}: Exim logs a warning at every scan and ignores it`);
-    }
-  });
-  return { problems, noServer: servers === 0 };
-}
-
-/** Why spam.c's spamd_param() refuses a parameter, or undefined. */
-function spamdParamProblem(param: string): string | undefined {
-  // sscanf("pri=%u") and ("weight=%u") take the parameter when a number follows.
-  if (/^(?:pri|weight)=\s*[+-]?\d/.test(param)) return undefined;
-  if (param === 'variant=rspamd') return undefined;
-  if (param.startsWith('time=')) {
-    const range = /^time=(.*?)-(.*)$/.exec(param);
-    return range && /^\s*[+-]?\d/.test(range[1]) && /^\s*[+-]?\d/.test(range[2]) ? undefined : 'is not a time range "H.M.S-H.M.S"';
-  }
-  for (const name of ['tmo', 'retry']) {
-    if (param.startsWith(`${name}=`)) return readTime(param.slice(name.length + 1)) < 0 ? `is not a time (a number with a unit, such as 30s or 2m)` : undefined;
-  }
-  return 'is not one Exim knows (pri=, weight=, time=, variant=rspamd, tmo=, retry=)';
-}
-
-const spamdAddressInvalid: Rule = {
-  id: 'spamd-address-invalid',
-  defaultSeverity: 'warning',
-  title: 'spamd_address that the spam ACL condition cannot use as written (a server without a port, "address:port", a bad port or parameter)',
-  check(ctx: RuleContext) {
-    const setting = ctx.model.mainValue('spamd_address');
-    if (!setting || setting.value.includes('$')) return;
-    const { value, loc } = setting;
-    const reading = spamdAddressProblems(value);
-    if (reading.noServer) {
-      const why = reading.problems[0] ?? 'spamd_address is empty';
-      ctx.report({ message: `${why}: no server is left ('no useable spamd server addresses'), so every "spam" ACL condition defers (451) and Exim writes to the panic log`, loc, data: { option: 'spamd_address' } });
-      return;
-    }
-    const problem = reading.problems[0];
-    if (problem) ctx.report({ message: /ignores it$/.test(problem) ? problem : `${problem}; the other servers are used`, loc, data: { option: 'spamd_address' } });
-  },
-};
-
 const receivedHeaderNotHeader: Rule = {
   id: 'received-header-not-header',
   defaultSeverity: 'warning',
@@ -190,4 +99,4 @@ const receivedHeaderNotHeader: Rule = {
   },
 };
 
-export const daemonRules: Rule[] = [localInterfacesInvalid, receptionValueInvalid, spamdAddressInvalid, receivedHeaderNotHeader];
+export const daemonRules: Rule[] = [localInterfacesInvalid, receptionValueInvalid, receivedHeaderNotHeader];
