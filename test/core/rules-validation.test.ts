@@ -814,6 +814,14 @@ test('av-scanner-invalid: unknown scanner types, clamd servers without a port, b
   assert.match(messages('')[0], /^av_scanner configuration variable is empty/);
 });
 
+test('daemon-ports-invalid: daemon_smtp_ports items that are neither a number nor a service name', () => {
+  const messages = (value: string) => only(`daemon_smtp_ports = ${value}\n`, 'daemon-ports-invalid').map((f) => `${f.severity}: ${f.message}`);
+  for (const ok of ['25 : 465 : 587', 'smtp : submissions', '<, 25, 587', '${if eq{1}{1}{25}}', 'smtp2']) assert.deepEqual(messages(ok), [], ok);
+  assert.deepEqual(messages('25,465,587'), ['error: invalid SMTP port: 25,465,587 (ports are separated by ":", as in "25 : 465 : 587"): `exim -bV` accepts the configuration, but the daemon (`exim -bd`) refuses to start ("Exim configuration error"), so no mail is received']);
+  assert.match(messages('25 587')[0], /^error: invalid SMTP port: 25 587: /);
+  assert.match(messages('25 : -1')[0], /^error: TCP port "-1" not found: /);
+});
+
 test('received-header-not-header: a received_header_text that does not start with a header name', () => {
   const codes = (value: string) => only(`received_header_text = ${value}\n`, 'received-header-not-header').length;
   for (const ok of ['Received: by $primary_hostname', '', '${if def:sender_host_address {Received: from $sender_host_address}}', 'X-Received: x', '"Received: quoted"']) assert.equal(codes(ok), 0, ok);

@@ -53,3 +53,41 @@ test('a local_interfaces item that is not an address stops the daemon, and is re
   }
   assert.deepEqual(wrong, []);
 });
+
+test('a daemon_smtp_ports item that is not a port stops the daemon, and is reported', async (t) => {
+  if (!requireDeliveryHarness(t)) return;
+  const exim = findExim()!;
+  const dir = mkdtempSync(join(tmpdir(), 'exim-daemon-ports-'));
+  chmodSync(dir, 0o777);
+  const wrong: string[] = [];
+  try {
+    // PORT and OTHER stand for free ports.
+    const cases: [string, boolean][] = [
+      ['PORT', false],
+      ['PORT : OTHER', false],
+      ['<, PORT, OTHER', false],
+      [' PORT :', false],
+      ['PORT,OTHER', true],
+      ['PORT OTHER', true],
+      ['PORT/tcp', true],
+      ['PORTx', true],
+      ['PORT : -1', true],
+    ];
+    for (const [value, refused] of cases) {
+      const setting = value.replaceAll('PORT', String(await freePort())).replaceAll('OTHER', String(await freePort()));
+      const lines = ['primary_hostname = localhost', 'keep_environment =', `spool_directory = ${dir}/spool`, `log_file_path = ${dir}/%slog`, 'tls_advertise_hosts =', 'local_interfaces = 127.0.0.1', `daemon_smtp_ports = ${setting}`];
+      const daemon = await startDaemon(exim, dir, lines);
+      daemon.stop();
+      const path = join(dir, 'exim.conf');
+      const bv = spawnSync(exim, ['-C', path, '-bV'], { encoding: 'utf8', timeout: 30_000 });
+      if (bv.status !== 0) wrong.push(`${setting}: exim -bV refuses it: ${bv.stderr}`);
+      if (daemon.started === refused) wrong.push(`${setting}: the daemon ${daemon.started ? 'starts' : `does not start (${daemon.stderr.trim()})`}, the case says otherwise`);
+      if (!daemon.started && !/invalid SMTP port|TCP port ".*" not found/.test(daemon.stderr)) wrong.push(`${setting}: the daemon stops for another reason: ${daemon.stderr.trim()}`);
+      const reported = lintPath(path, nodeHost()).findings.some((f) => f.code === 'daemon-ports-invalid');
+      if (reported !== !daemon.started) wrong.push(`${setting}: the analyser ${reported ? 'reports' : 'does not report'} it`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  assert.deepEqual(wrong, []);
+});

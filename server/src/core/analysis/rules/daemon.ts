@@ -3,6 +3,7 @@
  * Measured with Exim 4.96 (`exim -bd`, `exim -bh`):
  *  - local_interfaces = eth0: the daemon stops before it listens ('Malformed IP address
  *    "eth0" in local_interfaces'); so does `::1` in a list whose separator is ":";
+ *  - daemon_smtp_ports = 25,587: the daemon stops ('invalid SMTP port: 25,587');
  *  - message_size_limit, expanded for each connection: a value that is not a whole number
  *    with an optional K, M or G answers every SMTP command with 421 ('invalid
  *    message_size_limit: invalid integer "1.5M"'); the result is kept in 32 bits, so
@@ -42,6 +43,35 @@ const localInterfacesInvalid: Rule = {
       message: `Malformed IP address "${bad}" in local_interfaces${addressItemHint(bad)}: \`exim -bV\` accepts the configuration, but the daemon (\`exim -bd\`) refuses to start, so no mail is received`,
       loc: setting.loc,
       data: { item: bad },
+    });
+  },
+};
+
+/**
+ * Why the daemon cannot read a daemon_smtp_ports item, or undefined: one starting with a digit
+ * must be a number ('invalid SMTP port: 25,587'), any other is a service name looked up when
+ * the daemon starts ('TCP port "x" not found'); only names no system has are reported here.
+ */
+export function smtpPortProblem(item: string): string | undefined {
+  if (/^\d/.test(item)) return /^\d+$/.test(item) ? undefined : `invalid SMTP port: ${item}`;
+  return /^[A-Za-z][A-Za-z0-9_.+-]*$/.test(item) ? undefined : `TCP port "${item}" not found`;
+}
+
+const daemonPortsInvalid: Rule = {
+  id: 'daemon-ports-invalid',
+  defaultSeverity: 'error',
+  title: 'daemon_smtp_ports item that is neither a port number nor a service name: the daemon does not start',
+  check(ctx: RuleContext) {
+    const setting = ctx.model.mainValue('daemon_smtp_ports');
+    if (!setting || setting.value.includes('$')) return;
+    const items = exactListItems(setting.value).filter((item) => item !== '');
+    const bad = items.map(smtpPortProblem).find((p) => p !== undefined);
+    if (!bad) return;
+    const comma = /^\d+(?:\s*,\s*\d+)+$/.test(items.find((i) => smtpPortProblem(i) !== undefined) ?? '') ? ' (ports are separated by ":", as in "25 : 465 : 587")' : '';
+    ctx.report({
+      message: `${bad}${comma}: \`exim -bV\` accepts the configuration, but the daemon (\`exim -bd\`) refuses to start ("Exim configuration error"), so no mail is received`,
+      loc: setting.loc,
+      data: { option: 'daemon_smtp_ports' },
     });
   },
 };
@@ -99,4 +129,4 @@ const receivedHeaderNotHeader: Rule = {
   },
 };
 
-export const daemonRules: Rule[] = [localInterfacesInvalid, receptionValueInvalid, receivedHeaderNotHeader];
+export const daemonRules: Rule[] = [localInterfacesInvalid, daemonPortsInvalid, receptionValueInvalid, receivedHeaderNotHeader];
