@@ -88,6 +88,47 @@ test('hosts_require_tls that names every host the routers send this transport to
   assert.deepEqual(routed('  route_list = * 192.0.2.1', '192.0.2.1', 'dns:\n  driver = dnslookup\n  transport = remote_smtp'), ['tls-not-required']);
 });
 
+test('TLS on connect (protocol = smtps) and required DANE keep every message out of clear text', () => {
+  // smtps: no STARTTLS, so nothing to fall back from either; the retry rule is still needed.
+  assert.deepEqual(hardeningCodes(config('  protocol = smtps\n  port = 465\n')), []);
+  assert.deepEqual(hardeningCodes(config('  protocol = smtps\n', 'begin retry\n*   *   F,2h,15m\n')), ['retry-tls-required-missing']);
+  assert.deepEqual(hardeningCodes('SMARTHOST_PROTOCOL = smtps\n' + config('  protocol = SMARTHOST_PROTOCOL\n')), []);
+  assert.deepEqual(hardeningCodes(config('  protocol = smtp\n')), ['tls-not-required', 'tls-tryclear']);
+  // DANE required of every host: a host without DANE gets no delivery at all.
+  assert.deepEqual(hardeningCodes(config('  hosts_require_dane = *\n  tls_tempfail_tryclear = false\n')), []);
+  const dane = lint(config('  hosts_require_dane = *\n')).filter((f) => f.code.startsWith('tls-'));
+  assert.deepEqual(dane.map((f) => f.code), ['tls-tryclear']);
+  assert.match(dane[0].message, /hosts_require_dane = \* already stops clear text/);
+  assert.deepEqual(hardeningCodes(config('  hosts_try_dane = *\n  tls_tempfail_tryclear = false\n')), ['tls-not-required']);
+});
+
+test('hosts_require_tls = +name reads the named hostlist', () => {
+  const named = (lists: string, require: string) => hardeningCodes(lists + config(`  hosts_require_tls = ${require}\n  tls_tempfail_tryclear = false\n`));
+  assert.deepEqual(named('hostlist tls_hosts = *\n', '+tls_hosts'), []);
+  assert.deepEqual(named('hostlist inner = *\nhostlist tls_hosts = 192.0.2.1 : +inner\n', '+tls_hosts'), []);
+  assert.deepEqual(named('hostlist tls_hosts = 192.0.2.1 : 192.0.2.2\n', '+tls_hosts'), ['tls-not-required']);
+  assert.deepEqual(named('hostlist tls_hosts = *\n', '!+tls_hosts : *'), ['tls-not-required']);
+  assert.deepEqual(named('', '+undefined_list'), ['tls-not-required']);
+  assert.deepEqual(named('hostlist loop = +loop\n', '+loop'), ['tls-not-required']);
+  // The one host a manualroute router sends to, named in the list.
+  const routed = [
+    'hostlist tls_hosts = 192.0.2.0/24',
+    'begin routers',
+    'gateway:',
+    '  driver = manualroute',
+    '  transport = remote_smtp',
+    '  route_list = * 192.0.2.1',
+    'begin transports',
+    'remote_smtp:',
+    '  driver = smtp',
+    '  hosts_require_tls = +tls_hosts',
+    '  tls_tempfail_tryclear = false',
+    RETRY_OK,
+  ].join('\n');
+  assert.deepEqual(hardeningCodes(routed), []);
+  assert.deepEqual(hardeningCodes(routed.replace('192.0.2.0/24', '198.51.100.0/24')), ['tls-not-required']);
+});
+
 test('macro values are resolved before judging', () => {
   const text = 'REQUIRE = *\nTRYCLEAR = false\n' + config('  hosts_require_tls = REQUIRE\n  tls_tempfail_tryclear = TRYCLEAR\n');
   assert.deepEqual(hardeningCodes(text), []);

@@ -1,5 +1,5 @@
-// hosts_require_tls lists that cover every host a transport delivers to without being "*",
-// against the real Exim: one delivery each (test/support/delivery.ts: private spool and logs,
+// Transports that keep mail out of clear text without "hosts_require_tls = *" (a list that
+// covers every host they deliver to, TLS on connect, required DANE), against the real Exim: one delivery each (test/support/delivery.ts: private spool and logs,
 // null sender, so nothing bounces anywhere) to a local sink that does not offer STARTTLS.
 // Where the list covers the host, Exim refuses to send in clear ("a TLS session is
 // required") and tls-not-required must stay silent; where it does not, Exim delivers in
@@ -81,6 +81,55 @@ test('hosts_require_tls naming the one host a manualroute router sends to covers
         await sink.close();
       }
       assert.equal(reported(path), !covered, `hosts_require_tls = ${inFile}: the analyser ${covered ? 'reports' : 'does not report'} it`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('TLS on connect, required DANE and a named hostlist of every host keep mail out of clear text', async (t) => {
+  if (!requireDeliveryHarness(t)) return;
+  const dir = mkdtempSync(join(tmpdir(), 'exim-tls-coverage-'));
+  chmodSync(dir, 0o755);
+  try {
+    for (const [options, covered, shows] of [
+      [['protocol = smtps'], true, /TLS session: \(gnutls_handshake\)|gnutls_handshake/],
+      [['hosts_require_dane = *'], true, /DANE error/],
+      [['hosts_try_dane = *'], false, undefined],
+      [['hosts_require_tls = +tls_hosts'], true, /a TLS session is required/],
+    ] as const) {
+      const result = await deliverThroughSmarthost(dir, [...options], 'notls', ['hostlist tls_hosts = *']);
+      assert.equal(result.outcome === 'DELIVERED_CLEAR', !covered, `${options}: ${result.outcome}\n${result.log}`);
+      if (shows) assert.match(result.log, shows);
+      assert.equal(reported(result.path), !covered, `${options}: the analyser ${covered ? 'reports' : 'does not report'} it`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a failed TLS-on-connect handshake is a tls_required error: the retry rule bounces it at once', async (t) => {
+  if (!requireDeliveryHarness(t)) return;
+  const dir = mkdtempSync(join(tmpdir(), 'exim-tls-coverage-'));
+  chmodSync(dir, 0o755);
+  try {
+    const path = join(dir, 'exim.conf');
+    const config = (retry: string[]) =>
+      ['SMARTHOST = smtp.example.net', 'begin routers', 'gateway:', '  driver = manualroute', '  domains = ! example.org', '  transport = remote_smtp', '  route_list = * SMARTHOST byname', '  self = send', 'begin transports', 'remote_smtp:', '  driver = smtp', '  protocol = smtps', 'begin retry', ...retry, ''].join('\n');
+    for (const [retry, outcome, codes] of [
+      [['*   tls_required', '*   *   F,2h,15m'], 'BOUNCED', []],
+      [['*   *   F,2h,15m'], 'DEFERRED', ['retry-tls-required-missing']],
+    ] as const) {
+      writeFileSync(path, config([...retry]), { mode: 0o644 });
+      const sink = await startSmtpSink('notls');
+      try {
+        const result = await deliver(path, { port: sink.port, recipient: 'r@remote.example' });
+        assert.equal(result.outcome, outcome, result.log);
+      } finally {
+        await sink.close();
+      }
+      const found = lintPath(path, nodeHost()).findings.filter((f) => /^(tls|retry-tls)-/.test(f.code)).map((f) => f.code);
+      assert.deepEqual(found, [...codes]);
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });

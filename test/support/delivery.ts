@@ -212,14 +212,14 @@ export function requireDeliveryHarness(t: TestContext): boolean {
 
 /**
  * Writes DIR/exim.conf, a configuration that sends every domain but example.org through
- * one smtp transport, remote_smtp (with `transportOptions`), to the host in the SMARTHOST
- * macro, and delivers one message through it to a new sink in `mode`
+ * one smtp transport, remote_smtp (with `transportOptions`; `mainOptions` go first), to the
+ * host in the SMARTHOST macro, and delivers one message through it to a new sink in `mode`
  * (test/support/smtpSink.ts). Returns the configuration's path and what the sink received
  * with the result.
  */
-export async function deliverThroughSmarthost(dir: string, transportOptions: string[], mode: SinkMode): Promise<DeliveryResult & { path: string; received: SinkMessage[] }> {
+export async function deliverThroughSmarthost(dir: string, transportOptions: string[], mode: SinkMode, mainOptions: string[] = []): Promise<DeliveryResult & { path: string; received: SinkMessage[] }> {
   const path = join(dir, 'exim.conf');
-  const config = ['SMARTHOST = smtp.example.net', 'begin routers', 'smarthost:', '  driver = manualroute', '  domains = ! example.org', '  transport = remote_smtp', '  route_list = * SMARTHOST byname', '  self = send', 'begin transports', 'remote_smtp:', '  driver = smtp', ...transportOptions.map((o) => `  ${o}`), ''];
+  const config = ['SMARTHOST = smtp.example.net', ...mainOptions, 'begin routers', 'smarthost:', '  driver = manualroute', '  domains = ! example.org', '  transport = remote_smtp', '  route_list = * SMARTHOST byname', '  self = send', 'begin transports', 'remote_smtp:', '  driver = smtp', ...transportOptions.map((o) => `  ${o}`), ''];
   writeFileSync(path, config.join('\n'), { mode: 0o644 });
   chmodSync(path, 0o644);
   const sink = await startSmtpSink(mode);

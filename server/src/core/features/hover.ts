@@ -3,7 +3,7 @@
  * words, retry errors and expansion variables.
  */
 import { ConfigModel, optionSectionOf, resolveOptionWord } from '../analysis/model';
-import { onlyLoopback, tlsPosture } from '../analysis/rules/tls';
+import { onlyLoopback, tlsEnforcement, tlsPosture } from '../analysis/rules/tls';
 import { tlsStartProblem } from '../analysis/rules/tlsSettings';
 import { OptionInfo, OptionSectionKind } from '../options';
 import { describeOption, scopeText, specChapter, SPEC_CHAPTERS } from '../optionDocs';
@@ -207,6 +207,10 @@ function postureOf(model: ConfigModel, t: DriverNode): string | undefined {
   const avoid = model.driverOption(t, 'hosts_avoid_tls')?.node.value.trim();
   switch (posture) {
     case 'required':
+      if (tlsEnforcement(model, t)?.option === 'protocol')
+        return 'TLS: **required** — TLS on connect (protocol = smtps): every connection starts with the TLS handshake, and when it fails the message is deferred, never sent in clear text.';
+      if (tlsEnforcement(model, t)?.option === 'hosts_require_dane')
+        return `TLS: **required** — DANE is required of every host this transport delivers to (hosts_require_dane = ${code(model.driverOption(t, 'hosts_require_dane')?.node.value.trim() ?? '')}); a host without DANE gets no delivery, never one in clear text.`;
       return require === '*'
         ? 'TLS: **required** — every host must accept STARTTLS (hosts_require_tls = *); when TLS cannot be set up the message is deferred, never sent in clear text.'
         : `TLS: **required** — every host this transport delivers to must accept STARTTLS (hosts_require_tls = ${code(require ?? '')} covers them all); when TLS cannot be set up the message is deferred, never sent in clear text.`;

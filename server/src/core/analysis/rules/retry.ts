@@ -40,7 +40,10 @@ function tlsRequiredSomewhere(ctx: RuleContext): boolean {
   const transports = ctx.model.activeDrivers('transports');
   for (let i = 0; i < transports.length; i++) {
     const t = transports[i];
-    if (t.driverName === 'smtp' && (settingOf(ctx.model.optionNode(t, 'hosts_require_tls')) ?? '') !== '' && isRemoteSmtp(ctx.model, t)) return true;
+    if (t.driverName !== 'smtp') continue;
+    // TLS on connect fails like a required STARTTLS (defer -37), which "tls_required" matches.
+    const required = (settingOf(ctx.model.optionNode(t, 'hosts_require_tls')) ?? '') !== '' || settingOf(ctx.model.optionNode(t, 'protocol'))?.trim() === 'smtps';
+    if (required && isRemoteSmtp(ctx.model, t)) return true;
   }
   return false;
 }

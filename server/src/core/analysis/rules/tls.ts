@@ -116,8 +116,7 @@ export type TlsPosture = 'required' | 'opportunistic' | 'avoided' | 'local';
 export function tlsPosture(model: ConfigModel, transport: DriverNode): TlsPosture {
   if (onlyLoopback(model, transport)) return 'local';
   const avoid = settingOf(model.optionNode(transport, 'hosts_avoid_tls'));
-  const require = settingOf(model.optionNode(transport, 'hosts_require_tls'));
-  if (require && requireTlsCovers(model, transport, require)) return 'required';
+  if (tlsEnforcement(model, transport)) return 'required';
   if (avoid) return 'avoided';
   return 'opportunistic';
 }
@@ -136,22 +135,54 @@ function addAfterDriver(transport: DriverNode, line: string, require?: OptionNod
  */
 const EVERY_HOST_ITEM = /^(?:\*|\$host_address|\$\{host_address\})$/;
 
-/** Whether a host list, read in order, matches every host: such an item with no negated item before it. */
-function matchesEveryHost(items: readonly string[]): boolean {
+/** Named lists inside named lists are followed this deep. */
+const MAX_LIST_DEPTH = 10;
+
+/** The items of the active hostlist of that name (the first definition, as Exim refuses a second), or undefined. */
+function namedHostlistItems(model: ConfigModel, name: string): string[] | undefined {
+  for (const section of model.tree.sections) {
+    if (section.kind !== 'main') continue;
+    for (const item of section.items) {
+      if (item.kind === 'namedList' && item.active && item.listType === 'hostlist' && item.name === name) return exactListItems(item.value);
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Whether a host list, read in order, matches every host: such an item with no negated item
+ * before it; a `+name` item is its hostlist's items.
+ */
+function matchesEveryHost(model: ConfigModel, items: readonly string[], depth = 0): boolean {
   for (const item of items) {
     if (item.startsWith('!')) return false;
     if (EVERY_HOST_ITEM.test(item)) return true;
+    if (item.startsWith('+')) {
+      const sub = depth < MAX_LIST_DEPTH ? namedHostlistItems(model, item.slice(1).trim()) : undefined;
+      if (!sub) return false;
+      if (matchesEveryHost(model, sub, depth + 1)) return true;
+    }
   }
   return false;
 }
 
-/** Whether the host list matches the IPv4 address, or undefined when an item before the answer cannot be read here. */
-function hostListMatches(items: readonly string[], ip: string): boolean | undefined {
+/**
+ * Whether the host list matches the IPv4 address, or undefined when an item before the answer
+ * cannot be read here. A `+name` item matches when its hostlist does (a negated item inside
+ * it only ends that list without a match).
+ */
+function hostListMatches(model: ConfigModel, items: readonly string[], ip: string, depth = 0): boolean | undefined {
   for (const item of items) {
     const negated = item.startsWith('!');
     const body = negated ? item.slice(1).trim() : item;
     let match: boolean;
     if (EVERY_HOST_ITEM.test(body)) match = true;
+    else if (body.startsWith('+')) {
+      const sub = depth < MAX_LIST_DEPTH ? namedHostlistItems(model, body.slice(1).trim()) : undefined;
+      const subMatch = sub && hostListMatches(model, sub, ip, depth + 1);
+      if (subMatch === undefined) return undefined;
+      match = subMatch;
+    }
     else if (isIpv4Address(body)) match = body === ip;
     else {
       const cidr = /^([\d.]+)\/(\d{1,2})$/.exec(body);
@@ -221,9 +252,30 @@ function reachableIpv4s(model: ConfigModel, transport: DriverNode): string[] | u
 export function requireTlsCovers(model: ConfigModel, transport: DriverNode, value: string): boolean {
   if (value === '') return false;
   const items = exactListItems(value);
-  if (matchesEveryHost(items)) return true;
+  if (matchesEveryHost(model, items)) return true;
   const ips = reachableIpv4s(model, transport);
-  return ips !== undefined && ips.length > 0 && ips.every((ip) => hostListMatches(items, ip) === true);
+  return ips !== undefined && ips.length > 0 && ips.every((ip) => hostListMatches(model, items, ip) === true);
+}
+
+export interface TlsEnforcement {
+  option: 'protocol' | 'hosts_require_tls' | 'hosts_require_dane';
+  value: string;
+}
+
+/**
+ * What keeps every message of a transport out of clear text, or undefined when nothing does
+ * (measured with deliveries to a server without TLS): `protocol = smtps` (TLS on connect: a
+ * failed handshake defers, nothing falls back to clear text), or a hosts_require_tls or
+ * hosts_require_dane list that covers every host the transport delivers to (requireTlsCovers();
+ * with DANE required and no DANE possible the delivery fails).
+ */
+export function tlsEnforcement(model: ConfigModel, transport: DriverNode): TlsEnforcement | undefined {
+  if (settingOf(model.optionNode(transport, 'protocol'))?.trim() === 'smtps') return { option: 'protocol', value: 'smtps' };
+  for (const option of ['hosts_require_tls', 'hosts_require_dane'] as const) {
+    const value = settingOf(model.optionNode(transport, option)) ?? '';
+    if (requireTlsCovers(model, transport, value)) return { option, value };
+  }
+  return undefined;
 }
 
 const tlsNotRequired: Rule = {
@@ -237,8 +289,7 @@ const tlsNotRequired: Rule = {
       if (t.driverName !== 'smtp') continue;
       const set = ctx.model.optionNode(t, 'hosts_require_tls');
       const value = settingOf(set) ?? '';
-      if (set && requireTlsCovers(ctx.model, t, value)) continue;
-      if (!isRemoteSmtp(ctx.model, t)) continue;
+      if (tlsEnforcement(ctx.model, t) || !isRemoteSmtp(ctx.model, t)) continue;
       if (!set || value === '') {
         ctx.report({
           message: `transport "${t.name}" can deliver to remote hosts without TLS: hosts_require_tls is not set, so when a server does not offer STARTTLS the message is sent in clear`,
@@ -282,10 +333,11 @@ const tlsTryclear: Rule = {
       if (t.driverName !== 'smtp' || ctx.model.booleanOption(t, 'tls_tempfail_tryclear') === false || !isRemoteSmtp(ctx.model, t)) continue;
       const set = ctx.model.optionNode(t, 'tls_tempfail_tryclear');
       const requireNode = ctx.model.optionNode(t, 'hosts_require_tls');
-      const requireValue = settingOf(requireNode) ?? '';
-      const covered = requireTlsCovers(ctx.model, t, requireValue);
+      const covered = tlsEnforcement(ctx.model, t);
+      // TLS on connect has no STARTTLS to fall back from.
+      if (covered?.option === 'protocol') continue;
       const message = covered
-        ? `transport "${t.name}" leaves tls_tempfail_tryclear true: hosts_require_tls = ${requireValue} already stops clear text, but a host ever left out of that list would get the message in clear after a failed STARTTLS (the cost of false: a 454 answer to STARTTLS is then retried, not bounced)`
+        ? `transport "${t.name}" leaves tls_tempfail_tryclear true: ${covered.option} = ${covered.value} already stops clear text, but a host ever left out of that list would get the message in clear after a failed STARTTLS (the cost of false: a 454 answer to STARTTLS is then retried, not bounced)`
         : `transport "${t.name}" leaves tls_tempfail_tryclear true: after a temporary TLS failure with a host not in hosts_require_tls, Exim retries the delivery in clear`;
       ctx.report({
         message,
