@@ -822,6 +822,14 @@ test('daemon-ports-invalid: daemon_smtp_ports items that are neither a number no
   assert.match(messages('25 : -1')[0], /^error: TCP port "-1" not found: /);
 });
 
+test('list-separator-mixed: ":" between items of a list whose separator "<;" changed', () => {
+  const items = (text: string) => only(text, 'list-separator-mixed').map((f) => f.data!.item);
+  assert.deepEqual(items('hostlist a = <; 0.0.0.0 ; 127.0.0.0/8 ; ::1\nhostlist b = 0.0.0.0 : 127.0.0.0/8\nhostlist c = <; ^a : b\ndomainlist d = <, lsearch;/etc/d : x\nhostlist e = <; fe80::1 ; ::1\n'), []);
+  assert.deepEqual(items('hostlist a = <; 0.0.0.0 : 127.0.0.0/8 ; ::1\ndomainlist d = <, a.example : b.example, c.example\n'), ['0.0.0.0 : 127.0.0.0/8', 'a.example : b.example']);
+  const [f] = only('begin routers\nr:\n  driver = dnslookup\n  ignore_target_hosts = <; 0.0.0.0 : 127.0.0.0/8 ; ::1\n', 'list-separator-mixed');
+  assert.equal(f.message, 'list item "0.0.0.0 : 127.0.0.0/8": this list\'s separator is ";" (set by "<;"), so ":" does not separate items here; "0.0.0.0 : 127.0.0.0/8" is one item, which matches nothing (write "0.0.0.0 ; 127.0.0.0/8")');
+});
+
 test('received-header-not-header: a received_header_text that does not start with a header name', () => {
   const codes = (value: string) => only(`received_header_text = ${value}\n`, 'received-header-not-header').length;
   for (const ok of ['Received: by $primary_hostname', '', '${if def:sender_host_address {Received: from $sender_host_address}}', 'X-Received: x', '"Received: quoted"']) assert.equal(codes(ok), 0, ok);

@@ -86,3 +86,26 @@ test('router settings Exim refuses when it routes are reported, and only those',
   }
   assert.deepEqual(wrong, []);
 });
+
+test('a "<;" list with ":" left between items matches nothing there, and is reported', (t) => {
+  const exim = requireExim(t);
+  if (!exim) return;
+  const dir = mkdtempSync(join(tmpdir(), 'exim-list-separator-'));
+  const wrong: string[] = [];
+  try {
+    // The router sends to 127.0.0.1; where ignore_target_hosts covers it, the host is ignored
+    // ('lookup of host "127.0.0.1" failed'), else routing reaches the local host.
+    for (const value of ['<; 0.0.0.0 ; 127.0.0.0/8 ; ::1', '127.0.0.0/8', '<; 0.0.0.0 : 127.0.0.0/8 ; ::1', '<; 127.0.0.0/8 : 0.0.0.0', '<, 0.0.0.0 : 127.0.0.1']) {
+      const path = join(dir, 'exim.conf');
+      writeFileSync(path, ['begin routers', 'r:', '  driver = manualroute', '  route_list = * 127.0.0.1', `  ignore_target_hosts = ${value}`, '  transport = t', 'begin transports', 't:', '  driver = smtp', ''].join('\n'));
+      assert.equal(eximValidate(path, exim).ok, true);
+      const r = spawnSync(exim, ['-C', path, '-bt', 'a@remote.example'], { encoding: 'utf8', timeout: 30_000 });
+      const ignored = /lookup of host "127\.0\.0\.1" failed/.test(r.stdout + r.stderr);
+      const reported = lintPath(path, nodeHost()).findings.some((f) => f.code === 'list-separator-mixed');
+      if (reported === ignored) wrong.push(`ignore_target_hosts = ${value}: Exim ${ignored ? 'ignores' : 'does not ignore'} 127.0.0.1, the analyser ${reported ? 'reports' : 'does not report'} it`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  assert.deepEqual(wrong, []);
+});

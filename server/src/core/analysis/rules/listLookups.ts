@@ -6,10 +6,13 @@
  *    type Exim cannot use ('unknown lookup type');
  *  - a regular expression item (`^...`) that PCRE2 refuses ('regular expression error:
  *    missing closing parenthesis at offset 2 while compiling ^(').
+ * And a list whose separator `<;` changed, with " : " left inside an item: that item is one
+ * address or name with a colon in it, which matches nothing (measured with exim -bt:
+ * `ignore_target_hosts = <; 0.0.0.0 : 127.0.0.0/8 ; ::1` does not ignore 127.0.0.1).
  */
 import { AclItemNode, NamedListNode, OptionNode, mainOptions } from '../../syntax/tree';
 import { ListKind, listItemLookupProblem } from '../../syntax/lookupType';
-import { splitList } from '../../util/lists';
+import { exactListItems, splitList } from '../../util/lists';
 import { stringSetting } from '../../util/stringSetting';
 import { OptionInfo } from '../../options';
 import { regexProblem } from '../../util/regexSyntax';
@@ -104,4 +107,25 @@ const listRegexInvalid: Rule = {
   },
 };
 
-export const listLookupRules: Rule[] = [listLookupInvalid, listRegexInvalid];
+const listSeparatorMixed: Rule = {
+  id: 'list-separator-mixed',
+  defaultSeverity: 'warning',
+  title: 'list whose separator was changed ("<;") with ":" still used between items',
+  check(ctx: RuleContext) {
+    forEachList(ctx, '<', (node, list, _kind, active) => {
+      const lead = /^\s*<([^\sA-Za-z0-9:])/.exec(list);
+      if (!lead) return;
+      // A regex or lookup item may hold " : " on purpose.
+      const item = exactListItems(list).find((x) => /\s:\s/.test(x) && !/^!?\s*\^/.test(x) && !/^!?\s*[\w*@,=-]+;/.test(x));
+      if (item === undefined) return;
+      ctx.report({
+        message: `list item "${item}": this list's separator is "${lead[1]}" (set by "<${lead[1]}"), so ":" does not separate items here; "${item}" is one item, which matches nothing (write "${item.split(/\s*:\s*/).join(` ${lead[1]} `)}")`,
+        loc: node.valueLoc ?? node.loc,
+        active,
+        data: { item },
+      });
+    });
+  },
+};
+
+export const listLookupRules: Rule[] = [listLookupInvalid, listRegexInvalid, listSeparatorMixed];
