@@ -129,6 +129,28 @@ test('hosts_require_tls = +name reads the named hostlist', () => {
   assert.deepEqual(hardeningCodes(routed.replace('192.0.2.0/24', '198.51.100.0/24')), ['tls-not-required']);
 });
 
+test('an empty hosts_require_tls is called empty', () => {
+  const f = lint(config('  hosts_require_tls =\n  tls_tempfail_tryclear = false\n')).find((x) => x.code === 'tls-not-required')!;
+  assert.match(f.message, /hosts_require_tls is empty, so when a server does not offer STARTTLS/);
+});
+
+test('a negated catch-all retry rule leaves the tls_required rule after it to the one domain it names', () => {
+  const text = config('  hosts_require_tls = *\n  tls_tempfail_tryclear = false\n', 'begin retry\n!example.com  *  F,2h,15m\n*   tls_required\n*   *   F,2h,15m\n');
+  const [f] = lint(text).filter((x) => x.code === 'retry-tls-required-shadowed');
+  assert.equal(f.message, 'retry rule "* tls_required" applies only to example.com: the earlier rule "!example.com  *  F,2h,15m" already matches every other domain, and every error (retry rules are first-match)');
+  assert.equal(f.fixes![0].title, 'Move the tls_required rule before the catch-all rule');
+  // A negated rule for one error only, or with senders, shadows nothing.
+  assert.deepEqual(hardeningCodes(config('  hosts_require_tls = *\n  tls_tempfail_tryclear = false\n', 'begin retry\n!example.com  rcpt_4xx  F,2h,15m\n*   tls_required\n*   *   F,2h,15m\n')), []);
+});
+
+test('a retry pattern Exim cannot expand is reported: Exim skips the rule', () => {
+  const text = config('  hosts_require_tls = *\n  tls_tempfail_tryclear = false\n', 'begin retry\n^.*$   tls_required\n*   *   F,2h,15m\n');
+  const f = lint(text).find((x) => x.code === 'expansion-syntax')!;
+  assert.match(f.message, /: Exim cannot expand the pattern, so it skips this retry rule$/);
+  assert.deepEqual([f.loc.range.start.line, f.loc.range.start.character], [10, 3]);
+  assert.deepEqual(lint(text.replace('^.*$', '^.*\\$')).filter((x) => x.code === 'expansion-syntax'), []);
+});
+
 test('macro values are resolved before judging', () => {
   const text = 'REQUIRE = *\nTRYCLEAR = false\n' + config('  hosts_require_tls = REQUIRE\n  tls_tempfail_tryclear = TRYCLEAR\n');
   assert.deepEqual(hardeningCodes(text), []);

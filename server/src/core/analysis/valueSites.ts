@@ -4,7 +4,7 @@
  * a "+" and no "$", which may name lists.
  */
 import { dequote } from '../util/stringSetting';
-import { AclItemNode, AclNode, AclStatementNode, ConfigTree, DriverNode, NamedListNode, OptionNode, RewriteRuleNode } from '../syntax/tree';
+import { AclItemNode, AclNode, AclStatementNode, ConfigTree, DriverNode, NamedListNode, OptionNode, RetryRuleNode, RewriteRuleNode } from '../syntax/tree';
 
 export interface ValueSite<N> {
   node: N;
@@ -14,7 +14,7 @@ export interface ValueSite<N> {
 
 export interface ValueSites {
   /** Main and driver options (a "$" once a quoted value is dequoted), ACL conditions and modifiers and named lists with a "$" in the value; rewrite rules with a "$" in the line. */
-  dollar: ValueSite<OptionNode | AclItemNode | NamedListNode | RewriteRuleNode>[];
+  dollar: ValueSite<OptionNode | AclItemNode | NamedListNode | RewriteRuleNode | RetryRuleNode>[];
   /** Main and driver options, ACL conditions and modifiers, and named lists with a "+" and no "$" in the value. */
   plus: ValueSite<OptionNode | AclItemNode | NamedListNode>[];
   /** Every named list definition. */
@@ -73,6 +73,10 @@ export function valueSites(tree: ConfigTree): ValueSites {
           break;
         case 'rewrite':
           if (item.replacement && item.line.text.includes('$')) dollar.push({ node: item });
+          break;
+        case 'retry':
+          // The pattern is matched as a list item, expanded first ("^.*$" fails to expand).
+          if (item.pattern.text.includes('$')) dollar.push({ node: item });
           break;
       }
     }

@@ -46,6 +46,8 @@ interface ExpandedText {
   offset: number;
   active: boolean;
   problems: ExpansionProblem[];
+  /** What follows from a problem, where it is not the usual failed expansion. */
+  consequence?: string;
 }
 
 /** Every expanded string of the configuration that contains a "$" and has a problem, in order. */
@@ -56,14 +58,14 @@ function expandedTexts(ctx: RuleContext): ExpandedText[] {
   // Exim removes the quotes around an option's value or a named list's, not an ACL item's
   // (measured: `deny domains = "\N^.*\.org$\N"` keeps its quotes and expands cleanly).
   const scannedAclTexts = new Map<string, ExpansionProblem[]>();
-  const add = (line: LogicalLine, offset: number, text: string, active: boolean, startUp?: string, quotesKept = false) => {
+  const add = (line: LogicalLine, offset: number, text: string, active: boolean, startUp?: string, quotesKept = false, consequence?: string) => {
     const scanned = quotesKept ? scannedAclTexts : scannedTexts;
     let problems = scanned.get(text);
     if (problems === undefined) {
       problems = !quotesKept && text.startsWith('"') ? quotedProblems(text) : expansionProblems(text);
       scanned.set(text, problems);
     }
-    if (problems.length) out.push({ line, offset, active, problems, ...(startUp ? { startUp } : {}) });
+    if (problems.length) out.push({ line, offset, active, problems, ...(startUp ? { startUp } : {}), ...(consequence ? { consequence } : {}) });
   };
   for (const { node, driver } of valueSites(ctx.tree).dollar) {
     switch (node.kind) {
@@ -93,6 +95,10 @@ function expandedTexts(ctx: RuleContext): ExpandedText[] {
         if (value.includes('$')) add(node.line, start, value, node.active);
         break;
       }
+      case 'retry':
+        // Measured (exim -brt): 'failed to expand "^.*$" while checking a list', and the next rule applies.
+        add(node.line, node.pattern.offset, node.pattern.text, node.active, undefined, false, 'Exim cannot expand the pattern, so it skips this retry rule');
+        break;
     }
   }
   return out;
@@ -151,7 +157,7 @@ function report(ctx: RuleContext, t: ExpandedText, p: ExpansionProblem): void {
   ctx.report({
     message: t.startUp
       ? `failed to expand ${t.startUp}: ${p.message}${dym} (Exim expands ${t.startUp} as it starts, so it ${t.active ? 'refuses the configuration' : 'would refuse the configuration with this branch active'})`
-      : `${p.message}${dym}`,
+      : `${p.message}${dym}${t.consequence ? `: ${t.consequence}` : ''}`,
     loc,
     active: t.active,
     ...(t.startUp ? { severity: 'error' as const } : {}),

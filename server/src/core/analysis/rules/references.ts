@@ -264,7 +264,7 @@ const aclUndefined: Rule = {
       missing(name, loc, `"acl = ${name}"`, 'Exim reads the word as the text of an ACL, and the statement fails with a temporary error ("unknown ACL verb")', item.active);
     }
     for (const { node } of valueSites(ctx.tree).dollar) {
-      if (node.kind === 'rewrite' || !node.value.includes('${acl')) continue;
+      if (node.kind === 'rewrite' || node.kind === 'retry' || !node.value.includes('${acl')) continue;
       for (const m of node.value.matchAll(/\$\{acl\s*\{([A-Za-z][A-Za-z0-9_]*)\}/g)) {
         const start = node.valueOffset + m.index! + m[0].length - 1 - m[1].length;
         missing(m[1], node.line.locate(start, start + m[1].length), `\${acl{${m[1]}}}`, 'the expansion fails ("ERROR from acl"), and with it what uses it', node.active);

@@ -31,6 +31,11 @@ function isCatchAll(rule: RetryRuleNode): boolean {
   return isCatchAllPattern(rule.pattern.text) && rule.error?.text === '*' && !rule.senders;
 }
 
+/** A rule for every error and sender and every domain but the one its negated pattern names. */
+function isNegatedCatchAll(rule: RetryRuleNode): boolean {
+  return rule.pattern.text.startsWith('!') && rule.error?.text === '*' && !rule.senders;
+}
+
 function activeRetrySections(sections: SectionNode[]): SectionNode[] {
   return sections.filter((s) => s.kind === 'retry' && s.active);
 }
@@ -136,14 +141,19 @@ const retryTlsRequired: Rule[] = [
     check(ctx) {
       for (const section of activeRetrySections(ctx.tree.sections)) {
         const rules = retryRulesOf({ ...ctx.tree, sections: [section] }).filter((r) => r.active);
-        const firstCatchAll = rules.findIndex(isCatchAll);
-        if (firstCatchAll < 0) continue;
+        // A negated pattern with any error ("!example.com * ...") matches every other domain:
+        // measured with exim -brt, a later "* tls_required" then applies to example.com only.
+        const firstShadow = rules.findIndex((r) => isCatchAll(r) || isNegatedCatchAll(r));
+        if (firstShadow < 0) continue;
         rules.forEach((rule, i) => {
-          if (i <= firstCatchAll || !isTlsRequiredError(rule.error?.text)) return;
-          const shadow = rules[firstCatchAll];
+          if (i <= firstShadow || !isTlsRequiredError(rule.error?.text)) return;
+          const shadow = rules[firstShadow];
           const file = shadow.line.file;
+          const what = isCatchAll(shadow)
+            ? `never applies: the earlier rule "${shadow.line.text}" already matches every domain and error`
+            : `applies only to ${shadow.pattern.text.slice(1).trim()}: the earlier rule "${shadow.line.text}" already matches every other domain, and every error`;
           ctx.report({
-            message: `retry rule "${rule.pattern.text} ${rule.error!.text}" never applies: the earlier rule "${shadow.line.text}" already matches every domain and error (retry rules are first-match)`,
+            message: `retry rule "${rule.pattern.text} ${rule.error!.text}" ${what} (retry rules are first-match)`,
             loc: rule.loc,
             related: [{ loc: shadow.loc, message: 'this rule matches first' }],
             fixes: [

@@ -292,7 +292,7 @@ const tlsNotRequired: Rule = {
       if (tlsEnforcement(ctx.model, t) || !isRemoteSmtp(ctx.model, t)) continue;
       if (!set || value === '') {
         ctx.report({
-          message: `transport "${t.name}" can deliver to remote hosts without TLS: hosts_require_tls is not set, so when a server does not offer STARTTLS the message is sent in clear`,
+          message: `transport "${t.name}" can deliver to remote hosts without TLS: hosts_require_tls is ${set ? 'empty' : 'not set'}, so when a server does not offer STARTTLS the message is sent in clear`,
           loc: t.nameLoc,
           data: { transport: t.name },
           fixes: [

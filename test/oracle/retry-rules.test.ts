@@ -1,0 +1,55 @@
+// Which retry rule Exim picks, against the real Exim: `exim -brt ADDRESS ERROR` prints the
+// rule that applies (nothing is delivered). The analyser must say when a "* tls_required"
+// rule is shadowed by an earlier rule, and when a rule's pattern cannot be expanded (Exim
+// then skips the rule).
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { lintPath } from '../../server/src/core/service';
+import { nodeHost } from '../../server/src/node/fsHost';
+import { eximValidate, requireExim } from '../support/exim';
+
+interface Case {
+  rules: string[];
+  /** The address -brt asks about, with the error tls_required. */
+  address: string;
+  /** The first word of the rule Exim picks. */
+  picks: string;
+  /** Codes the analyser must report (of the two checked here). */
+  codes: string[];
+}
+
+const CASES: Case[] = [
+  { rules: ['*   tls_required', '*   *   F,2h,15m'], address: 'u@other.example', picks: '*', codes: [] },
+  { rules: ['!example.com   *   F,2h,15m', '*   tls_required', '*   *   F,2h,15m'], address: 'u@other.example', picks: '!example.com', codes: ['retry-tls-required-shadowed'] },
+  { rules: ['!example.com   *   F,2h,15m', '*   tls_required', '*   *   F,2h,15m'], address: 'u@example.com', picks: '*', codes: ['retry-tls-required-shadowed'] },
+  { rules: ['example.com   *   F,2h,15m', '*   tls_required', '*   *   F,2h,15m'], address: 'u@other.example', picks: '*', codes: [] },
+  { rules: ['^.*$   tls_required', '*   *   F,2h,15m'], address: 'u@other.example', picks: '*', codes: ['expansion-syntax'] },
+  { rules: ['^.*\\$   tls_required', '*   *   F,2h,15m'], address: 'u@other.example', picks: '^.*\\$', codes: [] },
+  { rules: ['\\N^.*$\\N   tls_required', '*   *   F,2h,15m'], address: 'u@other.example', picks: '\\N^.*$\\N', codes: [] },
+];
+
+test('the retry rule Exim picks for a TLS failure, and what the analyser says of the rules', (t) => {
+  const exim = requireExim(t);
+  if (!exim) return;
+  const dir = mkdtempSync(join(tmpdir(), 'exim-retry-'));
+  const wrong: string[] = [];
+  try {
+    for (const c of CASES) {
+      const path = join(dir, 'exim.conf');
+      writeFileSync(path, ['begin retry', ...c.rules, ''].join('\n'));
+      assert.equal(eximValidate(path, exim).ok, true);
+      const r = spawnSync(exim, ['-C', path, '-brt', c.address, 'tls_required'], { encoding: 'utf8', timeout: 30_000 });
+      const picked = /^Retry rule: (\S+)/m.exec(r.stdout)?.[1];
+      if (picked !== c.picks) wrong.push(`${c.rules.join(' / ')} for ${c.address}: Exim picks "${picked}" (${(r.stdout + r.stderr).trim()}), the case says "${c.picks}"`);
+      const codes = lintPath(path, nodeHost()).findings.map((f) => f.code).filter((x) => x === 'retry-tls-required-shadowed' || x === 'expansion-syntax');
+      if (codes.join() !== c.codes.join()) wrong.push(`${c.rules.join(' / ')}: the analyser says ${codes.join(', ') || 'nothing'}`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  assert.deepEqual(wrong, []);
+});
