@@ -830,6 +830,14 @@ test('list-separator-mixed: ":" between items of a list whose separator "<;" cha
   assert.equal(f.message, 'list item "0.0.0.0 : 127.0.0.0/8": this list\'s separator is ";" (set by "<;"), so ":" does not separate items here; "0.0.0.0 : 127.0.0.0/8" is one item, which matches nothing (write "0.0.0.0 ; 127.0.0.0/8")');
 });
 
+test('host-list-leading-dot: a host list item written ".example.net"', () => {
+  const items = (text: string) => only(text, 'host-list-leading-dot').map((f) => f.data!.item);
+  assert.deepEqual(items('hostlist a = *.example.net : 192.0.2.1\ndomainlist d = .example.net\nhostlist b = 127.0.0.1 : ::1\n'), []);
+  assert.deepEqual(items('hostlist a = .example.net : 192.0.2.1\nhostlist b = 192.0.2.1 : ! .mx.example\n'), ['.example.net', '! .mx.example']);
+  const [f] = only('begin transports\nt:\n  driver = smtp\n  hosts_require_tls = .gmail-smtp-in.l.google.com\n', 'host-list-leading-dot');
+  assert.equal(f.message, 'host list item ".gmail-smtp-in.l.google.com" starts with a dot: Exim looks it up as a host name, which no host has ("no IP address found for host .gmail-smtp-in.l.google.com"), and the list ends there without a match; "*.gmail-smtp-in.l.google.com" matches the host names that end in .gmail-smtp-in.l.google.com');
+});
+
 test('received-header-not-header: a received_header_text that does not start with a header name', () => {
   const codes = (value: string) => only(`received_header_text = ${value}\n`, 'received-header-not-header').length;
   for (const ok of ['Received: by $primary_hostname', '', '${if def:sender_host_address {Received: from $sender_host_address}}', 'X-Received: x', '"Received: quoted"']) assert.equal(codes(ok), 0, ok);

@@ -170,3 +170,28 @@ test('dnslists domains Exim logs as strange are reported, and only those', (t) =
   }
   assert.deepEqual(wrong, []);
 });
+
+test('a host list item with a leading dot is looked up, fails, and ends the list: reported', (t) => {
+  const exim = requireExim(t);
+  if (!exim) return;
+  const dir = mkdtempSync(join(tmpdir(), 'exim-leading-dot-'));
+  const wrong: string[] = [];
+  try {
+    for (const [value, matches] of [
+      ['192.0.2.1', true],
+      ['.example.net : 192.0.2.1', false],
+      ['! .example.net : 192.0.2.1', false],
+      ['192.0.2.9 : 192.0.2.1', true],
+    ] as const) {
+      const { output, codes } = runAcl(exim, dir, ['acl_smtp_rcpt = r'], [`warn hosts = ${value}`, '     logwrite = MATCHED']);
+      const matched = /LOG: MATCHED/.test(output);
+      if (matched !== matches) wrong.push(`hosts = ${value}: Exim ${matched ? 'matches' : 'does not match'} 192.0.2.1 (${/host in .*/.exec(output)?.[0]})`);
+      const reported = codes.includes('host-list-leading-dot');
+      const looked = /no IP address found for host \./.test(output);
+      if (reported !== looked) wrong.push(`hosts = ${value}: Exim ${looked ? 'looks the dotted name up' : 'looks nothing up'}, the analyser ${reported ? 'reports' : 'does not report'} it`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  assert.deepEqual(wrong, []);
+});

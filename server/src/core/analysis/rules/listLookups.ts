@@ -128,4 +128,30 @@ const listSeparatorMixed: Rule = {
   },
 };
 
-export const listLookupRules: Rule[] = [listLookupInvalid, listRegexInvalid, listSeparatorMixed];
+/**
+ * A host list item that starts with a dot, a habit from other mailers (".example.net" for
+ * "the hosts under example.net"): Exim takes it for a host name and looks it up, which fails
+ * ('no IP address found for host .example.net'), and the list ends there without a match
+ * (measured with exim -bh: "host in ".example.net : 192.0.2.1"? no" for 192.0.2.1).
+ */
+const hostListLeadingDot: Rule = {
+  id: 'host-list-leading-dot',
+  defaultSeverity: 'warning',
+  title: 'host list item starting with a dot, which Exim looks up as a host name and which ends the list without a match',
+  check(ctx: RuleContext) {
+    forEachList(ctx, '.', (node, list, kind, active) => {
+      if (kind !== 'host') return;
+      const item = exactListItems(list).find((x) => /^!?\s*\.[A-Za-z0-9]/.test(x));
+      if (item === undefined) return;
+      const name = item.replace(/^!\s*/, '');
+      ctx.report({
+        message: `host list item "${item}" starts with a dot: Exim looks it up as a host name, which no host has ("no IP address found for host ${name}"), and the list ends there without a match; "*${name}" matches the host names that end in ${name}`,
+        loc: node.valueLoc ?? node.loc,
+        active,
+        data: { item },
+      });
+    });
+  },
+};
+
+export const listLookupRules: Rule[] = [listLookupInvalid, listRegexInvalid, listSeparatorMixed, hostListLeadingDot];
