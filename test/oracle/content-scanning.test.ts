@@ -43,10 +43,22 @@ function run(exim: string, dir: string, spool: string, setting: string, statemen
   return { output: r.stdout + r.stderr, reported: lintPath(path, nodeHost()).findings.some((f) => f.code === code) };
 }
 
-/** Exim logs one of these when it cannot use a spamd_address item (spam.c). */
-const SPAMD_UNUSABLE = /invalid spamd|no useable spamd|invalid socket|no IP address found for host :/;
+interface Forms {
+  option: string;
+  /** The DATA ACL statement that reads the option. */
+  statement: string;
+  /** What the session shows when the statement ran. */
+  ran: RegExp;
+  /** What Exim logs when it cannot use (part of) the setting. */
+  unusable: RegExp;
+  code: string;
+  /** The values to try; Exim must log `unusableCount` of them as unusable (so the sample has both kinds). */
+  values: string[];
+  unusableCount: number;
+}
 
-test('spamd_address forms the spam condition cannot use are reported, and only those', (t) => {
+/** Runs each value in its own session; the analyser must report exactly the ones Exim logs as unusable. */
+function checkForms(t: TestContext, forms: Forms): void {
   const exim = requireExim(t);
   if (!exim) return;
   const where = privateSpool(t, exim);
@@ -55,9 +67,30 @@ test('spamd_address forms the spam condition cannot use are reported, and only t
   const wrong: string[] = [];
   let unusable = 0;
   try {
-    // Nothing listens on port 783, so a usable server fails to connect ("Connection refused")
-    // and one Exim cannot use is logged as such before any connection.
-    const values = [
+    for (const value of forms.values) {
+      const { output, reported } = run(exim, dir, spool, `${forms.option} = ${value}`, forms.statement, forms.code);
+      if (!forms.ran.test(output)) wrong.push(`${forms.option} = ${value}: the condition did not run:\n${output}`);
+      const logged = forms.unusable.test(output);
+      if (logged) unusable++;
+      if (logged !== reported) wrong.push(`${forms.option} = ${value}: Exim ${logged ? 'cannot use (part of) it' : 'uses it'}, the analyser ${reported ? 'reports' : 'does not report'} it`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  assert.deepEqual(wrong, []);
+  assert.equal(unusable, forms.unusableCount);
+}
+
+test('spamd_address forms the spam condition cannot use are reported, and only those', (t) => {
+  // Nothing listens on port 783, so a usable server fails to connect ("Connection refused")
+  // and one Exim cannot use is logged as such (spam.c) before any connection.
+  checkForms(t, {
+    option: 'spamd_address',
+    statement: 'warn spam = nobody',
+    ran: /spam acl condition/,
+    unusable: /invalid spamd|no useable spamd|invalid socket|no IP address found for host :/,
+    code: 'spamd-address-invalid',
+    values: [
       '127.0.0.1 783',
       '/var/run/spamd.sock',
       '127.0.0.1 783 : 127.0.0.2 783',
@@ -76,37 +109,22 @@ test('spamd_address forms the spam condition cannot use are reported, and only t
       '127.0.0.1 783 retry=abc',
       '127.0.0.1 783 time=bogus',
       '127.0.0.1 783 : 127.0.0.2',
-    ];
-    for (const value of values) {
-      const { output, reported } = run(exim, dir, spool, `spamd_address = ${value}`, 'warn spam = nobody', 'spamd-address-invalid');
-      if (!/spam acl condition/.test(output)) wrong.push(`spamd_address = ${value}: the spam condition did not run:\n${output}`);
-      const logged = SPAMD_UNUSABLE.test(output);
-      if (logged) unusable++;
-      if (logged !== reported) wrong.push(`spamd_address = ${value}: Exim ${logged ? 'cannot use part of it' : 'uses it'}, the analyser ${reported ? 'reports' : 'does not report'} it`);
-    }
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-  assert.deepEqual(wrong, []);
-  assert.equal(unusable, 11);
+    ],
+    unusableCount: 11,
+  });
 });
 
-
-/** Exim logs one of these when it cannot use av_scanner (malware.c), or connects to port 0 (a port that is not a number). */
-const AV_UNUSABLE = /unknown scanner type|configuration variable is empty|missing port|no useable server|bad option|invalid socket|missing trigger|missing virus name|regular expression error|cmdline {2}: NULL|\]:0 :/;
-
 test('av_scanner forms the malware condition cannot use are reported, and only those', (t) => {
-  const exim = requireExim(t);
-  if (!exim) return;
-  const where = privateSpool(t, exim);
-  if (!where) return;
-  const { dir, spool } = where;
-  const wrong: string[] = [];
-  let unusable = 0;
-  try {
-    // No scanner listens, so a usable setting fails to connect; "sock" is left out, as Exim
-    // connects before it reads the rest of its setting.
-    const values = [
+  // No scanner listens, so a usable setting fails to connect; one Exim cannot use is logged
+  // as such (malware.c), or connects to port 0 (a port that is not a number). "sock" is left
+  // out: Exim connects before it reads the rest of its setting.
+  checkForms(t, {
+    option: 'av_scanner',
+    statement: 'warn malware = *',
+    ran: /check malware = \*/,
+    unusable: /unknown scanner type|configuration variable is empty|missing port|no useable server|bad option|invalid socket|missing trigger|missing virus name|regular expression error|cmdline {2}: NULL|\]:0 :/,
+    code: 'av-scanner-invalid',
+    values: [
       'clamd:/var/run/clamav/clamd.ctl',
       'clamd:127.0.0.1 3310',
       'clamd: 127.0.0.1 3310 : 127.0.0.2 3310',
@@ -136,17 +154,7 @@ test('av_scanner forms the malware condition cannot use are reported, and only t
       'cmdline:/bin/true %s:(:x',
       'cmdline',
       '',
-    ];
-    for (const value of values) {
-      const { output, reported } = run(exim, dir, spool, `av_scanner = ${value}`, 'warn malware = *', 'av-scanner-invalid');
-      if (!/check malware = \*/.test(output)) wrong.push(`av_scanner = ${value}: the malware condition did not run:\n${output}`);
-      const logged = AV_UNUSABLE.test(output);
-      if (logged) unusable++;
-      if (logged !== reported) wrong.push(`av_scanner = ${value}: Exim ${logged ? 'cannot use it' : 'uses it'}, the analyser ${reported ? 'reports' : 'does not report'} it`);
-    }
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-  assert.deepEqual(wrong, []);
-  assert.equal(unusable, 15);
+    ],
+    unusableCount: 15,
+  });
 });
