@@ -13,6 +13,21 @@ import { isIpAddress } from '../../server/src/core/util/ipAddress';
 import { scanExpansion } from '../../server/src/core/syntax/expansion';
 import { requireExim } from '../support/exim';
 
+/** What `exim -be` answers for each string, in order (one session, a minimal configuration). */
+function expandAll(exim: string, strings: readonly string[]): string[] {
+  const dir = mkdtempSync(join(tmpdir(), 'exim-be-'));
+  try {
+    const conf = join(dir, 'exim.conf');
+    writeFileSync(conf, 'qualify_domain = example.org\nkeep_environment =\n');
+    const r = spawnSync(exim, ['-C', conf, '-be'], { input: strings.join('\n') + '\n', encoding: 'utf8', timeout: 60_000 });
+    const answers = r.stdout.split(/^> /m).slice(1);
+    assert.equal(answers.length >= strings.length, true, r.stdout + r.stderr);
+    return answers;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 const ACCEPTED = [
   '${lc:abc}',
   '${if eq{a}{b}{y}{n}}',
@@ -161,27 +176,18 @@ const REFUSED = [
 test('the expansion reader finds a problem exactly where exim -be fails', (t) => {
   const exim = requireExim(t);
   if (!exim) return;
-  const dir = mkdtempSync(join(tmpdir(), 'exim-be-'));
-  try {
-    const conf = join(dir, 'exim.conf');
-    writeFileSync(conf, 'qualify_domain = example.org\nkeep_environment =\n');
-    const accepted = [...ACCEPTED, ...NUMBERS_ACCEPTED];
-    const all = [...accepted, ...REFUSED];
-    const r = spawnSync(exim, ['-C', conf, '-be'], { input: all.join('\n') + '\n', encoding: 'utf8', timeout: 60_000 });
-    const answers = r.stdout.split(/^> /m).slice(1);
-    assert.equal(answers.length >= all.length, true, r.stdout + r.stderr);
-    const wrong: string[] = [];
-    all.forEach((s, i) => {
-      const eximFails = answers[i].startsWith('Failed:');
-      const expected = i >= accepted.length;
-      if (eximFails !== expected) wrong.push(`exim ${eximFails ? 'fails' : 'accepts'} ${s}: ${answers[i].trim()} (the list says otherwise)`);
-      const problems = scanExpansion(s).problems;
-      if ((problems.length > 0) !== eximFails) wrong.push(`${s}: exim ${eximFails ? `fails (${answers[i].trim()})` : 'accepts it'}, the reader ${problems.length ? `says ${problems.map((p) => p.message).join('; ')}` : 'finds nothing'}`);
-    });
-    assert.deepEqual(wrong, []);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const accepted = [...ACCEPTED, ...NUMBERS_ACCEPTED];
+  const all = [...accepted, ...REFUSED];
+  const answers = expandAll(exim, all);
+  const wrong: string[] = [];
+  all.forEach((s, i) => {
+    const eximFails = answers[i].startsWith('Failed:');
+    const expected = i >= accepted.length;
+    if (eximFails !== expected) wrong.push(`exim ${eximFails ? 'fails' : 'accepts'} ${s}: ${answers[i].trim()} (the list says otherwise)`);
+    const problems = scanExpansion(s).problems;
+    if ((problems.length > 0) !== eximFails) wrong.push(`${s}: exim ${eximFails ? `fails (${answers[i].trim()})` : 'accepts it'}, the reader ${problems.length ? `says ${problems.map((p) => p.message).join('; ')}` : 'finds nothing'}`);
+  });
+  assert.deepEqual(wrong, []);
 });
 
 /** Broken yes/no strings and numbers, where the reader says what Exim says, word for word. */
@@ -209,22 +215,14 @@ const YES_NO = [
 test('broken yes/no strings and numbers get the words exim -be uses', (t) => {
   const exim = requireExim(t);
   if (!exim) return;
-  const dir = mkdtempSync(join(tmpdir(), 'exim-be-'));
-  try {
-    const conf = join(dir, 'exim.conf');
-    writeFileSync(conf, 'qualify_domain = example.org\nkeep_environment =\n');
-    const r = spawnSync(exim, ['-C', conf, '-be'], { input: YES_NO.join('\n') + '\n', encoding: 'utf8', timeout: 60_000 });
-    const answers = r.stdout.split(/^> /m).slice(1);
-    const wrong: string[] = [];
-    YES_NO.forEach((s, i) => {
-      const exims = /^Failed: (.*)$/m.exec(answers[i] ?? '')?.[1];
-      const ours = scanExpansion(s).problems[0]?.message;
-      if (exims === undefined || ours !== exims) wrong.push(`${s}: exim says ${exims ?? answers[i]}, the reader says ${ours}`);
-    });
-    assert.deepEqual(wrong, []);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const answers = expandAll(exim, YES_NO);
+  const wrong: string[] = [];
+  YES_NO.forEach((s, i) => {
+    const exims = /^Failed: (.*)$/m.exec(answers[i] ?? '')?.[1];
+    const ours = scanExpansion(s).problems[0]?.message;
+    if (exims === undefined || ours !== exims) wrong.push(`${s}: exim says ${exims ?? answers[i]}, the reader says ${ours}`);
+  });
+  assert.deepEqual(wrong, []);
 });
 
 /** Strings for `${if isip{...}}`, Exim's string_is_ip_address(), which util/ipAddress.ts follows. */
@@ -237,18 +235,9 @@ const IP_CANDIDATES = [
 test('IP addresses are read as exim -be\'s isip condition reads them', (t) => {
   const exim = requireExim(t);
   if (!exim) return;
-  const dir = mkdtempSync(join(tmpdir(), 'exim-isip-'));
-  try {
-    const conf = join(dir, 'exim.conf');
-    writeFileSync(conf, 'qualify_domain = example.org\nkeep_environment =\n');
-    const r = spawnSync(exim, ['-C', conf, '-be'], { input: IP_CANDIDATES.map((a) => `\${if isip{${a}}{yes}{no}}`).join('\n') + '\n', encoding: 'utf8', timeout: 60_000 });
-    const answers = r.stdout.split(/^> /m).slice(1).map((a) => a.trim());
-    assert.equal(answers.length >= IP_CANDIDATES.length, true, r.stdout + r.stderr);
-    const wrong = IP_CANDIDATES.filter((a, i) => (answers[i] === 'yes') !== isIpAddress(a)).map((a) => `${a}: exim says ${answers[IP_CANDIDATES.indexOf(a)]}`);
-    assert.deepEqual(wrong, []);
-    // Both answers are in the sample.
-    assert.ok(answers.filter((a) => a === 'yes').length > 10 && answers.filter((a) => a === 'no').length > 10);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const answers = expandAll(exim, IP_CANDIDATES.map((a) => `\${if isip{${a}}{yes}{no}}`)).map((a) => a.trim());
+  const wrong = IP_CANDIDATES.filter((a, i) => (answers[i] === 'yes') !== isIpAddress(a)).map((a) => `${a}: exim says ${answers[IP_CANDIDATES.indexOf(a)]}`);
+  assert.deepEqual(wrong, []);
+  // Both answers are in the sample.
+  assert.ok(answers.filter((a) => a === 'yes').length > 10 && answers.filter((a) => a === 'no').length > 10);
 });
