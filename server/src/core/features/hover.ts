@@ -206,14 +206,16 @@ function postureOf(model: ConfigModel, t: DriverNode): string | undefined {
   const require = model.driverOption(t, 'hosts_require_tls')?.node.value.trim();
   const avoid = model.driverOption(t, 'hosts_avoid_tls')?.node.value.trim();
   switch (posture) {
-    case 'required':
-      if (tlsEnforcement(model, t)?.option === 'protocol')
+    case 'required': {
+      const by = tlsEnforcement(model, t)?.option;
+      if (by === 'protocol')
         return 'TLS: **required** — TLS on connect (protocol = smtps): every connection starts with the TLS handshake, and when it fails the message is deferred, never sent in clear text.';
-      if (tlsEnforcement(model, t)?.option === 'hosts_require_dane')
+      if (by === 'hosts_require_dane')
         return `TLS: **required** — DANE is required of every host this transport delivers to (hosts_require_dane = ${code(model.driverOption(t, 'hosts_require_dane')?.node.value.trim() ?? '')}); a host without DANE gets no delivery, never one in clear text.`;
       return require === '*'
         ? 'TLS: **required** — every host must accept STARTTLS (hosts_require_tls = *); when TLS cannot be set up the message is deferred, never sent in clear text.'
         : `TLS: **required** — every host this transport delivers to must accept STARTTLS (hosts_require_tls = ${code(require ?? '')} covers them all); when TLS cannot be set up the message is deferred, never sent in clear text.`;
+    }
     case 'local':
       return onlyLoopback(model, t) ? 'TLS: **local only** — this transport only delivers to this machine (loopback), so clear text never leaves the host.' : undefined;
     case 'avoided':

@@ -182,14 +182,13 @@ function hostListMatches(model: ConfigModel, items: readonly string[], ip: strin
       const subMatch = sub && hostListMatches(model, sub, ip, depth + 1);
       if (subMatch === undefined) return undefined;
       match = subMatch;
-    }
-    else if (isIpv4Address(body)) match = body === ip;
+    } else if (isIpv4Address(body)) match = body === ip;
     else {
       const cidr = /^([\d.]+)\/(\d{1,2})$/.exec(body);
       if (!cidr || !isIpv4Address(cidr[1]) || Number(cidr[2]) > 32) return undefined;
       const bits = Number(cidr[2]);
       const mask = bits === 0 ? 0 : (~0 << (32 - bits)) >>> 0;
-      match = ((ipv4Number(body.slice(0, body.indexOf('/'))) & mask) >>> 0) === ((ipv4Number(ip) & mask) >>> 0);
+      match = ((ipv4Number(cidr[1]) & mask) >>> 0) === ((ipv4Number(ip) & mask) >>> 0);
     }
     if (match) return !negated;
   }
@@ -270,6 +269,14 @@ export interface TlsEnforcement {
  * with DANE required and no DANE possible the delivery fails).
  */
 export function tlsEnforcement(model: ConfigModel, transport: DriverNode): TlsEnforcement | undefined {
+  let memo = enforcementMemo.get(model);
+  if (!memo) enforcementMemo.set(model, (memo = new Map()));
+  let found = memo.get(transport);
+  if (found === undefined) memo.set(transport, (found = findEnforcement(model, transport) ?? null));
+  return found ?? undefined;
+}
+
+function findEnforcement(model: ConfigModel, transport: DriverNode): TlsEnforcement | undefined {
   if (settingOf(model.optionNode(transport, 'protocol'))?.trim() === 'smtps') return { option: 'protocol', value: 'smtps' };
   for (const option of ['hosts_require_tls', 'hosts_require_dane'] as const) {
     const value = settingOf(model.optionNode(transport, option)) ?? '';
@@ -277,6 +284,9 @@ export function tlsEnforcement(model: ConfigModel, transport: DriverNode): TlsEn
   }
   return undefined;
 }
+
+/** tlsEnforcement() per transport, worked out once per analysis (the rules and the hover all ask). */
+const enforcementMemo = new WeakMap<ConfigModel, Map<DriverNode, TlsEnforcement | null>>();
 
 const tlsNotRequired: Rule = {
   id: 'tls-not-required',
