@@ -812,6 +812,8 @@ test('av-scanner-invalid: unknown scanner types, clamd servers without a port, b
   assert.match(messages('sock:/run/s.sock')[0], /^sock: missing trigger specification/);
   assert.match(messages('cmdline:/usr/bin/scan %s:(:x')[0], /^cmdline: regular expression error in '\(': missing closing parenthesis/);
   assert.match(messages('')[0], /^av_scanner configuration variable is empty/);
+  assert.match(messages('<;')[0], /^av_scanner configuration variable is empty/);
+  assert.match(messages(':')[0], /^unknown scanner type ''/);
 });
 
 test('daemon-ports-invalid: daemon_smtp_ports items that are neither a number nor a service name', () => {

@@ -37,17 +37,16 @@ export function spamdAddressProblems(value: string): SpamdAddressReading {
     const args = item.split(' ').filter((a) => a !== '');
     const socket = args[0].startsWith('/');
     if (!socket && args.length < 2) {
+      // The port of "address:port" is the second half of the same mistake, said with the address.
+      if (/^\d+$/.test(item) && i > 0 && !items[i - 1].includes(' ')) return;
       const next = items[i + 1];
       const hint =
         next !== undefined && /^\d+$/.test(next)
           ? ` (":" separates servers, so "${item}:${next}" is two items; write "${item} ${next}")`
-          : /^\d+$/.test(item) && i > 0
-            ? ''
-            : args[0].includes('/')
-              ? ' (a socket path must be absolute)'
-              : ' (write "address port", such as "127.0.0.1 783", or an absolute socket path)';
-      // The port of "address:port" is the second half of the same mistake.
-      if (!(/^\d+$/.test(item) && i > 0 && !/ /.test(items[i - 1]))) problems.push(`spamd_address item "${item}" is not a server Exim can use${hint}`);
+          : args[0].includes('/')
+            ? ' (a socket path must be absolute)'
+            : ' (write "address port", such as "127.0.0.1 783", or an absolute socket path)';
+      problems.push(`spamd_address item "${item}" is not a server Exim can use${hint}`);
       return;
     }
     servers++;
@@ -100,7 +99,6 @@ const spamdAddressInvalid: Rule = {
   },
 };
 
-
 /** The scanner types Debian's Exim 4.96 is built with (`exim -bV`, "Malware:"), and how each connects. */
 const SCANNERS: Record<string, 'tcp' | 'stream' | 'unix' | 'clamd' | 'cmdline'> = {
   'f-protd': 'tcp',
@@ -133,8 +131,9 @@ const HOST_PORT = /^\S+\s+\+?\d/;
  *   Exim connects before it reads them).
  */
 export function avScannerProblem(value: string): string | undefined {
-  if (value.trim() === '') return 'av_scanner configuration variable is empty';
   const items = exactListItems(value);
+  // "<;" alone is a list with no item: Exim says the same as of an empty value (measured).
+  if (items.length === 0) return 'av_scanner configuration variable is empty';
   const type = items[0].toLowerCase();
   const kind = Object.prototype.hasOwnProperty.call(SCANNERS, type) ? SCANNERS[type] : undefined;
   if (!kind) {
