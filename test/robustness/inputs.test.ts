@@ -170,6 +170,40 @@ describe('pathological inputs', () => {
   });
 });
 
+describe('odd values in every option and ACL condition', () => {
+  // Each rule reads the values it checks in its own way: none may fail on a value it did not
+  // expect (an internal-error finding), whatever the option or condition.
+  const OPTIONS = JSON.parse(readFileSync(join(ROOT, 'server', 'src', 'core', 'data', 'exim-options.json'), 'utf8'));
+  const ACL = JSON.parse(readFileSync(join(ROOT, 'server', 'src', 'core', 'data', 'exim-acl.json'), 'utf8'));
+  const ODD = ['', '<;', '<', '<,', ':', '::', '<; :', ';', ',', '"', '""', '\\', '$', '${', '${if', '!', '+', '*', '/', '=', '==', '&', '(', '[', '%s%s', '0', '-1', '1.5', '99999999999999999999999', 'a b c', 'x'.repeat(3000), '\t', ' : : ', 'a:b:c', '<; ; ;', '/x retry=', 'clamd:', 'cmdline:a:(', 'x=', '=x', '@', '@[]', '127.0.0.1/99'];
+
+  function configWith(value: string): string {
+    const lines: string[] = [];
+    for (const name of Object.keys(OPTIONS.main)) lines.push(`${name} = ${value}`);
+    lines.push('begin acl', 'a:');
+    for (const c of ACL.conditions) lines.push(`  warn ${c.name} = ${value}`);
+    lines.push('  accept');
+    for (const section of ['routers', 'transports', 'authenticators']) {
+      lines.push(`begin ${section}`);
+      for (const [driver, options] of Object.entries(OPTIONS[section].drivers) as [string, Record<string, unknown>][]) {
+        lines.push(`d_${driver.replace(/\W/g, '_')}:`, `  driver = ${driver}`);
+        for (const name of [...Object.keys(OPTIONS[section].generic), ...Object.keys(options)]) if (name !== 'driver') lines.push(`  ${name} = ${value}`);
+      }
+    }
+    lines.push('begin retry', `${value} ${value} ${value}`, '*   tls_required', 'begin rewrite', `${value} ${value} ${value}`, '');
+    return lines.join('\n');
+  }
+
+  test('no rule fails on any of them', T, () => {
+    const failures: string[] = [];
+    for (const value of ODD) {
+      const r = lintString(configWith(value));
+      for (const f of r.findings) if (f.code === 'internal-error') failures.push(`${JSON.stringify(value.slice(0, 20))}: ${f.message}`);
+    }
+    assert.deepEqual(failures, []);
+  });
+});
+
 describe('printable messages', () => {
   // A message quotes configuration text; a terminal must not act on what a broken file holds.
   const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/;
