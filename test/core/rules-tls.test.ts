@@ -151,6 +151,24 @@ test('a retry pattern Exim cannot expand is reported: Exim skips the rule', () =
   assert.deepEqual(lint(text.replace('^.*$', '^.*\\$')).filter((x) => x.code === 'expansion-syntax'), []);
 });
 
+test('third real-world round: SMTPS in capitals, hosts_avoid_tls with smtps, a smarthost address with a port, regex catch-all retry rules', () => {
+  assert.deepEqual(hardeningCodes(config('  protocol = SMTPS\n')), []);
+  assert.deepEqual(hardeningCodes(config('  protocol = smtps\n  hosts_avoid_tls = *\n')), []);
+  const dane = lint(config('  hosts_require_dane = *\n  hosts_avoid_tls = 192.0.2.1\n  tls_tempfail_tryclear = false\n')).filter((f) => f.code === 'tls-avoided');
+  assert.deepEqual(dane.map((f) => [f.severity, f.message]), [['error', 'transport "remote_smtp": hosts_avoid_tls = 192.0.2.1 overlaps hosts_require_dane = *; delivery to those hosts can never succeed']]);
+  const routed = (route: string) =>
+    hardeningCodes(['begin routers', 'gw:', '  driver = manualroute', '  transport = remote_smtp', route, 'begin transports', 'remote_smtp:', '  driver = smtp', '  hosts_require_tls = 192.0.2.1', '  tls_tempfail_tryclear = false', RETRY_OK].join('\n'));
+  assert.deepEqual(routed('  route_list = * 192.0.2.1::587'), []);
+  assert.deepEqual(routed('  route_list = * 192.0.2.1::587 byname'), []);
+  assert.deepEqual(routed('  route_data = 192.0.2.1::587'), []);
+  assert.deepEqual(routed('  route_list = * 192.0.2.2::587'), ['tls-not-required']);
+  for (const pattern of ['^.*', '^.*\\$', '\\N^.*$\\N']) {
+    assert.deepEqual(hardeningCodes(config('  hosts_require_tls = *\n  tls_tempfail_tryclear = false\n', `begin retry\n${pattern}   tls_required\n*   *   F,2h,15m\n`)), [], pattern);
+  }
+  // "!+name" is an address list Exim does not have: it skips the rule, which shadows nothing.
+  assert.deepEqual(hardeningCodes('domainlist local_domains = example.org\n' + config('  hosts_require_tls = *\n  tls_tempfail_tryclear = false\n', 'begin retry\n!+local_domains  *  F,2h,15m\n*   tls_required\n*   *   F,2h,15m\n')), []);
+});
+
 test('macro values are resolved before judging', () => {
   const text = 'REQUIRE = *\nTRYCLEAR = false\n' + config('  hosts_require_tls = REQUIRE\n  tls_tempfail_tryclear = TRYCLEAR\n');
   assert.deepEqual(hardeningCodes(text), []);

@@ -840,6 +840,32 @@ test('host-list-leading-dot: a host list item written ".example.net"', () => {
   assert.equal(f.message, 'host list item ".gmail-smtp-in.l.google.com" starts with a dot: Exim looks it up as a host name, which no host has ("no IP address found for host .gmail-smtp-in.l.google.com"), and the list ends there without a match; "*.gmail-smtp-in.l.google.com" matches the host names that end in .gmail-smtp-in.l.google.com');
 });
 
+test('third real-world round: host list addresses, negated dnslists, double spaces, octal ports, ":" after an address', () => {
+  const codesOf = (text: string, code: string) => only(text, code).map((f) => f.data?.item ?? f.message);
+  // Digits and dots up to "/" or the end are an address to Exim, never a lookup.
+  assert.deepEqual(codesOf('hostlist a = 10.42.0.0/24 ; 127.0.0.1 ; ::1\n', 'list-lookup-invalid'), []);
+  assert.deepEqual(codesOf('hostlist a = 10.42.0.0/24 ; 127.0.0.1 ; ::1\nhostlist b = 192.0.2/24\nhostlist c = 192.0.2.1/33 : 1mail.example : <; 2001:db8::/32\n', 'host-list-address-malformed'), ['10.42.0.0/24 ; 127.0.0.1 ; :1', '192.0.2/24']);
+  assert.match(only('hostlist b = 192.0.2/24\n', 'host-list-address-malformed')[0].message, /\(an address has four parts, as in 192\.0\.2\.0\/24\): the list ends there without a match$/);
+  assert.match(only('hostlist a = lesarch;/etc/hosts\n', 'list-lookup-invalid')[0].message, /matching this host list defers \(an SMTP command it guards gets 451\)$/);
+  // A dotted name after +ignore_unknown is skipped; after +include_unknown it matches.
+  assert.deepEqual(codesOf('hostlist a = +ignore_unknown : .example.net\n', 'host-list-leading-dot'), []);
+  assert.match(only('hostlist a = +include_unknown : .example.net\n', 'host-list-leading-dot')[0].message, /"\+include_unknown" makes that failure a match, for every host/);
+  // "!" before "=" negates; it is not part of the name.
+  assert.deepEqual(only('acl_smtp_rcpt = a\nbegin acl\na:\n  deny dnslists = bl.example!=127.0.0.3 : bl2.example!==127.0.0.2 : bl3.example!&0.0.0.2\n', 'acl-dnslist-domain-strange'), []);
+  // A doubled comma is a literal comma.
+  assert.deepEqual(only('acl_smtp_rcpt = a\nbegin acl\na:\n  deny dnslists = bl.example=127.0.0.2,,127.0.0.3\n', 'acl-dnslist-value-never-matches').map((f) => f.message.slice(0, 64)), ['dnslists value "127.0.0.2,127.0.0.3" for bl.example never equals']);
+  // Two spaces are one literal space.
+  assert.match(only('spamd_address = 127.0.0.1  783\n', 'spamd-address-invalid')[0].message, /^spamd_address item "127\.0\.0\.1  783" is not a server Exim can use/);
+  assert.match(only('av_scanner = clamd:127.0.0.1  3310\n', 'av-scanner-invalid')[0].message, /^clamd: missing port: '127\.0\.0\.1 3310'/);
+  // A number read as octal, or beyond 16 bits; hexadecimal is on purpose.
+  assert.deepEqual(only('daemon_smtp_ports = 25 : 02525\n', 'daemon-ports-invalid').map((f) => `${f.severity}: ${f.message}`), ['warning: daemon_smtp_ports: "02525" is read as an octal number, so the daemon listens on port 1365']);
+  assert.deepEqual(only('daemon_smtp_ports = 70000\n', 'daemon-ports-invalid').map((f) => f.message), ['daemon_smtp_ports: 70000 is more than 16 bits hold, so the daemon listens on port 4464']);
+  assert.deepEqual(only('daemon_smtp_ports = 0x9dd : 0\n', 'daemon-ports-invalid'), []);
+  assert.match(only('daemon_smtp_ports = 09\n', 'daemon-ports-invalid')[0].message, /^invalid SMTP port: 09: /);
+  // ":" right after an address in a "<;" list.
+  assert.deepEqual(codesOf('hostlist a = <; 192.0.2.0/24: 10.0.0.0/8 ; ::1\nhostlist b = <; 2001:db8::1 ; fe80::1\n', 'list-separator-mixed'), ['192.0.2.0/24: 10.0.0.0/8']);
+});
+
 test('received-header-not-header: a received_header_text that does not start with a header name', () => {
   const codes = (value: string) => only(`received_header_text = ${value}\n`, 'received-header-not-header').length;
   for (const ok of ['Received: by $primary_hostname', '', '${if def:sender_host_address {Received: from $sender_host_address}}', 'X-Received: x', '"Received: quoted"']) assert.equal(codes(ok), 0, ok);

@@ -171,24 +171,35 @@ test('dnslists domains Exim logs as strange are reported, and only those', (t) =
   assert.deepEqual(wrong, []);
 });
 
-test('a host list item with a leading dot is looked up, fails, and ends the list: reported', (t) => {
+test('host list items that end the list without a match (a leading dot, a malformed address) are reported', (t) => {
   const exim = requireExim(t);
   if (!exim) return;
-  const dir = mkdtempSync(join(tmpdir(), 'exim-leading-dot-'));
+  const dir = mkdtempSync(join(tmpdir(), 'exim-host-items-'));
   const wrong: string[] = [];
+  // The client is 192.0.2.1. Each case: whether Exim matches it, what Exim says of the list,
+  // and the rule that must report the case (none when Exim reads the list as meant).
+  const cases: [string, boolean, RegExp, string | undefined][] = [
+    ['192.0.2.1', true, /yes \(matched/, undefined],
+    ['192.0.2.9 : 192.0.2.1', true, /yes \(matched/, undefined],
+    ['192.0.2.0/24', true, /yes \(matched/, undefined],
+    ['<; 2001:db8::/32 ; 192.0.2.1', true, /yes \(matched/, undefined],
+    ['.example.net : 192.0.2.1', false, /failed to find IP address for \.example\.net/, 'host-list-leading-dot'],
+    ['! .example.net : 192.0.2.1', false, /failed to find IP address for \.example\.net/, 'host-list-leading-dot'],
+    ['+ignore_unknown : .example.net : 192.0.2.1', true, /yes \(matched "192\.0\.2\.1"/, undefined],
+    ['+include_unknown : .example.net : 192.0.2.9', true, /yes/, 'host-list-leading-dot'],
+    ['192.0.2/24 : 192.0.2.1', false, /malformed IPv4 address or address mask/, 'host-list-address-malformed'],
+    ['10.0.0.0/8 ; 192.0.2.1', false, /malformed IPv4 address or address mask/, 'host-list-address-malformed'],
+    ['192.0.2.1/24x', false, /malformed IPv4 address or address mask/, 'host-list-address-malformed'],
+    ['192.0.2.1 ; 10.0.0.0', false, /list match deferred/, 'list-lookup-invalid'],
+  ];
   try {
-    for (const [value, matches] of [
-      ['192.0.2.1', true],
-      ['.example.net : 192.0.2.1', false],
-      ['! .example.net : 192.0.2.1', false],
-      ['192.0.2.9 : 192.0.2.1', true],
-    ] as const) {
+    for (const [value, matches, says, code] of cases) {
       const { output, codes } = runAcl(exim, dir, ['acl_smtp_rcpt = r'], [`warn hosts = ${value}`, '     logwrite = MATCHED']);
       const matched = /LOG: MATCHED/.test(output);
-      if (matched !== matches) wrong.push(`hosts = ${value}: Exim ${matched ? 'matches' : 'does not match'} 192.0.2.1 (${/host in .*/.exec(output)?.[0]})`);
-      const reported = codes.includes('host-list-leading-dot');
-      const looked = /no IP address found for host \./.test(output);
-      if (reported !== looked) wrong.push(`hosts = ${value}: Exim ${looked ? 'looks the dotted name up' : 'looks nothing up'}, the analyser ${reported ? 'reports' : 'does not report'} it`);
+      const answer = /host in ".*"\? .*/.exec(output)?.[0] ?? '';
+      if (matched !== matches || !says.test(answer)) wrong.push(`hosts = ${value}: Exim says ${answer}${matched ? ' and matches' : ''}; the case says otherwise`);
+      const ours = codes.filter((c) => ['host-list-leading-dot', 'host-list-address-malformed', 'list-lookup-invalid'].includes(c));
+      if (ours.join() !== (code ?? '')) wrong.push(`hosts = ${value}: the analyser says ${ours.join(', ') || 'nothing'}`);
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { lintPath } from '../../server/src/core/service';
@@ -88,4 +89,52 @@ test('a daemon_smtp_ports item that is not a port stops the daemon, and is repor
     refusal: /invalid SMTP port|TCP port ".*" not found/,
     code: 'daemon-ports-invalid',
   });
+});
+
+/** Whether something accepts a TCP connection on 127.0.0.1:port. */
+function listening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port }, () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.on('error', () => resolve(false));
+    socket.setTimeout(2_000, () => {
+      socket.destroy();
+      resolve(false);
+    });
+  });
+}
+
+test('a daemon_smtp_ports number read as octal or beyond 16 bits makes the daemon listen elsewhere, and is reported', async (t) => {
+  if (!requireDeliveryHarness(t)) return;
+  const exim = findExim()!;
+  const dir = mkdtempSync(join(tmpdir(), 'exim-daemon-ports-'));
+  chmodSync(dir, 0o777);
+  const wrong: string[] = [];
+  try {
+    for (const [write, reported] of [
+      [(p: number) => String(p), false],
+      [(p: number) => `0${p.toString(8)}`, true],
+      [(p: number) => String(p + 65536), true],
+      [(p: number) => `0x${p.toString(16)}`, false],
+    ] as const) {
+      const port = await freePort();
+      const value = write(port);
+      const lines = ['primary_hostname = localhost', 'keep_environment =', `spool_directory = ${dir}/spool`, `log_file_path = ${dir}/%slog`, 'tls_advertise_hosts =', 'local_interfaces = 127.0.0.1', `daemon_smtp_ports = ${value}`];
+      const daemon = await startDaemon(exim, dir, lines);
+      try {
+        if (!daemon.started) wrong.push(`${value}: the daemon does not start (${daemon.stderr.trim()})`);
+        else if (!(await listening(port))) wrong.push(`${value}: the daemon does not listen on port ${port}`);
+      } finally {
+        daemon.stop();
+      }
+      const findings = lintPath(join(dir, 'exim.conf'), nodeHost()).findings.filter((f) => f.code === 'daemon-ports-invalid');
+      if ((findings.length > 0) !== reported) wrong.push(`${value}: the analyser ${findings.length ? `says ${findings[0].message}` : 'says nothing'}`);
+      else if (reported && !new RegExp(`listens on port ${port}$`).test(findings[0].message)) wrong.push(`${value}: the analyser names another port: ${findings[0].message}`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  assert.deepEqual(wrong, []);
 });

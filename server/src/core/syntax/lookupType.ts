@@ -46,6 +46,13 @@ export function lookupTypeProblem(type: string, hasKey: boolean | undefined): st
 export type ListKind = 'domain' | 'host' | 'localpart' | 'address';
 
 /**
+ * A host list item Exim reads as an IPv4 address or address and mask (match.c): digits and
+ * dots from the start up to a "/" or the end. Anything else after them ("192.0.2.1 ; x",
+ * "1mail.example") is not.
+ */
+export const IPV4_LIKE = /^\d[\d.]*(?:\/|$)/;
+
+/**
  * A list item that is a lookup (`lsearch;/etc/file`, `net24-lsearch;...`, `*@lsearch;...` in
  * an address list) whose type Exim cannot use, as match.c reads it: an item with a ";" is a
  * lookup unless it is a regular expression ("^") or, in domain and local part lists, a
@@ -54,6 +61,9 @@ export type ListKind = 'domain' | 'host' | 'localpart' | 'address';
  */
 export function listItemLookupProblem(item: string, kind: ListKind): string | undefined {
   let text = item.replace(/^!\s*/, '');
+  // In a host list, digits and dots up to a "/" or the end are an address, however malformed
+  // ("10.0.0.0/8 ; 127.0.0.1" is no lookup: measured).
+  if (kind === 'host' && IPV4_LIKE.test(text)) return undefined;
   if (kind === 'address') {
     const semicolon = text.indexOf(';');
     const at = semicolon < 0 ? -1 : text.lastIndexOf('@', semicolon);

@@ -335,7 +335,8 @@ export function strangeDnslistDomains(value: string): string[] {
   for (const item of exactListItems(value)) {
     if (item === '' || item.startsWith('+')) continue;
     const end = item.search(/[=/]|&(?![^=]*=)/);
-    const domains = (end < 0 ? item : item.slice(0, end)).replace(/^!/, '');
+    // "!" before the item or before "=" / "&" is Exim's negation, not part of a name.
+    const domains = (end < 0 ? item : item.slice(0, end)).replace(/^!/, '').replace(/!$/, '');
     if (domains.includes('$')) continue;
     for (const domain of domains.split(',')) if (/[^A-Za-z0-9._-]/.test(domain)) strange.push(domain);
   }
@@ -399,7 +400,8 @@ export function dnslistValueProblems(value: string): string[] {
       list = list.slice(1);
     }
     const op = bitmask ? '&' : '=';
-    const values = list.split(',').map((v) => v.trim()).filter((v) => v !== '');
+    // A doubled "," is a literal comma (string_nextinlist): "=127.0.0.2,,127.0.0.3" is one value.
+    const values = exactListItems(list, 44).filter((v) => v !== '');
     const key = slash < 0 ? undefined : item.slice(slash + 1);
     if (key !== undefined && /^\d{1,3}$/.test(key) && values.length > 0 && /^[\d.]+$/.test(values[values.length - 1])) {
       problems.push(`dnslists item "${item}": "/${key}" is not a prefix length; "/" starts the lookup key, so Exim looks up "${key}.${domain}" instead of the client's address`);

@@ -34,7 +34,9 @@ export function spamdAddressProblems(value: string): SpamdAddressReading {
   const items = exactListItems(value);
   items.forEach((item, i) => {
     if (item === '') return;
-    const args = item.split(' ').filter((a) => a !== '');
+    // Space-separated as string_nextinlist() reads it: two spaces are one literal space, so
+    // "127.0.0.1  783" is a single word (measured: 'invalid spamd address').
+    const args = exactListItems(item, 32).filter((a) => a !== '');
     const socket = args[0].startsWith('/');
     if (!socket && args.length < 2) {
       // The port of "address:port" is the second half of the same mistake, said with the address.
@@ -169,14 +171,15 @@ export function avScannerProblem(value: string): string | undefined {
 function clamdProblem(servers: string[]): string | undefined {
   const retryOnly = (words: string[]) => words.every((w) => w.startsWith('retry=') && readTime(w.slice(6)) >= 0);
   if (servers[0].startsWith('/')) {
-    const [, ...rest] = servers[0].split(' ').filter(Boolean);
+    const [, ...rest] = exactListItems(servers[0], 32).filter(Boolean);
     return retryOnly(rest) ? undefined : `clamd: bad option '${servers[0]}'`;
   }
   const missing: string[] = [];
   let usable = 0;
   for (const server of servers) {
     if (server.toLowerCase() === 'local' || server === '') continue;
-    const [host, port, ...rest] = server.split(' ').filter(Boolean);
+    // Two spaces are one literal space ("127.0.0.1  3310" has no port: measured).
+    const [host, port, ...rest] = exactListItems(server, 32).filter(Boolean);
     if (port === undefined) {
       missing.push(host);
       continue;

@@ -53,20 +53,43 @@ const localInterfacesInvalid: Rule = {
  * the daemon starts ('TCP port "x" not found'); only names no system has are reported here.
  */
 export function smtpPortProblem(item: string): string | undefined {
-  if (/^\d/.test(item)) return /^\d+$/.test(item) ? undefined : `invalid SMTP port: ${item}`;
+  if (/^\d/.test(item)) return smtpPortNumber(item) === undefined ? `invalid SMTP port: ${item}` : undefined;
   return /^[A-Za-z][A-Za-z0-9_.+-]*$/.test(item) ? undefined : `TCP port "${item}" not found`;
+}
+
+/**
+ * A numeric daemon_smtp_ports item as the daemon reads it, with C's strtol() in base 0: "0x"
+ * hexadecimal, a leading 0 octal ("02525" is port 1365), and 16 bits kept (70000 is port
+ * 4464); measured with exim -bd. Undefined when it is not a whole number in its base ("09").
+ */
+export function smtpPortNumber(item: string): { port: number; read: 'decimal' | 'octal' | 'hexadecimal' } | undefined {
+  const read = /^0[xX][0-9a-fA-F]+$/.test(item) ? 'hexadecimal' : /^0[0-7]+$/.test(item) ? 'octal' : /^(?:0|[1-9]\d*)$/.test(item) ? 'decimal' : undefined;
+  if (!read) return undefined;
+  const value = Number.parseInt(read === 'hexadecimal' ? item.slice(2) : item, read === 'hexadecimal' ? 16 : read === 'octal' ? 8 : 10);
+  return { port: value % 65536, read };
 }
 
 const daemonPortsInvalid: Rule = {
   id: 'daemon-ports-invalid',
   defaultSeverity: 'error',
-  title: 'daemon_smtp_ports item that is neither a port number nor a service name: the daemon does not start',
+  title: 'daemon_smtp_ports item that is neither a port number nor a service name (the daemon does not start), or a number read as octal or beyond 16 bits (another port)',
   check(ctx: RuleContext) {
     const setting = ctx.model.mainValue('daemon_smtp_ports');
     if (!setting || setting.value.includes('$')) return;
     const items = exactListItems(setting.value).filter((item) => item !== '');
     const bad = items.map(smtpPortProblem).find((p) => p !== undefined);
-    if (!bad) return;
+    if (!bad) {
+      // The daemon starts, on another port than the one written.
+      for (const item of items) {
+        const number = /^\d/.test(item) ? smtpPortNumber(item) : undefined;
+        // Hexadecimal is written on purpose; a leading zero and a number over 65535 seldom are.
+        if (!number || number.read === 'hexadecimal' || (number.read === 'decimal' && String(number.port) === item)) continue;
+        const how = number.read === 'decimal' ? `${item} is more than 16 bits hold` : `"${item}" is read as an octal number`;
+        ctx.report({ message: `daemon_smtp_ports: ${how}, so the daemon listens on port ${number.port}`, loc: setting.loc, severity: 'warning', data: { option: 'daemon_smtp_ports', port: number.port } });
+        return;
+      }
+      return;
+    }
     const comma = /^\d+(?:\s*,\s*\d+)+$/.test(items.find((i) => smtpPortProblem(i) !== undefined) ?? '') ? ' (ports are separated by ":", as in "25 : 465 : 587")' : '';
     ctx.report({
       message: `${bad}${comma}: \`exim -bV\` accepts the configuration, but the daemon (\`exim -bd\`) refuses to start ("Exim configuration error"), so no mail is received`,

@@ -11,7 +11,8 @@
  * `ignore_target_hosts = <; 0.0.0.0 : 127.0.0.0/8 ; ::1` does not ignore 127.0.0.1).
  */
 import { AclItemNode, NamedListNode, OptionNode, mainOptions } from '../../syntax/tree';
-import { ListKind, listItemLookupProblem } from '../../syntax/lookupType';
+import { IPV4_LIKE, ListKind, listItemLookupProblem } from '../../syntax/lookupType';
+import { isIpv4Address } from '../../util/ipAddress';
 import { exactListItems, splitList } from '../../util/lists';
 import { stringSetting } from '../../util/stringSetting';
 import { OptionInfo } from '../../options';
@@ -72,6 +73,8 @@ function forEachList(ctx: RuleContext, mark: string, visit: (node: ListSite, lis
 }
 
 const STOPS = 'Exim accepts the configuration, and the process that matches this list stops (the panic log says why)';
+/** A host list's lookup that Exim cannot make defers the match instead (measured with exim -bh). */
+const DEFERS = 'Exim accepts the configuration, and matching this host list defers (an SMTP command it guards gets 451)';
 
 const listLookupInvalid: Rule = {
   id: 'list-lookup-invalid',
@@ -82,7 +85,7 @@ const listLookupInvalid: Rule = {
       for (const item of splitList(list)) {
         const problem = listItemLookupProblem(item, kind);
         if (!problem) continue;
-        ctx.report({ message: `${problem} in list item "${item}": ${STOPS}`, loc: node.valueLoc ?? node.loc, active, data: { item } });
+        ctx.report({ message: `${problem} in list item "${item}": ${kind === 'host' ? DEFERS : STOPS}`, loc: node.valueLoc ?? node.loc, active, data: { item } });
         return;
       }
     });
@@ -116,7 +119,9 @@ const listSeparatorMixed: Rule = {
       const lead = /^\s*<([^\sA-Za-z0-9:])/.exec(list);
       if (!lead) return;
       // A regex or lookup item may hold " : " on purpose.
-      const item = exactListItems(list).find((x) => /\s:\s/.test(x) && !/^!?\s*\^/.test(x) && !/^!?\s*[\w*@,=-]+;/.test(x));
+      // " : " between items, or ":" right after an IPv4 address or network ("192.0.2.0/24: 10.0.0.0/8").
+      const colon = (x: string) => /\s:\s/.test(x) || /(?:^|\s)\d{1,3}(?:\.\d{1,3}){3}(?:\/\d+)?\s*:\s*\S/.test(x);
+      const item = exactListItems(list).find((x) => colon(x) && !/^!?\s*\^/.test(x) && !/^!?\s*[\w*@,=-]+;/.test(x));
       if (item === undefined) return;
       ctx.report({
         message: `list item "${item}": this list's separator is "${lead[1]}" (set by "<${lead[1]}"), so ":" does not separate items here; "${item}" is one item, which matches nothing (write "${item.split(/\s*:\s*/).join(` ${lead[1]} `)}")`,
@@ -141,11 +146,17 @@ const hostListLeadingDot: Rule = {
   check(ctx: RuleContext) {
     forEachList(ctx, '.', (node, list, kind, active) => {
       if (kind !== 'host') return;
-      const item = exactListItems(list).find((x) => /^!?\s*\.[A-Za-z0-9]/.test(x));
-      if (item === undefined) return;
+      const items = exactListItems(list);
+      const at = items.findIndex((x) => /^!?\s*\.[A-Za-z0-9]/.test(x));
+      if (at < 0) return;
+      const item = items[at];
       const name = item.replace(/^!\s*/, '');
+      // +ignore_unknown before it skips the failed lookup; +include_unknown makes it a match (measured).
+      const unknown = items.slice(0, at).filter((x) => x === '+ignore_unknown' || x === '+include_unknown').pop();
+      if (unknown === '+ignore_unknown') return;
+      const outcome = unknown === '+include_unknown' ? 'and "+include_unknown" makes that failure a match, for every host' : 'and the list ends there without a match';
       ctx.report({
-        message: `host list item "${item}" starts with a dot: Exim looks it up as a host name, which no host has ("no IP address found for host ${name}"), and the list ends there without a match; "*${name}" matches the host names that end in ${name}`,
+        message: `host list item "${item}" starts with a dot: Exim looks it up as a host name, which no host has ("no IP address found for host ${name}"), ${outcome}; "*${name}" matches the host names that end in ${name}`,
         loc: node.valueLoc ?? node.loc,
         active,
         data: { item },
@@ -154,4 +165,36 @@ const hostListLeadingDot: Rule = {
   },
 };
 
-export const listLookupRules: Rule[] = [listLookupInvalid, listRegexInvalid, listSeparatorMixed, hostListLeadingDot];
+/**
+ * A host list item that starts like an IPv4 address (IPV4_LIKE) and is not one, with an
+ * optional mask: Exim says 'malformed IPv4 address or address mask' and the list ends there
+ * without a match (measured with exim -bh: "192.0.2/24", "10.0.0.0/8 ; 192.0.2.1").
+ */
+const hostListAddressMalformed: Rule = {
+  id: 'host-list-address-malformed',
+  defaultSeverity: 'warning',
+  title: 'host list item that starts like an IPv4 address but is not one, which ends the list without a match',
+  check(ctx: RuleContext) {
+    forEachList(ctx, '.', (node, list, kind, active) => {
+      if (kind !== 'host') return;
+      const item = exactListItems(list).find((x) => {
+        const text = x.replace(/^!\s*/, '');
+        return IPV4_LIKE.test(text) && !isIpv4Address(text.replace(/\/\d*$/, ''));
+      });
+      if (item === undefined) return;
+      const hint = /[;,\s]/.test(item)
+        ? ' (items are separated by ":", or by the character after "<" at the start, as in "<; a ; b")'
+        : /^!?\s*\d+(?:\.\d+){0,2}(?:\/|$)/.test(item)
+          ? ' (an address has four parts, as in 192.0.2.0/24)'
+          : '';
+      ctx.report({
+        message: `host list item "${item}" is a malformed IPv4 address or address mask${hint}: the list ends there without a match`,
+        loc: node.valueLoc ?? node.loc,
+        active,
+        data: { item },
+      });
+    });
+  },
+};
+
+export const listLookupRules: Rule[] = [listLookupInvalid, listRegexInvalid, listSeparatorMixed, hostListLeadingDot, hostListAddressMalformed];

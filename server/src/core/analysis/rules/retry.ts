@@ -7,7 +7,7 @@
 import { settingOf } from '../../util/stringSetting';
 import { deleteLogicalLine, insertLinesAfter, insertLinesBefore } from '../../fixes/edits';
 import { RetryRuleNode, SectionNode, retryRulesOf } from '../../syntax/tree';
-import { isRemoteSmtp } from './tls';
+import { isRemoteSmtp, isSmtps } from './tls';
 import { Fix, Rule, RuleContext } from '../types';
 
 /** The rules of the recipe, for a new retry section. */
@@ -21,9 +21,13 @@ export function isTlsRequiredError(error: string | undefined): boolean {
   return e.length >= 2 && 'tls_required'.startsWith(e);
 }
 
-/** A pattern that matches every domain and address. */
+/**
+ * A pattern that matches every domain and address: "*", "*@*", or a regular expression that
+ * matches anything ("^.*", "^.*\\$", "\\N^.*$\\N"; measured with exim -brt, not "^.*$", whose
+ * "$" fails to expand).
+ */
 export function isCatchAllPattern(pattern: string): boolean {
-  return pattern === '*' || pattern === '*@*';
+  return pattern === '*' || pattern === '*@*' || /^(?:\^\.\*(?:\\\$)?|\\N\^\.\*\$?\\N)$/.test(pattern);
 }
 
 /** A rule that applies to every domain, error and sender. */
@@ -31,9 +35,13 @@ function isCatchAll(rule: RetryRuleNode): boolean {
   return isCatchAllPattern(rule.pattern.text) && rule.error?.text === '*' && !rule.senders;
 }
 
-/** A rule for every error and sender and every domain but the one its negated pattern names. */
+/**
+ * A rule for every error and sender and every domain but the one its negated pattern names
+ * ("!+name" is not one: a retry pattern's named list is an address list, and without one of
+ * that name Exim skips the rule, measured).
+ */
 function isNegatedCatchAll(rule: RetryRuleNode): boolean {
-  return rule.pattern.text.startsWith('!') && rule.error?.text === '*' && !rule.senders;
+  return /^!\s*[^\s+]/.test(rule.pattern.text) && rule.error?.text === '*' && !rule.senders;
 }
 
 function activeRetrySections(sections: SectionNode[]): SectionNode[] {
@@ -47,7 +55,7 @@ function tlsRequiredSomewhere(ctx: RuleContext): boolean {
     const t = transports[i];
     if (t.driverName !== 'smtp') continue;
     // TLS on connect fails like a required STARTTLS (defer -37), which "tls_required" matches.
-    const required = (settingOf(ctx.model.optionNode(t, 'hosts_require_tls')) ?? '') !== '' || settingOf(ctx.model.optionNode(t, 'protocol'))?.trim() === 'smtps';
+    const required = (settingOf(ctx.model.optionNode(t, 'hosts_require_tls')) ?? '') !== '' || isSmtps(ctx.model, t);
     if (required && isRemoteSmtp(ctx.model, t)) return true;
   }
   return false;

@@ -197,10 +197,15 @@ function hostListMatches(model: ConfigModel, items: readonly string[], ip: strin
 
 const ipv4Number = (ip: string): number => ip.split('.').reduce((n, part) => n * 256 + Number(part), 0);
 
-/** The IPv4 addresses of a host list when it is only such literal addresses, else undefined. */
+/**
+ * The IPv4 addresses of a host list when it is only such literal addresses, each maybe with
+ * a port ("192.0.2.1::587" in a ":" list is the item "192.0.2.1:587"), else undefined.
+ */
 function literalIpv4s(list: string): string[] | undefined {
   if (list.includes('$')) return undefined;
-  const items = exactListItems(list.trim()).filter((x) => x !== '');
+  const items = exactListItems(list.trim())
+    .filter((x) => x !== '')
+    .map((x) => x.replace(/:\d+$/, ''));
   return items.length > 0 && items.every(isIpv4Address) ? items : undefined;
 }
 
@@ -276,8 +281,13 @@ export function tlsEnforcement(model: ConfigModel, transport: DriverNode): TlsEn
   return found ?? undefined;
 }
 
+/** Whether the transport does TLS on connect (`protocol = smtps`, any case: measured). */
+export function isSmtps(model: ConfigModel, transport: DriverNode): boolean {
+  return settingOf(model.optionNode(transport, 'protocol'))?.trim().toLowerCase() === 'smtps';
+}
+
 function findEnforcement(model: ConfigModel, transport: DriverNode): TlsEnforcement | undefined {
-  if (settingOf(model.optionNode(transport, 'protocol'))?.trim() === 'smtps') return { option: 'protocol', value: 'smtps' };
+  if (isSmtps(model, transport)) return { option: 'protocol', value: 'smtps' };
   for (const option of ['hosts_require_tls', 'hosts_require_dane'] as const) {
     const value = settingOf(model.optionNode(transport, option)) ?? '';
     if (requireTlsCovers(model, transport, value)) return { option, value };
@@ -383,13 +393,18 @@ const tlsAvoided: Rule = {
       if (t.driverName !== 'smtp') continue;
       const avoid = ctx.model.optionNode(t, 'hosts_avoid_tls');
       const value = settingOf(avoid) ?? '';
-      if (!avoid || value === '' || !isRemoteSmtp(ctx.model, t)) continue;
-      const require = settingOf(ctx.model.optionNode(t, 'hosts_require_tls')) ?? '';
-      const conflict = require !== '' && listsOverlap(value, require);
+      // TLS on connect does not ask: hosts_avoid_tls changes nothing (measured).
+      if (!avoid || value === '' || !isRemoteSmtp(ctx.model, t) || isSmtps(ctx.model, t)) continue;
+      // With TLS (or DANE) also required of a host, it gets no delivery at all (a DANE
+      // requirement bounces the message: measured), not one in clear.
+      const required = (['hosts_require_tls', 'hosts_require_dane'] as const)
+        .map((option) => ({ option, list: settingOf(ctx.model.optionNode(t, option)) ?? '' }))
+        .find((r) => r.list !== '' && listsOverlap(value, r.list));
+      const conflict = required !== undefined;
       ctx.report({
         severity: conflict ? 'error' : undefined,
-        message: conflict
-          ? `transport "${t.name}": hosts_avoid_tls = ${value} overlaps hosts_require_tls = ${require}; delivery to those hosts can never succeed`
+        message: required
+          ? `transport "${t.name}": hosts_avoid_tls = ${value} overlaps ${required.option} = ${required.list}; delivery to those hosts can never succeed`
           : `transport "${t.name}": hosts_avoid_tls = ${value} means Exim never tries TLS with those hosts and sends in clear`,
         loc: avoid.wordLoc,
         data: { transport: t.name },
