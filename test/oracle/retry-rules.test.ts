@@ -18,7 +18,7 @@ interface Case {
   address: string;
   /** The first word of the rule Exim picks. */
   picks: string;
-  /** Codes the analyser must report (of the two checked here). */
+  /** Codes the analyser must report (of the three checked here). */
   codes: string[];
 }
 
@@ -27,9 +27,15 @@ const CASES: Case[] = [
   { rules: ['!example.com   *   F,2h,15m', '*   tls_required', '*   *   F,2h,15m'], address: 'u@other.example', picks: '!example.com', codes: ['retry-tls-required-shadowed'] },
   { rules: ['!example.com   *   F,2h,15m', '*   tls_required', '*   *   F,2h,15m'], address: 'u@example.com', picks: '*', codes: ['retry-tls-required-shadowed'] },
   { rules: ['example.com   *   F,2h,15m', '*   tls_required', '*   *   F,2h,15m'], address: 'u@other.example', picks: '*', codes: [] },
-  { rules: ['^.*$   tls_required', '*   *   F,2h,15m'], address: 'u@other.example', picks: '*', codes: ['expansion-syntax'] },
+  // A regular expression that matches everything is a catch-all tls_required rule too...
   { rules: ['^.*\\$   tls_required', '*   *   F,2h,15m'], address: 'u@other.example', picks: '^.*\\$', codes: [] },
   { rules: ['\\N^.*$\\N   tls_required', '*   *   F,2h,15m'], address: 'u@other.example', picks: '\\N^.*$\\N', codes: [] },
+  { rules: ['^.*   tls_required', '*   *   F,2h,15m'], address: 'u@other.example', picks: '^.*', codes: [] },
+  // ...but one whose "$" fails to expand is skipped, and TLS failures wait under the catch-all.
+  { rules: ['^.*$   tls_required', '*   *   F,2h,15m'], address: 'u@other.example', picks: '*', codes: ['expansion-syntax', 'retry-tls-required-missing'] },
+  // "!+name" names an address list; without one, Exim skips the rule, which shadows nothing.
+  { rules: ['!+local_domains   *   F,2h,15m', '*   tls_required', '*   *   F,2h,15m'], address: 'u@other.example', picks: '*', codes: [] },
+  { rules: ['*   *   F,2h,15m'], address: 'u@other.example', picks: '*', codes: ['retry-tls-required-missing'] },
 ];
 
 test('the retry rule Exim picks for a TLS failure, and what the analyser says of the rules', (t) => {
@@ -40,13 +46,14 @@ test('the retry rule Exim picks for a TLS failure, and what the analyser says of
   try {
     for (const c of CASES) {
       const path = join(dir, 'exim.conf');
-      writeFileSync(path, ['begin retry', ...c.rules, ''].join('\n'));
+      // A transport that requires TLS, so that a missing tls_required rule is reported.
+      writeFileSync(path, ['domainlist local_domains = example.org', 'begin transports', 't:', '  driver = smtp', '  hosts_require_tls = *', '  tls_tempfail_tryclear = false', 'begin retry', ...c.rules, ''].join('\n'));
       assert.equal(eximValidate(path, exim).ok, true);
       const r = spawnSync(exim, ['-C', path, '-brt', c.address, 'tls_required'], { encoding: 'utf8', timeout: 30_000 });
       const picked = /^Retry rule: (\S+)/m.exec(r.stdout)?.[1];
       if (picked !== c.picks) wrong.push(`${c.rules.join(' / ')} for ${c.address}: Exim picks "${picked}" (${(r.stdout + r.stderr).trim()}), the case says "${c.picks}"`);
-      const codes = lintPath(path, nodeHost()).findings.map((f) => f.code).filter((x) => x === 'retry-tls-required-shadowed' || x === 'expansion-syntax');
-      if (codes.join() !== c.codes.join()) wrong.push(`${c.rules.join(' / ')}: the analyser says ${codes.join(', ') || 'nothing'}`);
+      const codes = lintPath(path, nodeHost()).findings.map((f) => f.code).filter((x) => ['retry-tls-required-shadowed', 'retry-tls-required-missing', 'expansion-syntax'].includes(x));
+      if ([...codes].sort().join() !== [...c.codes].sort().join()) wrong.push(`${c.rules.join(' / ')}: the analyser says ${codes.join(', ') || 'nothing'}`);
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });

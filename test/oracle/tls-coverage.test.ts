@@ -44,9 +44,9 @@ test('hosts_require_tls naming the one host a manualroute router sends to covers
   // The analyser reads the file with the macros as written (192.0.2.x); the delivery points
   // both at the sink (-DSMARTHOST=127.0.0.1::PORT, -DREQUIRED=127.0.0.x), so that the
   // list names the routed host exactly when it does in the file.
-  const config = (required: string) =>
+  const config = (required: string, smarthost = '192.0.2.1') =>
     [
-      'SMARTHOST = 192.0.2.1',
+      `SMARTHOST = ${smarthost}`,
       `REQUIRED = ${required}`,
       'begin routers',
       'gateway:',
@@ -66,13 +66,15 @@ test('hosts_require_tls naming the one host a manualroute router sends to covers
       '',
     ].join('\n');
   try {
-    for (const [inFile, atDelivery, covered] of [
-      ['192.0.2.1', '127.0.0.1', true],
-      ['192.0.2.0/24', '127.0.0.0/24', true],
-      ['192.0.2.9', '127.0.0.9', false],
+    // The sink's port is given as "address::port" at delivery (a ":" list); in the file too, in the last row.
+    for (const [inFile, atDelivery, covered, smarthost] of [
+      ['192.0.2.1', '127.0.0.1', true, undefined],
+      ['192.0.2.0/24', '127.0.0.0/24', true, undefined],
+      ['192.0.2.9', '127.0.0.9', false, undefined],
+      ['192.0.2.1', '127.0.0.1', true, '192.0.2.1::587'],
     ] as const) {
       const path = join(dir, 'exim.conf');
-      writeFileSync(path, config(inFile), { mode: 0o644 });
+      writeFileSync(path, config(inFile, smarthost), { mode: 0o644 });
       const sink = await startSmtpSink('notls');
       try {
         const result = await deliver(path, { port: sink.port, recipient: 'r@remote.example', macros: { REQUIRED: atDelivery } });
@@ -94,6 +96,8 @@ test('TLS on connect, required DANE and a named hostlist of every host keep mail
   try {
     for (const [options, covered, shows] of [
       [['protocol = smtps'], true, /TLS session: \(gnutls_handshake\)|gnutls_handshake/],
+      [['protocol = SMTPS'], true, /gnutls_handshake/],
+      [['protocol = smtps', 'hosts_avoid_tls = *'], true, /gnutls_handshake/],
       [['hosts_require_dane = *'], true, /DANE error/],
       [['hosts_try_dane = *'], false, undefined],
       [['hosts_require_tls = +tls_hosts'], true, /a TLS session is required/],
