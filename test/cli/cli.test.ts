@@ -525,6 +525,40 @@ describe('exim-lint: split configuration directories', () => {
   });
 });
 
+describe('exim-lint: Debian\'s non-split template and its local macros', () => {
+  // update-exim4.conf writes exim4.conf.localmacros before exim4.conf.template.
+  const template = [
+    'begin routers',
+    'smarthost:',
+    '  driver = manualroute',
+    '  route_list = * smtp.example.net',
+    '  transport = remote_smtp_smarthost',
+    'begin transports',
+    'remote_smtp_smarthost:',
+    '  driver = smtp',
+    '.ifdef REMOTE_SMTP_SMARTHOST_HOSTS_REQUIRE_TLS',
+    '  hosts_require_tls = REMOTE_SMTP_SMARTHOST_HOSTS_REQUIRE_TLS',
+    '.endif',
+    '  tls_tempfail_tryclear = false',
+    'begin retry',
+    '*   tls_required',
+    '*   *   F,2h,15m',
+  ];
+
+  test('the macros of exim4.conf.localmacros beside exim4.conf.template hold in it', () => {
+    const path = write('debian/exim4.conf.template', template);
+    assert.deepEqual(lintJson(path).findings.map((f) => f.code), ['tls-not-required']);
+    const macros = write('debian/exim4.conf.localmacros', ['REMOTE_SMTP_SMARTHOST_HOSTS_REQUIRE_TLS = *']);
+    assert.deepEqual(lintJson(path).findings, []);
+    // A finding in the macros file points there.
+    write('debian/exim4.conf.localmacros', ['REMOTE_SMTP_SMARTHOST_HOSTS_REQUIRE_TLS = *', 'tls_advertise_hostz = *']);
+    assert.deepEqual(lintJson(path).findings.map((f) => `${f.file}:${f.line} ${f.code}`), [`${macros}:2 unknown-option`]);
+    // Only a file of that name: another name reads nothing beside it.
+    const other = write('debian/exim4.conf', template);
+    assert.deepEqual(lintJson(other).findings.map((f) => f.code), ['tls-not-required']);
+  });
+});
+
 describe('exim-lint --fix', () => {
   test('adds the TLS settings right after "driver = smtp", same indentation; a second run changes nothing', () => {
     for (const indent of ['  ', '    ', '\t']) {

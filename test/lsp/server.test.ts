@@ -406,6 +406,21 @@ describe('lsp: split configurations and encodings', () => {
     assert.equal((await client.request<{ contents: unknown } | null>('textDocument/hover', { textDocument: { uri: a.uri }, position: { line: 4, character: 3 } })) !== undefined, true);
   });
 
+  test('Debian\'s exim4.conf.template is read after the exim4.conf.localmacros beside it, open or on disk', async (t) => {
+    const client = await session(t);
+    const macros = fixture('debian-nonsplit/exim4.conf.localmacros', 'REMOTE_TLS = *\n');
+    const template = fixture(
+      'debian-nonsplit/exim4.conf.template',
+      ['begin routers', 'r:', '  driver = manualroute', '  route_list = * smtp.example.net', '  transport = t', 'begin transports', 't:', '  driver = smtp', '.ifdef REMOTE_TLS', '  hosts_require_tls = REMOTE_TLS', '.endif', '  tls_tempfail_tryclear = false', 'begin retry', '*   tls_required', '*   *   F,2h,15m', ''].join('\n'),
+    );
+    client.didOpen(template.uri, template.text);
+    await client.waitForDiagnostics(template.uri, lacks('tls-not-required'));
+    // Unsaved edits to the macros file count.
+    client.didOpen(macros.uri, macros.text);
+    client.didChange(macros.uri, 2, [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 10 } }, text: 'OTHER' }]);
+    await client.waitForDiagnostics(template.uri, has('tls-not-required'), 2000);
+  });
+
   test('a document that starts with a byte order mark: ranges on line 0 count the BOM', async (t) => {
     const client = await session(t);
     const text = '\ufefftls_advertise_hostz = *\n\nbegin retry\n*   *   F,2h,15m\n';

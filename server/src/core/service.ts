@@ -6,7 +6,7 @@ import { analyze, AnalyzeOptions } from './analysis/analyze';
 import { Finding } from './analysis/types';
 import { ConfigHost } from './host';
 import { builtinMacroValues, builtinMacros } from './options';
-import { isSplitConfigDir, splitConfigFiles } from './splitConfig';
+import { debianLocalMacrosFor, isSplitConfigDir, splitConfigFiles } from './splitConfig';
 import { parseFiles } from './syntax/parser';
 import { SourceFile } from './syntax/source';
 import { ConfigTree } from './syntax/tree';
@@ -37,7 +37,10 @@ export function parsePath(path: string, host: ConfigHost, overrides: Map<string,
     const files = splitConfigFiles(path, host).map(read);
     return parseFiles(path, files, overlay, { builtinMacros: builtinMacros(), builtinMacroValues: builtinMacroValues() });
   }
-  return parseFiles(path, [read(path)], overlay, { builtinMacros: builtinMacros(), builtinMacroValues: builtinMacroValues() });
+  // Debian's exim4.conf.template is read after the exim4.conf.localmacros beside it, as
+  // update-exim4.conf joins them.
+  const localMacros = debianLocalMacrosFor(path, overlay);
+  return parseFiles(path, [...(localMacros ? [read(localMacros)] : []), read(path)], overlay, { builtinMacros: builtinMacros(), builtinMacroValues: builtinMacroValues() });
 }
 
 export function lintPath(path: string, host: ConfigHost, options: AnalyzeOptions = {}): LintResult {
@@ -47,6 +50,13 @@ export function lintPath(path: string, host: ConfigHost, options: AnalyzeOptions
 
 /** Lints editor text for `path`; other files (includes) come from the host. */
 export function lintText(path: string, text: string, host: ConfigHost, options: AnalyzeOptions = {}): LintResult {
-  const tree = parseFiles(path, [new SourceFile(path, text)], host, { builtinMacros: builtinMacros(), builtinMacroValues: builtinMacroValues() });
+  const tree = parseFiles(path, withLocalMacros(path, new SourceFile(path, text), host), host, { builtinMacros: builtinMacros(), builtinMacroValues: builtinMacroValues() });
   return { tree, findings: analyze(tree, options) };
+}
+
+/** The files to read for `file`: Debian's exim4.conf.localmacros first, where it applies (debianLocalMacrosFor()). */
+export function withLocalMacros(path: string, file: SourceFile, host: ConfigHost): SourceFile[] {
+  const macros = debianLocalMacrosFor(path, host);
+  const r = macros ? host.readFile(macros) : undefined;
+  return r?.kind === 'file' ? [new SourceFile(macros!, r.text), file] : [file];
 }

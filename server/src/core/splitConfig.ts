@@ -43,3 +43,17 @@ export function splitConfigRootOf(file: string): string | undefined {
   const m = /^(.*\/conf\.d)\/(main|acl|router|transport|retry|rewrite|auth)\/[^/]+$/.exec(file);
   return m ? m[1] : undefined;
 }
+
+/**
+ * Debian's non-split configuration: update-exim4.conf writes exim4.conf.localmacros (when it
+ * exists) and then exim4.conf.template into the configuration Exim runs, so macros the admin
+ * sets there (MAIN_TLS_ENABLE, REMOTE_SMTP_SMARTHOST_HOSTS_REQUIRE_TLS, ...) hold in the
+ * template. For a file named exim4.conf.template with a regular exim4.conf.localmacros beside
+ * it, that file's path; otherwise undefined.
+ */
+export function debianLocalMacrosFor(file: string, host: ConfigHost): string | undefined {
+  const m = /^(.*\/)exim4\.conf\.template$/.exec(file);
+  if (!m) return undefined;
+  const macros = `${m[1]}exim4.conf.localmacros`;
+  return host.exists(macros) && !host.isDirectory?.(macros) ? macros : undefined;
+}
