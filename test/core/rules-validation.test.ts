@@ -706,6 +706,14 @@ test('acl-argument-invalid: ratelimit as Exim reads it (measured with exim -bh):
   assert.match(only('acl_smtp_rcpt = a\nbegin acl\na:\n  deny ratelimit = 100/1h//\n', 'acl-argument-invalid')[0].message, /^error in arguments to "ratelimit" condition: "1h\/" is not a time value/);
 });
 
+test('acl-misplaced in a non-SMTP ACL: the locally submitted message is rejected (no SMTP command to answer)', () => {
+  const [local] = only('acl_not_smtp = ns\nbegin acl\nns:\n  warn recipients = x@example.org\n  accept\n', 'acl-misplaced');
+  assert.match(local.message, /\(exim -bV accepts it; the locally submitted message is then rejected\)$/);
+  // An ACL that runs both ways says both.
+  const [both] = only('acl_not_smtp = a\nacl_smtp_mail = a\nbegin acl\na:\n  warn recipients = x@example.org\n  accept\n', 'acl-misplaced');
+  assert.match(both.message, /an SMTP command then gets 451, a locally submitted message is rejected\)$/);
+});
+
 test('acl-misplaced: a ratelimit per_* kind with /strict or /leaky where that kind has no meaning', () => {
   const placed = (option: string, value: string) => only(`${option} = a\nbegin acl\na:\n  deny ratelimit = ${value}\n  accept\n`, 'acl-misplaced').map((f) => f.message.replace(/:.*/s, ''));
   assert.deepEqual(placed('acl_smtp_mail', '100 / 1h / per_rcpt / strict'), ['"per_rcpt" must not have /leaky or /strict option, or cannot be used in MAIL ACL']);

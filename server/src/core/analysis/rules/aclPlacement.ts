@@ -89,8 +89,12 @@ const aclMisplaced: Rule = {
     const report = (loc: Location, active: boolean, cells: Cells, phases: string[], what: string, when = '') => {
       const first = cells[phases[0]];
       const said = first ?? `${what} cannot be used in the ${phases[0]} ACL`;
+      // In the non-SMTP ACLs there is no command to answer: the message is refused instead.
+      const smtp = phases.some((p) => !p.startsWith('not_smtp'));
+      const nonSmtp = phases.some((p) => p.startsWith('not_smtp'));
+      const outcome = smtp && nonSmtp ? 'an SMTP command then gets 451, a locally submitted message is rejected' : smtp ? 'an SMTP command then gets 451' : 'the locally submitted message is then rejected';
       ctx.report({
-        message: `${said}${when}: the ACL runs as ${describe(phases)}, where Exim refuses it when the statement runs (exim -bV accepts it; an SMTP command then gets 451)`,
+        message: `${said}${when}: the ACL runs as ${describe(phases)}, where Exim refuses it when the statement runs (exim -bV accepts it; ${outcome})`,
         loc,
         active,
         data: { item: what, phases },
