@@ -874,6 +874,14 @@ test('third real-world round: host list addresses, negated dnslists, double spac
   assert.deepEqual(codesOf('hostlist a = <; 192.0.2.0/24: 10.0.0.0/8 ; ::1\nhostlist b = <; 2001:db8::1 ; fe80::1\n', 'list-separator-mixed'), ['192.0.2.0/24: 10.0.0.0/8']);
 });
 
+test('fourth real-world round: lookups that are not, and findings in skipped branches', () => {
+  assert.deepEqual(only('domainlist mx = @mx_secondary/ignore=<;127.0.0.1;::1\naddresslist b = lsearch*@;/etc/exim4/blacklist\naddresslist c = partial2-lsearch*@;/etc/x\naddresslist d = *@lsearch;/etc/x\n', 'list-lookup-invalid'), []);
+  assert.match(only('addresslist d = *@lesarch;/etc/x\n', 'list-lookup-invalid')[0].message, /unknown lookup type "lesarch"/);
+  // A finding on a line Exim skips says so.
+  const [f] = only('acl_smtp_rcpt = a\nbegin acl\na:\n  deny condition = yes\n.ifdef NOPE\n       control = nosuchcontrol\n.endif\n  accept\n', 'acl-control-invalid');
+  assert.match(f.message, /\(this line is in an \.ifdef branch that Exim skips as configured: it matters once the branch is used\)$/);
+});
+
 test('received-header-not-header: a received_header_text that does not start with a header name', () => {
   const codes = (value: string) => only(`received_header_text = ${value}\n`, 'received-header-not-header').length;
   for (const ok of ['Received: by $primary_hostname', '', '${if def:sender_host_address {Received: from $sender_host_address}}', 'X-Received: x', '"Received: quoted"']) assert.equal(codes(ok), 0, ok);

@@ -18,6 +18,8 @@ const SEVERITY_RANK: Record<Severity, number> = { error: 0, warning: 1, informat
 function capForInactive(severity: Severity): Severity {
   return severity === 'error' ? 'warning' : severity;
 }
+/** What Exim does with a line of a skipped .ifdef branch holds only once the branch is used: said so. */
+const INACTIVE_NOTE = ' (this line is in an .ifdef branch that Exim skips as configured: it matters once the branch is used)';
 
 export function analyze(tree: ConfigTree, options: AnalyzeOptions = {}): Finding[] {
   const findings: Finding[] = [];
@@ -30,7 +32,8 @@ export function analyze(tree: ConfigTree, options: AnalyzeOptions = {}): Finding
     if (f.active === false) severity = capForInactive(severity);
     const { active: _active, ...rest } = f;
     // Messages quote the configuration, which may hold control characters or very long lines.
-    findings.push({ ...rest, message: printable(f.message), code, severity });
+    const note = f.active === false && !/\bbranch\b/.test(f.message) ? INACTIVE_NOTE : '';
+    findings.push({ ...rest, message: printable(f.message) + note, code, severity });
   };
 
   void PARSE_PROBLEMS;

@@ -67,8 +67,12 @@ export function listItemLookupProblem(item: string, kind: ListKind): string | un
   if (kind === 'address') {
     const semicolon = text.indexOf(';');
     const at = semicolon < 0 ? -1 : text.lastIndexOf('@', semicolon);
-    if (!text.startsWith('^') && at >= 0) text = text.slice(at + 1);
+    // "*@lsearch;file" looks up the domain; in "lsearch*@;file" the "*@" is the lookup's default.
+    const defaultSuffix = at > 0 && text[at - 1] === '*' && at + 1 === semicolon;
+    if (!text.startsWith('^') && at >= 0 && !defaultSuffix) text = text.slice(at + 1);
   }
+  // "@mx_any/ignore=<;127.0.0.1;::1": a domain list's MX item with a host list of its own.
+  if (kind === 'domain' && /^@mx_(?:any|primary|secondary)\b/.test(text)) return undefined;
   const semicolon = text.indexOf(';');
   if (semicolon < 0 || text.startsWith('^') || (kind !== 'host' && text.startsWith('*'))) return undefined;
   let type = text.slice(0, semicolon);
