@@ -877,6 +877,7 @@ test('third real-world round: host list addresses, negated dnslists, double spac
 test('fourth real-world round: lookups that are not, and findings in skipped branches', () => {
   assert.deepEqual(only('domainlist mx = @mx_secondary/ignore=<;127.0.0.1;::1\naddresslist b = lsearch*@;/etc/exim4/blacklist\naddresslist c = partial2-lsearch*@;/etc/x\naddresslist d = *@lsearch;/etc/x\n', 'list-lookup-invalid'), []);
   assert.match(only('addresslist d = *@lesarch;/etc/x\n', 'list-lookup-invalid')[0].message, /unknown lookup type "lesarch"/);
+  assert.deepEqual(only('addresslist e = lsearch*@ ;/etc/x\n', 'list-lookup-invalid'), []);
   // A finding on a line Exim skips says so.
   const [f] = only('acl_smtp_rcpt = a\nbegin acl\na:\n  deny condition = yes\n.ifdef NOPE\n       control = nosuchcontrol\n.endif\n  accept\n', 'acl-control-invalid');
   assert.match(f.message, /\(this line is in an \.ifdef branch that Exim skips as configured: it matters once the branch is used\)$/);

@@ -76,6 +76,9 @@ export function listItemLookupProblem(item: string, kind: ListKind): string | un
   const semicolon = text.indexOf(';');
   if (semicolon < 0 || text.startsWith('^') || (kind !== 'host' && text.startsWith('*'))) return undefined;
   let type = text.slice(0, semicolon);
+  // No type at all ("lsearch*@ ;file" is the local part "lsearch*" and the domain " ;file"):
+  // Exim reads no lookup there, and the item never matches (measured).
+  if (type.trim() === '') return undefined;
   if (kind === 'host') {
     const net = /^net\d*-/.exec(type);
     if (net) type = type.slice(net[0].length);
