@@ -883,6 +883,15 @@ test('fourth real-world round: lookups that are not, and findings in skipped bra
   assert.match(f.message, /\(this line is in an \.ifdef branch that Exim skips as configured: it matters once the branch is used\)$/);
 });
 
+test('delivery-value-invalid: an appendfile file or directory built from tainted data', () => {
+  const found = (option: string) => only(`begin transports\nt:\n  driver = appendfile\n  ${option}\n`, 'delivery-value-invalid').map((f) => f.message);
+  for (const ok of ['file = /var/mail/$local_part_data', 'directory = $home/Maildir', 'file = /var/mail/${lookup{$local_part}lsearch{/etc/users}}', 'file = /var/mail/mbox-$primary_hostname']) assert.deepEqual(found(ok), [], ok);
+  assert.deepEqual(found('file = /var/mail/$local_part'), [
+    "file = /var/mail/$local_part uses $local_part, which comes from the message and is tainted: Exim refuses a tainted file or directory name ('Tainted ... not permitted'); use the untainted $local_part_data that a router's check or lookup sets in t transport: Exim accepts the configuration, and defers every delivery through this transport, until the retry rules give up",
+  ]);
+  assert.match(found('directory = /srv/mail/${lc:$domain}/$local_part')[0], /uses \$domain, which comes from the message/);
+});
+
 test('received-header-not-header: a received_header_text that does not start with a header name', () => {
   const codes = (value: string) => only(`received_header_text = ${value}\n`, 'received-header-not-header').length;
   for (const ok of ['Received: by $primary_hostname', '', '${if def:sender_host_address {Received: from $sender_host_address}}', 'X-Received: x', '"Received: quoted"']) assert.equal(codes(ok), 0, ok);

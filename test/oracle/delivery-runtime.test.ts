@@ -22,6 +22,11 @@ interface Case {
 
 const CASES: Case[] = [
   { options: ['file = MAILDIR/mbox'], refused: false },
+  // Data from the message is tainted: Exim refuses it in a file name ('Tainted ... not permitted').
+  { options: ['file = MAILDIR/$local_part'], refused: true },
+  { options: ['file = MAILDIR/${lc:$local_part}'], refused: true },
+  { options: ['directory = MAILDIR/$domain/$local_part', 'maildir_format'], refused: true },
+  { options: ['file = MAILDIR/mbox-$primary_hostname'], refused: false },
   { options: ['file = mail/$local_part'], refused: true },
   { options: ['file = MAILDIR/mbox', 'quota = 10KB'], refused: true },
   { options: ['file = MAILDIR/mbox', 'quota = 1.5G'], refused: false },
