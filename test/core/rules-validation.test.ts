@@ -1036,14 +1036,14 @@ test('delivery-value-invalid: quotas, size limits and mailbox paths as appendfil
   assert.equal(sizeLimitProblem('99999999999999999999'), 'absolute value of integer "99999999999999999999" is too large (overflow)');
 
   const transport = (...options: string[]) => only(`begin transports\nt:\n${options.map((o) => `  ${o}\n`).join('')}`, 'delivery-value-invalid').map((f) => f.data!.option);
-  assert.deepEqual(transport('driver = appendfile', 'file = /var/mail/$local_part', 'quota = ${lookup{$local_part}lsearch{/etc/quotas}}', 'message_size_limit = 50M'), []);
+  assert.deepEqual(transport('driver = appendfile', 'file = /var/mail/$local_part_data', 'quota = ${lookup{$local_part}lsearch{/etc/quotas}}', 'message_size_limit = 50M'), []);
   assert.deepEqual(transport('driver = appendfile', 'directory = $home/Maildir', 'maildir_format'), []);
   assert.deepEqual(transport('driver = appendfile', 'file = mail/$local_part', 'quota = 10KB', 'message_size_limit = 1.5M'), ['file', 'quota', 'message_size_limit']);
   assert.deepEqual(transport('driver = smtp', 'message_size_limit = 1,000'), ['message_size_limit']);
-  assert.deepEqual(transport('driver = appendfile', 'file = /var/mail/$local_part', 'maildir_format'), ['maildir_format']);
-  assert.deepEqual(transport('driver = appendfile', 'file = /var/mail/$local_part', 'mailstore_format = true'), ['mailstore_format']);
-  assert.deepEqual(transport('driver = appendfile', 'file = /var/mail/$local_part', 'no_maildir_format', 'mbx_format'), []);
-  assert.deepEqual(transport('driver = appendfile', 'directory = /var/mail/$local_part', 'maildir_format'), []);
+  assert.deepEqual(transport('driver = appendfile', 'file = /var/mail/$local_part_data', 'maildir_format'), ['maildir_format']);
+  assert.deepEqual(transport('driver = appendfile', 'file = /var/mail/$local_part_data', 'mailstore_format = true'), ['mailstore_format']);
+  assert.deepEqual(transport('driver = appendfile', 'file = /var/mail/$local_part_data', 'no_maildir_format', 'mbx_format'), []);
+  assert.deepEqual(transport('driver = appendfile', 'directory = /var/mail/$local_part_data', 'maildir_format'), []);
   // Debian's address_directory: the directory comes from the address a redirect generated.
   assert.deepEqual(transport('driver = appendfile', 'envelope_to_add', 'maildir_format'), []);
   assert.deepEqual(transport('driver = smtp', 'interface = 192.0.2.1'), []);
