@@ -892,6 +892,11 @@ test('delivery-value-invalid: an appendfile file or directory built from tainted
   assert.match(found('directory = /srv/mail/${lc:$domain}/$local_part')[0], /uses \$domain, which comes from the message/);
 });
 
+test('unused-transport: a transport that names itself in its own settings is still unused', () => {
+  const text = 'begin routers\nr:\n  driver = accept\n  transport = used\nbegin transports\nused:\n  driver = appendfile\n  file = /tmp/x\nlonely:\n  driver = appendfile\n  file = /tmp/y\n  debug_print = "T: lonely for $local_part"\n';
+  assert.deepEqual(only(text, 'unused-transport').map((f) => f.message), ['transport "lonely" is not used by any router']);
+});
+
 test('received-header-not-header: a received_header_text that does not start with a header name', () => {
   const codes = (value: string) => only(`received_header_text = ${value}\n`, 'received-header-not-header').length;
   for (const ok of ['Received: by $primary_hostname', '', '${if def:sender_host_address {Received: from $sender_host_address}}', 'X-Received: x', '"Received: quoted"']) assert.equal(codes(ok), 0, ok);

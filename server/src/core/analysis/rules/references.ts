@@ -528,10 +528,10 @@ function indexWords(line: LogicalLine, index: Map<string, LogicalLine[]>, filter
   }
 }
 
-/** True when the name occurs as a word on a line other than the given definition lines. */
-function mentioned(index: Map<string, LogicalLine[]>, name: string, definitions: Set<LogicalLine>): boolean {
+/** True when the name occurs as a word on a line other than the given definition lines and the lines of `own` settings. */
+function mentioned(index: Map<string, LogicalLine[]>, name: string, definitions: Set<LogicalLine>, own: readonly { line: LogicalLine }[] = []): boolean {
   const lines = index.get(name);
-  return lines !== undefined && lines.some((l) => !definitions.has(l));
+  return lines !== undefined && lines.some((l) => !definitions.has(l) && !own.some((o) => o.line === l));
 }
 
 const unusedTransport: Rule = {
@@ -545,7 +545,8 @@ const unusedTransport: Rule = {
     const nameLines = new Set(transports.map((t) => t.line));
     const index = mentionIndex(ctx);
     for (const t of transports) {
-      if (mentioned(index, t.name, nameLines)) continue;
+      // Its own settings do not use it (debug_print = "T: remote_smtp ..." names itself).
+      if (mentioned(index, t.name, nameLines, t.options)) continue;
       ctx.report({ message: `transport "${t.name}" is not used by any router`, loc: t.nameLoc, unnecessary: true });
     }
   },
