@@ -897,6 +897,13 @@ test('unused-transport: a transport that names itself in its own settings is sti
   assert.deepEqual(only(text, 'unused-transport').map((f) => f.message), ['transport "lonely" is not used by any router']);
 });
 
+test('router-require-files-relative: a require_files path that is not absolute', () => {
+  const items = (value: string) => only(`begin routers\nr:\n  driver = accept\n  require_files = ${value}\n`, 'router-require-files-relative').map((f) => f.message);
+  for (const ok of ['/etc/hostname', '+/etc/x : !/etc/y', 'mail : /var/mail/x', '$home/.forward']) assert.deepEqual(items(ok), [], ok);
+  assert.deepEqual(items('etc/hostname'), ['require_files: "etc/hostname" is not absolute: Exim accepts the configuration, and r router defers every address it sees']);
+  assert.match(items('!etc/x')[0], /^require_files: "etc\/x" is not absolute/);
+});
+
 test('received-header-not-header: a received_header_text that does not start with a header name', () => {
   const codes = (value: string) => only(`received_header_text = ${value}\n`, 'received-header-not-header').length;
   for (const ok of ['Received: by $primary_hostname', '', '${if def:sender_host_address {Received: from $sender_host_address}}', 'X-Received: x', '"Received: quoted"']) assert.equal(codes(ok), 0, ok);

@@ -48,6 +48,10 @@ const CASES: Case[] = [
   { options: ['data = a@b.example', 'user = 65534'], refused: true, code: 'router-user-without-group' },
   { options: ['driver = accept', 'transport = t', 'user = 65534', 'group = 65534'], refused: false, code: 'router-user-without-group' },
   { options: ['driver = accept', 'transport = t', 'user = nobody'], refused: false, code: 'router-user-without-group' },
+  { options: ['driver = accept', 'transport = t', 'require_files = /etc/hostname'], refused: false, code: 'router-require-files-relative' },
+  { options: ['driver = accept', 'transport = t', 'require_files = +/etc/hostname : !/nonexistent'], refused: false, code: 'router-require-files-relative' },
+  { options: ['driver = accept', 'transport = t', 'require_files = etc/hostname'], refused: true, code: 'router-require-files-relative' },
+  { options: ['driver = accept', 'transport = t', 'require_files = !etc/nonexistent'], refused: true, code: 'router-require-files-relative' },
 ];
 
 /** What `exim -bt` prints when it refuses a case, by rule. */
@@ -57,6 +61,7 @@ const REFUSED: Record<string, RegExp> = {
   // The message is dropped: neither delivered nor bounced (none of these cases is a :blackhole:).
   'router-variable-invalid': /bad router variable name|is discarded/,
   'router-user-without-group': /user set without group/,
+  'router-require-files-relative': /require_files: ".*" is not absolute/,
 };
 
 test('router settings Exim refuses when it routes are reported, and only those', (t) => {

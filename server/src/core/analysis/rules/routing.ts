@@ -127,4 +127,31 @@ const routerUserWithoutGroup: Rule = {
   },
 };
 
-export const routingRules: Rule[] = [routeOptionUnknown, routerVariableInvalid, routerUserWithoutGroup];
+/**
+ * A require_files item that is a path but not an absolute one: routing defers every address
+ * ('require_files: "etc/hostname" is not absolute', measured with exim -bt). Items without a
+ * "/" are the user and group to check as, and are left alone.
+ */
+const routerRequireFilesRelative: Rule = {
+  id: 'router-require-files-relative',
+  defaultSeverity: 'warning',
+  title: 'require_files item that is a relative path, which defers every address the router sees',
+  check(ctx: RuleContext) {
+    if (!ctx.model.mayHaveOption('require_files')) return;
+    for (const router of ctx.model.activeDrivers('routers')) {
+      const node = ctx.model.optionNode(router, 'require_files');
+      if (!node || !node.hasValue) continue;
+      const value = stringSetting(node.value);
+      if (value.includes('$')) continue;
+      const item = exactListItems(value).find((x) => x.includes('/') && !/^[!+]?\//.test(x));
+      if (item === undefined) continue;
+      ctx.report({
+        message: `require_files: "${item.replace(/^[!+]/, '')}" is not absolute: Exim accepts the configuration, and ${router.name} router defers every address it sees`,
+        loc: node.valueLoc ?? node.wordLoc,
+        data: { router: router.name, item },
+      });
+    }
+  },
+};
+
+export const routingRules: Rule[] = [routeOptionUnknown, routerVariableInvalid, routerUserWithoutGroup, routerRequireFilesRelative];
