@@ -76,18 +76,28 @@ const STOPS = 'Exim accepts the configuration, and the process that matches this
 /** A host list's lookup that Exim cannot make defers the match instead (measured with exim -bh). */
 const DEFERS = 'Exim accepts the configuration, and matching this host list defers (an SMTP command it guards gets 451)';
 
+/** What a list rule says of one list: the item it is about and the message, or undefined. */
+type ListCheck = (items: string[], list: string, kind: ListKind) => { item: string; message: string } | undefined;
+
+/** Reports, for each written-out list containing `mark` (forEachList()), what `check` finds. */
+function checkLists(ctx: RuleContext, mark: string, check: ListCheck): void {
+  forEachList(ctx, mark, (node, list, kind, active) => {
+    const found = check(exactListItems(list), list, kind);
+    if (found) ctx.report({ message: found.message, loc: node.valueLoc ?? node.loc, active, data: { item: found.item } });
+  });
+}
+
 const listLookupInvalid: Rule = {
   id: 'list-lookup-invalid',
   defaultSeverity: 'warning',
   title: 'lookup in a list item with a type Exim cannot use',
   check(ctx: RuleContext) {
-    forEachList(ctx, ';', (node, list, kind, active) => {
+    checkLists(ctx, ';', (_items, list, kind) => {
       for (const item of splitList(list)) {
         const problem = listItemLookupProblem(item, kind);
-        if (!problem) continue;
-        ctx.report({ message: `${problem} in list item "${item}": ${kind === 'host' ? DEFERS : STOPS}`, loc: node.valueLoc ?? node.loc, active, data: { item } });
-        return;
+        if (problem) return { item, message: `${problem} in list item "${item}": ${kind === 'host' ? DEFERS : STOPS}` };
       }
+      return undefined;
     });
   },
 };
@@ -97,38 +107,35 @@ const listRegexInvalid: Rule = {
   defaultSeverity: 'warning',
   title: 'regular expression list item ("^...") that PCRE2 refuses',
   check(ctx: RuleContext) {
-    forEachList(ctx, '^', (node, list, _kind, active) => {
+    checkLists(ctx, '^', (_items, list) => {
       for (const item of splitList(list)) {
         const pattern = item.replace(/^!\s*/, '');
-        if (!pattern.startsWith('^')) continue;
-        const problem = regexProblem(pattern);
-        if (!problem) continue;
-        ctx.report({ message: `regular expression error: ${problem} while compiling ${pattern}: ${STOPS}`, loc: node.valueLoc ?? node.loc, active, data: { item: pattern } });
-        return;
+        const problem = pattern.startsWith('^') ? regexProblem(pattern) : undefined;
+        if (problem) return { item: pattern, message: `regular expression error: ${problem} while compiling ${pattern}: ${STOPS}` };
       }
+      return undefined;
     });
   },
 };
+
+/** " : " between items, or ":" right after an IPv4 address or network ("192.0.2.0/24: 10.0.0.0/8"). */
+const hasColonSeparator = (x: string) => /\s:\s/.test(x) || /(?:^|\s)\d{1,3}(?:\.\d{1,3}){3}(?:\/\d+)?\s*:\s*\S/.test(x);
 
 const listSeparatorMixed: Rule = {
   id: 'list-separator-mixed',
   defaultSeverity: 'warning',
   title: 'list whose separator was changed ("<;") with ":" still used between items',
   check(ctx: RuleContext) {
-    forEachList(ctx, '<', (node, list, _kind, active) => {
+    checkLists(ctx, '<', (items, list) => {
       const lead = /^\s*<([^\sA-Za-z0-9:])/.exec(list);
-      if (!lead) return;
+      if (!lead) return undefined;
       // A regex or lookup item may hold " : " on purpose.
-      // " : " between items, or ":" right after an IPv4 address or network ("192.0.2.0/24: 10.0.0.0/8").
-      const colon = (x: string) => /\s:\s/.test(x) || /(?:^|\s)\d{1,3}(?:\.\d{1,3}){3}(?:\/\d+)?\s*:\s*\S/.test(x);
-      const item = exactListItems(list).find((x) => colon(x) && !/^!?\s*\^/.test(x) && !/^!?\s*[\w*@,=-]+;/.test(x));
-      if (item === undefined) return;
-      ctx.report({
+      const item = items.find((x) => hasColonSeparator(x) && !/^!?\s*\^/.test(x) && !/^!?\s*[\w*@,=-]+;/.test(x));
+      if (item === undefined) return undefined;
+      return {
+        item,
         message: `list item "${item}": this list's separator is "${lead[1]}" (set by "<${lead[1]}"), so ":" does not separate items here; "${item}" is one item, which matches nothing (write "${item.split(/\s*:\s*/).join(` ${lead[1]} `)}")`,
-        loc: node.valueLoc ?? node.loc,
-        active,
-        data: { item },
-      });
+      };
     });
   },
 };
@@ -144,23 +151,19 @@ const hostListLeadingDot: Rule = {
   defaultSeverity: 'warning',
   title: 'host list item starting with a dot, which Exim looks up as a host name and which ends the list without a match',
   check(ctx: RuleContext) {
-    forEachList(ctx, '.', (node, list, kind, active) => {
-      if (kind !== 'host') return;
-      const items = exactListItems(list);
-      const at = items.findIndex((x) => /^!?\s*\.[A-Za-z0-9]/.test(x));
-      if (at < 0) return;
+    checkLists(ctx, '.', (items, _list, kind) => {
+      const at = kind === 'host' ? items.findIndex((x) => /^!?\s*\.[A-Za-z0-9]/.test(x)) : -1;
+      if (at < 0) return undefined;
       const item = items[at];
       const name = item.replace(/^!\s*/, '');
       // +ignore_unknown before it skips the failed lookup; +include_unknown makes it a match (measured).
       const unknown = items.slice(0, at).filter((x) => x === '+ignore_unknown' || x === '+include_unknown').pop();
-      if (unknown === '+ignore_unknown') return;
+      if (unknown === '+ignore_unknown') return undefined;
       const outcome = unknown === '+include_unknown' ? 'and "+include_unknown" makes that failure a match, for every host' : 'and the list ends there without a match';
-      ctx.report({
+      return {
+        item,
         message: `host list item "${item}" starts with a dot: Exim looks it up as a host name, which no host has ("no IP address found for host ${name}"), ${outcome}; "*${name}" matches the host names that end in ${name}`,
-        loc: node.valueLoc ?? node.loc,
-        active,
-        data: { item },
-      });
+      };
     });
   },
 };
@@ -175,24 +178,21 @@ const hostListAddressMalformed: Rule = {
   defaultSeverity: 'warning',
   title: 'host list item that starts like an IPv4 address but is not one, which ends the list without a match',
   check(ctx: RuleContext) {
-    forEachList(ctx, '.', (node, list, kind, active) => {
-      if (kind !== 'host') return;
-      const item = exactListItems(list).find((x) => {
-        const text = x.replace(/^!\s*/, '');
-        return IPV4_LIKE.test(text) && !isIpv4Address(text.replace(/\/\d*$/, ''));
-      });
-      if (item === undefined) return;
+    checkLists(ctx, '.', (items, _list, kind) => {
+      const item =
+        kind === 'host'
+          ? items.find((x) => {
+              const text = x.replace(/^!\s*/, '');
+              return IPV4_LIKE.test(text) && !isIpv4Address(text.replace(/\/\d*$/, ''));
+            })
+          : undefined;
+      if (item === undefined) return undefined;
       const hint = /[;,\s]/.test(item)
         ? ' (items are separated by ":", or by the character after "<" at the start, as in "<; a ; b")'
         : /^!?\s*\d+(?:\.\d+){0,2}(?:\/|$)/.test(item)
           ? ' (an address has four parts, as in 192.0.2.0/24)'
           : '';
-      ctx.report({
-        message: `host list item "${item}" is a malformed IPv4 address or address mask${hint}: the list ends there without a match`,
-        loc: node.valueLoc ?? node.loc,
-        active,
-        data: { item },
-      });
+      return { item, message: `host list item "${item}" is a malformed IPv4 address or address mask${hint}: the list ends there without a match` };
     });
   },
 };
