@@ -904,6 +904,13 @@ test('router-require-files-relative: a require_files path that is not absolute',
   assert.match(items('!etc/x')[0], /^require_files: "etc\/x" is not absolute/);
 });
 
+test('expansion-syntax: a route_list domain pattern Exim cannot expand', () => {
+  const found = (list: string) => only(`begin routers\nr:\n  driver = manualroute\n  route_list = ${list}\n`, 'expansion-syntax').map((f) => [f.loc.range.start.character, f.message.replace(/^.*: Exim/, 'Exim')]);
+  assert.deepEqual(found('^.*\\.example\\.com$ 192.0.2.1 ; other.example 192.0.2.2'), [[32, 'Exim cannot expand this domain pattern, so routing defers every address that reaches the rule (and writes to the panic log)']]);
+  assert.deepEqual(found('a.example 192.0.2.1 ; ^.*\\.example\\.com$ 192.0.2.2'), [[54, 'Exim cannot expand this domain pattern, so routing defers every address that reaches the rule (and writes to the panic log)']]);
+  for (const ok of ['^.*\\.example\\.com\\$ 192.0.2.1', '\\N^.*\\.example\\.com$\\N 192.0.2.1', '* $domain', '+local_domains ${lookup{$domain}lsearch{/etc/routes}}']) assert.deepEqual(found(ok), [], ok);
+});
+
 test('received-header-not-header: a received_header_text that does not start with a header name', () => {
   const codes = (value: string) => only(`received_header_text = ${value}\n`, 'received-header-not-header').length;
   for (const ok of ['Received: by $primary_hostname', '', '${if def:sender_host_address {Received: from $sender_host_address}}', 'X-Received: x', '"Received: quoted"']) assert.equal(codes(ok), 0, ok);

@@ -52,6 +52,9 @@ const CASES: Case[] = [
   { options: ['driver = accept', 'transport = t', 'require_files = +/etc/hostname : !/nonexistent'], refused: false, code: 'router-require-files-relative' },
   { options: ['driver = accept', 'transport = t', 'require_files = etc/hostname'], refused: true, code: 'router-require-files-relative' },
   { options: ['driver = accept', 'transport = t', 'require_files = !etc/nonexistent'], refused: true, code: 'router-require-files-relative' },
+  { options: ['driver = manualroute', 'transport = t', 'self = send', 'route_list = ^.*\\.example\\.org$ 127.0.0.1'], refused: true, code: 'expansion-syntax' },
+  { options: ['driver = manualroute', 'transport = t', 'self = send', 'route_list = ^.*\\.example\\.org\\$ 127.0.0.1'], refused: false, code: 'expansion-syntax' },
+  { options: ['driver = manualroute', 'transport = t', 'self = send', 'route_list = \\N^.*\\.example\\.org$\\N 127.0.0.1'], refused: false, code: 'expansion-syntax' },
 ];
 
 /** What `exim -bt` prints when it refuses a case, by rule. */
@@ -62,6 +65,8 @@ const REFUSED: Record<string, RegExp> = {
   'router-variable-invalid': /bad router variable name|is discarded/,
   'router-user-without-group': /user set without group/,
   'router-require-files-relative': /require_files: ".*" is not absolute/,
+  // A route_list domain pattern that cannot be expanded: the lookup defers.
+  'expansion-syntax': /failed to expand ".*" while checking a list/,
 };
 
 test('router settings Exim refuses when it routes are reported, and only those', (t) => {

@@ -8,6 +8,7 @@
  * lists (expanded each time they are used: "failed to expand ... while checking a list"),
  * rewrite replacements.
  */
+import { routeListRules } from '../../util/routeList';
 import { changeToFixes } from '../../fixes/edits';
 import { Location } from '../../syntax/source';
 import { ExpansionProblem, expansionProblems } from '../../syntax/expansion';
@@ -71,6 +72,17 @@ function expandedTexts(ctx: RuleContext): ExpandedText[] {
     switch (node.kind) {
       case 'option': {
         const r = driver ? ctx.model.resolve(node, driver.section, driver.driverName) : ctx.model.resolve(node, 'main');
+        if (r.name === 'route_list' && driver?.driverName === 'manualroute' && !node.value.startsWith('"')) {
+          // Not expanded as a whole, but each rule's domain pattern is, as a domain list item:
+          // measured (exim -bt), "^.*\.example\.com$" fails to expand and defers the address.
+          for (const { from, to } of routeListRules(node.value)) {
+            const start = from + (node.value.slice(from, to).length - node.value.slice(from, to).trimStart().length);
+            const end = start + (/^\S*/.exec(node.value.slice(start, to))?.[0].length ?? 0);
+            const pattern = node.value.slice(start, end);
+            if (pattern.includes('$')) add(node.line, node.valueOffset + start, pattern, node.active, undefined, false, 'Exim cannot expand this domain pattern, so routing defers every address that reaches the rule (and writes to the panic log)');
+          }
+          break;
+        }
         if (!r.info?.expanded) break;
         add(node.line, node.valueOffset, node.value, node.active, expandedAtStartUp(r.name, driver) ? r.name : undefined);
         break;
