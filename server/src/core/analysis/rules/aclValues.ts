@@ -333,14 +333,47 @@ const aclAddHeaderNotHeader: Rule = {
 export function strangeDnslistDomains(value: string): string[] {
   const strange: string[] = [];
   for (const item of exactListItems(value)) {
-    if (item === '' || item.startsWith('+')) continue;
-    const end = item.search(/[=/]|&(?![^=]*=)/);
-    // "!" before the item or before "=" / "&" is Exim's negation, not part of a name.
-    const domains = (end < 0 ? item : item.slice(0, end)).replace(/^!/, '').replace(/!$/, '');
-    if (domains.includes('$')) continue;
-    for (const domain of domains.split(',')) if (/[^A-Za-z0-9._-]/.test(domain)) strange.push(domain);
+    const read = readDnslistItem(item);
+    if (!read || read.domains.includes('$')) continue;
+    for (const domain of read.domains.split(',')) if (/[^A-Za-z0-9._-]/.test(domain)) strange.push(domain);
   }
   return strange;
+}
+
+interface DnslistItem {
+  /** "domain[,txt-domain]", without the "!" of a negation. */
+  domains: string;
+  /** The text before the key (the domains and the values). */
+  head: string;
+  /** The values after "=" or "&" (undefined when there are none), and whether they are bitmasks. */
+  values?: string;
+  bitmask: boolean;
+  /** The text after the first "/". */
+  key?: string;
+}
+
+/**
+ * One `dnslists` item as dnsbl.c reads it (undefined for an empty item or a "+option"): the key
+ * is split off at the first "/", then the first "=" (or else "&") starts the values; "==", "=&"
+ * and a "!" before the operator say how they match.
+ */
+function readDnslistItem(item: string): DnslistItem | undefined {
+  if (item === '' || item.startsWith('+')) return undefined;
+  const slash = item.indexOf('/');
+  const head = slash < 0 ? item : item.slice(0, slash);
+  const key = slash < 0 ? undefined : item.slice(slash + 1);
+  let at = head.indexOf('=');
+  let bitmask = at < 0;
+  if (bitmask) at = head.indexOf('&');
+  // "!" before the item or before "=" / "&" is Exim's negation, not part of a name.
+  const domains = (at < 0 ? head : head.slice(0, at)).replace(/^!/, '').replace(/!$/, '');
+  if (at < 0) return { domains, head, bitmask: false, key };
+  let values = head.slice(at + 1);
+  if (!bitmask && (values.startsWith('=') || values.startsWith('&'))) {
+    bitmask = values.startsWith('&');
+    values = values.slice(1);
+  }
+  return { domains, head, values, bitmask, key };
 }
 
 const aclDnslistDomainStrange: Rule = {
@@ -385,24 +418,12 @@ export function dnslistValueProblems(value: string): string[] {
   if (items.some((item) => (item.match(/\{/g)?.length ?? 0) !== (item.match(/\}/g)?.length ?? 0))) return [];
   const problems: string[] = [];
   for (const item of items) {
-    if (item === '' || item.startsWith('+')) continue;
-    const slash = item.indexOf('/');
-    const head = slash < 0 ? item : item.slice(0, slash);
-    if (head.includes('$')) continue;
-    let at = head.indexOf('=');
-    let bitmask = at < 0;
-    if (bitmask) at = head.indexOf('&');
-    if (at < 0) continue;
-    const domain = head.slice(0, at).replace(/!$/, '');
-    let list = head.slice(at + 1);
-    if (!bitmask && (list.startsWith('=') || list.startsWith('&'))) {
-      bitmask = list.startsWith('&');
-      list = list.slice(1);
-    }
+    const read = readDnslistItem(item);
+    if (!read || read.head.includes('$') || read.values === undefined) continue;
+    const { domains: domain, bitmask, key } = read;
     const op = bitmask ? '&' : '=';
     // A doubled "," is a literal comma (string_nextinlist): "=127.0.0.2,,127.0.0.3" is one value.
-    const values = exactListItems(list, 44).filter((v) => v !== '');
-    const key = slash < 0 ? undefined : item.slice(slash + 1);
+    const values = exactListItems(read.values, 44).filter((v) => v !== '');
     if (key !== undefined && /^\d{1,3}$/.test(key) && values.length > 0 && /^[\d.]+$/.test(values[values.length - 1])) {
       problems.push(`dnslists item "${item}": "/${key}" is not a prefix length; "/" starts the lookup key, so Exim looks up "${key}.${domain}" instead of the client's address`);
       continue;

@@ -77,25 +77,25 @@ const daemonPortsInvalid: Rule = {
     const setting = ctx.model.mainValue('daemon_smtp_ports');
     if (!setting || setting.value.includes('$')) return;
     const items = exactListItems(setting.value).filter((item) => item !== '');
-    const bad = items.map(smtpPortProblem).find((p) => p !== undefined);
-    if (!bad) {
-      // The daemon starts, on another port than the one written.
-      for (const item of items) {
-        const number = /^\d/.test(item) ? smtpPortNumber(item) : undefined;
-        // Hexadecimal is written on purpose; a leading zero and a number over 65535 seldom are.
-        if (!number || number.read === 'hexadecimal' || (number.read === 'decimal' && String(number.port) === item)) continue;
-        const how = number.read === 'decimal' ? `${item} is more than 16 bits hold` : `"${item}" is read as an octal number`;
-        ctx.report({ message: `daemon_smtp_ports: ${how}, so the daemon listens on port ${number.port}`, loc: setting.loc, severity: 'warning', data: { option: 'daemon_smtp_ports', port: number.port } });
-        return;
-      }
+    const bad = items.find((item) => smtpPortProblem(item) !== undefined);
+    if (bad !== undefined) {
+      const comma = /^\d+(?:\s*,\s*\d+)+$/.test(bad) ? ' (ports are separated by ":", as in "25 : 465 : 587")' : '';
+      ctx.report({
+        message: `${smtpPortProblem(bad)}${comma}: \`exim -bV\` accepts the configuration, but the daemon (\`exim -bd\`) refuses to start ("Exim configuration error"), so no mail is received`,
+        loc: setting.loc,
+        data: { option: 'daemon_smtp_ports' },
+      });
       return;
     }
-    const comma = /^\d+(?:\s*,\s*\d+)+$/.test(items.find((i) => smtpPortProblem(i) !== undefined) ?? '') ? ' (ports are separated by ":", as in "25 : 465 : 587")' : '';
-    ctx.report({
-      message: `${bad}${comma}: \`exim -bV\` accepts the configuration, but the daemon (\`exim -bd\`) refuses to start ("Exim configuration error"), so no mail is received`,
-      loc: setting.loc,
-      data: { option: 'daemon_smtp_ports' },
-    });
+    // The daemon starts, on another port than the one written. Hexadecimal is written on
+    // purpose; a leading zero and a number over 65535 seldom are.
+    for (const item of items) {
+      const number = /^\d/.test(item) ? smtpPortNumber(item) : undefined;
+      if (!number || number.read === 'hexadecimal' || (number.read === 'decimal' && String(number.port) === item)) continue;
+      const how = number.read === 'decimal' ? `${item} is more than 16 bits hold` : `"${item}" is read as an octal number`;
+      ctx.report({ message: `daemon_smtp_ports: ${how}, so the daemon listens on port ${number.port}`, loc: setting.loc, severity: 'warning', data: { option: 'daemon_smtp_ports', port: number.port } });
+      return;
+    }
   },
 };
 

@@ -11,6 +11,7 @@ import { allLoopback, exactListItems, isSpaceCode, listMatchesEverything, splitL
 import { isIpv4Address } from '../../util/ipAddress';
 import { ROUTE_HOST_OPTIONS, readRouteRule, routeListRules } from '../../util/routeList';
 import { ConfigModel } from '../model';
+import { valueSites } from '../valueSites';
 import { Fix, Rule, RuleContext } from '../types';
 
 const remoteCache = new WeakMap<ConfigModel, DriverNode[]>();
@@ -140,13 +141,8 @@ const MAX_LIST_DEPTH = 10;
 
 /** The items of the active hostlist of that name (the first definition, as Exim refuses a second), or undefined. */
 function namedHostlistItems(model: ConfigModel, name: string): string[] | undefined {
-  for (const section of model.tree.sections) {
-    if (section.kind !== 'main') continue;
-    for (const item of section.items) {
-      if (item.kind === 'namedList' && item.active && item.listType === 'hostlist' && item.name === name) return exactListItems(item.value);
-    }
-  }
-  return undefined;
+  const list = valueSites(model.tree).namedLists.find((l) => l.active && l.listType === 'hostlist' && l.name === name);
+  return list && exactListItems(list.value);
 }
 
 /**
