@@ -227,6 +227,14 @@ test('hosts_avoid_tls is a warning, and an error where it overlaps hosts_require
   const err = lint(config('  hosts_require_tls = *\n  hosts_avoid_tls = 192.0.2.1\n  no_tls_tempfail_tryclear\n')).find((f) => f.code === 'tls-avoided')!;
   assert.equal(err.severity, 'error');
   assert.match(err.message, /can never succeed/);
+  // A requirement of every host in another form overlaps too.
+  for (const required of ['$host_address', '${host_address}', '+every']) {
+    const main = required === '+every' ? 'hostlist every = *\n' : '';
+    const f = lint(main + config(`  hosts_require_tls = ${required}\n  hosts_avoid_tls = 192.0.2.1\n  no_tls_tempfail_tryclear\n`)).find((x) => x.code === 'tls-avoided')!;
+    assert.equal(f.severity, 'error', required);
+  }
+  // A partial requirement that does not name the avoided host is not an overlap.
+  assert.equal(lint(config('  hosts_require_tls = 192.0.2.7\n  hosts_avoid_tls = 192.0.2.1\n')).find((f) => f.code === 'tls-avoided')!.severity, 'warning');
 });
 
 test('retry rules: missing, shadowed, retrying, prefix forms, and no retry section at all', () => {

@@ -139,3 +139,29 @@ test('a failed TLS-on-connect handshake is a tls_required error: the retry rule 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('hosts_avoid_tls with a hosts_require_tls that covers every host: no delivery at all, reported as an error', async (t) => {
+  if (!requireDeliveryHarness(t)) return;
+  const dir = mkdtempSync(join(tmpdir(), 'exim-tls-coverage-'));
+  chmodSync(dir, 0o755);
+  try {
+    for (const [options, main] of [
+      [['hosts_require_tls = $host_address', 'hosts_avoid_tls = 127.0.0.1'], []],
+      [['hosts_require_tls = +tls_hosts', 'hosts_avoid_tls = 127.0.0.1'], ['hostlist tls_hosts = *']],
+      [['hosts_require_tls = *', 'hosts_avoid_tls = 127.0.0.1'], []],
+    ] as const) {
+      const result = await deliverThroughSmarthost(dir, [...options, 'tls_tempfail_tryclear = false'], 'notls', [...main]);
+      assert.notEqual(result.outcome, 'DELIVERED_CLEAR', `${options}: ${result.outcome}\n${result.log}`);
+      assert.match(result.log, /a TLS session is required/);
+      assert.equal(result.received.length, 0, `${options}: the sink got nothing`);
+      const avoided = lintPath(result.path, nodeHost()).findings.filter((f) => f.code === 'tls-avoided');
+      assert.deepEqual(
+        avoided.map((f) => f.severity),
+        ['error'],
+        `${options}: ${result.outcome}\n${result.log}`,
+      );
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

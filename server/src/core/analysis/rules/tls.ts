@@ -392,10 +392,12 @@ const tlsAvoided: Rule = {
       // TLS on connect does not ask: hosts_avoid_tls changes nothing (measured).
       if (!avoid || value === '' || !isRemoteSmtp(ctx.model, t) || isSmtps(ctx.model, t)) continue;
       // With TLS (or DANE) also required of a host, it gets no delivery at all (a DANE
-      // requirement bounces the message: measured), not one in clear.
+      // requirement bounces the message: measured), not one in clear. A requirement that
+      // covers every host (requireTlsCovers(): `*`, `$host_address`, a +named list of every
+      // host, each routed address) overlaps any avoided host.
       const required = (['hosts_require_tls', 'hosts_require_dane'] as const)
         .map((option) => ({ option, list: settingOf(ctx.model.optionNode(t, option)) ?? '' }))
-        .find((r) => r.list !== '' && listsOverlap(value, r.list));
+        .find((r) => r.list !== '' && (listsOverlap(value, r.list) || requireTlsCovers(ctx.model, t, r.list)));
       const conflict = required !== undefined;
       ctx.report({
         severity: conflict ? 'error' : undefined,
