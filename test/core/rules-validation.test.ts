@@ -892,6 +892,13 @@ test('delivery-value-invalid: an appendfile file or directory built from tainted
   assert.match(found('directory = /srv/mail/${lc:$domain}/$local_part')[0], /uses \$domain, which comes from the message/);
 });
 
+test('delivery-value-invalid: an autoreply once_repeat that is not a time', () => {
+  const found = (value: string) => only(`begin transports\nt:\n  driver = autoreply\n  once = /var/spool/vacation/$local_part_data\n  once_repeat = ${value}\n`, 'delivery-value-invalid').map((f) => f.message);
+  for (const ok of ['7d', '1w2d', '12h', '${if eq{$domain}{a}{1d}{7d}}']) assert.deepEqual(found(ok), [], ok);
+  assert.deepEqual(found('7'), ['Invalid time value "7" for "once_repeat" in t transport: Exim accepts the configuration, and fails every autoreply through this transport (the address bounces); a time needs a unit, as in "7d" or "1w"']);
+  for (const bad of ['0', '7 days', '1.5d']) assert.equal(found(bad).length, 1, bad);
+});
+
 test('unused-transport: a transport that names itself in its own settings is still unused', () => {
   const text = 'begin routers\nr:\n  driver = accept\n  transport = used\nbegin transports\nused:\n  driver = appendfile\n  file = /tmp/x\nlonely:\n  driver = appendfile\n  file = /tmp/y\n  debug_print = "T: lonely for $local_part"\n';
   assert.deepEqual(only(text, 'unused-transport').map((f) => f.message), ['transport "lonely" is not used by any router']);

@@ -126,3 +126,63 @@ test('smtp interface values Exim cannot use defer deliveries, and are reported',
   }
   assert.deepEqual(wrong, []);
 });
+
+test('an autoreply once_repeat that is not a time fails the address, and is reported', async (t) => {
+  if (!requireDeliveryHarness(t)) return;
+  const exim = findExim()!;
+  const dir = mkdtempSync(join(tmpdir(), 'exim-autoreply-'));
+  chmodSync(dir, 0o755);
+  const user = spawnSync(exim, ['-bP', '-n', 'exim_user'], { encoding: 'utf8' }).stdout.trim() || 'Debian-exim';
+  const onceDir = join(dir, 'once');
+  assert.equal(spawnSync('install', ['-d', '-o', user, '-m', '0755', onceDir]).status, 0);
+  const wrong: string[] = [];
+  try {
+    // A time needs a unit, as retry times do ("0" and "7" are refused); once or not.
+    for (const [repeat, once, refused] of [
+      ['7d', true, false],
+      ['1w2d', true, false],
+      ['7', true, true],
+      ['0', true, true],
+      ['7 d', true, true],
+      ['7', false, true],
+    ] as const) {
+      const path = join(dir, 'exim.conf');
+      writeFileSync(
+        path,
+        [
+          'begin routers',
+          'away:',
+          '  driver = accept',
+          '  local_parts = rcpt',
+          '  transport = vacation',
+          `  user = ${user}`,
+          'others:',
+          '  driver = redirect',
+          '  data = :blackhole:',
+          'begin transports',
+          'vacation:',
+          '  driver = autoreply',
+          '  from = rcpt@example.org',
+          '  to = other@example.org',
+          '  subject = away',
+          '  text = away until Monday',
+          ...(once ? [`  once = ${onceDir}/db`] : []),
+          `  once_repeat = ${repeat}`,
+          '',
+        ].join('\n'),
+        { mode: 0o644 },
+      );
+      const verdict = eximValidate(path, exim);
+      assert.equal(verdict.ok, true, `${repeat}: ${verdict.raw}`);
+      const result = await deliver(path, { port: 0, recipient: 'rcpt@example.org' });
+      const failed = result.mainlog.some((l) => l.includes(`Invalid time value "${repeat}" for "once_repeat"`));
+      if (failed !== (result.outcome === 'BOUNCED')) wrong.push(`${repeat}: ${result.outcome}\n${result.log}`);
+      if (failed !== refused) wrong.push(`once_repeat = ${repeat}: Exim ${failed ? 'refuses' : 'accepts'} it, the case says otherwise:\n${result.log}`);
+      const reported = lintPath(path, nodeHost()).findings.some((f) => f.code === 'delivery-value-invalid');
+      if (reported !== failed) wrong.push(`once_repeat = ${repeat}: Exim ${failed ? 'refuses' : 'accepts'} it, the analyser ${reported ? 'reports' : 'does not report'} it`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  assert.deepEqual(wrong, []);
+});

@@ -15,12 +15,17 @@
  *  - smtp's interface, a list of IP addresses ("eth0" is 'not a valid IP address for the
  *    "interface" option'); Exim reads items until one fits the host's address family, so a
  *    bad item fails the deliveries that reach it (all of them when it comes first);
+ *  - autoreply's once_repeat, read as a time like retry times ("7d", "1w2d"; a number
+ *    without a unit, "0" included, is refused): 'Invalid time value "7" for "once_repeat"
+ *    in auto transport'. This one fails the address (a bounce) instead of deferring it, and
+ *    is read whether or not `once` is set.
  */
 import { OptionNode } from '../../syntax/tree';
 import { addressItemHint, isIpAddress } from '../../util/ipAddress';
 import { exactListItems } from '../../util/lists';
 import { stringSetting } from '../../util/stringSetting';
 import { Rule, RuleContext } from '../types';
+import { readTime } from './values';
 
 /** The longest start of `text` that strtod() reads as a number (after white space), or 0. */
 function strtodLength(text: string): number {
@@ -82,7 +87,7 @@ export function readSizeLimit(value: string): { bytes: bigint } | { problem: str
 }
 
 const QUOTA_OPTIONS = ['quota', 'quota_filecount', 'quota_warn_threshold'];
-const CHECKED_OPTIONS = ['file', 'directory', 'maildir_format', 'mailstore_format', ...QUOTA_OPTIONS, 'message_size_limit', 'interface'];
+const CHECKED_OPTIONS = ['file', 'directory', 'maildir_format', 'mailstore_format', ...QUOTA_OPTIONS, 'message_size_limit', 'interface', 'once_repeat'];
 
 
 const deliveryValueInvalid: Rule = {
@@ -132,6 +137,17 @@ const deliveryValueInvalid: Rule = {
           if (!setting || /[$\\]/.test(setting[1])) continue;
           const problem = quotaProblem(name, setting[1]);
           if (problem) report(setting[0], problem);
+        }
+      }
+      if (transport.driverName === 'autoreply') {
+        const repeat = written('once_repeat');
+        if (repeat && !/[$\\]/.test(repeat[1]) && readTime(repeat[1]) < 0) {
+          ctx.report({
+            message: `Invalid time value "${repeat[1]}" for "once_repeat" in ${transport.name} transport: Exim accepts the configuration, and fails every autoreply through this transport (the address bounces); a time needs a unit, as in "7d" or "1w"`,
+            loc: repeat[0].valueLoc ?? repeat[0].wordLoc,
+            active: repeat[0].active,
+            data: { transport: transport.name, option: 'once_repeat' },
+          });
         }
       }
       if (transport.driverName === 'smtp') {
