@@ -747,6 +747,26 @@ test('acl-dnslist-domain-strange: a space before "=" or other characters no DNS 
   assert.equal(f.message, 'dnslists domain "zen.spamhaus.org " contains strange characters - is this right? (white space before "=" or "/" is part of the name): the lookup uses the name as written, so this item never finds an address listed: Exim accepts the configuration, and only logs the line above');
 });
 
+test('acl-spf-result-unknown: names that are not SPF results, with the result meant', () => {
+  const text = (value: string, condition = 'spf') => `acl_smtp_rcpt = a\nbegin acl\na:\n  deny ${condition} = ${value}\n  accept\n`;
+  const found = (value: string, condition = 'spf') => only(text(value, condition), 'acl-spf-result-unknown');
+  for (const ok of ['fail', 'fail : softfail', '!pass', '<; fail ; permerror', 'temperror:invalid:none:neutral', '${if def:acl_m_x{pass}{fail}}']) assert.deepEqual(found(ok), [], ok);
+  const [fial] = found('fial');
+  assert.equal(
+    fial.message,
+    '"fial" is not an SPF result (Exim\'s names, in lower case: pass, fail, softfail, neutral, none, permerror, temperror, invalid): this item never matches, whatever the result, and Exim accepts it without a word; did you mean "fail"?',
+  );
+  assert.equal(applyEdits(text('fial'), fial.fixes![0].edits), text('fail'));
+  const [negated] = found('softfail : !Fail');
+  assert.match(negated.message, /"!Fail" matches every result, so this item makes "spf" true for every message.*did you mean "!fail"\?$/);
+  assert.equal(applyEdits(text('softfail : !Fail'), negated.fixes![0].edits), text('softfail : !fail'));
+  const [old] = found('err_perm', 'spf_guess');
+  assert.equal(applyEdits(text('err_perm', 'spf_guess'), old.fixes![0].edits), text('permerror', 'spf_guess'));
+  // One item with a comma, not two; nothing close to suggest.
+  assert.equal(found('fail,softfail').length, 1);
+  assert.deepEqual(found('bogus')[0].fixes, []);
+});
+
 test('acl-dnslist-value-never-matches: return values and masks no answer can match, an empty list, "/24"', () => {
   const values = (...lines: string[]) => only(`acl_smtp_rcpt = a\nbegin acl\na:\n${lines.map((l) => `  deny dnslists = ${l}\n`).join('')}  accept\n`, 'acl-dnslist-value-never-matches').map((f) => f.data!.value);
   assert.deepEqual(

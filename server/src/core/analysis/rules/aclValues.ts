@@ -456,6 +456,78 @@ const aclDnslistValueNeverMatches: Rule = {
   },
 };
 
+/**
+ * The results an `spf` or `spf_guess` condition compares with (Exim 4.96's spf.c, by exact,
+ * case-sensitive comparison; each one measured with exim -bh and a DNS server giving that
+ * result). Older Exim releases called the last two err_temp and err_perm.
+ */
+const SPF_RESULTS = ['pass', 'fail', 'softfail', 'neutral', 'none', 'permerror', 'temperror', 'invalid'];
+const SPF_OLD_NAMES: Record<string, string> = { err_perm: 'permerror', err_temp: 'temperror' };
+
+/** The SPF result a misspelt name most likely means: case, an old name, a typo, swapped letters. */
+function spfResultMeant(name: string): string | undefined {
+  const lower = name.toLowerCase();
+  if (SPF_RESULTS.includes(lower)) return lower;
+  if (SPF_OLD_NAMES[lower]) return SPF_OLD_NAMES[lower];
+  const sorted = (w: string) => [...w].sort().join('');
+  return suggest(lower, SPF_RESULTS, 1)[0] ?? SPF_RESULTS.find((r) => sorted(r) === sorted(lower));
+}
+
+export interface SpfResultProblem {
+  problem: string;
+  /** The unknown name as written (without "!"), and the result it likely means. */
+  name: string;
+  meant?: string;
+}
+
+/**
+ * The first item of an spf/spf_guess list that names no SPF result. Exim compares each item
+ * (a leading "!" negates) with the result's name, so an unknown name never matches, and with
+ * "!" it matches every result.
+ */
+export function spfResultProblem(condition: string, value: string): SpfResultProblem | undefined {
+  for (const raw of exactListItems(value)) {
+    const negated = raw.startsWith('!');
+    const name = negated ? raw.slice(1) : raw;
+    if (name === '' || SPF_RESULTS.includes(name)) continue;
+    const meant = spfResultMeant(name);
+    const known = `(Exim's names, in lower case: ${SPF_RESULTS.join(', ')})`;
+    const effect = negated ? `"!${name}" matches every result, so this item makes "${condition}" true for every message` : `this item never matches, whatever the result`;
+    return { problem: `"${name}" is not an SPF result ${known}: ${effect}, and Exim accepts it without a word${meant ? `; did you mean "${negated ? '!' : ''}${meant}"?` : ''}`, name, meant };
+  }
+  return undefined;
+}
+
+const aclSpfResultUnknown: Rule = {
+  id: 'acl-spf-result-unknown',
+  defaultSeverity: 'warning',
+  title: 'spf or spf_guess condition naming something that is not an SPF result (a typo such as "fial", "Fail", an old name such as "err_perm")',
+  check(ctx: RuleContext) {
+    for (const condition of ['spf', 'spf_guess']) {
+      for (const { item } of aclItemsNamed(ctx.tree, condition)) {
+        if (!item.hasValue || item.value.includes('$') || /\s#/.test(item.value)) continue;
+        const found = spfResultProblem(condition, item.value.trim());
+        if (!found) continue;
+        const loc = item.valueLoc ?? item.nameLoc;
+        const value = item.value.trim();
+        // The name as a whole item: after the start, a separator or "!", before a separator or the end.
+        const at = new RegExp(`(^|[\\s:;!])${found.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?=\\s*(?:[:;]|$))`).exec(value);
+        const fixes =
+          found.meant && at && item.valueLoc && loc.range.start.line === loc.range.end.line
+            ? [
+                {
+                  title: `Change "${found.name}" to "${found.meant}"`,
+                  edits: [{ file: loc.file, range: loc.range, newText: value.slice(0, at.index + at[1].length) + found.meant + value.slice(at.index + at[0].length) }],
+                  isPreferred: true,
+                },
+              ]
+            : [];
+        ctx.report({ message: found.problem, loc, active: item.active, data: { value }, fixes });
+      }
+    }
+  },
+};
+
 /** The log names of `logwrite = :names: text` and `log_reject_target` (case-sensitive). */
 const LOG_NAMES = new Set(['main', 'reject', 'panic']);
 
@@ -570,4 +642,4 @@ const aclConditionInvalid: Rule = {
   },
 };
 
-export const aclValueRules: Rule[] = [aclControlInvalid, aclConditionInvalid, aclVerifyInvalid, aclArgumentInvalid, aclLogNameUnknown, aclRemoveHeaderIneffective, aclAddHeaderNotHeader, aclDnslistDomainStrange, aclDnslistValueNeverMatches, aclMessageCode, aclRegexInvalid];
+export const aclValueRules: Rule[] = [aclControlInvalid, aclConditionInvalid, aclVerifyInvalid, aclArgumentInvalid, aclLogNameUnknown, aclRemoveHeaderIneffective, aclAddHeaderNotHeader, aclDnslistDomainStrange, aclDnslistValueNeverMatches, aclSpfResultUnknown, aclMessageCode, aclRegexInvalid];
