@@ -919,6 +919,21 @@ test('delivery-value-invalid: an autoreply once_repeat that is not a time', () =
   for (const bad of ['0', '7 days', '1.5d']) assert.equal(found(bad).length, 1, bad);
 });
 
+test('delivery-value-invalid: a local transport run as root or as a user never_users names', () => {
+  const found = (main: string, router: string, transport: string) =>
+    only(`${main}begin routers\nr:\n  driver = accept\n  transport = t\n${router}begin transports\nt:\n${transport}`, 'delivery-value-invalid').map((f) => [f.loc.range.start.line, f.message]);
+  const pipe = '  driver = pipe\n  command = /usr/bin/procmail\n';
+  assert.deepEqual(found('', '', `${pipe}  user = root\n`), [
+    [8, 'User 0 set for t transport is on the fixed_never_users list: Exim never runs a local delivery as root. It accepts the configuration, and defers every delivery through this transport (writing each to the panic log), until the retry rules give up'],
+  ]);
+  assert.match(found('', '  user = root\n', pipe)[0][1] as string, /^User 0 set for t transport \(by the user of router r\) is on the fixed_never_users list/);
+  assert.match(found('never_users = root : nobody\n', '', `${pipe}  user = nobody\n`)[0][1] as string, /^User nobody set for t transport is on the never_users list/);
+  // The transport's user wins over the router's; remote transports and expansions are not read.
+  assert.deepEqual(found('', '  user = root\n', `${pipe}  user = mail\n`), []);
+  assert.deepEqual(found('', '  user = root\n', '  driver = smtp\n  hosts_require_tls = *\n'), []);
+  assert.deepEqual(found('', '', `${pipe}  user = \${if eq{$local_part}{x}{root}{mail}}\n`), []);
+});
+
 test('unused-transport: a transport that names itself in its own settings is still unused', () => {
   const text = 'begin routers\nr:\n  driver = accept\n  transport = used\nbegin transports\nused:\n  driver = appendfile\n  file = /tmp/x\nlonely:\n  driver = appendfile\n  file = /tmp/y\n  debug_print = "T: lonely for $local_part"\n';
   assert.deepEqual(only(text, 'unused-transport').map((f) => f.message), ['transport "lonely" is not used by any router']);

@@ -186,3 +186,44 @@ test('an autoreply once_repeat that is not a time fails the address, and is repo
   }
   assert.deepEqual(wrong, []);
 });
+
+test('a local transport run as root, or as a user never_users names, defers every delivery, and is reported', async (t) => {
+  if (!requireDeliveryHarness(t)) return;
+  const exim = findExim()!;
+  const dir = mkdtempSync(join(tmpdir(), 'exim-never-users-'));
+  chmodSync(dir, 0o755);
+  const user = spawnSync(exim, ['-bP', '-n', 'exim_user'], { encoding: 'utf8' }).stdout.trim() || 'Debian-exim';
+  const mbox = join(dir, 'mail');
+  assert.equal(spawnSync('install', ['-d', '-o', user, '-m', '0755', mbox]).status, 0);
+  const appendfile = ['driver = appendfile', `file = ${mbox}/mbox`];
+  const wrong: string[] = [];
+  try {
+    // [main options, router options, transport options, refused]
+    for (const [main, router, transport, refused] of [
+      [[], [], [...appendfile, 'user = root'], true],
+      [[], [], ['driver = pipe', 'command = /bin/cat', 'user = root'], true],
+      [[], [], [...appendfile, 'user = 0', 'group = 0'], true],
+      [[], ['user = root'], appendfile, true],
+      [[], [`user = ${user}`], [...appendfile, 'user = root'], true],
+      [[], [], [...appendfile, `user = ${user}`], false],
+      [[`never_users = root : ${user}`], [], [...appendfile, `user = ${user}`], true],
+      [['never_users = root'], ['user = root'], [...appendfile, `user = ${user}`], false],
+    ] as const) {
+      const path = join(dir, 'exim.conf');
+      const text = [...main, 'begin routers', 'r:', '  driver = accept', '  transport = t', ...router.map((o) => `  ${o}`), 'begin transports', 't:', ...transport.map((o) => `  ${o}`), ''].join('\n');
+      writeFileSync(path, text, { mode: 0o644 });
+      const verdict = eximValidate(path, exim);
+      assert.equal(verdict.ok, true, `${text}\n${verdict.raw}`);
+      const result = await deliver(path, { port: 0, recipient: 'rcpt@example.org' });
+      const never = result.mainlog.some((l) => /== rcpt@example\.org R=r T=t defer \(-29\): User \d+ set for t transport is on the (fixed_)?never_users list/.test(l));
+      const delivered = result.mainlog.some((l) => / => /.test(l));
+      if (never === delivered) wrong.push(`${text}: neither delivered nor refused for its user:\n${result.log}`);
+      if (never !== refused) wrong.push(`${text}: Exim ${never ? 'refuses' : 'accepts'} the user, the case says otherwise:\n${result.log}`);
+      const reported = lintPath(path, nodeHost()).findings.some((f) => f.code === 'delivery-value-invalid' && f.data?.option === 'user');
+      if (reported !== never) wrong.push(`${text}: Exim ${never ? 'refuses' : 'accepts'} the user, the analyser ${reported ? 'reports' : 'does not report'} it`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  assert.deepEqual(wrong, []);
+});

@@ -18,7 +18,12 @@
  *  - autoreply's once_repeat, read as a time like retry times ("7d", "1w2d"; a number
  *    without a unit, "0" included, is refused): 'Invalid time value "7" for "once_repeat"
  *    in auto transport'. This one fails the address (a bounce) instead of deferring it, and
- *    is read whether or not `once` is set.
+ *    is read whether or not `once` is set;
+ *  - a local transport (appendfile, pipe, autoreply, lmtp) run as root, by its own `user` or
+ *    else by the `user` of a router that sends to it: 'User 0 set for t transport is on the
+ *    fixed_never_users list' (Exim is built with FIXED_NEVER_USERS=root; `exim -bV` says
+ *    "Fixed never_users: 0"), also written to the panic log; likewise a user the main
+ *    never_users names ('is on the never_users list'). Remote transports are not affected.
  */
 import { OptionNode } from '../../syntax/tree';
 import { addressItemHint, isIpAddress } from '../../util/ipAddress';
@@ -87,8 +92,23 @@ export function readSizeLimit(value: string): { bytes: bigint } | { problem: str
 }
 
 const QUOTA_OPTIONS = ['quota', 'quota_filecount', 'quota_warn_threshold'];
-const CHECKED_OPTIONS = ['file', 'directory', 'maildir_format', 'mailstore_format', ...QUOTA_OPTIONS, 'message_size_limit', 'interface', 'once_repeat'];
+const CHECKED_OPTIONS = ['file', 'directory', 'maildir_format', 'mailstore_format', ...QUOTA_OPTIONS, 'message_size_limit', 'interface', 'once_repeat', 'user'];
 
+
+/** Transports that deliver on this host, as a user Exim switches to. */
+const LOCAL_DRIVERS = new Set(['appendfile', 'pipe', 'autoreply', 'lmtp']);
+
+/**
+ * Which never-users list a literal `user` value is on: root (by name or uid 0) is on the
+ * fixed list; a name or number the main never_users writes is on that one. Names are not
+ * looked up, so a name and a number are not compared (except root and 0).
+ */
+function neverListFor(user: string, neverUsers: readonly string[]): 'fixed_never_users' | 'never_users' | undefined {
+  if (user === '' || user.includes('$')) return undefined;
+  if (user === 'root' || /^0+$/.test(user)) return 'fixed_never_users';
+  const number = /^\d+$/.test(user) ? Number(user) : undefined;
+  return neverUsers.some((u) => u === user || (number !== undefined && /^\d+$/.test(u) && Number(u) === number)) ? 'never_users' : undefined;
+}
 
 const deliveryValueInvalid: Rule = {
   id: 'delivery-value-invalid',
@@ -98,6 +118,7 @@ const deliveryValueInvalid: Rule = {
     // Most configurations write few of these options: the others are not looked up.
     const present = new Set(CHECKED_OPTIONS.filter((o) => ctx.model.mayHaveOption(o)));
     if (present.size === 0) return;
+    const neverUsers = present.has('user') ? exactListItems(ctx.model.mainValue('never_users')?.value ?? '').filter((u) => u !== '' && !u.includes('$')) : [];
     for (const transport of ctx.model.activeDrivers('transports')) {
       const report = (node: OptionNode, problem: string) =>
         ctx.report({
@@ -137,6 +158,24 @@ const deliveryValueInvalid: Rule = {
           if (!setting || /[$\\]/.test(setting[1])) continue;
           const problem = quotaProblem(name, setting[1]);
           if (problem) report(setting[0], problem);
+        }
+      }
+      if (LOCAL_DRIVERS.has(transport.driverName ?? '') && present.has('user')) {
+        const own = ctx.model.optionNode(transport, 'user');
+        // The transport's own user wins over any router's; without one, each router's applies.
+        const sources = own ? [{ node: own, router: undefined }] : ctx.model.routersUsing(transport.name).map((router) => ({ node: ctx.model.optionNode(router, 'user'), router }));
+        for (const { node, router } of sources) {
+          if (!node || !node.hasValue) continue;
+          const user = stringSetting(node.value).trim();
+          const list = neverListFor(user, neverUsers);
+          if (!list) continue;
+          const uid = /^\d+$/.test(user) ? String(Number(user)) : user === 'root' ? '0' : user;
+          ctx.report({
+            message: `User ${uid} set for ${transport.name} transport${router ? ` (by the user of router ${router.name})` : ''} is on the ${list} list: Exim never runs a local delivery as ${list === 'fixed_never_users' ? 'root' : 'a user never_users names'}. It accepts the configuration, and defers every delivery through this transport (writing each to the panic log), until the retry rules give up`,
+            loc: node.valueLoc ?? node.wordLoc,
+            active: node.active,
+            data: { transport: transport.name, option: 'user' },
+          });
         }
       }
       if (transport.driverName === 'autoreply') {
