@@ -934,6 +934,13 @@ test('delivery-value-invalid: a local transport run as root or as a user never_u
   assert.deepEqual(found('', '', `${pipe}  user = \${if eq{$local_part}{x}{root}{mail}}\n`), []);
 });
 
+test('delivery-value-invalid: appendfile create_file as an absolute path, for mbox files', () => {
+  const found = (options: string) => only(`begin transports\nt:\n  driver = appendfile\n${options}`, 'delivery-value-invalid').map((f) => f.message);
+  assert.match(found('  file = /var/mail/$local_part_data\n  create_file = /var/mail\n')[0], /^create_file = \/var\/mail: Exim 4\.96 mishandles an absolute path here in t transport: every delivery to \/var\/mail\/\$local_part_data, which is under it, crashes the transport \(SIGSEGV\) and defers/);
+  assert.match(found('  file = /srv/mbox/$local_part_data\n  create_file = /var/mail\n')[0], /a mailbox that does not exist yet is never created/);
+  for (const ok of ['  file = /var/mail/$local_part_data\n  create_file = anywhere\n', '  directory = /var/mail/$local_part_data\n  maildir_format\n  create_file = /var/mail\n', '  file = /var/mail/x\n  create_file = ${if true{/var/mail}}\n']) assert.deepEqual(found(ok), [], ok);
+});
+
 test('unused-transport: a transport that names itself in its own settings is still unused', () => {
   const text = 'begin routers\nr:\n  driver = accept\n  transport = used\nbegin transports\nused:\n  driver = appendfile\n  file = /tmp/x\nlonely:\n  driver = appendfile\n  file = /tmp/y\n  debug_print = "T: lonely for $local_part"\n';
   assert.deepEqual(only(text, 'unused-transport').map((f) => f.message), ['transport "lonely" is not used by any router']);

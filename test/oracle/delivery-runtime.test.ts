@@ -227,3 +227,50 @@ test('a local transport run as root, or as a user never_users names, defers ever
   }
   assert.deepEqual(wrong, []);
 });
+
+test('appendfile create_file as an absolute path: a crash under it, no creation elsewhere; reported for mbox files only', async (t) => {
+  if (!requireDeliveryHarness(t)) return;
+  const exim = findExim()!;
+  const dir = mkdtempSync(join(tmpdir(), 'exim-create-file-'));
+  chmodSync(dir, 0o755);
+  const user = spawnSync(exim, ['-bP', '-n', 'exim_user'], { encoding: 'utf8' }).stdout.trim() || 'Debian-exim';
+  const mail = join(dir, 'mail');
+  const wrong: string[] = [];
+  try {
+    // [mailbox options (MAIL is a directory exim's user owns), create_file, existing mailbox, outcome]
+    for (const [mailbox, create, exists, outcome] of [
+      [['file = MAIL/mbox'], 'anywhere', false, 'delivered'],
+      [['file = MAIL/mbox'], 'MAIL', false, 'crash'],
+      [['file = MAIL/mbox'], 'MAIL', true, 'crash'],
+      [['file = MAIL/mbox'], '/nonexistent', false, 'not created'],
+      [['file = MAIL/mbox'], 'MAIL/', false, 'not created'],
+      [['file = MAIL/mbox'], '/nonexistent', true, 'delivered'],
+      [['directory = MAIL/Maildir', 'maildir_format'], 'MAIL', false, 'delivered'],
+    ] as const) {
+      rmSync(mail, { recursive: true, force: true });
+      assert.equal(spawnSync('install', ['-d', '-o', user, '-m', '0755', mail]).status, 0);
+      if (exists) assert.equal(spawnSync('install', ['-o', user, '-m', '0600', '/dev/null', join(mail, 'mbox')]).status, 0);
+      const path = join(dir, 'exim.conf');
+      const options = [...mailbox, `user = ${user}`, `create_file = ${create}`].map((o) => `  ${o.replace('MAIL', mail)}`);
+      const text = ['begin routers', 'r:', '  driver = accept', '  transport = t', 'begin transports', 't:', '  driver = appendfile', ...options, ''].join('\n');
+      writeFileSync(path, text, { mode: 0o644 });
+      const verdict = eximValidate(path, exim);
+      assert.equal(verdict.ok, true, `${text}\n${verdict.raw}`);
+      const result = await deliver(path, { port: 0, recipient: 'rcpt@example.org' });
+      const seen = result.mainlog.some((l) => / => /.test(l))
+        ? 'delivered'
+        : result.mainlog.some((l) => /terminated by signal 11/.test(l))
+          ? 'crash'
+          : result.mainlog.some((l) => /creation outside the home directory is not permitted/.test(l))
+            ? 'not created'
+            : 'other';
+      if (seen !== outcome) wrong.push(`${text}: ${seen}, the case says ${outcome}:\n${result.log}`);
+      const reported = lintPath(path, nodeHost()).findings.some((f) => f.code === 'delivery-value-invalid' && f.data?.option === 'create_file');
+      const broken = seen !== 'delivered' || (mailbox[0].startsWith('file') && create.includes('/'));
+      if (reported !== broken) wrong.push(`${text}: ${seen}, the analyser ${reported ? 'reports' : 'does not report'} it`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  assert.deepEqual(wrong, []);
+});

@@ -23,7 +23,12 @@
  *    else by the `user` of a router that sends to it: 'User 0 set for t transport is on the
  *    fixed_never_users list' (Exim is built with FIXED_NEVER_USERS=root; `exim -bV` says
  *    "Fixed never_users: 0"), also written to the panic log; likewise a user the main
- *    never_users names ('is on the never_users list'). Remote transports are not affected.
+ *    never_users names ('is on the never_users list'). Remote transports are not affected;
+ *  - appendfile's create_file as an absolute path, for a `file` mailbox: Exim 4.96 crashes
+ *    (SIGSEGV, the delivery defers) on every delivery to a mailbox under that path, existing
+ *    or not, and refuses to create one anywhere else ('creation outside the home directory
+ *    is not permitted'; "/dir/" with a final slash is "elsewhere" for every mailbox).
+ *    Maildir deliveries (`directory`) are not affected.
  */
 import { OptionNode } from '../../syntax/tree';
 import { addressItemHint, isIpAddress } from '../../util/ipAddress';
@@ -92,7 +97,7 @@ export function readSizeLimit(value: string): { bytes: bigint } | { problem: str
 }
 
 const QUOTA_OPTIONS = ['quota', 'quota_filecount', 'quota_warn_threshold'];
-const CHECKED_OPTIONS = ['file', 'directory', 'maildir_format', 'mailstore_format', ...QUOTA_OPTIONS, 'message_size_limit', 'interface', 'once_repeat', 'user'];
+const CHECKED_OPTIONS = ['file', 'directory', 'maildir_format', 'mailstore_format', ...QUOTA_OPTIONS, 'message_size_limit', 'interface', 'once_repeat', 'user', 'create_file'];
 
 
 /** Transports that deliver on this host, as a user Exim switches to. */
@@ -152,6 +157,23 @@ const deliveryValueInvalid: Rule = {
           if (node && ctx.model.booleanOption(transport, format) === true && ctx.model.optionNode(transport, 'file') && !ctx.model.optionNode(transport, 'directory')) {
             report(node, `${format} requires "directory" to be specified (a file = setting is for mbox and mbx mailboxes)`);
           }
+        }
+        const create = written('create_file');
+        const mailbox = written('file');
+        if (create && mailbox && create[1].startsWith('/') && !create[1].includes('$')) {
+          const dir = create[1];
+          // The mailbox's literal start says whether it is under the path.
+          const fixed = mailbox[1].replace(/\$.*$/s, '');
+          const under = !dir.endsWith('/') && fixed.startsWith(`${dir}/`);
+          const effect = under
+            ? `every delivery to ${mailbox[1]}, which is under it, crashes the transport (SIGSEGV) and defers`
+            : `a delivery to a mailbox under it crashes the transport (SIGSEGV), and a mailbox that does not exist yet is never created ("creation outside the home directory is not permitted")`;
+          ctx.report({
+            message: `create_file = ${dir}: Exim 4.96 mishandles an absolute path here in ${transport.name} transport: ${effect}. Exim accepts the configuration; write create_file = anywhere (or belowhome, inhome), and keep the mailboxes where they belong with the file setting`,
+            loc: create[0].valueLoc ?? create[0].wordLoc,
+            active: create[0].active,
+            data: { transport: transport.name, option: 'create_file' },
+          });
         }
         for (const name of QUOTA_OPTIONS) {
           const setting = written(name);
