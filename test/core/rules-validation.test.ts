@@ -941,6 +941,20 @@ test('delivery-value-invalid: appendfile create_file as an absolute path, for mb
   for (const ok of ['  file = /var/mail/$local_part_data\n  create_file = anywhere\n', '  directory = /var/mail/$local_part_data\n  maildir_format\n  create_file = /var/mail\n', '  file = /var/mail/x\n  create_file = ${if true{/var/mail}}\n']) assert.deepEqual(found(ok), [], ok);
 });
 
+test('named-list-undefined: retry and rewrite patterns are address list items', () => {
+  const text = 'domainlist dom = example.org\naddresslist adr = *@example.org\nbegin rewrite\n+dom  x@example.net  F\n*@+dom  x@example.net  F\n+adr  x@example.net  F\nbegin retry\n+dom  *  F,1h,10m\n*@+adr  *  F,1h,10m\n!+adr  *  F,1h,10m\n';
+  const found = only(text, 'named-list-undefined');
+  assert.deepEqual(
+    found.map((f) => [f.loc.range.start.line, f.message]),
+    [
+      [3, 'unknown named address list "+dom" ("dom" is a domainlist, not an address list: write "*@+dom" for its domains): Exim skips this rewrite rule, logging the error each time it is consulted, and the rules after it apply instead'],
+      [7, 'unknown named address list "+dom" ("dom" is a domainlist, not an address list: write "*@+dom" for its domains): Exim skips this retry rule, logging the error each time it is consulted, and the rules after it apply instead'],
+      [8, 'unknown named domain list "+adr" ("adr" is a addresslist, not a domain list): Exim skips this retry rule, logging the error each time it is consulted, and the rules after it apply instead'],
+    ],
+  );
+  assert.equal(applyEdits(text, found[1].fixes![0].edits).split('\n')[7], '*@+dom  *  F,1h,10m');
+});
+
 test('unused-transport: a transport that names itself in its own settings is still unused', () => {
   const text = 'begin routers\nr:\n  driver = accept\n  transport = used\nbegin transports\nused:\n  driver = appendfile\n  file = /tmp/x\nlonely:\n  driver = appendfile\n  file = /tmp/y\n  debug_print = "T: lonely for $local_part"\n';
   assert.deepEqual(only(text, 'unused-transport').map((f) => f.message), ['transport "lonely" is not used by any router']);

@@ -3,7 +3,7 @@
 // rule is shadowed by an earlier rule, and when a rule's pattern cannot be expanded (Exim
 // then skips the rule).
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,7 +34,12 @@ const CASES: Case[] = [
   // ...but one whose "$" fails to expand is skipped, and TLS failures wait under the catch-all.
   { rules: ['^.*$   tls_required', '*   *   F,2h,15m'], address: 'u@other.example', picks: '*', codes: ['expansion-syntax', 'retry-tls-required-missing'] },
   // "!+name" names an address list; without one, Exim skips the rule, which shadows nothing.
-  { rules: ['!+local_domains   *   F,2h,15m', '*   tls_required', '*   *   F,2h,15m'], address: 'u@other.example', picks: '*', codes: [] },
+  { rules: ['!+local_domains   *   F,2h,15m', '*   tls_required', '*   *   F,2h,15m'], address: 'u@other.example', picks: '*', codes: ['named-list-undefined'] },
+  // "+name" is an address list too, and local_domains a domain list: the rule is skipped even
+  // for its own domains; "*@+name" names the domain list.
+  { rules: ['+local_domains   *   F,1h,10m', '*   tls_required', '*   *   F,2h,15m'], address: 'u@example.org', picks: '*', codes: ['named-list-undefined'] },
+  { rules: ['*@+local_domains   *   F,1h,10m', '*   tls_required', '*   *   F,2h,15m'], address: 'u@example.org', picks: '*@+local_domains', codes: [] },
+  { rules: ['*@+remote_domains   *   F,1h,10m', '*   tls_required', '*   *   F,2h,15m'], address: 'u@example.org', picks: '*', codes: ['named-list-undefined'] },
   { rules: ['*   *   F,2h,15m'], address: 'u@other.example', picks: '*', codes: ['retry-tls-required-missing'] },
 ];
 
@@ -52,11 +57,35 @@ test('the retry rule Exim picks for a TLS failure, and what the analyser says of
       const r = spawnSync(exim, ['-C', path, '-brt', c.address, 'tls_required'], { encoding: 'utf8', timeout: 30_000 });
       const picked = /^Retry rule: (\S+)/m.exec(r.stdout)?.[1];
       if (picked !== c.picks) wrong.push(`${c.rules.join(' / ')} for ${c.address}: Exim picks "${picked}" (${(r.stdout + r.stderr).trim()}), the case says "${c.picks}"`);
-      const codes = lintPath(path, nodeHost()).findings.map((f) => f.code).filter((x) => ['retry-tls-required-shadowed', 'retry-tls-required-missing', 'expansion-syntax'].includes(x));
+      const codes = lintPath(path, nodeHost()).findings.map((f) => f.code).filter((x) => ['retry-tls-required-shadowed', 'retry-tls-required-missing', 'expansion-syntax', 'named-list-undefined'].includes(x));
       if ([...codes].sort().join() !== [...c.codes].sort().join()) wrong.push(`${c.rules.join(' / ')}: the analyser says ${codes.join(', ') || 'nothing'}`);
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
   assert.deepEqual(wrong, []);
+});
+
+test('a rewrite rule whose pattern names no address list is skipped, and reported', (t) => {
+  const exim = requireExim(t);
+  if (!exim) return;
+  const dir = mkdtempSync(join(tmpdir(), 'exim-rewrite-'));
+  try {
+    const path = join(dir, 'exim.conf');
+    for (const [pattern, rewritten] of [
+      ['+old_domains', false],
+      ['*@+old_domains', true],
+      ['+old_addresses', true],
+    ] as const) {
+      writeFileSync(path, ['domainlist old_domains = old.example', 'addresslist old_addresses = *@old.example', 'begin rewrite', `${pattern}   new@new.example   F`, ''].join('\n'));
+      assert.equal(eximValidate(path, exim).ok, true);
+      const r: SpawnSyncReturns<string> = spawnSync(exim, ['-C', path, '-brw', 'u@old.example'], { encoding: 'utf8', timeout: 30_000 });
+      assert.equal(/^env-from: new@new\.example$/m.test(r.stdout), rewritten, `${pattern}: ${r.stdout}${r.stderr}`);
+      if (!rewritten) assert.match(r.stdout + r.stderr, /unknown named address list "\+old_domains"/);
+      const reported = lintPath(path, nodeHost()).findings.some((f) => f.code === 'named-list-undefined');
+      assert.equal(reported, !rewritten, `${pattern}: the analyser ${reported ? 'reports' : 'does not report'} it`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
