@@ -24,11 +24,12 @@
  *    fixed_never_users list' (Exim is built with FIXED_NEVER_USERS=root; `exim -bV` says
  *    "Fixed never_users: 0"), also written to the panic log; likewise a user the main
  *    never_users names ('is on the never_users list'). Remote transports are not affected;
- *  - appendfile's create_file as an absolute path, for a `file` mailbox: Exim 4.96 crashes
- *    (SIGSEGV, the delivery defers) on every delivery to a mailbox under that path, existing
- *    or not, and refuses to create one anywhere else ('creation outside the home directory
- *    is not permitted'; "/dir/" with a final slash is "elsewhere" for every mailbox).
- *    Maildir deliveries (`directory`) are not affected.
+ *  - appendfile's create_file as an absolute path (Exim 4.96): a `file` written with no
+ *    expansion at all and under that path crashes the transport (SIGSEGV, the delivery
+ *    defers), existing mailbox or not; with a final slash ("/var/mail/") no mailbox under it
+ *    is ever created ('creation outside the home directory is not permitted'). A path with
+ *    an expansion under "/var/mail" works, and is de-tainted: `file = /var/mail/$local_part`
+ *    with `create_file = /var/mail` delivers (so the taint check above does not apply).
  */
 import { OptionNode } from '../../syntax/tree';
 import { addressItemHint, isIpAddress } from '../../util/ipAddress';
@@ -100,6 +101,12 @@ const QUOTA_OPTIONS = ['quota', 'quota_filecount', 'quota_warn_threshold'];
 const CHECKED_OPTIONS = ['file', 'directory', 'maildir_format', 'mailstore_format', ...QUOTA_OPTIONS, 'message_size_limit', 'interface', 'once_repeat', 'user', 'create_file'];
 
 
+/** Whether create_file names an absolute path (no final "/") that the mailbox's written start is under. */
+function detaintedByCreateFile(path: string, create: string | undefined): boolean {
+  if (!create || !create.startsWith('/') || create.endsWith('/') || /[$\\]/.test(create)) return false;
+  return path.replace(/[$\\].*$/s, '').startsWith(`${create}/`);
+}
+
 /** Transports that deliver on this host, as a user Exim switches to. */
 const LOCAL_DRIVERS = new Set(['appendfile', 'pipe', 'autoreply', 'lmtp']);
 
@@ -145,7 +152,8 @@ const deliveryValueInvalid: Rule = {
           // Known relative: the expanded path starts with a literal character other than "/".
           if (setting && /^[^/$\\]/.test(setting[1])) report(setting[0], `appendfile: file or directory name "${setting[1]}" is not absolute`);
           else if (setting) {
-            const tainted = taintedVariable(setting[1]);
+            // A create_file path above the mailbox de-taints it (measured: it delivers).
+            const tainted = detaintedByCreateFile(setting[1], written('create_file')?.[1]) ? undefined : taintedVariable(setting[1]);
             if (tainted) report(setting[0], `${name} = ${setting[1]} uses $${tainted}, which comes from the message and is tainted: Exim refuses a tainted file or directory name ('Tainted ... not permitted'); use the untainted $${tainted.replace(/^(local_part|domain)$/, '$1_data')} that a router's check or lookup sets`);
           }
         }
@@ -159,21 +167,24 @@ const deliveryValueInvalid: Rule = {
           }
         }
         const create = written('create_file');
-        const mailbox = written('file');
-        if (create && mailbox && create[1].startsWith('/') && !create[1].includes('$')) {
+        const mailbox = written('file') ?? written('directory');
+        if (create && mailbox && create[1].startsWith('/') && !/[$\\]/.test(create[1])) {
           const dir = create[1];
-          // The mailbox's literal start says whether it is under the path.
-          const fixed = mailbox[1].replace(/\$.*$/s, '');
-          const under = !dir.endsWith('/') && fixed.startsWith(`${dir}/`);
-          const effect = under
-            ? `every delivery to ${mailbox[1]}, which is under it, crashes the transport (SIGSEGV) and defers`
-            : `a delivery to a mailbox under it crashes the transport (SIGSEGV), and a mailbox that does not exist yet is never created ("creation outside the home directory is not permitted")`;
-          ctx.report({
-            message: `create_file = ${dir}: Exim 4.96 mishandles an absolute path here in ${transport.name} transport: ${effect}. Exim accepts the configuration; write create_file = anywhere (or belowhome, inhome), and keep the mailboxes where they belong with the file setting`,
-            loc: create[0].valueLoc ?? create[0].wordLoc,
-            active: create[0].active,
-            data: { transport: transport.name, option: 'create_file' },
-          });
+          const path = mailbox[1];
+          // The crash needs the path exactly as written (Exim expands nothing and keeps the
+          // configuration's own, read-only, copy); maildir directories were not seen to crash.
+          const crash = mailbox[0].word === 'file' && !dir.endsWith('/') && !/[$\\]/.test(path) && path.startsWith(`${dir}/`);
+          const neverCreated = dir.length > 1 && dir.endsWith('/') && path.replace(/[$\\].*$/s, '').startsWith(dir);
+          if (crash || neverCreated) {
+            ctx.report({
+              message: crash
+                ? `create_file = ${dir}: in Exim 4.96 every delivery through ${transport.name} transport to ${path}, a mailbox written without an expansion under that path, crashes the transport (SIGSEGV) and defers. Exim accepts the configuration; create_file = anywhere (or belowhome, inhome) works`
+                : `create_file = ${dir}: with the final "/", Exim 4.96 finds no mailbox of ${transport.name} transport under that path, and never creates one ("creation outside the home directory is not permitted"); write create_file = ${dir.replace(/\/+$/, '')}`,
+              loc: create[0].valueLoc ?? create[0].wordLoc,
+              active: create[0].active,
+              data: { transport: transport.name, option: 'create_file' },
+            });
+          }
         }
         for (const name of QUOTA_OPTIONS) {
           const setting = written(name);
