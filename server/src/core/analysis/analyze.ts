@@ -1,5 +1,5 @@
 /** Runs every rule over a parsed configuration and returns its findings, sorted. */
-import { comparePositions } from '../syntax/source';
+import { comparePositions, Location } from '../syntax/source';
 import { printable } from '../util/printable';
 import { ConfigTree } from '../syntax/tree';
 import { ConfigModel } from './model';
@@ -21,13 +21,36 @@ function capForInactive(severity: Severity): Severity {
 /** What Exim does with a line of a skipped .ifdef branch holds only once the branch is used: said so. */
 const INACTIVE_NOTE = ' (this line is in an .ifdef branch that Exim skips as configured: it matters once the branch is used)';
 
+/**
+ * Lines of `.ifdef` blocks that test one of Exim's built-in macros (`_HAVE_DMARC`,
+ * `_OPT_MAIN_DMARC_TLD_FILE`, `_DRIVER_...`: names starting with "_", which only Exim
+ * defines, each when the binary has the feature). A skipped branch of such a block is
+ * written for another build of Exim, so what this build would refuse there (an unknown
+ * option, condition or control) says nothing about the configuration: not reported.
+ */
+function otherBuildBranches(tree: ConfigTree): (loc: Location) => boolean {
+  const spans: { file: string; from: number; to: number }[] = [];
+  for (const block of tree.conditionals) {
+    const tests = block.directives.filter((d) => d.kind !== 'else' && d.kind !== 'endif');
+    if (!tests.some((d) => d.writtenArgument.trimStart().startsWith('_'))) continue;
+    const first = block.directives[0].loc;
+    const last = block.directives[block.directives.length - 1].loc;
+    if (first.file !== last.file) continue;
+    spans.push({ file: first.file, from: first.range.start.line, to: last.range.start.line });
+  }
+  if (spans.length === 0) return () => false;
+  return (loc) => spans.some((s) => s.file === loc.file && loc.range.start.line > s.from && loc.range.start.line < s.to);
+}
+
 export function analyze(tree: ConfigTree, options: AnalyzeOptions = {}): Finding[] {
   const findings: Finding[] = [];
   const severityOf = (code: string, fallback: Severity): Severity | 'off' => options.severities?.[code] ?? ruleMeta(code)?.defaultSeverity ?? fallback;
 
+  let otherBuild: ((loc: Location) => boolean) | undefined;
   const add = (code: string, f: ReportedFinding): void => {
     const configured = severityOf(code, f.severity ?? 'warning');
     if (configured === 'off') return;
+    if (f.active === false && (otherBuild ??= otherBuildBranches(tree))(f.loc)) return;
     let severity = f.severity && !options.severities?.[code] ? f.severity : configured;
     if (f.active === false) severity = capForInactive(severity);
     const { active: _active, ...rest } = f;

@@ -34,7 +34,9 @@ export interface Directive {
   kind: ConditionalKind | IncludeKind;
   loc: Location;
   keywordLoc: Location;
+  /** The argument after macro replacement (what Exim tests), and as written in the file. */
   argument: string;
+  writtenArgument: string;
   argumentLoc: Location;
   /** For conditionals: whether the text before the directive was being read (not skipped). */
   active: boolean;
@@ -528,12 +530,15 @@ export class ConfigReader {
     while (argStart < text.length && isSpace(text.charCodeAt(argStart))) argStart++;
     let argEnd = text.length;
     while (argEnd > argStart && isSpace(text.charCodeAt(argEnd - 1))) argEnd--;
+    const writtenStart = src(argStart);
+    const writtenEnd = argEnd > argStart ? mapOffset(pieces, argEnd, true) : writtenStart;
     const d: Directive = {
       kind,
       loc: { file: file.path, range: range(n, kwStart, n, raw.trimEnd().length) },
       keywordLoc: { file: file.path, range: range(n, kwStart, n, kwEnd) },
       argument: text.slice(argStart, argEnd),
-      argumentLoc: { file: file.path, range: range(n, src(argStart), n, argEnd > argStart ? mapOffset(pieces, argEnd, true) : src(argStart)) },
+      writtenArgument: raw.slice(writtenStart, writtenEnd),
+      argumentLoc: { file: file.path, range: range(n, writtenStart, n, writtenEnd) },
       active,
     };
     this.directives.push(d);
