@@ -617,6 +617,12 @@ test('acl-control-invalid: control names and options as Exim 4.96 reads them whe
     only(`acl_smtp_rcpt = a\nbegin acl\na:\n${values.map((v) => `  warn control = ${v}\n`).join('')}  accept\n`, 'acl-control-invalid').map((f) => f.data!.control);
   assert.deepEqual(controls('freeze', 'freeze/no_tell', 'queue/only', 'dscp/ef', 'submission/sender_retain', 'no_mbox_unspool', 'debug/tag=x', 'utf8_downconvert/1', '${if true{freeze}}', 'queue # hold'), []);
   assert.deepEqual(controls('Freeze', 'requiretls', 'dmarc_disable_verify', 'no_mbox_unspool/', 'freeze/', 'dscp'), ['Freeze', 'requiretls', 'dmarc_disable_verify', 'no_mbox_unspool/', 'freeze/', 'dscp']);
+  // Controls that read options of their own (measured with exim -bh).
+  const own = ['queue_only/first_pass_route', 'queue_only/', 'debug/', 'fakereject/', 'submission/domain=x/name=a/b', 'submission/name=a/sender_retain', 'utf8_downconvert/-1', 'utf8_downconvert/0junk'];
+  assert.deepEqual(controls(...own), []);
+  const refused = ['freeze/tell', 'freeze/No_tell', 'freeze/no_tell/no_tell', 'submission/', 'submission/Sender_retain', 'submission/domain=x/bogus', 'utf8_downconvert/2', 'utf8_downconvert/'];
+  assert.deepEqual(controls(...refused), refused);
+  assert.match(only('acl_smtp_rcpt = a\nbegin acl\na:\n  warn control = freeze/tell\n', 'acl-control-invalid')[0].message, /^syntax error in "control=freeze\/tell": freeze takes only "\/no_tell"/);
   const [f] = only('acl_smtp_rcpt = a\nbegin acl\na:\n  warn control = no_multiline_respones\n  accept\n', 'acl-control-invalid');
   assert.equal(f.severity, 'warning');
   assert.equal(f.message, 'syntax error in "control=no_multiline_respones": "no_multiline_respones" is not a control this Exim knows: Exim accepts the configuration, and refuses the command this ACL guards with a temporary error when the statement runs; did you mean "no_multiline_responses"?');

@@ -30,6 +30,17 @@ const CASES: Case[] = [
   { option: 'acl_smtp_mail', statement: 'warn verify = recipient', code: 'acl-misplaced' },
   { option: 'acl_smtp_rcpt', statement: 'warn control = no_multiline_respones', code: 'acl-control-invalid' },
   { option: 'acl_smtp_rcpt', statement: 'warn control = no_multiline_responses' },
+  // Options of controls: each control reads its own, and some ignore what they do not know.
+  { option: 'acl_smtp_rcpt', statement: 'warn control = queue_only/first_pass_route' },
+  { option: 'acl_smtp_rcpt', statement: 'warn control = queue_only/' },
+  { option: 'acl_smtp_rcpt', statement: 'warn control = debug/' },
+  { option: 'acl_smtp_rcpt', statement: 'warn control = freeze/no_tell' },
+  { option: 'acl_smtp_rcpt', statement: 'warn control = freeze/tell', code: 'acl-control-invalid' },
+  { option: 'acl_smtp_rcpt', statement: 'warn control = submission/domain=example.org/name=Mail Robot' },
+  { option: 'acl_smtp_rcpt', statement: 'warn control = submission/domain=example.org/retain', code: 'acl-control-invalid' },
+  { option: 'acl_smtp_rcpt', statement: 'warn control = utf8_downconvert/-1' },
+  { option: 'acl_smtp_rcpt', statement: 'warn control = utf8_downconvert/2', code: 'acl-control-invalid' },
+  { option: 'acl_smtp_rcpt', statement: 'warn control = no_pipelining/', code: 'acl-control-invalid' },
   { option: 'acl_smtp_rcpt', statement: 'warn verify = recipient/callout=10', code: 'acl-verify-invalid' },
   { option: 'acl_smtp_rcpt', statement: 'warn verify = recipient/defer_ok' },
   { option: 'acl_smtp_rcpt', statement: 'deny condition = foo', code: 'acl-condition-invalid' },
@@ -205,4 +216,24 @@ test('host list items that end the list without a match (a leading dot, a malfor
     rmSync(dir, { recursive: true, force: true });
   }
   assert.deepEqual(wrong, []);
+});
+
+test('an ACL named by an expansion is used: no unused-acl for the ACLs it may pick', (t) => {
+  const exim = requireExim(t);
+  if (!exim) return;
+  const dir = mkdtempSync(join(tmpdir(), 'exim-acl-dynamic-'));
+  try {
+    const path = join(dir, 'exim.conf');
+    writeFileSync(
+      path,
+      ['primary_hostname = example.org', 'keep_environment =', 'acl_smtp_rcpt = rcpt_${if eq{$sender_host_address}{192.0.2.1}{strict}{open}}', 'begin acl', 'rcpt_strict:', '  deny message = picked by the expansion', 'rcpt_open:', '  accept', 'leftover:', '  accept', ''].join('\n'),
+    );
+    assert.equal(eximValidate(path, exim).ok, true);
+    const r = spawnSync(exim, ['-C', path, '-bh', '192.0.2.1'], { input: SESSION, encoding: 'utf8', timeout: 30_000 });
+    assert.match(r.stdout, /^550 picked by the expansion/m);
+    const unused = lintPath(path, nodeHost()).findings.filter((f) => f.code === 'unused-acl').map((f) => f.message);
+    assert.deepEqual(unused, ['ACL "leftover" is not used: no acl_smtp_* option, "acl =" condition or ${acl} expansion names it']);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -12,11 +12,13 @@ import { readTime } from './values';
 import { Rule, RuleContext } from '../types';
 
 /**
- * The controls this Exim takes, and whether they take "/options" (dscp must have them).
- * Measured with the Debian 4.96 build: dmarc_disable_verify and dmarc_enable_forensic are
- * not compiled in, and are refused like unknown names.
+ * The controls this Exim takes, and what may follow the name (measured with exim -bh, the
+ * Debian 4.96 build): nothing ("none"), anything or nothing, even a bare "/" ("optional":
+ * unknown options are ignored), a "/" and anything ("required"), or what one of the readers
+ * below takes. dmarc_disable_verify and dmarc_enable_forensic are not compiled in, and are
+ * refused like unknown names.
  */
-const CONTROLS: Record<string, 'none' | 'optional' | 'required'> = {
+const CONTROLS: Record<string, 'none' | 'optional' | 'required' | 'freeze' | 'submission' | 'utf8_downconvert'> = {
   allow_auth_unadvertised: 'none',
   caseful_local_part: 'none',
   caselower_local_part: 'none',
@@ -27,7 +29,7 @@ const CONTROLS: Record<string, 'none' | 'optional' | 'required'> = {
   enforce_sync: 'none',
   fakedefer: 'optional',
   fakereject: 'optional',
-  freeze: 'optional',
+  freeze: 'freeze',
   no_callout_flush: 'none',
   no_delay_flush: 'none',
   no_enforce_sync: 'none',
@@ -35,12 +37,33 @@ const CONTROLS: Record<string, 'none' | 'optional' | 'required'> = {
   no_multiline_responses: 'none',
   no_pipelining: 'none',
   queue: 'optional',
-  queue_only: 'none',
-  submission: 'optional',
+  queue_only: 'optional',
+  submission: 'submission',
   suppress_local_fixups: 'none',
-  utf8_downconvert: 'optional',
+  utf8_downconvert: 'utf8_downconvert',
 };
 const CONTROL_NAMES = Object.keys(CONTROLS);
+
+/** Whether acl.c reads submission's options: "/sender_retain", "/domain=..." (to the next "/"), "/name=..." (the rest); case matters. */
+function submissionOptionsRead(options: string): boolean {
+  let p = options;
+  while (p.startsWith('/')) {
+    if (p.startsWith('/sender_retain')) p = p.slice(14);
+    else if (p.startsWith('/domain=')) {
+      const next = p.indexOf('/', 8);
+      p = next < 0 ? '' : p.slice(next);
+    } else if (p.startsWith('/name=')) p = '';
+    else break;
+  }
+  return p === '';
+}
+
+/** What a control with options of its own takes, in words, for the message. */
+const OPTION_WORDS: Record<string, string> = {
+  freeze: 'takes only "/no_tell"',
+  submission: 'takes "/sender_retain", "/domain=..." and "/name=..." (in lower case)',
+  utf8_downconvert: 'takes "/1", "/0" or "/-1"',
+};
 
 /** Why Exim cannot read `control = value`, or undefined. */
 export function controlProblem(value: string): string | undefined {
@@ -49,9 +72,10 @@ export function controlProblem(value: string): string | undefined {
   const kind = Object.prototype.hasOwnProperty.call(CONTROLS, name) ? CONTROLS[name] : undefined;
   if (kind === undefined) return `syntax error in "control=${value}": "${name}" is not a control this Exim knows`;
   if (slash < 0) return kind === 'required' ? `syntax error in "control=${value}": ${name} needs a value after "/"` : undefined;
+  const options = value.slice(slash);
   if (kind === 'none') return `syntax error in "control=${value}": ${name} takes no options`;
-  if (slash === value.length - 1) return `syntax error in "control=${value}": nothing after "/"`;
-  return undefined;
+  const read = kind === 'freeze' ? options === '/no_tell' : kind === 'submission' ? submissionOptionsRead(options) : kind === 'utf8_downconvert' ? /^\/(?:1|0|-1)/.test(options) : true;
+  return read ? undefined : `syntax error in "control=${value}": ${name} ${OPTION_WORDS[kind]}`;
 }
 
 /** What each rule below adds to Exim's own words. */

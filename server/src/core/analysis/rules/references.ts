@@ -593,6 +593,25 @@ const unusedTransport: Rule = {
   },
 };
 
+/**
+ * The written start of each ACL name that an expansion makes (`acl_smtp_rcpt =
+ * acl_${sg{...}}`, `acl = check_$acl_m_kind`, `${acl{rcpt_${lc:$domain}}}`): any ACL whose
+ * name starts with one of them may be the one used ("" for a name that is all expansion).
+ * Measured with exim -bh: `acl_${...}` picks the ACL the expansion names.
+ */
+function dynamicAclPrefixes(ctx: RuleContext): string[] {
+  const prefixes = new Set<string>();
+  for (const { node } of valueSites(ctx.tree).dollar) {
+    const value = 'value' in node ? node.value : '';
+    if ((node.kind === 'option' && isAclOption(node.word)) || (node.kind === 'aclItem' && node.name === 'acl')) {
+      const v = value.trim();
+      if (!v.startsWith('/')) prefixes.add(v.slice(0, v.indexOf('$')).trim());
+    }
+    for (const m of value.matchAll(/\$\{acl\s*\{([^{}$]*)\$/g)) prefixes.add(m[1].trim());
+  }
+  return [...prefixes];
+}
+
 const unusedAcl: Rule = {
   id: 'unused-acl',
   defaultSeverity: 'hint',
@@ -604,8 +623,10 @@ const unusedAcl: Rule = {
     if (acls.length === 0 || !whole) return;
     const nameLines = new Set(acls.map((a) => a.line));
     const index = mentionIndex(ctx);
+    const dynamic = dynamicAclPrefixes(ctx);
     for (const a of acls) {
       if (mentioned(index, a.name, nameLines)) continue;
+      if (dynamic.some((p) => a.name.startsWith(p))) continue;
       ctx.report({ message: `ACL "${a.name}" is not used: no acl_smtp_* option, "acl =" condition or \${acl} expansion names it`, loc: a.nameLoc, unnecessary: true });
     }
   },
