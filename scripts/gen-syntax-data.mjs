@@ -309,16 +309,23 @@ function pcre2PropertyData() {
  */
 function lookupData() {
   const bv = spawnSync(EXIM, ['-C', conf, '-bV'], { encoding: 'utf8' }).stdout;
-  const names = [...bv.matchAll(/^Lookups \([^)]*\):(.*)$/gm)].flatMap((m) => m[1].trim().split(/\s+/)).filter(Boolean).sort();
-  if (names.length === 0) fail('exim -bV listed no lookup types');
-  const verdicts = expandEach([...names, 'nosuchlookup'].map((t) => `\${if eq{1}{2}{\${lookup{x}${t}{x}}}{}}`));
-  if (!/unknown lookup type/.test(verdicts[names.length])) fail(`exim -be did not refuse lookup type nosuchlookup: ${verdicts[names.length]}`);
+  const listed = [...bv.matchAll(/^Lookups \([^)]*\):(.*)$/gm)].flatMap((m) => m[1].trim().split(/\s+/)).filter(Boolean);
+  if (listed.length === 0) fail('exim -bV listed no lookup types');
+  // Lookup types that come with a feature rather than in the "Lookups" line (spf with SPF
+  // support), or as modules: kept when exim -be takes them.
+  const extra = ['spf', 'json', 'lmdb', 'redis', 'oracle', 'ibase', 'nisplus', 'testdb', 'whoson', 'sqlite', 'psl', 'dmarc'].filter((t) => !listed.includes(t));
+  const candidates = [...listed, ...extra];
+  const verdicts = expandEach([...candidates, 'nosuchlookup'].map((t) => `\${if eq{1}{2}{\${lookup{x}${t}{x}}}{}}`));
+  if (!/unknown lookup type/.test(verdicts[candidates.length])) fail(`exim -be did not refuse lookup type nosuchlookup: ${verdicts[candidates.length]}`);
   const types = {};
-  names.forEach((t, i) => {
-    if (/unknown lookup type/.test(verdicts[i])) fail(`exim -bV lists lookup type ${t} but exim -be refuses it`);
+  candidates.forEach((t, i) => {
+    if (/unknown lookup type/.test(verdicts[i])) {
+      if (listed.includes(t)) fail(`exim -bV lists lookup type ${t} but exim -be refuses it`);
+      return;
+    }
     types[t] = /not a single-key lookup type/.test(verdicts[i]) ? 'query' : 'single';
   });
-  return types;
+  return Object.fromEntries(Object.entries(types).sort(([a], [b]) => (a < b ? -1 : 1)));
 }
 
 /** Families of variables named by a prefix (exim-variables.json lists them with "family"). */

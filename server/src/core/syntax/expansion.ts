@@ -17,7 +17,8 @@ import {
 import { lookupTypeProblem } from './lookupType';
 import { regexProblem } from '../util/regexSyntax';
 
-export type ExpansionProblemKind = 'syntax' | 'unknown-item' | 'unknown-operator' | 'unknown-condition' | 'unknown-variable' | 'arguments';
+/** 'runtime': a value Exim refuses only when it evaluates the item, not in a branch it skips. */
+export type ExpansionProblemKind = 'syntax' | 'unknown-item' | 'unknown-operator' | 'unknown-condition' | 'unknown-variable' | 'arguments' | 'runtime';
 
 export interface ExpansionProblem {
   kind: ExpansionProblemKind;
@@ -430,6 +431,7 @@ class Scanner {
         const n = this.args(i, max + 1, spans);
         this.fixedArguments(name, n, spans);
         if (name === 'sg' && n >= 2) this.regexArgument(spans[1]);
+        if (name === 'hmac' && n >= 1) this.hmacAlgorithm(spans[0]);
         // Exim 4.96 says "min is 1" for prvscheck, yet refuses it without the secret.
         this.countProblem(name, n, name === 'prvscheck' ? 2 : min, max, dollar, nameEnd);
         const before = YES_NO_AFTER[name];
@@ -459,6 +461,18 @@ class Scanner {
     if (pattern === undefined) return;
     const problem = regexProblem(pattern);
     if (problem) this.problem('syntax', `regular expression error in "${pattern}": ${problem}`, span[0], Math.max(span[1], span[0] + 1));
+  }
+
+  /**
+   * ${hmac{algorithm}...}: Exim 4.96 knows md5 and sha1 only, exactly so (measured with exim
+   * -be). It checks the name only when it evaluates the item, so only an item that is not
+   * inside another one (always evaluated with the string) is read.
+   */
+  private hmacAlgorithm(span: [number, number] | undefined): void {
+    if (this.depth > 1) return;
+    const algorithm = this.literal(span);
+    if (algorithm === undefined || algorithm === 'md5' || algorithm === 'sha1') return;
+    this.problem('runtime', `hmac algorithm "${algorithm}" is not recognised (Exim knows "md5" and "sha1")`, span![0], Math.max(span![1], span![0] + 1));
   }
 
   /** An argument's text when it is written out (closed, no "$" and no backslash), else undefined. */

@@ -196,7 +196,9 @@ const expansionSyntax: Rule = {
     for (const t of scanned(ctx)) {
       // Exim stops at the first: what the reader finds after it is mostly its consequence
       // (one unclosed brace is also a missing "}" for every item around it).
-      const first = t.problems.find((p) => p.kind === 'syntax' || p.kind === 'arguments');
+      // A value refused only when evaluated is not said of a start-up option, which Exim may
+      // expand without reaching the item.
+      const first = t.problems.find((p) => p.kind === 'syntax' || p.kind === 'arguments' || (p.kind === 'runtime' && !t.startUp));
       if (first) report(ctx, t, first);
     }
   },
