@@ -961,6 +961,15 @@ test('delivery-value-invalid: appendfile create_file as an absolute path', () =>
   assert.match(found('  file = /var/mail/$local_part\n  create_file = /srv\n')[0], /tainted/);
 });
 
+test('expansion rules: in a skipped branch, a problem that is a macro name is not reported', () => {
+  const text = 'acl_smtp_rcpt = r\nbegin acl\nr:\n.ifdef SPAMASSASSIN\n  warn condition = ${if >{$spam_score_int}{SPAM_SCORE}{yes}{no}}\n  warn logwrite = $domian\n.endif\n  warn condition = ${if >{$spam_score_int}{SPAM_SCORE}{yes}{no}}\n  accept\n';
+  const found = lint(text).filter((f) => f.code === 'expansion-syntax' || f.code === 'unknown-variable').map((f) => [f.code, f.loc.range.start.line]);
+  assert.deepEqual(found, [
+    ['unknown-variable', 5],
+    ['expansion-syntax', 7],
+  ]);
+});
+
 test('unused-transport: a transport that names itself in its own settings is still unused', () => {
   const text = 'begin routers\nr:\n  driver = accept\n  transport = used\nbegin transports\nused:\n  driver = appendfile\n  file = /tmp/x\nlonely:\n  driver = appendfile\n  file = /tmp/y\n  debug_print = "T: lonely for $local_part"\n';
   assert.deepEqual(only(text, 'unused-transport').map((f) => f.message), ['transport "lonely" is not used by any router']);

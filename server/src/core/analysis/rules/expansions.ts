@@ -8,6 +8,7 @@
  * lists (expanded each time they are used: "failed to expand ... while checking a list"),
  * rewrite replacements.
  */
+import { mentionsMacro } from './values';
 import { routeListRules } from '../../util/routeList';
 import { changeToFixes } from '../../fixes/edits';
 import { Location } from '../../syntax/source';
@@ -161,6 +162,9 @@ function suggestionsFor(ctx: RuleContext, p: ExpansionProblem & { name: string }
 }
 
 function report(ctx: RuleContext, t: ExpandedText, p: ExpansionProblem): void {
+  // In a branch Exim skips, a macro is often defined together with the switch that turns the
+  // branch on (the macro here still undefined): a problem that is a macro's name is not one.
+  if (!t.active && mentionsMacro(t.line.text.slice(t.offset + p.start, t.offset + p.end))) return;
   const loc: Location = t.line.locate(t.offset + p.start, t.offset + p.end);
   const suggestions = p.name ? suggestionsFor(ctx, p as ExpansionProblem & { name: string }) : [];
   const nameLoc = p.name ? t.line.locate(t.offset + p.start, t.offset + p.start + p.name.length) : loc;
