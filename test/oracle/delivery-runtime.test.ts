@@ -5,7 +5,7 @@
 // delivery-value-invalid must report exactly the refused ones.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -274,6 +274,32 @@ test('appendfile create_file as an absolute path: a crash for a literal mailbox 
       if (seen !== outcome) wrong.push(`${text}: ${seen}, the case says ${outcome}:\n${result.log}`);
       const found = lintPath(path, nodeHost()).findings.some((f) => f.code === 'delivery-value-invalid' && f.data?.option === 'create_file');
       if (found !== reported) wrong.push(`${text}: ${seen}, the analyser ${found ? 'reports' : 'does not report'} it`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  assert.deepEqual(wrong, []);
+});
+
+test('a headers_rewrite pattern that fails to expand rewrites nothing, and is reported', async (t) => {
+  if (!requireDeliveryHarness(t)) return;
+  const exim = findExim()!;
+  const dir = mkdtempSync(join(tmpdir(), 'exim-headers-rewrite-'));
+  chmodSync(dir, 0o755);
+  const wrong: string[] = [];
+  try {
+    for (const [pattern, rewritten] of [
+      ['^(.*)@probe\\.invalid$', false],
+      ['\\N^(.*)@probe\\.invalid$\\N', true],
+      ['*@probe.invalid', true],
+    ] as const) {
+      const { path, result } = await deliverLocally(exim, dir, 'hr', ['file = MAILDIR/mbox', `headers_rewrite = ${pattern} rewritten@new.example f`]);
+      assert.ok(result.mainlog.some((l) => / => /.test(l)), result.log);
+      const mbox = readFileSync(join(dir, 'mail', 'mbox'), 'utf8');
+      const seen = /^From: rewritten@new\.example$/m.test(mbox);
+      if (seen !== rewritten) wrong.push(`headers_rewrite = ${pattern}: the From: header is ${seen ? '' : 'not '}rewritten, the case says otherwise:\n${mbox}\n${result.log}`);
+      const reported = lintPath(path, nodeHost()).findings.some((f) => f.code === 'expansion-syntax');
+      if (reported === rewritten) wrong.push(`headers_rewrite = ${pattern}: the analyser ${reported ? 'reports' : 'does not report'} it`);
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -89,3 +89,27 @@ test('a rewrite rule whose pattern names no address list is skipped, and reporte
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a rewrite pattern that fails to expand is skipped, and reported', (t) => {
+  const exim = requireExim(t);
+  if (!exim) return;
+  const dir = mkdtempSync(join(tmpdir(), 'exim-rewrite-'));
+  try {
+    const path = join(dir, 'exim.conf');
+    for (const [pattern, rewritten] of [
+      ['^(.*)@old\\.example$', false],
+      ['\\N^(.*)@old\\.example$\\N', true],
+      ['^(.*)@old\\.example\\$', true],
+    ] as const) {
+      writeFileSync(path, ['begin rewrite', `${pattern}   $1@new.example   F`, ''].join('\n'));
+      assert.equal(eximValidate(path, exim).ok, true);
+      const r: SpawnSyncReturns<string> = spawnSync(exim, ['-C', path, '-brw', 'u@old.example'], { encoding: 'utf8', timeout: 30_000 });
+      assert.equal(/^env-from: u@new\.example$/m.test(r.stdout), rewritten, `${pattern}: ${r.stdout}${r.stderr}`);
+      if (!rewritten) assert.match(r.stdout + r.stderr, /failed to expand/);
+      const reported = lintPath(path, nodeHost()).findings.some((f) => f.code === 'expansion-syntax');
+      assert.equal(reported, !rewritten, `${pattern}: the analyser ${reported ? 'reports' : 'does not report'} it`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

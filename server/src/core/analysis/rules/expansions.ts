@@ -17,6 +17,7 @@ import { LogicalLine } from '../../syntax/logicalLine';
 import { DriverNode } from '../../syntax/tree';
 import { EXPANSION_CONDITION_NAMES, EXPANSION_ITEM_NAMES, EXPANSION_OPERATOR_NAMES, VARIABLE_NAMES } from '../../syntaxData';
 import { dequote } from '../../util/stringSetting';
+import { exactListItems } from '../../util/lists';
 import { suggest } from '../../util/suggest';
 import { Rule, RuleContext } from '../types';
 import { valueSites } from '../valueSites';
@@ -52,6 +53,8 @@ interface ExpandedText {
   consequence?: string;
 }
 
+const REWRITE_SKIPPED = 'Exim cannot expand the pattern, so it skips this rewrite rule, and logs the error each time (to the panic log too)';
+
 /** Every expanded string of the configuration that contains a "$" and has a problem, in order. */
 function expandedTexts(ctx: RuleContext): ExpandedText[] {
   const out: ExpandedText[] = [];
@@ -84,6 +87,20 @@ function expandedTexts(ctx: RuleContext): ExpandedText[] {
           }
           break;
         }
+        if (r.name === 'headers_rewrite' && !node.value.startsWith('"')) {
+          // A list of rewrite rules: each rule's pattern is expanded as an address list item
+          // when the headers are rewritten (measured with a delivery: "^(.*)@old\.example$"
+          // fails to expand, and the header is left as it was).
+          let cursor = 0;
+          for (const item of exactListItems(node.value)) {
+            const at = node.value.indexOf(item, cursor);
+            if (at < 0) break;
+            cursor = at + item.length;
+            const pattern = /^\S*/.exec(item)![0];
+            if (pattern.includes('$')) add(node.line, node.valueOffset + at, pattern, node.active, undefined, false, REWRITE_SKIPPED);
+          }
+          break;
+        }
         if (!r.info?.expanded) break;
         add(node.line, node.valueOffset, node.value, node.active, expandedAtStartUp(r.name, driver) ? r.name : undefined);
         break;
@@ -95,6 +112,9 @@ function expandedTexts(ctx: RuleContext): ExpandedText[] {
         add(node.line, node.valueOffset, node.value, node.active);
         break;
       case 'rewrite': {
+        // The pattern is matched as an address list item, expanded first (exim -brw:
+        // 'failed to expand "^(.*)@old\.example$" while checking a list').
+        if (node.pattern.text.includes('$') && !node.pattern.text.startsWith('"')) add(node.line, node.pattern.offset, node.pattern.text, node.active, undefined, false, REWRITE_SKIPPED);
         if (!node.replacement) break;
         const text = node.line.text;
         const start = node.replacement.offset;
