@@ -114,6 +114,9 @@ const ACCEPTED = [
   '${if eq{1}{2}{${hmac{sha256}{key}{text}}}{}}',
   // A lookup type that comes with SPF support, not in exim -bV's list of lookups.
   '${if eq{1}{2}{${lookup{192.0.2.1}spf{example.org}}}{}}',
+  '${lookup{root}lsearch{/etc/passwd}{y}{n}}',
+  '${lookup{root}lsearch,ret=key{/etc/passwd}{y}{n}}',
+  '${if eq{1}{2}{${lookup{root}lsearch{etc/passwd}}}{}}',
 ];
 
 const NUMBERS_ACCEPTED = ['${if <{1k}{2}{y}{n}}', '${if <{ 1 }{2}{y}{n}}', '${if <{}{2}{y}{n}}', '${if <{010}{9}{y}{n}}', '${if <{-1}{+2}{y}{n}}', '${if >={1G }{2M}{y}{n}}', '${if <{-9223372036854775808}{2}{y}{n}}', '${if <{9223372036854775807}{2}{y}{n}}'];
@@ -126,6 +129,9 @@ const REFUSED = [
   '${hmac{md5}{x}}',
   '${hmac{sha256}{key}{text}}',
   '${hmac{MD5}{key}{text}}',
+  // A relative lookup file is opened from Exim's working directory; options inside the braces are part of the name.
+  '${lookup{root}lsearch{etc/passwd}{y}{n}}',
+  '${lookup{root}lsearch{ret=key{/etc/passwd}}{y}{n}}',
   '${tr{a}{b}{c}{d}}',
   '$domian',
   '${domian}',

@@ -61,6 +61,8 @@ function isHeaderPrefixed(name: string): boolean {
 }
 
 /** Depth beyond which the reader stops descending (a guard against pathological input). */
+/** Single-key lookup types whose "file" argument is a file or directory to open. */
+const FILE_LOOKUPS = new Set(['lsearch', 'wildlsearch', 'nwildlsearch', 'iplsearch', 'cdb', 'dbm', 'dbmjz', 'dbmnz', 'dsearch', 'lmdb', 'json']);
 const MAX_DEPTH = 200;
 
 class Scanner {
@@ -336,16 +338,19 @@ class Scanner {
         // everything up to "{" or white space, "}" included, and it must start with a letter.
         const typeStart = i;
         while (i < s.length && !isSpace(s.charCodeAt(i)) && s.charCodeAt(i) !== OPEN) i++;
+        let typeRead = false;
         if (!isAlpha(s.charCodeAt(typeStart))) this.problem('syntax', 'missing lookup type', nameEnd, nameEnd + 1);
         else {
           const bad = lookupTypeProblem(s.slice(typeStart, i), hasKey);
           if (bad) this.problem('syntax', bad, typeStart, i);
+          typeRead = !bad;
         }
         const query = this.braced(i);
         if (query < 0) {
           this.problem('syntax', `missing '{' for the key or query of lookup`, i, i + 1);
           return this.itemEnd(i, open, name);
         }
+        if (hasKey && typeRead) this.lookupFile(s.slice(typeStart, i), [this.skipSpace(i) + 1, query - 1]);
         const n = this.args(query, 2);
         return this.itemEnd(this.argsEnd, open, name, [n]);
       }
@@ -473,6 +478,30 @@ class Scanner {
     const algorithm = this.literal(span);
     if (algorithm === undefined || algorithm === 'md5' || algorithm === 'sha1') return;
     this.problem('runtime', `hmac algorithm "${algorithm}" is not recognised (Exim knows "md5" and "sha1")`, span![0], Math.max(span![1], span![0] + 1));
+  }
+
+  /**
+   * The file of a single-key lookup that reads a file (lsearch, cdb, dbm, dsearch, ...), when
+   * it is written out and not absolute: Exim opens it relative to its working directory,
+   * not the configuration's ("failed to open etc/aliases for linear search"), and the
+   * expansion fails. Lookup options written inside the braces ("lsearch{ret=key{/f}}") are
+   * part of the file name. Read only where the item is always evaluated (not nested).
+   */
+  private lookupFile(type: string, span: [number, number]): void {
+    if (this.depth > 1) return;
+    const base = type.replace(/^partial\d*(?:\([^)]*\))?-/, '').replace(/,.*$/s, '').replace(/\*@?$/, '');
+    if (!FILE_LOOKUPS.has(base)) return;
+    const file = this.s.slice(span[0], span[1]);
+    if (file === '' || /[$\\]/.test(file) || file.startsWith('/')) return;
+    const option = /^(ret|cache|opts)=[^{]*/.exec(file);
+    this.problem(
+      'runtime',
+      option
+        ? `"${option[0]}" inside the braces is part of the file name, and Exim fails to open "${file.replace(/\}$/, '')}": a lookup option goes after the type with a comma (${base},${option[0]}{/path})`
+        : `the file name "${file}" is not absolute: Exim opens it from its own working directory, not the configuration's, and the lookup fails ("failed to open ${file}")`,
+      span[0],
+      Math.max(span[1], span[0] + 1),
+    );
   }
 
   /** An argument's text when it is written out (closed, no "$" and no backslash), else undefined. */
