@@ -909,13 +909,28 @@ test('fourth real-world round: lookups that are not, and findings in skipped bra
   assert.match(f.message, /\(this line is in an \.ifdef branch that Exim skips as configured: it matters once the branch is used\)$/);
 });
 
-test('delivery-value-invalid: an appendfile file or directory built from tainted data', () => {
-  const found = (option: string) => only(`begin transports\nt:\n  driver = appendfile\n  ${option}\n`, 'delivery-value-invalid').map((f) => f.message);
-  for (const ok of ['file = /var/mail/$local_part_data', 'directory = $home/Maildir', 'file = /var/mail/${lookup{$local_part}lsearch{/etc/users}}', 'file = /var/mail/mbox-$primary_hostname']) assert.deepEqual(found(ok), [], ok);
-  assert.deepEqual(found('file = /var/mail/$local_part'), [
-    "file = /var/mail/$local_part uses $local_part, which comes from the message and is tainted: Exim refuses a tainted file or directory name ('Tainted ... not permitted'); use the untainted $local_part_data that a router's check or lookup sets in t transport: Exim accepts the configuration, and defers every delivery through this transport, until the retry rules give up",
+test('tainted-data: an appendfile file or directory, a pipe command, a redirect file, a lookup file name', () => {
+  const found = (text: string) => only(text, 'tainted-data').map((f) => f.message);
+  const appendfile = (option: string) => found(`begin transports\nt:\n  driver = appendfile\n  ${option}\n`);
+  for (const ok of ['file = /var/mail/$local_part_data', 'directory = $home/Maildir', 'file = /var/mail/${lookup{$local_part}lsearch{/etc/users}}', 'file = /var/mail/mbox-$primary_hostname', 'file = mail/$local_part'])
+    assert.deepEqual(appendfile(ok), [], ok);
+  assert.deepEqual(appendfile('file = /var/mail/$local_part'), [
+    "file = /var/mail/$local_part uses $local_part, which comes from the message: Exim 4.94 and later refuse a tainted file or directory name ('Tainted ... not permitted') and defer every delivery through t transport; use $local_part_data, which a router's check or lookup sets",
   ]);
-  assert.match(found('directory = /srv/mail/${lc:$domain}/$local_part')[0], /uses \$domain, which comes from the message/);
+  assert.match(appendfile('directory = /srv/mail/${lc:$domain}/$local_part')[0], /uses \$domain, which comes from the message/);
+  // A lookup's result elsewhere in the path does not untaint what is added to it.
+  assert.match(appendfile('directory = ${lookup{x}lsearch{/etc/homes}{$value}}/mail/$domain')[0], /uses \$domain/);
+  const pipe = (options: string) => found(`begin transports\nt:\n  driver = pipe\n${options}`);
+  assert.match(pipe('  command = /usr/bin/procmail -d $local_part\n')[0], /^command = \/usr\/bin\/procmail -d \$local_part uses \$local_part, .*'Tainted arg N for t transport command'.*the message bounces/);
+  assert.deepEqual(pipe('  command = /usr/bin/procmail -d $local_part_data\n'), []);
+  assert.deepEqual(pipe('  command = /usr/bin/procmail -d $local_part\n  use_shell\n'), []);
+  assert.deepEqual(pipe('  command = /usr/bin/x ${lookup{$local_part}lsearch{/etc/users}}\n'), []);
+  const redirect = found('begin routers\nr:\n  driver = redirect\n  file = /etc/exim4/filters/$domain\n');
+  assert.match(redirect[0], /'Tainted name \.\.\. for file read not permitted'\), and the r router defers every address it sees; use \$domain_data/);
+  const lookup = found('begin routers\nr:\n  driver = accept\n  condition = ${lookup{$local_part}lsearch{/etc/exim4/domains/$domain/passwd}{true}{false}}\n');
+  assert.deepEqual(lookup, ['the file name of this lsearch lookup uses $domain, which comes from the message: Exim 4.94 and later refuse it ("Tainted filename for search") and the lookup fails, logging to the panic log']);
+  assert.deepEqual(found('begin routers\nr:\n  driver = accept\n  condition = ${lookup{$local_part}lsearch{/etc/exim4/domains/$domain_data/passwd}{true}{false}}\n'), []);
+  assert.deepEqual(found('begin routers\nr:\n  driver = accept\n  condition = ${lookup mysql{select 1 from t where d=${quote_mysql:$domain}}{true}{false}}\n'), []);
 });
 
 test('delivery-value-invalid: an autoreply once_repeat that is not a time', () => {
@@ -958,7 +973,10 @@ test('delivery-value-invalid: appendfile create_file as an absolute path', () =>
     '  directory = /var/mail/${lc:$domain}/$local_part\n  maildir_format\n  create_file = /var/mail\n',
   ])
     assert.deepEqual(found(ok), [], ok);
-  assert.match(found('  file = /var/mail/$local_part\n  create_file = /srv\n')[0], /tainted/);
+  const tainted = (options: string) => only(`begin transports\nt:\n  driver = appendfile\n${options}`, 'tainted-data').length;
+  assert.equal(tainted('  file = /var/mail/$local_part\n  create_file = /srv\n'), 1);
+  assert.equal(tainted('  file = /var/mail/$local_part\n  create_file = /var/mail\n'), 0);
+  assert.equal(tainted('  file = /var/mail/$local_part\n  create_file = /var/mail/\n'), 1);
 });
 
 test('expansion rules: in a skipped branch, a problem that is a macro name is not reported', () => {

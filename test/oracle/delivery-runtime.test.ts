@@ -30,6 +30,8 @@ const CASES: Case[] = [
   { options: ['file = MAILDIR/$local_part', 'create_file = MAILDIR/'], refused: true },
   { options: ['file = MAILDIR/$local_part', 'create_file = anywhere'], refused: true },
   { options: ['file = MAILDIR/${lc:$local_part}'], refused: true },
+  // Data from the message after a lookup's result is still tainted.
+  { options: ['file = ${lookup{x}lsearch{/dev/null}{$value}{MAILDIR}}/$local_part'], refused: true },
   { options: ['directory = MAILDIR/$domain/$local_part', 'maildir_format'], refused: true },
   { options: ['file = MAILDIR/mbox-$primary_hostname'], refused: false },
   { options: ['file = mail/$local_part'], refused: true },
@@ -79,7 +81,7 @@ test('transport values Exim cannot read when it delivers are reported, and only 
       const delivered = result.mainlog.some((l) => / => /.test(l));
       if (refused === delivered) wrong.push(`${c.options.join('; ')}: neither delivered nor refused by the transport:\n${result.log}`);
       else if (refused !== c.refused) wrong.push(`${c.options.join('; ')}: Exim ${refused ? 'refuses' : 'accepts'} it, the case says otherwise:\n${result.log}`);
-      const reported = lintPath(path, nodeHost()).findings.some((f) => f.code === 'delivery-value-invalid');
+      const reported = lintPath(path, nodeHost()).findings.some((f) => f.code === 'delivery-value-invalid' || f.code === 'tainted-data');
       if (reported !== refused) wrong.push(`${c.options.join('; ')}: Exim ${refused ? 'refuses' : 'accepts'} it, the analyser ${reported ? 'reports' : 'does not report'} it`);
     }
   } finally {
@@ -300,6 +302,51 @@ test('a headers_rewrite pattern that fails to expand rewrites nothing, and is re
       if (seen !== rewritten) wrong.push(`headers_rewrite = ${pattern}: the From: header is ${seen ? '' : 'not '}rewritten, the case says otherwise:\n${mbox}\n${result.log}`);
       const reported = lintPath(path, nodeHost()).findings.some((f) => f.code === 'expansion-syntax');
       if (reported === rewritten) wrong.push(`headers_rewrite = ${pattern}: the analyser ${reported ? 'reports' : 'does not report'} it`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  assert.deepEqual(wrong, []);
+});
+
+test('tainted data in a pipe argument, a redirect file and a lookup file name is refused, and reported', async (t) => {
+  if (!requireDeliveryHarness(t)) return;
+  const exim = findExim()!;
+  const dir = mkdtempSync(join(tmpdir(), 'exim-tainted-'));
+  chmodSync(dir, 0o755);
+  const user = spawnSync(exim, ['-bP', '-n', 'exim_user'], { encoding: 'utf8' }).stdout.trim() || 'Debian-exim';
+  const data = join(dir, 'data', 'example.org');
+  assert.equal(spawnSync('install', ['-d', '-m', '0755', data]).status, 0);
+  writeFileSync(join(data, 'filter'), ':blackhole:\n', { mode: 0o644 });
+  writeFileSync(join(data, 'passwd'), 'rcpt: yes\n', { mode: 0o644 });
+  const DATA = join(dir, 'data');
+  const sink = ['sink:', '  driver = redirect', '  data = :blackhole:'];
+  const pipe = (command: string, shell = false) => ['domainlist local_domains = example.org', 'begin routers', 'r:', '  driver = accept', '  local_parts = rcpt', '  transport = t', 'begin transports', 't:', '  driver = pipe', `  command = ${command}`, `  user = ${user}`, ...(shell ? ['  use_shell'] : []), ''];
+  const redirect = (file: string) => ['domainlist local_domains = example.org', 'begin routers', 'f:', '  driver = redirect', '  domains = +local_domains', `  file = ${file}`, `  user = ${user}`, ''];
+  const lookup = (file: string) => ['domainlist local_domains = example.org', 'begin routers', 'r:', '  driver = redirect', '  domains = +local_domains', `  condition = \${lookup{$local_part}lsearch{${file}}{true}{false}}`, '  data = :blackhole:', ...sink, ''];
+  const wrong: string[] = [];
+  try {
+    // [configuration, what Exim logs when it refuses the tainted value, refused]
+    for (const [lines, refusal, refused] of [
+      [pipe('/bin/true $local_part'), /Tainted arg \d+ for t transport command/, true],
+      [pipe('/bin/true ${lc:$local_part}'), /Tainted arg \d+ for t transport command/, true],
+      [pipe('/bin/true $local_part_data'), /Tainted arg/, false],
+      [pipe('/bin/true $local_part', true), /Tainted arg/, false],
+      [redirect(`${DATA}/$domain/filter`), /Tainted name '.*' for file read not permitted/, true],
+      [redirect(`${DATA}/$domain_data/filter`), /Tainted name/, false],
+      [lookup(`${DATA}/$domain/passwd`), /Tainted filename for search/, true],
+      [lookup(`${DATA}/$domain_data/passwd`), /Tainted filename/, false],
+    ] as const) {
+      const path = join(dir, 'exim.conf');
+      writeFileSync(path, lines.join('\n'), { mode: 0o644 });
+      const verdict = eximValidate(path, exim);
+      assert.equal(verdict.ok, true, `${lines.join('\n')}\n${verdict.raw}`);
+      const result = await deliver(path, { port: 0, recipient: 'rcpt@example.org' });
+      const seen = refusal.test(result.log);
+      if (seen !== refused) wrong.push(`${lines.join(' | ')}: Exim ${seen ? 'refuses' : 'accepts'} it (${result.outcome}), the case says otherwise:\n${result.log}`);
+      if (!seen && result.outcome !== 'DELIVERED_CLEAR') wrong.push(`${lines.join(' | ')}: not delivered (${result.outcome}):\n${result.log}`);
+      const reported = lintPath(path, nodeHost()).findings.some((f) => f.code === 'tainted-data');
+      if (reported !== seen) wrong.push(`${lines.join(' | ')}: Exim ${seen ? 'refuses' : 'accepts'} it, the analyser ${reported ? 'reports' : 'does not report'} it`);
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });

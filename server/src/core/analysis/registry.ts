@@ -17,6 +17,7 @@ import { mainOptionRules } from './rules/mainOptions';
 import { valueCommentRules } from './rules/valueComments';
 import { routingRules } from './rules/routing';
 import { aclValueRules } from './rules/aclValues';
+import { taintRules } from './rules/taint';
 import { redirectRules } from './rules/redirect';
 import { deliveryValueRules } from './rules/deliveryValues';
 import { daemonRules } from './rules/daemon';
@@ -57,7 +58,7 @@ export const PARSE_PROBLEMS: RuleMeta[] = [
   { id: 'rewrite-missing-replacement', defaultSeverity: 'error', title: 'rewrite rule without a replacement' },
 ];
 
-export const RULES: Rule[] = [...structureRules, ...tlsRules, ...tlsSettingRules, ...retryRules, ...valueRules, ...retrySyntaxRules, ...rewriteRulesList, ...aclSyntaxRules, ...driverRules, ...expansionRules, ...referenceRules, ...mainOptionRules, ...valueCommentRules, ...routingRules, ...redirectRules, ...deliveryValueRules, ...daemonRules, ...contentScanningRules, ...authenticatorRules, ...dkimRules, ...aclValueRules, ...listLookupRules, ...aclPlacementRules];
+export const RULES: Rule[] = [...structureRules, ...tlsRules, ...tlsSettingRules, ...retryRules, ...valueRules, ...retrySyntaxRules, ...rewriteRulesList, ...aclSyntaxRules, ...driverRules, ...expansionRules, ...referenceRules, ...mainOptionRules, ...valueCommentRules, ...routingRules, ...redirectRules, ...deliveryValueRules, ...taintRules, ...daemonRules, ...contentScanningRules, ...authenticatorRules, ...dkimRules, ...aclValueRules, ...listLookupRules, ...aclPlacementRules];
 
 const ALL: Map<string, RuleMeta> = new Map([...PARSE_PROBLEMS, ...RULES].map((r) => [r.id, r]));
 

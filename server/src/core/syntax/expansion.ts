@@ -6,6 +6,7 @@
  * It never throws; after a problem it goes on where it can. Exim's own wording is used
  * where it has one. Names and argument counts: syntaxData.ts (checked against the binary).
  */
+import { taintedVariableIn } from '../util/taint';
 import {
   ExpansionConditionInfo,
   HEADER_VARIABLE_PREFIXES,
@@ -18,7 +19,7 @@ import { lookupTypeProblem } from './lookupType';
 import { regexProblem } from '../util/regexSyntax';
 
 /** 'runtime': a value Exim refuses only when it evaluates the item, not in a branch it skips. */
-export type ExpansionProblemKind = 'syntax' | 'unknown-item' | 'unknown-operator' | 'unknown-condition' | 'unknown-variable' | 'arguments' | 'runtime';
+export type ExpansionProblemKind = 'syntax' | 'unknown-item' | 'unknown-operator' | 'unknown-condition' | 'unknown-variable' | 'arguments' | 'runtime' | 'tainted';
 
 export interface ExpansionProblem {
   kind: ExpansionProblemKind;
@@ -488,10 +489,13 @@ class Scanner {
    * part of the file name. Read only where the item is always evaluated (not nested).
    */
   private lookupFile(type: string, span: [number, number]): void {
-    if (this.depth > 1) return;
     const base = type.replace(/^partial\d*(?:\([^)]*\))?-/, '').replace(/,.*$/s, '').replace(/\*@?$/, '');
     if (!FILE_LOOKUPS.has(base)) return;
     const file = this.s.slice(span[0], span[1]);
+    // Measured: 'Tainted filename for search', the lookup fails (and the panic log says so).
+    const tainted = taintedVariableIn(file);
+    if (tainted) this.problem('tainted', `the file name of this ${base} lookup uses $${tainted}, which comes from the message: Exim 4.94 and later refuse it ("Tainted filename for search") and the lookup fails, logging to the panic log`, span[0], Math.max(span[1], span[0] + 1));
+    if (this.depth > 1) return;
     if (file === '' || /[$\\]/.test(file) || file.startsWith('/')) return;
     const option = /^(ret|cache|opts)=[^{]*/.exec(file);
     this.problem(

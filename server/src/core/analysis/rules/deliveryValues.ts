@@ -3,9 +3,8 @@
  * text, and a value it cannot read defers every delivery through the transport (measured with
  * Exim 4.96, deliveries in a spool of their own):
  *  - appendfile's file or directory not an absolute path: 'appendfile: file or directory name
- *    "mail/x" is not absolute' (defer -21), or built from data of the message ($local_part is
- *    tainted: 'Tainted ... not permitted'); maildir_format or mailstore_format with "file"
- *    and without "directory";
+ *    "mail/x" is not absolute' (defer -21) (tainted data in it is taint.ts's);
+ *    maildir_format or mailstore_format with "file" and without "directory";
  *  - quota, quota_filecount, quota_warn_threshold read as C's strtod() reads a number, then
  *    one of K, M, G (any case; "%" for quota_warn_threshold), "/no_check" (not for the
  *    threshold) and white space: 'Malformed value "10KB"'; quota_filecount must also fit in
@@ -45,22 +44,6 @@ function strtodLength(text: string): number {
 }
 
 const SPACE_TAIL = /^[ \t\n\v\f\r]*$/;
-
-/** Variables whose values come from the message, and are tainted in Exim 4.94 and later. */
-const TAINTED = new Set(['local_part', 'domain', 'local_part_prefix', 'local_part_suffix', 'original_local_part', 'original_domain', 'parent_local_part', 'parent_domain', 'sender_address', 'sender_address_local_part', 'sender_address_domain']);
-
-/**
- * The first tainted variable a file or directory name is built from, when its expansions are
- * only variables, maybe lower- or upper-cased (a lookup or another item may untaint the
- * result, and is left alone). Measured: `file = /var/mail/$local_part` defers every delivery
- * ('Tainted ... (file or directory name for t transport) not permitted').
- */
-export function taintedVariable(value: string): string | undefined {
-  const rest = value.replace(/\$\{(?:lc|uc):\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?\}/g, '$$$1');
-  if (rest.includes('${') && !/^(?:[^$]|\$\{[A-Za-z_][A-Za-z0-9_]*\}|\$[A-Za-z_][A-Za-z0-9_]*)*$/.test(rest)) return undefined;
-  for (const m of rest.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)) if (TAINTED.has(m[1])) return m[1];
-  return undefined;
-}
 
 /** Why appendfile cannot read a quota-like value, in Exim's words, or undefined. */
 export function quotaProblem(option: string, value: string): string | undefined {
@@ -102,7 +85,7 @@ const CHECKED_OPTIONS = ['file', 'directory', 'maildir_format', 'mailstore_forma
 
 
 /** Whether create_file names an absolute path (no final "/") that the mailbox's written start is under. */
-function detaintedByCreateFile(path: string, create: string | undefined): boolean {
+export function detaintedByCreateFile(path: string, create: string | undefined): boolean {
   if (!create || !create.startsWith('/') || create.endsWith('/') || /[$\\]/.test(create)) return false;
   return path.replace(/[$\\].*$/s, '').startsWith(`${create}/`);
 }
@@ -151,11 +134,6 @@ const deliveryValueInvalid: Rule = {
           const setting = written(name);
           // Known relative: the expanded path starts with a literal character other than "/".
           if (setting && /^[^/$\\]/.test(setting[1])) report(setting[0], `appendfile: file or directory name "${setting[1]}" is not absolute`);
-          else if (setting) {
-            // A create_file path above the mailbox de-taints it (measured: it delivers).
-            const tainted = detaintedByCreateFile(setting[1], written('create_file')?.[1]) ? undefined : taintedVariable(setting[1]);
-            if (tainted) report(setting[0], `${name} = ${setting[1]} uses $${tainted}, which comes from the message and is tainted: Exim refuses a tainted file or directory name ('Tainted ... not permitted'); use the untainted $${tainted.replace(/^(local_part|domain)$/, '$1_data')} that a router's check or lookup sets`);
-          }
         }
         // Measured: 'maildir_format requires "directory" to be specified for the t transport'.
         // A transport with neither file nor directory takes the path from the address a

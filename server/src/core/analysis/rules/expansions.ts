@@ -41,7 +41,7 @@ function expandedAtStartUp(name: string, driver: DriverNode | undefined): boolea
   return driver.section === 'routers' && driver.driverName === 'redirect' && START_UP_EXPANDED.redirect.has(name);
 }
 
-interface ExpandedText {
+export interface ExpandedText {
   line: LogicalLine;
   /** The option when Exim expands it as it starts (a problem stops exim -bV). */
   startUp?: string;
@@ -203,7 +203,7 @@ function report(ctx: RuleContext, t: ExpandedText, p: ExpansionProblem): void {
 
 /** Scans each expanded string once per analysis, for the three rules below. */
 const scans = new WeakMap<RuleContext['tree'], ExpandedText[]>();
-function scanned(ctx: RuleContext): ExpandedText[] {
+export function scanned(ctx: RuleContext): ExpandedText[] {
   let s = scans.get(ctx.tree);
   if (!s) {
     s = expandedTexts(ctx);
