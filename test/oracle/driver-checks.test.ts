@@ -2,6 +2,7 @@
 // values, per-driver set-up checks), each checked with `exim -bV` and with the analyser:
 // the analyser gives an error exactly when Exim refuses, with Exim's words.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -266,4 +267,21 @@ describe('driver and main set-up checks against exim -bV', () => {
     assert.ok(eximValidate(path, exim).ok);
     assert.deepEqual(lintPath(path, nodeHost()).findings.filter((f) => f.code.startsWith('tls-')).map((f) => f.message), []);
   });
+});
+
+test('a cyrus_sasl authenticator with neither public_name nor server_mech crashes Exim, and is reported as an error', (t) => {
+  const exim = requireExim(t);
+  if (!exim) return;
+  const dir = mkdtempSync(join(tmpdir(), 'exim-cyrus-sasl-'));
+  try {
+    const path = join(dir, 'exim.conf');
+    writeFileSync(path, 'begin authenticators\nfoo:\n  driver = cyrus_sasl\n');
+    const r = spawnSync(exim, ['-C', path, '-bV'], { encoding: 'utf8', timeout: 30_000 });
+    assert.match(r.stdout + r.stderr, /SIGSEGV/);
+    const [f] = lintPath(path, nodeHost()).findings.filter((x) => x.code === 'driver-requirements');
+    assert.equal(f.severity, 'error');
+    assert.match(f.message, /crashes \(SIGSEGV\)/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

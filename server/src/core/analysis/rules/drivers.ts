@@ -172,7 +172,12 @@ const AUTHENTICATOR_CHECKS: Record<string, Check[]> = {
   // after another authenticator, Exim 4.96 crashes on it instead of saying so).
   cram_md5: [(d, m) => (set(m, d, 'public_name') ? undefined : `no public name specified for the ${d.name} authenticator (a cram_md5 authenticator needs one, such as public_name = CRAM-MD5)`)],
   // So does cyrus_sasl (with no server_mech either, Exim 4.96 crashes instead of saying so).
-  cyrus_sasl: [(d, m) => (set(m, d, 'public_name') ? undefined : `no public name specified for the ${d.name} authenticator (a cyrus_sasl authenticator needs one, the SASL mechanism such as public_name = PLAIN)`)],
+  cyrus_sasl: [
+    (d, m) =>
+      set(m, d, 'public_name')
+        ? undefined
+        : `no public name specified for the ${d.name} authenticator (a cyrus_sasl authenticator needs one, the SASL mechanism such as public_name = PLAIN)${set(m, d, 'server_mech') ? '' : '; without server_mech either, Exim 4.96 does not say so: it crashes (SIGSEGV) as it sets the authenticator up, in exim -bV and in every SMTP session'}`,
+  ],
   spa: [(d, m) => (set(m, d, 'client_username') !== set(m, d, 'client_password') ? 'one of client_username and client_password cannot be set without the other' : undefined)],
 };
 
