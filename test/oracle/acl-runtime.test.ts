@@ -237,3 +237,32 @@ test('an ACL named by an expansion is used: no unused-acl for the ACLs it may pi
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('an ACL that calls itself with nothing changed is stopped as a loop, and reported; one that sets a variable first is not', (t) => {
+  const exim = requireExim(t);
+  if (!exim) return;
+  const dir = mkdtempSync(join(tmpdir(), 'exim-acl-loop-'));
+  const wrong: string[] = [];
+  try {
+    for (const [acls, loops] of [
+      [['r:', '  accept acl = r'], true],
+      [['r:', '  warn hosts = 192.0.2.9', '  accept acl = other', 'other:', '  accept acl = r'], true],
+      // The second call finds acl_m_seen set, and the first statement ends the recursion.
+      [['r:', '  accept condition = ${if def:acl_m_seen{yes}{no}}', '  warn set acl_m_seen = 1', '  accept acl = r'], false],
+      // An argument may end it too.
+      [['r:', '  accept condition = ${if eq{$acl_arg1}{2}}', '  accept acl = r 2'], false],
+    ] as const) {
+      const path = join(dir, 'exim.conf');
+      writeFileSync(path, ['primary_hostname = example.org', 'keep_environment =', 'acl_smtp_rcpt = r', 'begin acl', ...acls, ''].join('\n'));
+      assert.equal(eximValidate(path, exim).ok, true);
+      const r = spawnSync(exim, ['-C', path, '-bh', '192.0.2.1'], { input: SESSION, encoding: 'utf8', timeout: 30_000 });
+      const stopped = /ACL nested too deep: possible loop/.test(r.stdout + r.stderr) && /^451 /m.test(r.stdout);
+      if (stopped !== loops) wrong.push(`${acls.join(' | ')}: Exim ${stopped ? 'stops it as a loop' : 'runs it'}, the case says otherwise:\n${r.stdout}${r.stderr}`);
+      const reported = lintPath(path, nodeHost()).findings.some((f) => f.code === 'acl-loop');
+      if (reported !== stopped) wrong.push(`${acls.join(' | ')}: Exim ${stopped ? 'stops it as a loop' : 'runs it'}, the analyser ${reported ? 'reports' : 'does not report'} it`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  assert.deepEqual(wrong, []);
+});

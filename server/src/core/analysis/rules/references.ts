@@ -9,7 +9,7 @@
  * hints.
  */
 import { changeToFixes } from '../../fixes/edits';
-import { AclNode, DriverNode, NamedListNode, NamedListType, OptionNode } from '../../syntax/tree';
+import { AclItemNode, AclNode, DriverNode, NamedListNode, NamedListType, OptionNode } from '../../syntax/tree';
 import { LogicalLine } from '../../syntax/logicalLine';
 import { ACL_VERBS } from '../../syntax/parser';
 import { Location } from '../../syntax/source';
@@ -480,6 +480,74 @@ function ruleListPatterns(ctx: RuleContext): { token: { text: string; loc: Locat
   return out;
 }
 
+/**
+ * ACLs that call themselves, directly or through others, with nothing changed on the way: no
+ * `set` in any ACL of the loop and no arguments in its calls, so each call starts where the
+ * last did. Measured with exim -bh: the command gets 451, and the log says "ACL nested too
+ * deep: possible loop". Loops where a `set` or an argument may end the recursion are left alone.
+ */
+const aclLoop: Rule = {
+  id: 'acl-loop',
+  defaultSeverity: 'warning',
+  title: 'ACL that calls itself (directly or through others) with nothing changed, which Exim stops as a loop',
+  check(ctx) {
+    const calls = aclItemsNamed(ctx.tree, 'acl');
+    if (calls.length === 0) return;
+    const acls = ctx.model.acls();
+    // Calls without arguments, from ACLs without "set", to an ACL by its written name.
+    const edges = new Map<string, { to: string; item: AclItemNode }[]>();
+    const sets = new Set<string>();
+    for (const [name, acl] of acls) {
+      for (const st of acl.statements) for (const item of st.items) if (item.name === 'set' && item.active) sets.add(name);
+    }
+    for (const [name, acl] of acls) {
+      if (sets.has(name)) continue;
+      for (const st of acl.statements) {
+        for (const item of st.items) {
+          if (item.name !== 'acl' || !item.active || !item.hasValue || item.value.includes('$')) continue;
+          const words = item.value.trim().split(/[ \t]+/);
+          if (words.length !== 1 || !acls.has(words[0]) || sets.has(words[0])) continue;
+          let list = edges.get(name);
+          if (!list) edges.set(name, (list = []));
+          list.push({ to: words[0], item });
+        }
+      }
+    }
+    /** The names from `from` to `target` along the edges, or undefined. */
+    const path = (from: string, target: string): string[] | undefined => {
+      const parent = new Map<string, string>([[from, '']]);
+      const queue = [from];
+      while (queue.length) {
+        const at = queue.shift()!;
+        if (at === target) {
+          const out = [at];
+          for (let p = parent.get(at)!; p !== ''; p = parent.get(p)!) out.unshift(p);
+          return out;
+        }
+        for (const e of edges.get(at) ?? []) {
+          if (parent.has(e.to)) continue;
+          parent.set(e.to, at);
+          queue.push(e.to);
+        }
+      }
+      return undefined;
+    };
+    for (const [name, list] of edges) {
+      for (const { to, item } of list) {
+        const back = to === name ? [name] : path(to, name);
+        if (!back) continue;
+        const loop = to === name ? `"${name}" calls itself` : `"${name}" calls ${back.slice(0, -1).map((n) => `"${n}", which calls `).join('')}"${name}" again`;
+        ctx.report({
+          message: `ACL ${loop}, with nothing changed on the way (no "set", no arguments): when this call is reached, Exim goes 20 ACLs deep and refuses the command with a temporary error ("ACL nested too deep: possible loop")`,
+          loc: item.valueLoc ?? item.nameLoc,
+          active: item.active,
+          data: { name: to },
+        });
+      }
+    }
+  },
+};
+
 /** A client-side authenticator: one with any client_ option set. */
 function isClient(ctx: RuleContext, a: DriverNode): boolean {
   return a.options.some((o) => o.active && /^client_/.test(ctx.model.resolve(o, 'authenticators', a.driverName).name));
@@ -632,4 +700,4 @@ const unusedAcl: Rule = {
   },
 };
 
-export const referenceRules: Rule[] = [transportUndefined, routerUndefined, aclUndefined, namedListUndefined, authNoClient, unusedTransport, unusedAcl];
+export const referenceRules: Rule[] = [transportUndefined, routerUndefined, aclUndefined, aclLoop, namedListUndefined, authNoClient, unusedTransport, unusedAcl];
