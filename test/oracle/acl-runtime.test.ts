@@ -266,3 +266,31 @@ test('an ACL that calls itself with nothing changed is stopped as a loop, and re
   }
   assert.deepEqual(wrong, []);
 });
+
+test('a list lookup whose file is not absolute stops the process, and is reported', (t) => {
+  const exim = requireExim(t);
+  if (!exim) return;
+  const dir = mkdtempSync(join(tmpdir(), 'exim-list-file-'));
+  const wrong: string[] = [];
+  try {
+    writeFileSync(join(dir, 'hosts'), '192.0.2.1\n');
+    for (const [file, stops] of [
+      ['etc/hosts', true],
+      [join(dir, 'hosts'), false],
+    ] as const) {
+      const { output, codes } = runAcl(exim, dir, ['acl_smtp_rcpt = r'], [`warn hosts = net-lsearch;${file}`, '     logwrite = LISTED']);
+      // The process dies at RCPT: no answer to it, nor to QUIT.
+      const died = /failed to open etc\/hosts for linear search/.test(output) && !/^221 /m.test(output);
+      if (died !== stops) wrong.push(`hosts = net-lsearch;${file}: Exim ${died ? 'stops' : 'goes on'}, the case says otherwise:\n${output}`);
+      if (codes.includes('list-lookup-invalid') !== stops) wrong.push(`hosts = net-lsearch;${file}: the analyser says ${codes.join(', ') || 'nothing'}`);
+    }
+    const path = join(dir, 'exim.conf');
+    writeFileSync(path, ['domainlist local_domains = lsearch;etc/domains', 'begin routers', 'r:', '  driver = redirect', '  domains = +local_domains', '  data = :blackhole:', ''].join('\n'));
+    const r = spawnSync(exim, ['-C', path, '-bt', 'u@example.org'], { encoding: 'utf8', timeout: 30_000 });
+    assert.match(r.stdout + r.stderr, /PANIC DIE[\s\S]*failed to open etc\/domains for linear search/);
+    assert.ok(lintPath(path, nodeHost()).findings.some((f) => f.code === 'list-lookup-invalid'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  assert.deepEqual(wrong, []);
+});

@@ -15,7 +15,7 @@ import {
   isExpansionOperator,
   isKnownVariable,
 } from '../syntaxData';
-import { lookupTypeProblem } from './lookupType';
+import { FILE_LOOKUPS, lookupTypeProblem } from './lookupType';
 import { regexProblem } from '../util/regexSyntax';
 
 /** 'runtime': a value Exim refuses only when it evaluates the item, not in a branch it skips. */
@@ -62,8 +62,6 @@ function isHeaderPrefixed(name: string): boolean {
 }
 
 /** Depth beyond which the reader stops descending (a guard against pathological input). */
-/** Single-key lookup types whose "file" argument is a file or directory to open. */
-const FILE_LOOKUPS = new Set(['lsearch', 'wildlsearch', 'nwildlsearch', 'iplsearch', 'cdb', 'dbm', 'dbmjz', 'dbmnz', 'dsearch', 'lmdb', 'json']);
 const MAX_DEPTH = 200;
 
 class Scanner {

@@ -84,5 +84,15 @@ export function listItemLookupProblem(item: string, kind: ListKind): string | un
     if (net) type = type.slice(net[0].length);
     else if (type.startsWith('net')) return undefined;
   }
-  return lookupTypeProblem(type, undefined);
+  const problem = lookupTypeProblem(type, undefined);
+  if (problem) return problem;
+  // A file that is not absolute is opened from Exim's working directory (measured: a domain
+  // list "lsearch;etc/domains" dies with 'failed to open etc/domains for linear search').
+  const base = type.replace(/^partial\d*(?:\([^)]*\))?-/, '').replace(/,.*$/s, '').replace(/\*@?$/, '').trim();
+  const file = text.slice(semicolon + 1).trim();
+  if (FILE_LOOKUPS.has(base) && file !== '' && !file.startsWith('/')) return `failed to open ${file} (the file of this ${base} lookup is not absolute: Exim opens it from its own working directory, not the configuration's)`;
+  return undefined;
 }
+
+/** Single-key lookup types whose "file" is a file or directory to open. */
+export const FILE_LOOKUPS = new Set(['lsearch', 'wildlsearch', 'nwildlsearch', 'iplsearch', 'cdb', 'dbm', 'dbmjz', 'dbmnz', 'dsearch', 'lmdb', 'json']);

@@ -4,6 +4,8 @@
  * SMTP session ends with no answer; `exim -bt` dies):
  *  - a lookup (`domains = lsearch;/etc/exim4/domains`, `hosts = net24-lsearch;...`) whose
  *    type Exim cannot use ('unknown lookup type');
+ *  - a lookup whose file is not an absolute path (`lsearch;etc/domains`: 'failed to open
+ *    etc/domains for linear search', in host lists too);
  *  - a regular expression item (`^...`) that PCRE2 refuses ('regular expression error:
  *    missing closing parenthesis at offset 2 while compiling ^(').
  * And a list whose separator `<;` changed, with " : " left inside an item: that item is one
@@ -95,7 +97,9 @@ const listLookupInvalid: Rule = {
     checkLists(ctx, ';', (_items, list, kind) => {
       for (const item of splitList(list)) {
         const problem = listItemLookupProblem(item, kind);
-        if (problem) return { item, message: `${problem} in list item "${item}": ${kind === 'host' ? DEFERS : STOPS}` };
+        // A file that cannot be opened stops the process in every kind of list (measured);
+        // a lookup type a host list cannot use defers instead.
+        if (problem) return { item, message: `${problem} in list item "${item}": ${kind === 'host' && !problem.startsWith('failed to open') ? DEFERS : STOPS}` };
       }
       return undefined;
     });
