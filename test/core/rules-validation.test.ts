@@ -926,9 +926,23 @@ test('tainted-data: an appendfile file or directory, a pipe command, a redirect 
   assert.deepEqual(pipe('  command = /usr/bin/procmail -d $local_part\n  use_shell\n'), []);
   assert.deepEqual(pipe('  command = /usr/bin/x ${lookup{$local_part}lsearch{/etc/users}}\n'), []);
   const redirect = found('begin routers\nr:\n  driver = redirect\n  file = /etc/exim4/filters/$domain\n');
-  assert.match(redirect[0], /'Tainted name \.\.\. for file read not permitted'\), and the r router defers every address it sees; use \$domain_data/);
+  assert.match(redirect[0], /'Tainted name \.\.\. for file read not permitted'\), and the r router defers each address it reads the file for; use \$domain_data/);
   const lookup = found('begin routers\nr:\n  driver = accept\n  condition = ${lookup{$local_part}lsearch{/etc/exim4/domains/$domain/passwd}{true}{false}}\n');
-  assert.deepEqual(lookup, ['the file name of this lsearch lookup uses $domain, which comes from the message: Exim 4.94 and later refuse it ("Tainted filename for search") and the lookup fails, logging to the panic log']);
+  assert.deepEqual(lookup, [
+    'the file name of this lsearch lookup uses $domain, which comes from the message: Exim 4.94 and later refuse it ("Tainted filename", in the panic log) and the whole expansion fails: a router condition then skips the router, other settings defer the address',
+  ]);
+  // Reported once where a lookup in the path fails first.
+  assert.equal(found('begin transports\nt:\n  driver = appendfile\n  directory = ${extract{5}{:}{${lookup{$local_part}lsearch{/etc/exim4/domains/$domain/passwd}}}}/mail/$domain/$local_part\n').length, 1);
+  // An operator Exim does not know fails first.
+  assert.deepEqual(appendfile('file = /var/mail/${bless:$local_part}'), []);
+  // A transport only redirect-generated pipes reach runs the generated command, not its own.
+  assert.deepEqual(found('begin routers\nr:\n  driver = redirect\n  data = |/usr/bin/x\n  pipe_transport = p\nbegin transports\np:\n  driver = pipe\n  command = /usr/bin/x $local_part\n'), []);
+  assert.equal(found('begin routers\nr:\n  driver = accept\n  transport = p\nbegin transports\np:\n  driver = pipe\n  command = /usr/bin/x $local_part\n').length, 1);
+  assert.match(pipe('  command = /usr/bin/x ${local_part_data}${local_part_suffix}\n')[0], /each delivery through t transport whose address has a suffix fails/);
+  // autoreply file and once; ${readfile}; a list lookup's file.
+  assert.equal(found('begin transports\nt:\n  driver = autoreply\n  file = /etc/vacation/$local_part.msg\n  once = /var/spool/once/$local_part\n').length, 2);
+  assert.equal(found('begin routers\nr:\n  driver = redirect\n  data = ${readfile{/etc/aliases.d/$domain}}\n').length, 1);
+  assert.match(only('begin routers\nr:\n  driver = accept\n  local_parts = lsearch;/etc/exim4/domains/$domain\n', 'list-lookup-invalid')[0].message, /uses \$domain, .*"Tainted filename for search"\), and the process that matches this list stops/);
   assert.deepEqual(found('begin routers\nr:\n  driver = accept\n  condition = ${lookup{$local_part}lsearch{/etc/exim4/domains/$domain_data/passwd}{true}{false}}\n'), []);
   assert.deepEqual(found('begin routers\nr:\n  driver = accept\n  condition = ${lookup mysql{select 1 from t where d=${quote_mysql:$domain}}{true}{false}}\n'), []);
 });

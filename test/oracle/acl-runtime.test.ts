@@ -289,6 +289,18 @@ test('a list lookup whose file is not absolute stops the process, and is reporte
     const r = spawnSync(exim, ['-C', path, '-bt', 'u@example.org'], { encoding: 'utf8', timeout: 30_000 });
     assert.match(r.stdout + r.stderr, /PANIC DIE[\s\S]*failed to open etc\/domains for linear search/);
     assert.ok(lintPath(path, nodeHost()).findings.some((f) => f.code === 'list-lookup-invalid'));
+    // A file named after data of the message: refused as tainted, and the process dies too.
+    for (const [list, dies] of [
+      [`lsearch;${dir}/$domain`, true],
+      [`lsearch;${dir}/$domain_data`, false],
+    ] as const) {
+      writeFileSync(join(dir, 'example.org'), 'u\n');
+      writeFileSync(path, ['begin routers', 'r:', '  driver = redirect', '  domains = example.org', `  local_parts = ${list}`, '  data = :blackhole:', ''].join('\n'));
+      const bt = spawnSync(exim, ['-C', path, '-bt', 'u@example.org'], { encoding: 'utf8', timeout: 30_000 });
+      const died = /Tainted filename for search/.test(bt.stdout + bt.stderr) && /PANIC DIE/.test(bt.stdout + bt.stderr);
+      if (died !== dies) wrong.push(`local_parts = ${list}: Exim ${died ? 'dies' : 'goes on'}, the case says otherwise:\n${bt.stdout}${bt.stderr}`);
+      if (lintPath(path, nodeHost()).findings.some((f) => f.code === 'list-lookup-invalid') !== dies) wrong.push(`local_parts = ${list}: the analyser ${dies ? 'does not report' : 'reports'} it`);
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -324,6 +324,9 @@ test('tainted data in a pipe argument, a redirect file and a lookup file name is
   const pipe = (command: string, shell = false) => ['domainlist local_domains = example.org', 'begin routers', 'r:', '  driver = accept', '  local_parts = rcpt', '  transport = t', 'begin transports', 't:', '  driver = pipe', `  command = ${command}`, `  user = ${user}`, ...(shell ? ['  use_shell'] : []), ''];
   const redirect = (file: string) => ['domainlist local_domains = example.org', 'begin routers', 'f:', '  driver = redirect', '  domains = +local_domains', `  file = ${file}`, `  user = ${user}`, ''];
   const lookup = (file: string) => ['domainlist local_domains = example.org', 'begin routers', 'r:', '  driver = redirect', '  domains = +local_domains', `  condition = \${lookup{$local_part}lsearch{${file}}{true}{false}}`, '  data = :blackhole:', ...sink, ''];
+  const readfile = (file: string) => ['domainlist local_domains = example.org', 'begin routers', 'r:', '  driver = redirect', '  domains = +local_domains', `  data = \${readfile{${file}}}`, ''];
+  const autoreply = (option: string) => ['domainlist local_domains = example.org', 'begin routers', 'r:', '  driver = accept', '  local_parts = rcpt', '  domains = +local_domains', '  transport = t', ...sink, 'begin transports', 't:', '  driver = autoreply', '  to = other@example.org', '  from = rcpt@example.org', '  subject = away', '  text = away', `  ${option}`, `  user = ${user}`, ''];
+  const generatedPipe = (command: string) => ['begin routers', 'r:', '  driver = redirect', '  local_parts = rcpt', '  data = |/bin/true', '  pipe_transport = t', 'begin transports', 't:', '  driver = pipe', `  command = ${command}`, `  user = ${user}`, ''];
   const wrong: string[] = [];
   try {
     // [configuration, what Exim logs when it refuses the tainted value, refused]
@@ -336,6 +339,13 @@ test('tainted data in a pipe argument, a redirect file and a lookup file name is
       [redirect(`${DATA}/$domain_data/filter`), /Tainted name/, false],
       [lookup(`${DATA}/$domain/passwd`), /Tainted filename for search/, true],
       [lookup(`${DATA}/$domain_data/passwd`), /Tainted filename/, false],
+      [readfile(`${DATA}/$domain/filter`), /Tainted filename/, true],
+      [readfile(`${DATA}/$domain_data/filter`), /Tainted filename/, false],
+      [autoreply(`file = ${DATA}/$domain/filter`), /Tainted '.*' \(file for t transport\) not permitted/, true],
+      [autoreply(`once = ${DATA}/once-$local_part`), /Tainted '.*' \(once file for t transport\) not permitted/, true],
+      [autoreply(`file = ${DATA}/$domain_data/filter`), /Tainted/, false],
+      // A pipe transport that only generated pipes reach runs their command, not its own.
+      [generatedPipe('/bin/true $local_part'), /Tainted arg/, false],
     ] as const) {
       const path = join(dir, 'exim.conf');
       writeFileSync(path, lines.join('\n'), { mode: 0o644 });

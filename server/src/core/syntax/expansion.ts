@@ -63,6 +63,9 @@ function isHeaderPrefixed(name: string): boolean {
 
 /** Depth beyond which the reader stops descending (a guard against pathological input). */
 const MAX_DEPTH = 200;
+/** Measured: 'Tainted filename for search' in the panic log, and the expansion fails as a whole. */
+const TAINTED_FILE_EFFECT =
+  'Exim 4.94 and later refuse it ("Tainted filename", in the panic log) and the whole expansion fails: a router condition then skips the router, other settings defer the address';
 
 class Scanner {
   readonly problems: ExpansionProblem[] = [];
@@ -436,6 +439,10 @@ class Scanner {
         this.fixedArguments(name, n, spans);
         if (name === 'sg' && n >= 2) this.regexArgument(spans[1]);
         if (name === 'hmac' && n >= 1) this.hmacAlgorithm(spans[0]);
+        if (name === 'readfile' && n >= 1) {
+          const tainted = taintedVariableIn(s.slice(spans[0][0], spans[0][1]));
+          if (tainted) this.problem('tainted', `the file name of this readfile uses $${tainted}, which comes from the message: ${TAINTED_FILE_EFFECT}`, spans[0][0], Math.max(spans[0][1], spans[0][0] + 1));
+        }
         // Exim 4.96 says "min is 1" for prvscheck, yet refuses it without the secret.
         this.countProblem(name, n, name === 'prvscheck' ? 2 : min, max, dollar, nameEnd);
         const before = YES_NO_AFTER[name];
@@ -492,9 +499,14 @@ class Scanner {
     const file = this.s.slice(span[0], span[1]);
     // Measured: 'Tainted filename for search', the lookup fails (and the panic log says so).
     const tainted = taintedVariableIn(file);
-    if (tainted) this.problem('tainted', `the file name of this ${base} lookup uses $${tainted}, which comes from the message: Exim 4.94 and later refuse it ("Tainted filename for search") and the lookup fails, logging to the panic log`, span[0], Math.max(span[1], span[0] + 1));
+    if (tainted) this.problem('tainted', `the file name of this ${base} lookup uses $${tainted}, which comes from the message: ${TAINTED_FILE_EFFECT}`, span[0], Math.max(span[1], span[0] + 1));
     if (this.depth > 1) return;
-    if (file === '' || /[$\\]/.test(file) || file.startsWith('/')) return;
+    if (file === '' || /[$\\]/.test(file)) return;
+    if (file !== file.trim()) {
+      this.problem('runtime', `the file name "${file}" has white space around it, which Exim keeps, and the lookup fails ("failed to open ${file}")`, span[0], Math.max(span[1], span[0] + 1));
+      return;
+    }
+    if (file.startsWith('/')) return;
     const option = /^(ret|cache|opts)=[^{]*/.exec(file);
     this.problem(
       'runtime',

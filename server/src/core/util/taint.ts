@@ -3,6 +3,7 @@
  * `$local_part` and `$domain`, are tainted, and Exim refuses them in file names, lookup file
  * names and pipe arguments. Their `_data` copies, set by a router's check or lookup, are not.
  */
+import { isExpansionOperator } from '../syntaxData';
 
 /** Variables whose values come from the message. */
 export const TAINTED_VARIABLES = new Set([
@@ -74,7 +75,9 @@ export function taintedVariableIn(value: string, start = 0, end = value.length):
       if (after === 125 /* } */) {
         if (TAINTED_VARIABLES.has(name)) return name;
       } else if (after === 58 /* : */ && name !== '') {
-        // An operator: its result carries the taint of its argument.
+        // An operator: its result carries the taint of its argument. An operator this Exim
+        // does not know fails the expansion first (expansion-unknown-name says so).
+        if (!isExpansionOperator(name)) return undefined;
         const found = taintedVariableIn(value, j + 1, Math.min(close, end));
         if (found) return found;
       }

@@ -13,7 +13,8 @@
  * `ignore_target_hosts = <; 0.0.0.0 : 127.0.0.0/8 ; ::1` does not ignore 127.0.0.1).
  */
 import { AclItemNode, NamedListNode, OptionNode, mainOptions } from '../../syntax/tree';
-import { IPV4_LIKE, ListKind, listItemLookupProblem } from '../../syntax/lookupType';
+import { FILE_LOOKUPS, IPV4_LIKE, ListKind, listItemLookupProblem } from '../../syntax/lookupType';
+import { taintedVariableIn } from '../../util/taint';
 import { isIpv4Address } from '../../util/ipAddress';
 import { exactListItems, splitList } from '../../util/lists';
 import { stringSetting } from '../../util/stringSetting';
@@ -53,9 +54,9 @@ type ListSite = OptionNode | NamedListNode | AclItemNode;
  * lists, main and driver options of a list type, and the list conditions of ACLs. An expanded
  * list is looked at after expansion, which is not this text, and is left out.
  */
-function forEachList(ctx: RuleContext, mark: string, visit: (node: ListSite, list: string, kind: ListKind, active: boolean) => void): void {
+function forEachList(ctx: RuleContext, mark: string, visit: (node: ListSite, list: string, kind: ListKind, active: boolean) => void, withExpansions = false): void {
   const take = (node: ListSite, list: string, kind: ListKind | undefined, active: boolean) => {
-    if (kind && list.includes(mark) && !list.includes('$')) visit(node, list, kind, active);
+    if (kind && list.includes(mark) && (withExpansions || !list.includes('$'))) visit(node, list, kind, active);
   };
   for (const list of valueSites(ctx.tree).namedLists) take(list, stringSetting(list.value), NAMED_LIST_KINDS[list.listType], list.active);
   for (const option of mainOptions(ctx.tree)) {
@@ -103,6 +104,28 @@ const listLookupInvalid: Rule = {
       }
       return undefined;
     });
+    // A lookup's file named after data of the message (measured: 'Tainted filename for
+    // search', then the process dies). The list is expanded first, so this one reads lists with "$".
+    forEachList(
+      ctx,
+      ';',
+      (node, list, _kind, active) => {
+        if (!list.includes('$')) return;
+        for (const item of splitList(list)) {
+          const m = /^!?\s*(?:partial\d*(?:\([^)]*\))?-)?([a-z0-9]+)(?:\*@?)?(?:,[^;]*)?;(.*)$/.exec(item);
+          const variable = m && FILE_LOOKUPS.has(m[1]) ? taintedVariableIn(m[2]) : undefined;
+          if (!variable) continue;
+          ctx.report({
+            message: `the file name of the ${m![1]} lookup in list item "${item}" uses $${variable}, which comes from the message: Exim 4.94 and later refuse it ("Tainted filename for search"), and the process that matches this list stops (the panic log says why)`,
+            loc: node.valueLoc ?? node.loc,
+            active,
+            data: { item },
+          });
+          return;
+        }
+      },
+      true,
+    );
   },
 };
 

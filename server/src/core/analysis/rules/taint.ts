@@ -8,11 +8,12 @@
  *    directory above it, which de-taints the path);
  *  - a pipe `command` argument (without use_shell): 'Tainted arg 2 for t transport command',
  *    the address fails and the message bounces;
- *  - a redirect router's `file`: 'Tainted name ... for file read not permitted', every address
- *    the router sees defers;
- *  - the file name of a single-key lookup (lsearch, cdb, dbm ...): 'Tainted filename for
- *    search', the lookup fails and the panic log says so (a router condition built on it
- *    makes every address unrouteable).
+ *  - a redirect router's `file`: 'Tainted name ... for file read not permitted', each address
+ *    it reads the file for defers;
+ *  - an autoreply `file` or `once`: 'Tainted ... (file for t transport) not permitted';
+ *  - the file name of a single-key lookup (lsearch, cdb, dbm ...) or of ${readfile}:
+ *    'Tainted filename for search', the panic log says so and the whole expansion fails (a
+ *    router condition then skips the router; other settings defer the address).
  */
 import { OptionNode } from '../../syntax/tree';
 import { stringSetting } from '../../util/stringSetting';
@@ -20,6 +21,9 @@ import { taintedVariableIn } from '../../util/taint';
 import { Rule, RuleContext } from '../types';
 import { detaintedByCreateFile } from './deliveryValues';
 import { scanned } from './expansions';
+
+/** Router options that name the transport for addresses a redirect generates. */
+const GENERATED_TRANSPORT_OPTIONS = ['file_transport', 'pipe_transport', 'directory_transport', 'reply_transport'];
 
 /** The untainted copy a router sets, where there is one. */
 function untaintedCopy(variable: string): string {
@@ -40,22 +44,47 @@ const taintedData: Rule = {
       });
     const setting = (node: OptionNode | undefined): string | undefined => (node && node.hasValue ? stringSetting(node.value) : undefined);
 
-    if (ctx.model.mayHaveOption('file') || ctx.model.mayHaveOption('directory') || ctx.model.mayHaveOption('command')) {
+    // Lines where a lookup's file name is tainted: Exim fails there first, so the setting's own
+    // taint is not reported again (measured: "Expansion of ... failed", not "Tainted ...").
+    const lookupLines = new Set<unknown>();
+    for (const t of scanned(ctx)) {
+      for (const p of t.problems) {
+        if (p.kind !== 'tainted') continue;
+        lookupLines.add(t.line);
+        ctx.report({ message: p.message, loc: t.line.locate(t.offset + p.start, t.offset + p.end), active: t.active });
+      }
+    }
+
+    if (ctx.model.mayHaveOption('file') || ctx.model.mayHaveOption('directory') || ctx.model.mayHaveOption('command') || ctx.model.mayHaveOption('once')) {
+      // A transport that only redirect-generated addresses reach (file_transport = t, with no
+      // router's transport = t) delivers to the generated file or pipe: its own file or
+      // command is not used (measured for pipe_transport).
+      const generatedOnly = (name: string) => ctx.model.routersUsing(name).length === 0 && ctx.model.activeDrivers('routers').some((r) => GENERATED_TRANSPORT_OPTIONS.some((o) => setting(ctx.model.optionNode(r, o))?.trim() === name));
       for (const t of ctx.model.activeDrivers('transports')) {
-        if (t.driverName === 'appendfile') {
+        if (generatedOnly(t.name)) continue;
+        if (t.driverName === 'autoreply') {
+          // Measured: "Tainted '...' (file for t transport) not permitted", and the once file likewise.
+          for (const name of ['file', 'once']) {
+            const node = ctx.model.optionNode(t, name);
+            const value = setting(node);
+            const variable = value === undefined || lookupLines.has(node!.line) ? undefined : taintedVariableIn(value);
+            if (node && variable) report(node, variable, `Exim 4.94 and later refuse a tainted ${name === 'once' ? 'once file' : 'file'} name ('Tainted ... not permitted') and defer every autoreply through ${t.name} transport`, { transport: t.name });
+          }
+        } else if (t.driverName === 'appendfile') {
           const create = setting(ctx.model.optionNode(t, 'create_file'));
           for (const name of ['file', 'directory']) {
             const node = ctx.model.optionNode(t, name);
             const value = setting(node);
             if (!node || value === undefined || !value.startsWith('/') && !value.startsWith('$')) continue;
-            const variable = detaintedByCreateFile(value, create) ? undefined : taintedVariableIn(value);
+            const variable = detaintedByCreateFile(value, create) || lookupLines.has(node.line) ? undefined : taintedVariableIn(value);
             if (variable) report(node, variable, `Exim 4.94 and later refuse a tainted file or directory name ('Tainted ... not permitted') and defer every delivery through ${t.name} transport`, { transport: t.name });
           }
         } else if (t.driverName === 'pipe' && ctx.model.booleanOption(t, 'use_shell') !== true) {
           const node = ctx.model.optionNode(t, 'command');
           const value = setting(node);
           const variable = value === undefined ? undefined : taintedVariableIn(value);
-          if (node && variable) report(node, variable, `Exim 4.94 and later refuse a tainted argument ('Tainted arg N for ${t.name} transport command'), and every delivery through ${t.name} transport fails: the message bounces`, { transport: t.name });
+          const which = variable === 'local_part_prefix' || variable === 'local_part_suffix' ? `each delivery through ${t.name} transport whose address has a ${variable === 'local_part_prefix' ? 'prefix' : 'suffix'} fails` : `every delivery through ${t.name} transport fails`;
+          if (node && variable && !lookupLines.has(node.line)) report(node, variable, `Exim 4.94 and later refuse a tainted argument ('Tainted arg N for ${t.name} transport command'), and ${which}: the message bounces`, { transport: t.name });
         }
       }
       for (const r of ctx.model.activeDrivers('routers')) {
@@ -63,14 +92,7 @@ const taintedData: Rule = {
         const node = ctx.model.optionNode(r, 'file');
         const value = setting(node);
         const variable = value === undefined ? undefined : taintedVariableIn(value);
-        if (node && variable) report(node, variable, `Exim 4.94 and later refuse to read a file by a tainted name ('Tainted name ... for file read not permitted'), and the ${r.name} router defers every address it sees`, { router: r.name });
-      }
-    }
-
-    for (const t of scanned(ctx)) {
-      for (const p of t.problems) {
-        if (p.kind !== 'tainted') continue;
-        ctx.report({ message: p.message, loc: t.line.locate(t.offset + p.start, t.offset + p.end), active: t.active });
+        if (node && variable && !lookupLines.has(node.line)) report(node, variable, `Exim 4.94 and later refuse to read a file by a tainted name ('Tainted name ... for file read not permitted'), and the ${r.name} router defers each address it reads the file for`, { router: r.name });
       }
     }
   },
