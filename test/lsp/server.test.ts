@@ -503,6 +503,29 @@ describe('lsp: code actions', () => {
     assert.deepEqual(fixed.slice(12, 15), ['  driver = smtp', '  hosts_require_tls = *', '  port = 25']);
   });
 
+  test('a quick-fix in a diagnostic whose data names a file the configuration does not read is not offered', async (t) => {
+    const client = await session(t);
+    const doc = fixture('actions/foreign.conf', INSECURE);
+    client.didOpen(doc.uri, doc.text);
+    const ds = await client.waitForDiagnostics(doc.uri, has('tls-not-required'));
+    const d = ds.find((x) => x.code === 'tls-not-required')!;
+    // The client's copy of the diagnostic carries the fixes: one aimed at another file, one malformed.
+    const forged = {
+      ...d,
+      data: {
+        fixes: [
+          { title: 'elsewhere', edits: [{ file: '/proc/self/pagemap', range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: 'x' }] },
+          { title: 'broken', edits: 'not a list' },
+          ...((d.data as { fixes: unknown[] }).fixes ?? []),
+        ],
+      },
+    };
+    const actions = await client.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri: doc.uri }, range: d.range, context: { diagnostics: [forged] } });
+    const titles = actions.map((a) => a.title);
+    assert.ok(!titles.includes('elsewhere') && !titles.includes('broken'), JSON.stringify(titles));
+    assert.ok(titles.some((x) => /hosts_require_tls/.test(x)), JSON.stringify(titles));
+  });
+
   test('quickfix for tls-tryclear adds tls_tempfail_tryclear = false', async (t) => {
     const client = await session(t);
     const doc = fixture('actions/tryclear.conf', INSECURE);

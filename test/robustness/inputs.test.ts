@@ -284,6 +284,19 @@ describe('includes', () => {
     assert.ok(messages(r, 'include-not-read').some((m) => /not a regular file .*from \/dev\/zero it never finishes/.test(m)), JSON.stringify(r.findings.map((f) => f.message)));
     cliOn('zero-cli.conf', '.include /dev/zero\n');
   });
+  test('.include of a /proc file that says it is empty and goes on for gigabytes', T, () => {
+    // /proc/self/pagemap is a regular file of size 0 that reads for hundreds of gigabytes.
+    const r = lintFile('pagemap.conf', '.include /proc/self/pagemap\n');
+    assert.ok(r.findings.some((f) => /larger than \d+ bytes/.test(f.message)), JSON.stringify(r.findings.map((f) => f.message)));
+    const run = cliOn('pagemap-cli.conf', '.include /proc/self/pagemap\n');
+    assert.match(run.stdout, /larger than/);
+  });
+  test('.include of a FIFO does not wait for a writer', T, () => {
+    const fifo = join(dir, 'a-fifo');
+    if (spawnSync('mkfifo', [fifo]).status !== 0) return;
+    const r = lintFile('fifo.conf', `.include ${fifo}\n`);
+    assert.ok(messages(r, 'include-not-read').some((m) => /not a regular file/.test(m)), JSON.stringify(r.findings.map((f) => f.message)));
+  });
   test('.include of a directory', T, () => {
     mkdirSync(join(dir, 'adir'), { recursive: true });
     const r = lintFile('dir.conf', `.include ${join(dir, 'adir')}\n`);

@@ -49,10 +49,12 @@ export function toWorkspaceEdit(edits: TextEdit[], view: ClientView = plainView)
   return { changes };
 }
 
-export function toCodeActions(diagnostic: Diagnostic, view: ClientView = plainView): CodeAction[] {
+export function toCodeActions(diagnostic: Diagnostic, view: ClientView = plainView, fileAllowed: (path: string) => boolean = () => true): CodeAction[] {
   const data = diagnostic.data as DiagnosticData | undefined;
-  if (!data?.fixes) return [];
-  return data.fixes.map((fix) => ({
+  if (!data || !Array.isArray(data.fixes)) return [];
+  const wellFormed = (fix: DiagnosticData['fixes'][number]) =>
+    fix && typeof fix.title === 'string' && Array.isArray(fix.edits) && fix.edits.every((e) => e && typeof e.file === 'string' && typeof e.newText === 'string' && e.range && fileAllowed(e.file));
+  return data.fixes.filter(wellFormed).map((fix) => ({
     title: fix.title,
     kind: CodeActionKind.QuickFix,
     diagnostics: [diagnostic],

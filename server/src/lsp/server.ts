@@ -377,7 +377,11 @@ connection.onCodeAction((params: CodeActionParams): CodeAction[] => {
   const only = params.context.only;
   const actions: CodeAction[] = [];
   if (!only || only.some((k) => k === CodeActionKind.QuickFix || CodeActionKind.QuickFix.startsWith(k))) {
-    for (const d of params.context.diagnostics) if (d.source === 'exim') actions.push(...toCodeActions(d, view));
+    // The fixes travel in the client's copy of the diagnostic: only edits to files this
+    // document's configuration reads are taken (nothing else is read to map their lines).
+    const tree = parsedFor(params.textDocument.uri);
+    const readable = (path: string) => path === uriToPath(params.textDocument.uri) || tree.files.some((f) => f.path === path);
+    for (const d of params.context.diagnostics) if (d.source === 'exim') actions.push(...toCodeActions(d, view, readable));
   }
   // Offered when asked for (source / source.fixAll / source.fixAll.exim), and beside the
   // quick-fixes of a hardening finding when the client did not restrict the kinds.

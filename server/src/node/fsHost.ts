@@ -1,5 +1,5 @@
 /** The ConfigHost for Node: reads only regular files, within a size limit. */
-import { readdirSync, readFileSync, readSync, statSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import { ConfigHost, ReadResult } from '../core/host';
 
 /** Larger files are refused rather than read (a configuration is never this big). */
@@ -8,16 +8,26 @@ export const MAX_FILE_BYTES = 64 * 1024 * 1024;
 export function nodeHost(): ConfigHost {
   return {
     readFile(path: string): ReadResult {
+      let fd: number | undefined;
       try {
-        const st = statSync(path);
+        // Opened without blocking (a FIFO put in its place cannot hang the reader), then
+        // checked on the open file itself, and read within the limit whatever size it claims
+        // (files under /proc say 0 and go on for gigabytes).
+        fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+        const st = fstatSync(fd);
         if (st.isDirectory()) return { kind: 'error', message: 'is a directory', notRegular: 'directory' };
         if (!st.isFile()) return { kind: 'error', message: 'not a regular file', notRegular: 'special' };
         if (st.size > MAX_FILE_BYTES) return { kind: 'error', message: `larger than ${MAX_FILE_BYTES} bytes` };
-        return { kind: 'file', text: readFileSync(path, 'utf8') };
+        const bytes = readStreamBounded(fd);
+        if (!bytes) return { kind: 'error', message: `larger than ${MAX_FILE_BYTES} bytes` };
+        return { kind: 'file', text: bytes.toString('utf8') };
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;
         if (code === 'ENOENT' || code === 'ENOTDIR') return { kind: 'missing' };
+        if (code === 'EISDIR') return { kind: 'error', message: 'is a directory', notRegular: 'directory' };
         return { kind: 'error', message: code === 'EACCES' ? 'permission denied' : (e as Error).message };
+      } finally {
+        if (fd !== undefined) closeSync(fd);
       }
     },
     exists(path: string): boolean {
