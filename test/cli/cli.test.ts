@@ -447,7 +447,7 @@ describe('exim-lint: standard input, pipes and devices', () => {
     const r = lint('/dev/zero');
     assert.equal(r.status, 2);
     assert.equal(r.stdout, '');
-    assert.deepEqual(lines(r.stderr), ['exim-lint: /dev/zero: larger than 67108864 bytes']);
+    assert.deepEqual(lines(r.stderr), ['exim-lint: /dev/zero: larger than 16777216 bytes']);
   });
 
   test('--fix refuses a path that is not a regular file', () => {

@@ -151,6 +151,16 @@ describe('pathological inputs', () => {
       if (i === 0) cliOn('junk.conf', junk);
     }
   });
+  test('4 MB of random bytes: junk that defines and uses thousands of macros', T, () => {
+    // Lines of junk that start with a capital and hold "=" define macros, and later junk
+    // uses them: each line may grow to the line bound, and the whole to MAX_EXPANDED_TOTAL.
+    const random = rng(7);
+    const junk = Buffer.alloc(4 * 1024 * 1024);
+    for (let j = 0; j < junk.length; j++) junk[j] = Math.floor(random() * 256);
+    const r = check('junk-4mb', junk.toString('latin1'));
+    assert.ok(r.findings.every((f) => f.message.length <= 1100), 'messages are cut');
+    cliOn('junk-4mb.conf', junk);
+  });
   test('150,000 findings: every one printed, exit 1', T, () => {
     const path = join(dir, 'many-findings.conf');
     writeFileSync(path, Array.from({ length: 150_000 }, (_, i) => `x${i} = 1`).join('\n') + '\n');

@@ -3,7 +3,7 @@ import { closeSync, constants, fstatSync, openSync, readdirSync, readSync, statS
 import { ConfigHost, ReadResult } from '../core/host';
 
 /** Larger files are refused rather than read (a configuration is never this big). */
-export const MAX_FILE_BYTES = 64 * 1024 * 1024;
+export const MAX_FILE_BYTES = 16 * 1024 * 1024;
 
 export function nodeHost(): ConfigHost {
   return {

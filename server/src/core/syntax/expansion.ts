@@ -381,8 +381,10 @@ class Scanner {
         // ${extract{field}{string}{yes}{no}} and ${extract{number}{separators}{string}{yes}{no}}:
         // Exim tells them apart by the expanded first argument (a number, "-" allowed); the json
         // forms always take a field. When the first argument is expanded, either may be meant.
-        const firstEnd = this.braced(i);
-        const first = firstEnd < 0 ? '' : s.slice(this.skipSpace(i) + 1, firstEnd - 1);
+        // The first argument's text is found by its braces, not read: args() reads it next
+        // (reading it twice would double the work at each level of nesting).
+        const firstOpen = this.skipSpace(i);
+        const first = s.charCodeAt(firstOpen) === OPEN ? s.slice(firstOpen + 1, this.skipTo(firstOpen + 1)) : '';
         const required = json ? [2] : first.includes('$') ? [2, 3] : /^\s*-?\d+\s*$/.test(first) ? [3] : [2];
         const n = this.args(i, max + 1);
         const lo = Math.min(...required);

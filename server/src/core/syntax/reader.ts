@@ -126,6 +126,10 @@ export const MAX_CONDITIONAL_DEPTH = 10;
 export const MAX_INCLUDE_DEPTH = 32;
 /** A bound on a line's length after macro replacement, against macros that grow exponentially. */
 export const MAX_EXPANDED_LINE = 4 * 1024 * 1024;
+/** A bound on the text macro replacement adds to the whole configuration. */
+export const MAX_EXPANDED_TOTAL = 32 * 1024 * 1024;
+/** Macro replacements on one line whose source columns are kept; past it the line maps as a whole. */
+const PIECE_BUDGET = 1000;
 
 /** Measured with Exim 4.96: `.include` alone is taken too (an empty path, the configuration's directory). */
 const INCLUDE_RE = /^\.(include_if_exists|include)(?=[ \t\v\f\r]|$)/;
@@ -194,6 +198,9 @@ export class ConfigReader {
   /** Results of the last expand(): the piece map (undefined when nothing was replaced) and whether a macro was found. */
   private expandedPieces: Piece[] | undefined;
   private expandedFound = false;
+  /** Characters macro replacement added so far, and whether it stopped at MAX_EXPANDED_TOTAL. */
+  private expandedTotal = 0;
+  private expansionStopped = false;
   /**
    * The last physical line read, when it was not added to a logical line (a comment, a
    * directive, a line of a skipped .ifdef branch). Exim reads every physical line into its
@@ -620,9 +627,29 @@ export class ConfigReader {
    * (left undefined when nothing was replaced, most lines) and expandedFound.
    */
   private expand(raw: string, startOfLogical: boolean, file: SourceFile, n: number): string {
+    const text = this.expandLine(raw, startOfLogical, file, n);
+    if (text.length > raw.length) {
+      // A bound on the whole configuration, against files of junk that define and use
+      // thousands of macros (each line may grow to MAX_EXPANDED_LINE).
+      this.expandedTotal += text.length - raw.length;
+      if (this.expandedTotal > MAX_EXPANDED_TOTAL && !this.expansionStopped) {
+        this.expansionStopped = true;
+        this.problems.push({
+          code: 'macro-expansion-too-long',
+          message: `macro replacements make more than ${MAX_EXPANDED_TOTAL} characters of text in this configuration; the lines after this one are read without replacing macros`,
+          loc: { file: file.path, range: range(n, 0, n, raw.length) },
+          active: this.state === 0,
+        });
+      }
+    }
+    return text;
+  }
+
+  private expandLine(raw: string, startOfLogical: boolean, file: SourceFile, n: number): string {
     let text = raw;
     this.expandedPieces = undefined;
     this.expandedFound = false;
+    if (this.expansionStopped) return text;
     let s = 0;
     while (s < text.length && isSpace(text.charCodeAt(s))) s++;
     const ss = s;
@@ -634,33 +661,50 @@ export class ConfigReader {
     }
     s = skipToCandidate(text, s);
     if (s >= text.length) return text;
-    const pieces = wholeLine(raw.length, 0);
+    let pieces = wholeLine(raw.length, 0);
     const macros = text.charCodeAt(s) === 95 ? this.builtins.concat(this.userMacros) : this.userMacros;
     let found = false;
+    let replaced = 0;
     for (const m of macros) {
       s = skipToCandidate(text, s);
       if (s >= text.length) break;
+      // One pass over the text for each macro, the new text built once at the end (a line of
+      // macros that double each other makes tens of thousands of replacements).
+      const chunks: string[] = [];
+      let kept = 0;
+      let delta = 0;
       let t = s;
       let p: number;
       while ((p = text.indexOf(m.name, t)) >= 0) {
-        if (text.length - m.name.length + m.value.length > MAX_EXPANDED_LINE) {
+        if (text.length + delta - m.name.length + m.value.length > MAX_EXPANDED_LINE) {
           this.problems.push({
             code: 'macro-expansion-too-long',
             message: `replacing macro "${m.name}" makes this line longer than ${MAX_EXPANDED_LINE} characters; the rest of the line is not expanded`,
             loc: { file: file.path, range: range(n, 0, n, raw.length) },
             active: this.state === 0,
           });
+          chunks.push(text.slice(kept));
           this.expandedPieces = pieces;
           this.expandedFound = true;
-          return text;
+          return chunks.join('');
         }
-        const direct = replacePieces(pieces, p, p + m.name.length, m.value.length, m.name);
-        if (direct && this.state === 0) {
-          this.macroUses.push({ name: m.name, loc: { file: file.path, range: range(n, direct.srcStart, n, direct.srcEnd) }, definition: m.definition });
-        }
-        text = text.slice(0, p) + m.value + text.slice(p + m.name.length);
+        if (++replaced <= PIECE_BUDGET) {
+          const direct = replacePieces(pieces, p + delta, p + delta + m.name.length, m.value.length, m.name);
+          if (direct && this.state === 0) {
+            this.macroUses.push({ name: m.name, loc: { file: file.path, range: range(n, direct.srcStart, n, direct.srcEnd) }, definition: m.definition });
+          }
+          // Past the budget, the line maps to its source as a whole.
+          if (replaced === PIECE_BUDGET) pieces = [{ start: 0, length: text.length + delta + m.value.length - m.name.length, srcStart: 0, srcEnd: raw.length, macro: m.name }];
+        } else pieces[0].length += m.value.length - m.name.length;
+        chunks.push(text.slice(kept, p), m.value);
+        kept = p + m.name.length;
+        delta += m.value.length - m.name.length;
         found = true;
-        t = skipToCandidate(text, p + m.value.length);
+        t = skipToCandidate(text, kept);
+      }
+      if (kept > 0) {
+        chunks.push(text.slice(kept));
+        text = chunks.join('');
       }
     }
     if (found) this.expandedPieces = pieces;

@@ -18,9 +18,20 @@ function escapeControl(c: string): string {
 
 /** Control characters written as `\xNN`, and the middle of an overlong text left out. */
 export function printable(text: string): string {
-  CONTROL.lastIndex = 0;
-  const out = CONTROL.test(text) ? text.replace(CONTROL, escapeControl) : text;
+  // A message may quote a line of megabytes: its start and end are cut out first, so that
+  // only what is kept is copied and escaped (what is left out is counted in its own characters).
+  if (text.length > 4 * MAX_MESSAGE) {
+    const head = escape(text.slice(0, HEAD)).slice(0, HEAD);
+    const tail = escape(text.slice(text.length - TAIL));
+    return `${head} … (${text.length - HEAD - TAIL} characters left out) … ${tail.slice(tail.length - TAIL)}`;
+  }
+  const out = escape(text);
   if (out.length <= MAX_MESSAGE) return out;
   const left = out.length - HEAD - TAIL;
   return `${out.slice(0, HEAD)} … (${left} characters left out) … ${out.slice(out.length - TAIL)}`;
+}
+
+function escape(text: string): string {
+  CONTROL.lastIndex = 0;
+  return CONTROL.test(text) ? text.replace(CONTROL, escapeControl) : text;
 }
