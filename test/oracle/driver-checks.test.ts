@@ -202,6 +202,9 @@ const CASES: [string, string, string | undefined][] = [
   ['a built-in macro with a value of its own, in a boolean', 'split_spool_directory = _DKIM_SIGN_HEADERS\n', '"From" is not a valid value for the "split_spool_directory" option'],
   ['a built-in macro at the start of a line', '_DKIM_SIGN_HEADERS = 1\n', 'malformed macro definition'],
   ['_HAVE_TLS at the start of a line is "y"', '_HAVE_TLS = 1\n', 'main option "y" unknown'],
+  // A byte order mark at the start of the file, before a comment too.
+  ['a byte order mark', '\ufeffprimary_hostname = example.org\n', 'found unexpected BOM (Byte Order Mark)'],
+  ['a byte order mark before a comment', '\ufeff# settings\nprimary_hostname = example.org\n', 'found unexpected BOM (Byte Order Mark)'],
   // Continued lines, as Exim's line buffer ends them.
   ['a blank line after "x\\\\" goes on with the next line', 'begin acl\na:\n  accept\\\\\n\n', undefined],
   ['a blank line after "x\\\\" in the main section joins "begin acl"', 'qualify_domain = example.org\\\\\n\nbegin acl\na:\n  accept\n', 'main option "a" unknown'],

@@ -68,6 +68,19 @@ export function parseFiles(root: string, files: SourceFile[], host: ConfigHost, 
   const reader = new ConfigReader(host, builder, options.builtinMacros ?? [], options.builtinMacroValues);
   reader.read(files);
   const problems: ParseProblem[] = [...reader.problems, ...builder.problems];
+  // Measured: Exim refuses a file that starts with a byte order mark, included files too
+  // ("found unexpected BOM (Byte Order Mark)"); the reader reads past it to go on.
+  for (const file of reader.files.values()) {
+    if (!file.hasBom) continue;
+    const at = { file: file.path, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } } };
+    problems.unshift({
+      code: 'byte-order-mark',
+      message: 'found unexpected BOM (Byte Order Mark): Exim refuses a configuration file that starts with one; save it as UTF-8 without a BOM',
+      loc: at,
+      active: true,
+      fixes: [{ title: 'Remove the byte order mark', edits: [{ file: file.path, range: at.range, newText: '' }], isPreferred: true }],
+    });
+  }
   return {
     root,
     files: [...reader.files.values()],
