@@ -14,7 +14,7 @@
 // Needs real Exim and root (exim -C/-D); skipped locally without them, fails under CI=true.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -326,3 +326,23 @@ for (const c of CASES) {
     });
   });
 }
+
+test('--fix after a driver line continued by a blank line: the inserted settings follow the blank line, and Exim still accepts the file', (t) => {
+  const exim = requireExim(t);
+  if (!exim) return;
+  const dir = mkdtempSync(join(tmpdir(), 'exim-fix-continued-'));
+  try {
+    const path = join(dir, 'exim.conf');
+    const text = ['begin routers', 'r:', '  driver = manualroute', '  route_list = * smtp.example.net', '  transport = remote_smtp', 'begin transports', 'remote_smtp:', '  driver = smtp \\', '', '  port = 587', 'begin retry', '*   *   F,2h,15m', ''].join('\n');
+    writeFileSync(path, text);
+    assert.equal(eximValidate(path, exim).ok, true);
+    const r = spawnSync(process.execPath, [CLI, '--fix', path], { encoding: 'utf8' });
+    assert.ok(r.status === 0 || r.status === 1, r.stderr);
+    const fixed = readFileSync(path, 'utf8').split('\n');
+    assert.deepEqual(fixed.slice(7, 11), ['  driver = smtp \\', '', '  hosts_require_tls = *', '  tls_tempfail_tryclear = false']);
+    const verdict = eximValidate(path, exim);
+    assert.equal(verdict.ok, true, verdict.raw);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

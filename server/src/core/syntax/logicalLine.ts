@@ -69,12 +69,17 @@ export class LogicalLine {
     return this.parts ?? [{ at: 0, length: this.text.length, file: this.file, line: this.firstLine, column: this.column, sourceLength: this.text.length }];
   }
 
+  /**
+   * A blank physical line that ended the logical line ("x \\" then an empty line), when it
+   * holds no text of it: the line ends there, so text inserted after the line goes after it.
+   */
+  endingBlankLine: number | undefined;
+
   /** Last physical line (0-based) of the logical line in its first file. */
   get lastLine(): number {
-    if (!this.parts) return this.firstLine;
     let last = this.firstLine;
-    for (const s of this.parts) if (s.file === this.file && s.line > last) last = s.line;
-    return last;
+    if (this.parts) for (const s of this.parts) if (s.file === this.file && s.line > last) last = s.line;
+    return this.endingBlankLine !== undefined && this.endingBlankLine > last ? this.endingBlankLine : last;
   }
 
   /** Source location of text[start, end), worked out when first read. */

@@ -89,6 +89,8 @@ interface Accumulator {
   lead: boolean;
   /** Where the first physical line's text starts (an empty line is found there). */
   file: SourceFile;
+  /** A blank physical line of `file` read as part of the line (after "x \\"). */
+  endLine?: number;
   line: number;
   column: number;
 }
@@ -391,6 +393,7 @@ export class ConfigReader {
       let e = acc.text.length;
       while (e > 0 && isSpace(acc.text.charCodeAt(e - 1))) e--;
       if (e === 0) return undefined;
+      if (file === acc.file) acc.endLine = n;
       if (acc.text.charCodeAt(e - 1) === 92) {
         this.cut(acc, e - 1);
         return acc;
@@ -456,7 +459,9 @@ export class ConfigReader {
     }
     this.cut(acc, end);
     if (acc.segments.length === 0) return;
-    this.deliver(new LogicalLine(acc.text, acc.segments, active));
+    const line = new LogicalLine(acc.text, acc.segments, active);
+    if (acc.endLine !== undefined) line.endingBlankLine = acc.endLine;
+    this.deliver(line);
   }
 
   private deliver(line: LogicalLine): void {
