@@ -7,7 +7,7 @@
 // input (one short message on stderr, never a stack trace).
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -448,6 +448,28 @@ describe('exim-lint: standard input, pipes and devices', () => {
     assert.equal(r.status, 2);
     assert.equal(r.stdout, '');
     assert.deepEqual(lines(r.stderr), ['exim-lint: /dev/zero: larger than 16777216 bytes']);
+  });
+
+  test('--fix with one file that cannot be written: the others are fixed and said so, that one is named, findings follow, exit 2', () => {
+    const sub = join(dir, 'partial');
+    mkdirSync(sub, { recursive: true });
+    const t = write('partial/t.conf', ['begin transports', 'remote_smtp:', '  driver = smtp']);
+    const r = write('partial/r.conf', ['begin retry', '*   *   F,2h,15m']);
+    const main = write('partial/main.conf', ['domainlist local_domains = @', `.include ${t}`, 'begin routers', 'dnslookup:', '  driver = dnslookup', '  domains = ! +local_domains', '  transport = remote_smtp', `.include ${r}`]);
+    chmodSync(r, 0o444);
+    const before = readFileSync(r, 'utf8');
+    // Root writes a read-only file anyway: run without the capabilities that allow it.
+    const asRoot = process.getuid?.() === 0;
+    const run = asRoot
+      ? spawnSync('setpriv', ['--bounding-set=-all', '--', process.execPath, CLI, '--fix', main], { encoding: 'utf8', cwd: dir })
+      : spawnSync(process.execPath, [CLI, '--fix', main], { encoding: 'utf8', cwd: dir });
+    assert.equal(run.status, 2, run.stderr);
+    assert.match(run.stderr, new RegExp(`^fixed ${t}:2: Require TLS for every host`, 'm'));
+    assert.match(run.stderr, new RegExp(`exim-lint: ${r}: cannot write the fixes \\(EACCES\\); it is unchanged`));
+    assert.doesNotMatch(run.stderr, new RegExp(`^fixed ${r}`, 'm'));
+    assert.match(readFileSync(t, 'utf8'), /hosts_require_tls = \*/);
+    assert.equal(readFileSync(r, 'utf8'), before);
+    assert.match(run.stdout, /retry-tls-required-missing/);
   });
 
   test('--fix refuses a path that is not a regular file', () => {

@@ -118,9 +118,22 @@ export function main(argv: string[]): number {
         // A file that is not valid UTF-8 was decoded with replacement characters: writing
         // the fixed text back would lose its original bytes, so it is left alone.
         const lossy = new Set(changes.written.filter((c) => !isValidUtf8(readFileSync(c.path))).map((c) => c.path));
-        for (const c of changes.written) if (!lossy.has(c.path)) writeFileSync(c.path, c.text);
-        for (const line of changes.log) if (![...lossy].some((p) => line.startsWith(`fixed ${p}:`))) process.stderr.write(`${printable(line)}\n`);
+        // Each file is written on its own: one that cannot be written (read-only, immutable)
+        // is said so, and the others still say what changed in them.
+        const unwritten = new Map<string, string>();
+        for (const c of changes.written) {
+          if (lossy.has(c.path)) continue;
+          try {
+            writeFileSync(c.path, c.text);
+          } catch (e) {
+            unwritten.set(c.path, (e as NodeJS.ErrnoException).code ?? (e instanceof Error ? e.message : String(e)));
+          }
+        }
+        const skipped = (line: string) => [...lossy, ...unwritten.keys()].some((p) => line.startsWith(`fixed ${p}:`));
+        for (const line of changes.log) if (!skipped(line)) process.stderr.write(`${printable(line)}\n`);
         for (const p of lossy) process.stderr.write(`exim-lint: ${printable(p)}: not valid UTF-8, not rewritten: apply the fixes by hand\n`);
+        for (const [p, why] of unwritten) process.stderr.write(`exim-lint: ${printable(p)}: cannot write the fixes (${printable(why)}); it is unchanged\n`);
+        if (unwritten.size > 0) inputFailed = true;
       }
       // One by one: a spread of 100,000+ findings would overflow the call stack.
       for (const f of (stream === undefined ? lintPath(path, host) : lintText(path, stream, host)).findings) all.push(f);
