@@ -465,11 +465,16 @@ describe('exim-lint: standard input, pipes and devices', () => {
       : spawnSync(process.execPath, [CLI, '--fix', main], { encoding: 'utf8', cwd: dir });
     assert.equal(run.status, 2, run.stderr);
     assert.match(run.stderr, new RegExp(`^fixed ${t}:2: Require TLS for every host`, 'm'));
-    assert.match(run.stderr, new RegExp(`exim-lint: ${r}: cannot write the fixes \\(EACCES\\); it is unchanged`));
+    assert.match(run.stderr, new RegExp(`exim-lint: ${r}: cannot write the fixes \\((EACCES|read-only)\\); it is unchanged`));
     assert.doesNotMatch(run.stderr, new RegExp(`^fixed ${r}`, 'm'));
     assert.match(readFileSync(t, 'utf8'), /hosts_require_tls = \*/);
     assert.equal(readFileSync(r, 'utf8'), before);
     assert.match(run.stdout, /retry-tls-required-missing/);
+    // Root too leaves a read-only file alone.
+    const asIs = spawnSync(process.execPath, [CLI, '--fix', main], { encoding: 'utf8', cwd: dir });
+    assert.equal(asIs.status, 2);
+    assert.match(asIs.stderr, new RegExp(`exim-lint: ${r}: cannot write the fixes \\((read-only|EACCES)\\); it is unchanged`));
+    assert.equal(readFileSync(r, 'utf8'), before);
   });
 
   test('--fix refuses a path that is not a regular file', () => {

@@ -124,6 +124,11 @@ export function main(argv: string[]): number {
         for (const c of changes.written) {
           if (lossy.has(c.path)) continue;
           try {
+            // A file with no write permission is left alone, even by root, who could write it.
+            if ((statSync(c.path).mode & 0o222) === 0) {
+              unwritten.set(c.path, 'read-only');
+              continue;
+            }
             writeFileSync(c.path, c.text);
           } catch (e) {
             unwritten.set(c.path, (e as NodeJS.ErrnoException).code ?? (e instanceof Error ? e.message : String(e)));
