@@ -288,3 +288,26 @@ test('a cyrus_sasl authenticator with neither public_name nor server_mech crashe
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a line ends at a NUL byte for Exim: what follows it is ignored, and reported', (t) => {
+  const exim = requireExim(t);
+  if (!exim) return;
+  const dir = mkdtempSync(join(tmpdir(), 'exim-nul-'));
+  try {
+    const path = join(dir, 'exim.conf');
+    for (const [text, hostname, reported] of [
+      ['primary_hostname = ab\0cd\n', 'ab', true],
+      ['\0\nprimary_hostname = ab\n', 'ab', false],
+      ['primary_hostname = ab \\\n\0zz\nqualify_domain = q.example\n', 'ab', true],
+    ] as const) {
+      writeFileSync(path, text);
+      const r = spawnSync(exim, ['-C', path, '-bP', 'primary_hostname'], { encoding: 'utf8', timeout: 30_000 });
+      assert.match(r.stdout, new RegExp(`^primary_hostname = ${hostname}$`, 'm'), r.stdout + r.stderr);
+      const findings = lintPath(path, nodeHost()).findings;
+      assert.deepEqual(findings.filter((f) => f.severity === 'error').map((f) => f.message), [], JSON.stringify(text));
+      assert.equal(findings.some((f) => f.code === 'nul-byte'), reported, JSON.stringify(text));
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

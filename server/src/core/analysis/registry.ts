@@ -31,6 +31,7 @@ import { aclPlacementRules } from './rules/aclPlacement';
 /** Problems found while reading and parsing; the reader and parser report them directly. */
 export const PARSE_PROBLEMS: RuleMeta[] = [
   { id: 'byte-order-mark', defaultSeverity: 'error', title: 'file that starts with a byte order mark, which Exim refuses' },
+  { id: 'nul-byte', defaultSeverity: 'warning', title: 'line with a NUL byte, where Exim stops reading the line' },
   { id: 'conditional-unterminated', defaultSeverity: 'error', title: '.ifdef without .endif' },
   { id: 'conditional-unmatched', defaultSeverity: 'error', title: '.endif, .else or .elifdef without a matching .ifdef' },
   { id: 'conditional-ignored', defaultSeverity: 'warning', title: 'line that looks like .ifdef/.endif but that Exim skips (a tab, a CRLF line break or a longer word)' },

@@ -45,6 +45,8 @@ function changedLine(before: SourceFile, after: SourceFile): number | undefined 
  * directive or a definition rather than being one plain setting.
  */
 function plainSetting(raw: string): { start: number; end: number } | undefined {
+  // A NUL ends the line for Exim (the reader cuts it there, and may report it).
+  if (raw.includes('\0')) return undefined;
   let start = 0;
   while (start < raw.length && isSpace(raw.charCodeAt(start))) start++;
   let end = raw.length;

@@ -306,7 +306,21 @@ export class ConfigReader {
 
   private physicalLine(file: SourceFile, n: number): void {
     const bom = n === 0 && file.hasBom ? 1 : 0;
-    const raw = bom ? file.lines[n].slice(1) : file.lines[n];
+    let raw = bom ? file.lines[n].slice(1) : file.lines[n];
+    // Exim reads a line as a C string: it ends at a NUL byte (measured with exim -bP).
+    const nul = raw.indexOf('\0');
+    if (nul >= 0) {
+      const rest = raw.slice(nul + 1).replace(/\0/g, '');
+      if (rest.trim() !== '') {
+        this.problems.push({
+          code: 'nul-byte',
+          message: `Exim reads this line only up to the NUL byte at column ${nul + bom + 1}: what follows it is ignored`,
+          loc: { file: file.path, range: range(n, nul + bom, n, file.lines[n].length) },
+          active: this.state === 0,
+        });
+      }
+      raw = raw.slice(0, nul);
+    }
     const acc = this.state === 0 ? this.activeAcc : this.inactiveAcc;
     const text = this.expand(raw, acc === undefined, file, n);
     const found = this.expandedFound;
