@@ -580,6 +580,9 @@ describe('exim-lint: Debian\'s non-split template and its local macros', () => {
     // A finding in the macros file points there.
     write('debian/exim4.conf.localmacros', ['REMOTE_SMTP_SMARTHOST_HOSTS_REQUIRE_TLS = *', 'tls_advertise_hostz = *']);
     assert.deepEqual(lintJson(path).findings.map((f) => `${f.file}:${f.line} ${f.code}`), [`${macros}:2 unknown-option`]);
+    // Named without a directory, from its own directory: the same.
+    const bare = spawnSync(process.execPath, [CLI, '--format', 'json', 'exim4.conf.template'], { encoding: 'utf8', cwd: dirname(path) });
+    assert.deepEqual((JSON.parse(bare.stdout) as JsonFinding[]).map((f) => `${f.file}:${f.line} ${f.code}`), ['exim4.conf.localmacros:2 unknown-option']);
     // Only a file of that name: another name reads nothing beside it.
     const other = write('debian/exim4.conf', template);
     assert.deepEqual(lintJson(other).findings.map((f) => f.code), ['tls-not-required']);

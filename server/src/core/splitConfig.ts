@@ -52,8 +52,9 @@ export function splitConfigRootOf(file: string): string | undefined {
  * it, that file's path; otherwise undefined.
  */
 export function debianLocalMacrosFor(file: string, host: ConfigHost): string | undefined {
-  const m = /^(.*\/)exim4\.conf\.template$/.exec(file);
+  // A path with no directory ("exim4.conf.template", in the working directory) counts too.
+  const m = /^(.*\/)?exim4\.conf\.template$/.exec(file);
   if (!m) return undefined;
-  const macros = `${m[1]}exim4.conf.localmacros`;
+  const macros = `${m[1] ?? ''}exim4.conf.localmacros`;
   return host.exists(macros) && !host.isDirectory?.(macros) ? macros : undefined;
 }
