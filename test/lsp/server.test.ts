@@ -763,6 +763,24 @@ describe('lsp: robustness', () => {
     await stillAnswers(client, doc.uri);
   });
 
+  test('an error in an included file is shown on the .include line; an include loop in both files', async (t) => {
+    const client = await session(t);
+    const b = fixture('inc-err/b.conf', 'no_such_option = 1\n');
+    const a = fixture('inc-err/a.conf', `primary_hostname = mail.example.org\n.include ${b.path}\n`);
+    client.didOpen(a.uri, a.text);
+    const ds = await client.waitForDiagnostics(a.uri, has('unknown-option'));
+    const d = ds.find((x) => x.code === 'unknown-option')!;
+    assert.equal(d.range.start.line, 1);
+    assert.match(d.message, new RegExp(`^${b.path}, line 1: main option "no_such_option" unknown`));
+    assert.equal(d.relatedInformation?.[0].location.uri, b.uri);
+    const x = fixture('loop/x.conf', '');
+    const y = fixture('loop/y.conf', `.include ${x.path}\n`);
+    writeFileSync(x.path, `.include ${y.path}\n`);
+    client.didOpen(x.uri, `.include ${y.path}\n`);
+    const loop = await client.waitForDiagnostics(x.uri, has('include-loop'));
+    assert.equal(loop.find((z) => z.code === 'include-loop')!.range.start.line, 0);
+  });
+
   test('documents that are not files: untitled: and a missing .include', async (t) => {
     const client = await session(t);
     const untitled = 'untitled:Untitled-1';

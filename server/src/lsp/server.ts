@@ -254,9 +254,37 @@ function validate(uri: string): void {
     return;
   }
   const diagnostics = findings.filter((f) => f.loc.file === path).map((f) => toDiagnostic(f, docsBase, view));
+  diagnostics.push(...includedErrors(findings, path));
   const verdict = eximVerdicts.get(uri);
   if (verdict && verdict.version === doc.version) diagnostics.push(...verdict.diagnostics);
   void connection.sendDiagnostics({ uri, version: doc.version, diagnostics });
+}
+
+/**
+ * Errors in files this document includes (directly or through other includes), which make
+ * Exim refuse the whole configuration: each is shown on the `.include` line of this document
+ * that leads to it, and links to where it is. Parts of a split configuration are not
+ * included this way, and keep their findings to themselves.
+ */
+function includedErrors(findings: Finding[], path: string): Diagnostic[] {
+  const tree = latest.get(openUris.get(path) ?? pathToUri(path));
+  if (!tree || tree.includes.length === 0) return [];
+  const via = new Map<string, { file: string; loc: Finding['loc'] }>();
+  for (const d of tree.includes) if ((d.status === 'included' || d.status === 'loop') && !via.has(d.path)) via.set(d.path, { file: d.loc.file, loc: d.loc });
+  const out: Diagnostic[] = [];
+  for (const f of findings) {
+    if (f.loc.file === path || f.severity !== 'error') continue;
+    let at = via.get(f.loc.file);
+    for (let hops = 0; at && at.file !== path && hops < 64; hops++) at = via.get(at.file);
+    if (!at || at.file !== path) continue;
+    const d = toDiagnostic(f, docsBase, view);
+    d.range = view.range(path, at.loc.range);
+    d.message = `${f.loc.file}, line ${f.loc.range.start.line + 1}: ${f.message}`;
+    d.relatedInformation = [{ location: { uri: view.uri(f.loc.file), range: view.range(f.loc.file, f.loc.range) }, message: 'the error is here' }];
+    delete d.data;
+    out.push(d);
+  }
+  return out;
 }
 
 /** Exim's own verdict on the saved file, shown until the text changes again. */
