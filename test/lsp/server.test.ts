@@ -748,9 +748,21 @@ describe('lsp: robustness', () => {
     client.didChange(doc.uri, 2, [{ range: { start: { line: 999, character: 5 }, end: { line: 1000, character: 0 } }, text: '# appended\n' }]);
     await client.waitForDiagnostics(doc.uri, (_d, p) => p.version === 2);
     await stillAnswers(client, doc.uri);
+    // A document opened with text that is not a string, and a change without text or with a
+    // broken range: other documents keep every feature, and nothing is logged with a stack.
+    const bad = pathToFileURL(join(dir, 'robust', 'bad-text.conf')).href;
+    client.notify('textDocument/didOpen', { textDocument: { uri: bad, languageId: 'exim', version: 1, text: 123 } });
+    client.notify('textDocument/didChange', { textDocument: { uri: doc.uri, version: 3 }, contentChanges: [{ text: 42 }, { range: { start: {} }, text: 'x' }] });
+    await client.waitForDiagnostics(bad, (_d, p) => p.version === 1);
+    const hover = await client.request<{ contents: unknown } | null>('textDocument/hover', { textDocument: { uri: doc.uri }, position: { line: 12, character: 4 } });
+    assert.ok(hover && hover.contents, JSON.stringify(hover));
+    await client.request('textDocument/hover', { textDocument: { uri: doc.uri } }).catch(() => undefined);
+    await stillAnswers(client, doc.uri);
     await new Promise((r) => setTimeout(r, 100));
     assert.ok(client.alive);
     assert.deepEqual(client.protocolErrors, []);
+    const logged = client.notifications.filter((n) => n.method === 'window/logMessage').map((n) => String((n.params as { message?: unknown }).message));
+    assert.deepEqual(logged.filter((m) => /\n\s+at /.test(m)), []);
   });
 
   test('an unknown request gets an error response, the server keeps going', async (t) => {

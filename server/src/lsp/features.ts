@@ -157,7 +157,8 @@ export class Features {
           return fn(p);
         } catch (e) {
           if (e instanceof ResponseError) throw e;
-          connection.console.error(`${name} failed: ${e instanceof Error ? e.stack : String(e)}`);
+          // One line, without the stack: the client shows this to the user.
+          connection.console.error(`${name} failed: ${oneLine(e)}`);
           return fallback;
         }
       };
@@ -331,4 +332,9 @@ function toDocumentSymbol(s: CoreDocumentSymbol, range: (r: Range) => Range): Do
   };
   if (s.detail) out.detail = s.detail.length > 80 ? s.detail.slice(0, 79) + '…' : s.detail;
   return out;
+}
+
+/** An error as one line of text, for the client's log. */
+export function oneLine(e: unknown): string {
+  return (e instanceof Error ? `${e.name}: ${e.message}` : String(e)).replace(/\s*\n\s*/g, ' ').slice(0, 500);
 }

@@ -36,7 +36,7 @@ import { builtinMacroValues, builtinMacros } from '../core/options';
 import { nodeHost } from '../node/fsHost';
 import { ClientView, toCodeActions, toDiagnostic, toWorkspaceEdit } from './convert';
 import { runEximCheck } from './eximCheck';
-import { Features } from './features';
+import { Features, oneLine } from './features';
 import { LineMapping } from './lineMapping';
 import { pathToUri, uriToPath } from './uri';
 
@@ -44,7 +44,21 @@ export const HARDEN_COMMAND = 'exim.server.hardenTls';
 export const FIX_ALL_KIND = 'source.fixAll.exim';
 
 const connection = createConnection(ProposedFeatures.all);
-const documents = new TextDocuments(TextDocument);
+/**
+ * Documents as the client sends them, with what a client should never send left out: text
+ * that is not a string opens an empty document, and a change without text or with a range
+ * that is not one is dropped (the next full change puts the text right).
+ */
+const isPosition = (p: unknown): boolean => !!p && typeof p === 'object' && Number.isFinite((p as { line: unknown }).line) && Number.isFinite((p as { character: unknown }).character);
+const documents = new TextDocuments<TextDocument>({
+  create: (uri, languageId, version, content) => TextDocument.create(String(uri), String(languageId), Number(version) || 0, typeof content === 'string' ? content : ''),
+  update: (document, changes, version) => {
+    const valid = (Array.isArray(changes) ? changes : []).filter(
+      (c) => c && typeof c.text === 'string' && (!('range' in c) || (c.range && isPosition(c.range.start) && isPosition(c.range.end))),
+    );
+    return TextDocument.update(document, valid, Number(version) || document.version);
+  },
+});
 const diskHost = nodeHost();
 
 /**
@@ -69,6 +83,8 @@ function mappingFor(path: string): LineMapping | undefined {
   if (cached && (open === undefined || cached.text === open)) return cached.mapping;
   const text = open ?? currentText(path) ?? '';
   const mapping = LineMapping.of(text);
+  // Requests about many files that are not open must not make the cache grow for good.
+  if (mappings.size >= 1000) mappings.clear();
   mappings.set(path, { text, mapping });
   return mapping;
 }
@@ -193,6 +209,8 @@ const parsed = new Map<string, ConfigTree>();
 /** The latest tree of each document: when an edit changed one setting only, that line alone is read again. */
 const latest = new Map<string, ConfigTree>();
 function parsedFor(uri: string): ConfigTree {
+  // A request about a document that is not open reads it from disk and keeps nothing.
+  if (!documents.get(uri)) return parseFor(uri);
   let tree = parsed.get(uri);
   if (!tree) {
     const previous = latest.get(uri);
@@ -250,7 +268,7 @@ function validate(uri: string): void {
     findings = findingsFor(uri);
     analysisTime.set(uri, Date.now() - started);
   } catch (e) {
-    connection.console.error(`analysis failed for ${uri}: ${e instanceof Error ? e.stack : String(e)}`);
+    connection.console.error(`analysis failed for ${uri}: ${oneLine(e)}`);
     return;
   }
   const diagnostics = findings.filter((f) => f.loc.file === path).map((f) => toDiagnostic(f, docsBase, view));
