@@ -307,6 +307,13 @@ describe('includes', () => {
     const r = lintFile('fifo.conf', `.include ${fifo}\n`);
     assert.ok(messages(r, 'include-not-read').some((m) => /not a regular file/.test(m)), JSON.stringify(r.findings.map((f) => f.message)));
   });
+  test('includes that fan out (each file includes the next twice) stop at a bound, said once', T, () => {
+    const depth = 16; // 2^16 reads without a bound
+    for (let i = 0; i < depth; i++) writeFileSync(join(dir, `fan${i}.conf`), i + 1 < depth ? `.include ${join(dir, `fan${i + 1}.conf`)}\n.include ${join(dir, `fan${i + 1}.conf`)}\n` : 'qualify_domain = example.org\n');
+    const r = lintPath(join(dir, 'fan0.conf'), nodeHost());
+    assert.equal(r.findings.filter((f) => /more than \d+ \.include lines/.test(f.message)).length, 1, JSON.stringify(codes(r)));
+    cli(join(dir, 'fan0.conf'));
+  });
   test('.include of a directory', T, () => {
     mkdirSync(join(dir, 'adir'), { recursive: true });
     const r = lintFile('dir.conf', `.include ${join(dir, 'adir')}\n`);

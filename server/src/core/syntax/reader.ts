@@ -126,6 +126,8 @@ const NEXT_STATE = [
 export const MAX_CONDITIONAL_DEPTH = 10;
 /** A bound of this reader, not of Exim (4.96 reads a chain of 1,000 nested includes). */
 export const MAX_INCLUDE_DEPTH = 32;
+/** A bound of this reader on the .include lines read in one configuration. */
+export const MAX_INCLUDES = 5000;
 /** A bound on a line's length after macro replacement, against macros that grow exponentially. */
 export const MAX_EXPANDED_LINE = 4 * 1024 * 1024;
 /** A bound on the text macro replacement adds to the whole configuration. */
@@ -202,6 +204,7 @@ export class ConfigReader {
   private expandedFound = false;
   /** Characters macro replacement added so far, and whether it stopped at MAX_EXPANDED_TOTAL. */
   private expandedTotal = 0;
+  private includeCount = 0;
   private expansionStopped = false;
   /**
    * The last physical line read, when it was not added to a logical line (a comment, a
@@ -595,6 +598,13 @@ export class ConfigReader {
     if (this.stack.some((f) => f.file.path === path || (id !== undefined && f.id === id))) {
       d.status = 'loop';
       problem('include-loop', `.include of "${path}" includes itself (an include loop); Exim would never finish reading it`);
+      return;
+    }
+    // A bound on the whole, against includes that fan out (each file including the next
+    // twice makes 2^n reads): past it nothing more is read, and that is said once.
+    if (++this.includeCount > MAX_INCLUDES) {
+      d.status = 'too-deep';
+      if (this.includeCount === MAX_INCLUDES + 1) problem('include-too-deep', `more than ${MAX_INCLUDES} .include lines were read in this configuration; this one and those after it are not read here (Exim reads on), so what they define is missing from this analysis`);
       return;
     }
     if (this.stack.length > MAX_INCLUDE_DEPTH) {
