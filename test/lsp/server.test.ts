@@ -2,13 +2,14 @@
 // JSON-RPC client: capabilities, diagnostics, incremental sync, code actions, the
 // harden command, robustness against bad input.
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, describe, test } from 'node:test';
 import type { CodeAction, Diagnostic, WorkspaceEdit } from 'vscode-languageserver';
-import { applyTextEdits, editedUris, editsFor, LspClient, startServer } from '../support/lspClient';
+import { applyTextEdits, editedUris, editsFor, LspClient, SERVER_JS, startServer } from '../support/lspClient';
 
 const ROOT = resolve(__dirname, '..', '..', '..');
 const RULES_DOC = join(ROOT, 'docs', 'rules.md');
@@ -763,6 +764,27 @@ describe('lsp: robustness', () => {
     assert.deepEqual(client.protocolErrors, []);
     const logged = client.notifications.filter((n) => n.method === 'window/logMessage').map((n) => String((n.params as { message?: unknown }).message));
     assert.deepEqual(logged.filter((m) => /\n\s+at /.test(m)), []);
+  });
+
+  test('a frame with a bad Content-Length: the server says so in one line and exits', async () => {
+    for (const header of ['Content-Length: abc\r\n\r\n{}', 'Content-Type: x\r\n\r\n{}']) {
+      const child = spawn(process.execPath, [SERVER_JS, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+      let stderr = '';
+      child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
+      child.stdin.write(header);
+      const code = await new Promise<number | null>((done) => {
+        const timer = setTimeout(() => {
+          child.kill();
+          done(-1);
+        }, 10_000);
+        child.on('exit', (c) => {
+          clearTimeout(timer);
+          done(c);
+        });
+      });
+      assert.equal(code, 1, `${JSON.stringify(header)}: ${stderr}`);
+      assert.match(stderr, /^exim language server: cannot read the client's messages \([^\n]+\); exiting\n$/);
+    }
   });
 
   test('an unknown request gets an error response, the server keeps going', async (t) => {

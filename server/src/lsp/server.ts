@@ -10,6 +10,8 @@ import {
   CodeActionKind,
   CodeActionParams,
   createConnection,
+  StreamMessageReader,
+  StreamMessageWriter,
   Diagnostic,
   DiagnosticSeverity,
   DidChangeConfigurationNotification,
@@ -43,7 +45,20 @@ import { pathToUri, uriToPath } from './uri';
 export const HARDEN_COMMAND = 'exim.server.hardenTls';
 export const FIX_ALL_KIND = 'source.fixAll.exim';
 
-const connection = createConnection(ProposedFeatures.all);
+/**
+ * Over stdio, a frame the server cannot read (a bad or missing Content-Length) leaves the
+ * stream out of step for good: the server says so in one line on stderr and exits, rather
+ * than lingering without answering.
+ */
+function stdioConnection() {
+  const reader = new StreamMessageReader(process.stdin);
+  reader.onError((e) => {
+    process.stderr.write(`exim language server: cannot read the client's messages (${(e instanceof Error ? e.message : String(e)).replace(/\s*\n\s*/g, ' ')}); exiting\n`);
+    process.exit(1);
+  });
+  return createConnection(ProposedFeatures.all, reader, new StreamMessageWriter(process.stdout));
+}
+const connection = process.argv.includes('--stdio') ? stdioConnection() : createConnection(ProposedFeatures.all);
 /**
  * Documents as the client sends them, with what a client should never send left out: text
  * that is not a string opens an empty document, and a change without text or with a range
