@@ -194,6 +194,9 @@ test('rename refuses invalid names, existing names, built-in macros and names wr
   refuse(parse(viaMacro), { line: 6, character: 2 }, 'smarthost', /also written through a macro at \/c\/exim.conf:5/);
   const overlap = 'PORT = 25\nOTHER_PORT_X = 2\nprimary_hostname = x.PORT\n';
   refuse(parse(overlap), { line: 0, character: 1 }, 'OTHER', /overlaps the macro OTHER_PORT_X/);
+  // A new name holding a macro's name: Exim would replace it there.
+  const withMacro = 'MYMAC = 1\nbegin transports\nt:\n  driver = smtp\n';
+  refuse(parse(withMacro), { line: 2, character: 0 }, 'MYMACRO', /contains the name of the macro MYMAC, which Exim would replace in it/);
   // A rename to the same name changes nothing.
   assert.deepEqual(rename(tree, FILE, posOf(CONFIG, 41, 'remote'), 'remote_smtp'), { ok: true, edits: [] });
   const check = prepareRename(tree, FILE, posOf(CONFIG, 31, 'remote'));

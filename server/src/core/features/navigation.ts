@@ -289,6 +289,12 @@ export function rename(tree: ConfigTree, file: string, pos: Position, newName: s
     };
   }
   if (kind !== 'macro' && newName.length > MAX_NAME) return { ok: false, message: `"${newName}" is longer than ${MAX_NAME} characters, which Exim refuses.` };
+  if (kind !== 'macro') {
+    // Exim replaces a macro's name wherever it occurs in a line, inside other words too: a
+    // new name holding one would be replaced (measured: "transport name missing").
+    const macro = tree.macros.find((m) => newName.includes(m.name));
+    if (macro) return { ok: false, message: `"${newName}" contains the name of the macro ${macro.name}, which Exim would replace in it.` };
+  }
   const all = dedupe(symbolOccurrences(tree, file, pos));
   if (newName === check.name) return { ok: true, edits: [] };
   const listType = all.find((o) => o.definition)?.listType;
