@@ -758,6 +758,9 @@ describe('lsp: robustness', () => {
     const hover = await client.request<{ contents: unknown } | null>('textDocument/hover', { textDocument: { uri: doc.uri }, position: { line: 12, character: 4 } });
     assert.ok(hover && hover.contents, JSON.stringify(hover));
     await client.request('textDocument/hover', { textDocument: { uri: doc.uri } }).catch(() => undefined);
+    // Completion far past the end offers nothing (its edits would be past the end too).
+    const far = await client.request<unknown[] | null>('textDocument/completion', { textDocument: { uri: doc.uri }, position: { line: 1e9, character: 0 } });
+    assert.ok(far === null || (Array.isArray(far) && far.length === 0), JSON.stringify(far).slice(0, 200));
     await stillAnswers(client, doc.uri);
     await new Promise((r) => setTimeout(r, 100));
     assert.ok(client.alive);
@@ -821,6 +824,11 @@ describe('lsp: robustness', () => {
     client.didOpen(untitled, INSECURE);
     const ds = await client.waitForDiagnostics(untitled, has('tls-not-required'));
     assert.deepEqual(ds.find((d) => d.code === 'tls-not-required')!.range, TRANSPORT_NAME_RANGE);
+    // A relative .include in an unsaved document is not read (from the server's directory or anywhere).
+    const untitled2 = 'untitled:Untitled-2';
+    client.didOpen(untitled2, `.include relative/x.conf\n${INSECURE}`);
+    const rel = await client.waitForDiagnostics(untitled2, has('include-not-read'));
+    assert.match(rel.find((d) => d.code === 'include-not-read')!.message, /not saved/);
     const inc = fixture('robust/include.conf', `.include ${join(dir, 'robust', 'no-such-file.conf')}\n${INSECURE}`);
     client.didOpen(inc.uri, inc.text);
     const incDs = await client.waitForDiagnostics(inc.uri, has('include-missing'));

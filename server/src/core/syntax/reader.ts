@@ -587,6 +587,12 @@ export class ConfigReader {
         problem('include-relative', `.include specifies a non-absolute path "${path}"`);
         return;
       }
+      // A document the editor has not saved (untitled:) has no directory to read it from.
+      if (/^[A-Za-z][A-Za-z0-9+.-]*:/.test(file.path)) {
+        d.status = 'relative';
+        problem('include-not-read', `.include of the relative path "${path}" in a document that is not saved: it is read from the document's directory once the document is saved`);
+        return;
+      }
       path = joinPath(dirname(file.path), path);
       d.path = path;
     }
