@@ -9,6 +9,7 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import type { Finding } from '../../server/src/core/analysis/types';
 import { lintPath } from '../../server/src/core/service';
 import { nodeHost } from '../../server/src/node/fsHost';
 import { deliver, deliverThroughSmarthost, requireDeliveryHarness } from '../support/delivery';
@@ -134,6 +135,38 @@ test('smtp interface values Exim cannot use defer deliveries, and are reported',
   assert.deepEqual(wrong, []);
 });
 
+/** One configuration to deliver through: what it is, its text, and whether Exim refuses it. */
+interface DeliveryCase {
+  name: string;
+  text: string;
+  refused: boolean;
+  /** What shows that Exim refused it, when not the test's own. */
+  refusal?: RegExp;
+}
+
+/**
+ * Delivers one message to rcpt@example.org through each configuration (which must pass exim
+ * -bV) and returns every disagreement: Exim refusing it (`refusal` found in the delivery's
+ * log) where the case says otherwise, one Exim accepts not delivered, or the analyser
+ * reporting it (`reported` on its findings) where Exim does not refuse it, or the other way.
+ */
+async function judgeDeliveries(exim: string, dir: string, cases: DeliveryCase[], refusal: RegExp, reported: (f: Finding) => boolean): Promise<string[]> {
+  const wrong: string[] = [];
+  const path = join(dir, 'exim.conf');
+  for (const c of cases) {
+    writeFileSync(path, c.text, { mode: 0o644 });
+    const verdict = eximValidate(path, exim);
+    assert.equal(verdict.ok, true, `${c.name}: ${verdict.raw}`);
+    const result = await deliver(path, { port: 0, recipient: 'rcpt@example.org' });
+    const refused = (c.refusal ?? refusal).test(result.log);
+    if (refused !== c.refused) wrong.push(`${c.name}: Exim ${refused ? 'refuses' : 'accepts'} it (${result.outcome}), the case says otherwise:\n${result.log}`);
+    if (!refused && result.outcome !== 'DELIVERED_CLEAR') wrong.push(`${c.name}: not delivered (${result.outcome}):\n${result.log}`);
+    const found = lintPath(path, nodeHost()).findings.some(reported);
+    if (found !== refused) wrong.push(`${c.name}: Exim ${refused ? 'refuses' : 'accepts'} it, the analyser ${found ? 'reports' : 'does not report'} it`);
+  }
+  return wrong;
+}
+
 test('an autoreply once_repeat that is not a time fails the address, and is reported', async (t) => {
   if (!requireDeliveryHarness(t)) return;
   const exim = findExim()!;
@@ -142,56 +175,19 @@ test('an autoreply once_repeat that is not a time fails the address, and is repo
   const user = spawnSync(exim, ['-bP', '-n', 'exim_user'], { encoding: 'utf8' }).stdout.trim() || 'Debian-exim';
   const onceDir = join(dir, 'once');
   assert.equal(spawnSync('install', ['-d', '-o', user, '-m', '0755', onceDir]).status, 0);
-  const wrong: string[] = [];
+  const config = (repeat: string, once: boolean) =>
+    ['begin routers', 'away:', '  driver = accept', '  local_parts = rcpt', '  transport = vacation', `  user = ${user}`, 'others:', '  driver = redirect', '  data = :blackhole:', 'begin transports', 'vacation:', '  driver = autoreply', '  from = rcpt@example.org', '  to = other@example.org', '  subject = away', '  text = away until Monday', ...(once ? [`  once = ${onceDir}/db`] : []), `  once_repeat = ${repeat}`, ''].join('\n');
   try {
-    // A time needs a unit, as retry times do ("0" and "7" are refused); once or not.
-    for (const [repeat, once, refused] of [
-      ['7d', true, false],
-      ['1w2d', true, false],
-      ['7', true, true],
-      ['0', true, true],
-      ['7 d', true, true],
-      ['7', false, true],
-    ] as const) {
-      const path = join(dir, 'exim.conf');
-      writeFileSync(
-        path,
-        [
-          'begin routers',
-          'away:',
-          '  driver = accept',
-          '  local_parts = rcpt',
-          '  transport = vacation',
-          `  user = ${user}`,
-          'others:',
-          '  driver = redirect',
-          '  data = :blackhole:',
-          'begin transports',
-          'vacation:',
-          '  driver = autoreply',
-          '  from = rcpt@example.org',
-          '  to = other@example.org',
-          '  subject = away',
-          '  text = away until Monday',
-          ...(once ? [`  once = ${onceDir}/db`] : []),
-          `  once_repeat = ${repeat}`,
-          '',
-        ].join('\n'),
-        { mode: 0o644 },
-      );
-      const verdict = eximValidate(path, exim);
-      assert.equal(verdict.ok, true, `${repeat}: ${verdict.raw}`);
-      const result = await deliver(path, { port: 0, recipient: 'rcpt@example.org' });
-      const failed = result.mainlog.some((l) => l.includes(`Invalid time value "${repeat}" for "once_repeat"`));
-      if (failed !== (result.outcome === 'BOUNCED')) wrong.push(`${repeat}: ${result.outcome}\n${result.log}`);
-      if (failed !== refused) wrong.push(`once_repeat = ${repeat}: Exim ${failed ? 'refuses' : 'accepts'} it, the case says otherwise:\n${result.log}`);
-      const reported = lintPath(path, nodeHost()).findings.some((f) => f.code === 'delivery-value-invalid');
-      if (reported !== failed) wrong.push(`once_repeat = ${repeat}: Exim ${failed ? 'refuses' : 'accepts'} it, the analyser ${reported ? 'reports' : 'does not report'} it`);
-    }
+    // A time needs a unit, as retry times do ("0" and "7" are refused); once or not. The address fails (a bounce).
+    const cases = ([['7d', true, false], ['1w2d', true, false], ['7', true, true], ['0', true, true], ['7 d', true, true], ['7', false, true]] as const).map(([repeat, once, refused]) => ({
+      name: `once_repeat = ${repeat}${once ? '' : ' without once'}`,
+      text: config(repeat, once),
+      refused,
+    }));
+    assert.deepEqual(await judgeDeliveries(exim, dir, cases, /\*\* rcpt@example\.org R=away T=vacation: Invalid time value "[^"]*" for "once_repeat"/, (f) => f.code === 'delivery-value-invalid'), []);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  assert.deepEqual(wrong, []);
 });
 
 test('a local transport run as root, or as a user never_users names, defers every delivery, and is reported', async (t) => {
@@ -203,36 +199,28 @@ test('a local transport run as root, or as a user never_users names, defers ever
   const mbox = join(dir, 'mail');
   assert.equal(spawnSync('install', ['-d', '-o', user, '-m', '0755', mbox]).status, 0);
   const appendfile = ['driver = appendfile', `file = ${mbox}/mbox`];
-  const wrong: string[] = [];
   try {
     // [main options, router options, transport options, refused]
-    for (const [main, router, transport, refused] of [
-      [[], [], [...appendfile, 'user = root'], true],
-      [[], [], ['driver = pipe', 'command = /bin/cat', 'user = root'], true],
-      [[], [], [...appendfile, 'user = 0', 'group = 0'], true],
-      [[], ['user = root'], appendfile, true],
-      [[], [`user = ${user}`], [...appendfile, 'user = root'], true],
-      [[], [], [...appendfile, `user = ${user}`], false],
-      [[`never_users = root : ${user}`], [], [...appendfile, `user = ${user}`], true],
-      [['never_users = root'], ['user = root'], [...appendfile, `user = ${user}`], false],
-    ] as const) {
-      const path = join(dir, 'exim.conf');
+    const cases = (
+      [
+        [[], [], [...appendfile, 'user = root'], true],
+        [[], [], ['driver = pipe', 'command = /bin/cat', 'user = root'], true],
+        [[], [], [...appendfile, 'user = 0', 'group = 0'], true],
+        [[], ['user = root'], appendfile, true],
+        [[], [`user = ${user}`], [...appendfile, 'user = root'], true],
+        [[], [], [...appendfile, `user = ${user}`], false],
+        [[`never_users = root : ${user}`], [], [...appendfile, `user = ${user}`], true],
+        [['never_users = root'], ['user = root'], [...appendfile, `user = ${user}`], false],
+      ] as const
+    ).map(([main, router, transport, refused]) => {
       const text = [...main, 'begin routers', 'r:', '  driver = accept', '  transport = t', ...router.map((o) => `  ${o}`), 'begin transports', 't:', ...transport.map((o) => `  ${o}`), ''].join('\n');
-      writeFileSync(path, text, { mode: 0o644 });
-      const verdict = eximValidate(path, exim);
-      assert.equal(verdict.ok, true, `${text}\n${verdict.raw}`);
-      const result = await deliver(path, { port: 0, recipient: 'rcpt@example.org' });
-      const never = result.mainlog.some((l) => /== rcpt@example\.org R=r T=t defer \(-29\): User \d+ set for t transport is on the (fixed_)?never_users list/.test(l));
-      const delivered = result.mainlog.some((l) => / => /.test(l));
-      if (never === delivered) wrong.push(`${text}: neither delivered nor refused for its user:\n${result.log}`);
-      if (never !== refused) wrong.push(`${text}: Exim ${never ? 'refuses' : 'accepts'} the user, the case says otherwise:\n${result.log}`);
-      const reported = lintPath(path, nodeHost()).findings.some((f) => f.code === 'delivery-value-invalid' && f.data?.option === 'user');
-      if (reported !== never) wrong.push(`${text}: Exim ${never ? 'refuses' : 'accepts'} the user, the analyser ${reported ? 'reports' : 'does not report'} it`);
-    }
+      return { name: text.replace(/\n/g, ' | '), text, refused };
+    });
+    const refusal = /== rcpt@example\.org R=r T=t defer \(-29\): User \d+ set for t transport is on the (fixed_)?never_users list/;
+    assert.deepEqual(await judgeDeliveries(exim, dir, cases, refusal, (f) => f.code === 'delivery-value-invalid' && f.data?.option === 'user'), []);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  assert.deepEqual(wrong, []);
 });
 
 test('appendfile create_file as an absolute path: a crash for a literal mailbox under it, none created under "/dir/"; reported', async (t) => {
@@ -327,39 +315,29 @@ test('tainted data in a pipe argument, a redirect file and a lookup file name is
   const readfile = (file: string) => ['domainlist local_domains = example.org', 'begin routers', 'r:', '  driver = redirect', '  domains = +local_domains', `  data = \${readfile{${file}}}`, ''];
   const autoreply = (option: string) => ['domainlist local_domains = example.org', 'begin routers', 'r:', '  driver = accept', '  local_parts = rcpt', '  domains = +local_domains', '  transport = t', ...sink, 'begin transports', 't:', '  driver = autoreply', '  to = other@example.org', '  from = rcpt@example.org', '  subject = away', '  text = away', `  ${option}`, `  user = ${user}`, ''];
   const generatedPipe = (command: string) => ['begin routers', 'r:', '  driver = redirect', '  local_parts = rcpt', '  data = |/bin/true', '  pipe_transport = t', 'begin transports', 't:', '  driver = pipe', `  command = ${command}`, `  user = ${user}`, ''];
-  const wrong: string[] = [];
   try {
     // [configuration, what Exim logs when it refuses the tainted value, refused]
-    for (const [lines, refusal, refused] of [
-      [pipe('/bin/true $local_part'), /Tainted arg \d+ for t transport command/, true],
-      [pipe('/bin/true ${lc:$local_part}'), /Tainted arg \d+ for t transport command/, true],
-      [pipe('/bin/true $local_part_data'), /Tainted arg/, false],
-      [pipe('/bin/true $local_part', true), /Tainted arg/, false],
-      [redirect(`${DATA}/$domain/filter`), /Tainted name '.*' for file read not permitted/, true],
-      [redirect(`${DATA}/$domain_data/filter`), /Tainted name/, false],
-      [lookup(`${DATA}/$domain/passwd`), /Tainted filename for search/, true],
-      [lookup(`${DATA}/$domain_data/passwd`), /Tainted filename/, false],
-      [readfile(`${DATA}/$domain/filter`), /Tainted filename/, true],
-      [readfile(`${DATA}/$domain_data/filter`), /Tainted filename/, false],
-      [autoreply(`file = ${DATA}/$domain/filter`), /Tainted '.*' \(file for t transport\) not permitted/, true],
-      [autoreply(`once = ${DATA}/once-$local_part`), /Tainted '.*' \(once file for t transport\) not permitted/, true],
-      [autoreply(`file = ${DATA}/$domain_data/filter`), /Tainted/, false],
-      // A pipe transport that only generated pipes reach runs their command, not its own.
-      [generatedPipe('/bin/true $local_part'), /Tainted arg/, false],
-    ] as const) {
-      const path = join(dir, 'exim.conf');
-      writeFileSync(path, lines.join('\n'), { mode: 0o644 });
-      const verdict = eximValidate(path, exim);
-      assert.equal(verdict.ok, true, `${lines.join('\n')}\n${verdict.raw}`);
-      const result = await deliver(path, { port: 0, recipient: 'rcpt@example.org' });
-      const seen = refusal.test(result.log);
-      if (seen !== refused) wrong.push(`${lines.join(' | ')}: Exim ${seen ? 'refuses' : 'accepts'} it (${result.outcome}), the case says otherwise:\n${result.log}`);
-      if (!seen && result.outcome !== 'DELIVERED_CLEAR') wrong.push(`${lines.join(' | ')}: not delivered (${result.outcome}):\n${result.log}`);
-      const reported = lintPath(path, nodeHost()).findings.some((f) => f.code === 'tainted-data');
-      if (reported !== seen) wrong.push(`${lines.join(' | ')}: Exim ${seen ? 'refuses' : 'accepts'} it, the analyser ${reported ? 'reports' : 'does not report'} it`);
-    }
+    const cases = (
+      [
+        [pipe('/bin/true $local_part'), /Tainted arg \d+ for t transport command/, true],
+        [pipe('/bin/true ${lc:$local_part}'), /Tainted arg \d+ for t transport command/, true],
+        [pipe('/bin/true $local_part_data'), /Tainted arg/, false],
+        [pipe('/bin/true $local_part', true), /Tainted arg/, false],
+        [redirect(`${DATA}/$domain/filter`), /Tainted name '.*' for file read not permitted/, true],
+        [redirect(`${DATA}/$domain_data/filter`), /Tainted name/, false],
+        [lookup(`${DATA}/$domain/passwd`), /Tainted filename for search/, true],
+        [lookup(`${DATA}/$domain_data/passwd`), /Tainted filename/, false],
+        [readfile(`${DATA}/$domain/filter`), /Tainted filename/, true],
+        [readfile(`${DATA}/$domain_data/filter`), /Tainted filename/, false],
+        [autoreply(`file = ${DATA}/$domain/filter`), /Tainted '.*' \(file for t transport\) not permitted/, true],
+        [autoreply(`once = ${DATA}/once-$local_part`), /Tainted '.*' \(once file for t transport\) not permitted/, true],
+        [autoreply(`file = ${DATA}/$domain_data/filter`), /Tainted/, false],
+        // A pipe transport that only generated pipes reach runs their command, not its own.
+        [generatedPipe('/bin/true $local_part'), /Tainted arg/, false],
+      ] as const
+    ).map(([lines, refusal, refused]) => ({ name: lines.join(' | '), text: lines.join('\n'), refusal, refused }));
+    assert.deepEqual(await judgeDeliveries(exim, dir, cases, /Tainted/, (f) => f.code === 'tainted-data'), []);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  assert.deepEqual(wrong, []);
 });
