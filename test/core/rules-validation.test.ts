@@ -1002,6 +1002,11 @@ test('expansion rules: in a skipped branch, a problem that is a macro name is no
   ]);
 });
 
+test('unused-transport: a transport whose name a router builds with an expansion is used', () => {
+  const text = 'begin routers\nr:\n  driver = accept\n  transport = ${local_part_prefix}local_delivery\ns:\n  driver = accept\n  transport = send_to_server${if eq{$domain}{a}{2}{1}}\nbegin transports\nbsmtp_local_delivery:\n  driver = appendfile\n  file = /tmp/x\nsend_to_server1:\n  driver = smtp\nlonely:\n  driver = appendfile\n  file = /tmp/y\n';
+  assert.deepEqual(only(text, 'unused-transport').map((f) => f.message), ['transport "lonely" is not used by any router']);
+});
+
 test('unused-transport: a transport that names itself in its own settings is still unused', () => {
   const text = 'begin routers\nr:\n  driver = accept\n  transport = used\nbegin transports\nused:\n  driver = appendfile\n  file = /tmp/x\nlonely:\n  driver = appendfile\n  file = /tmp/y\n  debug_print = "T: lonely for $local_part"\n';
   assert.deepEqual(only(text, 'unused-transport').map((f) => f.message), ['transport "lonely" is not used by any router']);

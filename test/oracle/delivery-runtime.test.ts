@@ -314,7 +314,7 @@ test('tainted data in a pipe argument, a redirect file and a lookup file name is
   const lookup = (file: string) => ['domainlist local_domains = example.org', 'begin routers', 'r:', '  driver = redirect', '  domains = +local_domains', `  condition = \${lookup{$local_part}lsearch{${file}}{true}{false}}`, '  data = :blackhole:', ...sink, ''];
   const readfile = (file: string) => ['domainlist local_domains = example.org', 'begin routers', 'r:', '  driver = redirect', '  domains = +local_domains', `  data = \${readfile{${file}}}`, ''];
   const autoreply = (option: string) => ['domainlist local_domains = example.org', 'begin routers', 'r:', '  driver = accept', '  local_parts = rcpt', '  domains = +local_domains', '  transport = t', ...sink, 'begin transports', 't:', '  driver = autoreply', '  to = other@example.org', '  from = rcpt@example.org', '  subject = away', '  text = away', `  ${option}`, `  user = ${user}`, ''];
-  const generatedPipe = (command: string) => ['begin routers', 'r:', '  driver = redirect', '  local_parts = rcpt', '  data = |/bin/true', '  pipe_transport = t', 'begin transports', 't:', '  driver = pipe', `  command = ${command}`, `  user = ${user}`, ''];
+  const generatedPipe = (command: string, data = '|/bin/true') => ['begin routers', 'r:', '  driver = redirect', '  local_parts = rcpt', `  data = ${data}`, '  pipe_transport = t', 'begin transports', 't:', '  driver = pipe', `  command = ${command}`, `  user = ${user}`, ''];
   try {
     // [configuration, what Exim logs when it refuses the tainted value, refused]
     const cases = (
@@ -334,6 +334,9 @@ test('tainted data in a pipe argument, a redirect file and a lookup file name is
         [autoreply(`file = ${DATA}/$domain_data/filter`), /Tainted/, false],
         // A pipe transport that only generated pipes reach runs their command, not its own.
         [generatedPipe('/bin/true $local_part'), /Tainted arg/, false],
+        // A generated pipe whose command comes from the message.
+        [generatedPipe('/bin/true', '|/bin/true $local_part'), /Tainted '.*' \(command for t transport\) not permitted/, true],
+        [generatedPipe('/bin/true', '|/bin/true $local_part_data'), /Tainted/, false],
       ] as const
     ).map(([lines, refusal, refused]) => ({ name: lines.join(' | '), text: lines.join('\n'), refusal, refused }));
     assert.deepEqual(await judgeDeliveries(exim, dir, cases, /Tainted/, (f) => f.code === 'tainted-data'), []);

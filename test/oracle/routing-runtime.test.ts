@@ -119,3 +119,42 @@ test('a "<;" list with ":" left between items matches nothing there, and is repo
   }
   assert.deepEqual(wrong, []);
 });
+
+test('a transport whose name a router builds with an expansion is used: no unused-transport for it', (t) => {
+  const exim = requireExim(t);
+  if (!exim) return;
+  const dir = mkdtempSync(join(tmpdir(), 'exim-built-transport-'));
+  try {
+    const path = join(dir, 'exim.conf');
+    writeFileSync(
+      path,
+      [
+        'begin routers',
+        'r:',
+        '  driver = accept',
+        '  local_part_prefix = bsmtp_ : lmtp_',
+        '  local_part_prefix_optional',
+        '  transport = ${local_part_prefix}local_delivery',
+        'begin transports',
+        'local_delivery:',
+        '  driver = appendfile',
+        '  file = /tmp/x',
+        'bsmtp_local_delivery:',
+        '  driver = appendfile',
+        '  file = /tmp/y',
+        '  use_bsmtp',
+        'leftover:',
+        '  driver = appendfile',
+        '  file = /tmp/z',
+        '',
+      ].join('\n'),
+    );
+    assert.equal(eximValidate(path, exim).ok, true);
+    const r = spawnSync(exim, ['-C', path, '-bt', 'bsmtp_a@example.org'], { encoding: 'utf8', timeout: 30_000 });
+    assert.match(r.stdout, /transport = bsmtp_local_delivery/, r.stdout + r.stderr);
+    const unused = lintPath(path, nodeHost()).findings.filter((f) => f.code === 'unused-transport').map((f) => f.message);
+    assert.deepEqual(unused, ['transport "leftover" is not used by any router']);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

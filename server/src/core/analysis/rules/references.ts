@@ -643,6 +643,25 @@ function mentioned(index: Map<string, LogicalLine[]>, name: string, definitions:
   return lines !== undefined && lines.some((l) => !definitions.has(l) && !own.some((o) => o.line === l));
 }
 
+/**
+ * Transport names that routers build with an expansion, as the written text before and after
+ * it (`transport = ${local_part_prefix}local_delivery`, `send_to_server${if ...{2}{1}}`:
+ * measured with exim -bt, each picks the transport the expansion names).
+ */
+function builtTransportNames(ctx: RuleContext): { start: string; end: string }[] {
+  const out: { start: string; end: string }[] = [];
+  for (const r of ctx.model.activeDrivers('routers')) {
+    const value = stringSetting(ctx.model.optionNode(r, 'transport')?.value ?? '').trim();
+    if (!value.includes('$')) continue;
+    const start = value.slice(0, value.indexOf('$'));
+    // After the last expansion: what follows its closing brace (a bare $name ends at the end).
+    const close = value.lastIndexOf('}');
+    const end = close > value.lastIndexOf('$') ? value.slice(close + 1) : '';
+    out.push({ start, end: /^[A-Za-z0-9_-]*$/.test(end) ? end : '' });
+  }
+  return out;
+}
+
 const unusedTransport: Rule = {
   id: 'unused-transport',
   defaultSeverity: 'hint',
@@ -653,9 +672,11 @@ const unusedTransport: Rule = {
     if (transports.length === 0 || ctx.model.drivers('routers').size === 0) return;
     const nameLines = new Set(transports.map((t) => t.line));
     const index = mentionIndex(ctx);
+    const built = builtTransportNames(ctx);
     for (const t of transports) {
       // Its own settings do not use it (debug_print = "T: remote_smtp ..." names itself).
       if (mentioned(index, t.name, nameLines, t.options)) continue;
+      if (built.some((b) => t.name.length >= b.start.length + b.end.length && t.name.startsWith(b.start) && t.name.endsWith(b.end))) continue;
       ctx.report({ message: `transport "${t.name}" is not used by any router`, loc: t.nameLoc, unnecessary: true });
     }
   },

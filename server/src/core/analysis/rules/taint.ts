@@ -55,7 +55,7 @@ const taintedData: Rule = {
       }
     }
 
-    if (ctx.model.mayHaveOption('file') || ctx.model.mayHaveOption('directory') || ctx.model.mayHaveOption('command') || ctx.model.mayHaveOption('once')) {
+    if (['file', 'directory', 'command', 'once', 'data'].some((o) => ctx.model.mayHaveOption(o))) {
       // A transport that only redirect-generated addresses reach (file_transport = t, with no
       // router's transport = t) delivers to the generated file or pipe: its own file or
       // command is not used (measured for pipe_transport).
@@ -89,6 +89,17 @@ const taintedData: Rule = {
       }
       for (const r of ctx.model.activeDrivers('routers')) {
         if (r.driverName !== 'redirect') continue;
+        // A pipe the data generates, its command built from the message (measured: 'Tainted
+        // '/bin/true' (command for t2 transport) not permitted', the address defers).
+        const data = ctx.model.optionNode(r, 'data');
+        const items = setting(data)?.split(/[,\n]/) ?? [];
+        for (const item of items) {
+          const pipe = item.trim();
+          const variable = pipe.startsWith('|') ? taintedVariableIn(pipe) : undefined;
+          if (!data || !variable || lookupLines.has(data.line)) continue;
+          report(data, variable, `the pipe it generates ("${pipe}") is a command built from the message, which Exim 4.94 and later refuse ('Tainted ... (command for ... transport) not permitted'): the address defers`, { router: r.name });
+          break;
+        }
         const node = ctx.model.optionNode(r, 'file');
         const value = setting(node);
         const variable = value === undefined ? undefined : taintedVariableIn(value);
