@@ -758,6 +758,16 @@ describe('lsp: robustness', () => {
     const hover = await client.request<{ contents: unknown } | null>('textDocument/hover', { textDocument: { uri: doc.uri }, position: { line: 12, character: 4 } });
     assert.ok(hover && hover.contents, JSON.stringify(hover));
     await client.request('textDocument/hover', { textDocument: { uri: doc.uri } }).catch(() => undefined);
+    // A change whose range lies past the end, then an ordinary edit: the text stays right
+    // (no duplicated lines, no false "set for the second time").
+    const small = fixture('robust/small.conf', 'primary_hostname = a.example\nqualify_domain = a.example\n');
+    client.didOpen(small.uri, small.text);
+    await client.waitForDiagnostics(small.uri, (_d, p) => p.version === 1);
+    client.didChange(small.uri, 2, [{ range: { start: { line: 10, character: 0 }, end: { line: 11, character: 0 } }, text: '# end\n' }]);
+    client.didChange(small.uri, 3, [{ range: { start: { line: 0.5, character: 0 }, end: { line: 0, character: 0 } }, text: '' }]);
+    client.didChange(small.uri, 4, [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: '# top\n' }]);
+    const after4 = await client.waitForDiagnostics(small.uri, (_d, p) => p.version === 4);
+    assert.deepEqual(after4.map((d) => d.code), []);
     // Completion far past the end offers nothing (its edits would be past the end too).
     const far = await client.request<unknown[] | null>('textDocument/completion', { textDocument: { uri: doc.uri }, position: { line: 1e9, character: 0 } });
     assert.ok(far === null || (Array.isArray(far) && far.length === 0), JSON.stringify(far).slice(0, 200));
@@ -788,6 +798,29 @@ describe('lsp: robustness', () => {
       assert.equal(code, 1, `${JSON.stringify(header)}: ${stderr}`);
       assert.match(stderr, /^exim language server: cannot read the client's messages \([^\n]+\); exiting\n$/);
     }
+  });
+
+  test('a message that is not JSON is ignored, and the server goes on', async () => {
+    const child = spawn(process.execPath, [SERVER_JS, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
+    const frame = (body: string) => `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+    child.stdin.write(frame('{{{{{'));
+    child.stdin.write(frame(JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { processId: null, rootUri: null, capabilities: {} } })));
+    const answered = await new Promise<boolean>((done) => {
+      const timer = setInterval(() => {
+        if (/"id":1/.test(stdout)) {
+          clearInterval(timer);
+          done(true);
+        }
+      }, 50);
+      setTimeout(() => {
+        clearInterval(timer);
+        done(false);
+      }, 10_000);
+    });
+    child.kill();
+    assert.ok(answered, stdout);
   });
 
   test('an unknown request gets an error response, the server keeps going', async (t) => {

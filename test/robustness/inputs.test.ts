@@ -314,6 +314,17 @@ describe('includes', () => {
     assert.equal(r.findings.filter((f) => /more than \d+ \.include lines/.test(f.message)).length, 1, JSON.stringify(codes(r)));
     cli(join(dir, 'fan0.conf'));
   });
+  test('one big file included many times is read once, and the text read through includes is bounded', T, () => {
+    const big = join(dir, 'big-comments.conf');
+    writeFileSync(big, `# ${'c'.repeat(97)}\n`.repeat(150_000)); // 15 MB
+    const r = lintFile('many-big.conf', `.include ${big}\n`.repeat(50));
+    assert.equal(r.findings.filter((f) => /more than \d+ characters in all/.test(f.message)).length, 1, JSON.stringify(codes(r)));
+  });
+  test('.include of a /proc file that would block (/proc/kmsg) is not waited on', T, () => {
+    // Readable by root only; otherwise it cannot be opened, which is said too.
+    const r = lintFile('kmsg.conf', '.include /proc/kmsg\n');
+    assert.ok(r.findings.some((f) => f.code === 'include-not-read' || f.code === 'include-missing'), JSON.stringify(codes(r)));
+  });
   test('.include of a directory', T, () => {
     mkdirSync(join(dir, 'adir'), { recursive: true });
     const r = lintFile('dir.conf', `.include ${join(dir, 'adir')}\n`);

@@ -171,7 +171,7 @@ export class Features {
           const view = this.host.view;
           // A position past the end of the document completes nothing (its ranges would be past it too).
           const file = tree.files.find((f) => f.path === path);
-          if (!file || p.position.line > file.lineCount || p.position.line < 0) return [];
+          if (!file || !(p.position.line <= file.lineCount) || !(p.position.line >= 0) || !(p.position.character >= 0)) return [];
           return complete(tree, path, view.position(path, p.position), { snippets: this.snippets }).map((i) => toCompletionItem(i, view.range(path, i.range)));
         },
         [] as CompletionItem[],

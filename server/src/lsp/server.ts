@@ -53,6 +53,11 @@ export const FIX_ALL_KIND = 'source.fixAll.exim';
 function stdioConnection() {
   const reader = new StreamMessageReader(process.stdin);
   reader.onError((e) => {
+    // A body that is not JSON leaves the stream in step: the next message is read as usual.
+    if (!/content-length|header/i.test(e instanceof Error ? e.message : String(e))) {
+      process.stderr.write(`exim language server: a message from the client is not JSON; ignored\n`);
+      return;
+    }
     process.stderr.write(`exim language server: cannot read the client's messages (${(e instanceof Error ? e.message : String(e)).replace(/\s*\n\s*/g, ' ')}); exiting\n`);
     process.exit(1);
   });
@@ -71,7 +76,22 @@ const documents = new TextDocuments<TextDocument>({
     const valid = (Array.isArray(changes) ? changes : []).filter(
       (c) => c && typeof c.text === 'string' && (!('range' in c) || (c.range && isPosition(c.range.start) && isPosition(c.range.end))),
     );
-    return TextDocument.update(document, valid, Number(version) || document.version);
+    // One change at a time, each range first clamped to the text it applies to (whole
+    // numbers, within the document): a range past the end would otherwise corrupt the text.
+    let doc = document;
+    const v = Number(version) || document.version;
+    for (const c of valid) {
+      if (!('range' in c)) {
+        doc = TextDocument.update(doc, [c], v);
+        continue;
+      }
+      const clamp = (p: { line: number; character: number }) => doc.positionAt(doc.offsetAt({ line: Math.max(0, Math.floor(p.line)), character: Math.max(0, Math.floor(p.character)) }));
+      const start = clamp(c.range.start);
+      const end = clamp(c.range.end);
+      const ordered = doc.offsetAt(start) <= doc.offsetAt(end) ? { start, end } : { start: end, end: start };
+      doc = TextDocument.update(doc, [{ range: ordered, text: c.text }], v);
+    }
+    return valid.length === 0 ? TextDocument.update(document, [], v) : doc;
   },
 });
 const diskHost = nodeHost();

@@ -18,13 +18,15 @@ export function nodeHost(): ConfigHost {
         if (st.isDirectory()) return { kind: 'error', message: 'is a directory', notRegular: 'directory' };
         if (!st.isFile()) return { kind: 'error', message: 'not a regular file', notRegular: 'special' };
         if (st.size > MAX_FILE_BYTES) return { kind: 'error', message: `larger than ${MAX_FILE_BYTES} bytes` };
-        const bytes = readStreamBounded(fd);
+        const bytes = readStreamBounded(fd, false);
         if (!bytes) return { kind: 'error', message: `larger than ${MAX_FILE_BYTES} bytes` };
         return { kind: 'file', text: bytes.toString('utf8') };
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;
         if (code === 'ENOENT' || code === 'ENOTDIR') return { kind: 'missing' };
         if (code === 'EISDIR') return { kind: 'error', message: 'is a directory', notRegular: 'directory' };
+        // A file that would block (/proc/kmsg) behaves like a pipe: not read here.
+        if (code === 'EAGAIN') return { kind: 'error', message: 'would block', notRegular: 'special' };
         return { kind: 'error', message: code === 'EACCES' ? 'permission denied' : (e as Error).message };
       } finally {
         if (fd !== undefined) closeSync(fd);
@@ -65,9 +67,10 @@ export function nodeHost(): ConfigHost {
 
 /**
  * Reads an open stream (standard input, a pipe, a device the user named) to its end, or
- * returns undefined once it passes MAX_FILE_BYTES (so /dev/zero ends too).
+ * returns undefined once it passes MAX_FILE_BYTES (so /dev/zero ends too). Without
+ * `waitForData`, a stream with nothing to read yet throws EAGAIN instead of being waited on.
  */
-export function readStreamBounded(fd: number): Buffer | undefined {
+export function readStreamBounded(fd: number, waitForData = true): Buffer | undefined {
   const chunks: Buffer[] = [];
   const buffer = Buffer.allocUnsafe(64 * 1024);
   let total = 0;
@@ -79,6 +82,8 @@ export function readStreamBounded(fd: number): Buffer | undefined {
       const code = (e as NodeJS.ErrnoException).code;
       if (code === 'EOF') break;
       if (code === 'EAGAIN') {
+        // A file opened to read what it has (not standard input) must not be waited on.
+        if (!waitForData) throw e;
         // A non-blocking pipe with nothing in it yet: wait a little, then read again.
         Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
         continue;

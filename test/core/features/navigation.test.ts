@@ -197,6 +197,8 @@ test('rename refuses invalid names, existing names, built-in macros and names wr
   // A new name holding a macro's name: Exim would replace it there.
   const withMacro = 'MYMAC = 1\nbegin transports\nt:\n  driver = smtp\n';
   refuse(parse(withMacro), { line: 2, character: 0 }, 'MYMACRO', /contains the name of the macro MYMAC, which Exim would replace in it/);
+  // A macro renamed to text written elsewhere: Exim would replace it there too.
+  refuse(parse('MYMAC = 1\nsmtp_banner = $smtp_active_hostname ESMTP Exim\nqualify_domain = MYMAC\n'), { line: 0, character: 1 }, 'ESMTP', /already written at \/c\/exim\.conf:2/);
   // A rename to the same name changes nothing.
   assert.deepEqual(rename(tree, FILE, posOf(CONFIG, 41, 'remote'), 'remote_smtp'), { ok: true, edits: [] });
   const check = prepareRename(tree, FILE, posOf(CONFIG, 31, 'remote'));

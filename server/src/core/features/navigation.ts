@@ -306,6 +306,19 @@ export function rename(tree: ConfigTree, file: string, pos: Position, newName: s
     const other = occurrences(tree).find((o) => o.kind === 'macro' && o.definition && o.name !== check.name && (o.name.includes(newName) || newName.includes(o.name)))!;
     return { ok: false, message: `"${newName}" overlaps the macro ${other.name}; Exim replaces macro names as plain text, so one would replace part of the other.` };
   }
+  if (kind === 'macro') {
+    // The new name written anywhere else in the configuration would be replaced too
+    // ("ESMTP" in a banner): only the old name's own places may hold it.
+    for (const f of tree.files) {
+      const olds: number[] = [];
+      for (let i = f.text.indexOf(check.name); i >= 0; i = f.text.indexOf(check.name, i + 1)) olds.push(i);
+      for (let i = f.text.indexOf(newName); i >= 0; i = f.text.indexOf(newName, i + 1)) {
+        if (olds.some((o) => i >= o && i + newName.length <= o + check.name.length)) continue;
+        const line = f.text.slice(0, i).split('\n').length;
+        return { ok: false, message: `"${newName}" is already written at ${f.path}:${line}, where Exim would replace it with the macro's value.` };
+      }
+    }
+  }
   const hidden = all.find((o) => !o.literal);
   if (hidden) {
     return { ok: false, message: `${check.name} is also written through a macro at ${hidden.loc.file}:${hidden.loc.range.start.line + 1}; change that by hand.` };
