@@ -644,7 +644,9 @@ export class ConfigReader {
         message:
           result.notRegular === 'directory'
             ? `${path || '""'} is a directory: Exim opens it and reads nothing from it, so this .include includes nothing`
-            : `${path} is not a regular file (a device, pipe or socket) and is not read here; Exim reads whatever it gives (nothing from /dev/null; from /dev/zero it never finishes)`,
+            : result.message === 'would block'
+              ? `${path} has nothing to read without waiting (as a pipe would), and is not read here; Exim waits for whatever it gives`
+              : `${path} is not a regular file (a device, pipe or socket) and is not read here; Exim reads whatever it gives (nothing from /dev/null; from /dev/zero it never finishes)`,
         loc: d.argument ? d.argumentLoc : d.keywordLoc,
         active: true,
       });

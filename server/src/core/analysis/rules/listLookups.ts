@@ -83,11 +83,16 @@ const DEFERS = 'Exim accepts the configuration, and matching this host list defe
 type ListCheck = (items: string[], list: string, kind: ListKind) => { item: string; message: string } | undefined;
 
 /** Reports, for each written-out list containing `mark` (forEachList()), what `check` finds. */
-function checkLists(ctx: RuleContext, mark: string, check: ListCheck): void {
-  forEachList(ctx, mark, (node, list, kind, active) => {
-    const found = check(exactListItems(list), list, kind);
-    if (found) ctx.report({ message: found.message, loc: node.valueLoc ?? node.loc, active, data: { item: found.item } });
-  });
+function checkLists(ctx: RuleContext, mark: string, check: ListCheck, withExpansions = false): void {
+  forEachList(
+    ctx,
+    mark,
+    (node, list, kind, active) => {
+      const found = check(exactListItems(list), list, kind);
+      if (found) ctx.report({ message: found.message, loc: node.valueLoc ?? node.loc, active, data: { item: found.item } });
+    },
+    withExpansions,
+  );
 }
 
 const listLookupInvalid: Rule = {
@@ -105,24 +110,17 @@ const listLookupInvalid: Rule = {
       return undefined;
     });
     // A lookup's file named after data of the message (measured: 'Tainted filename for
-    // search', then the process dies). The list is expanded first, so this one reads lists with "$".
-    forEachList(
+    // search', then the process dies). The list is expanded first, so this reads lists with "$".
+    checkLists(
       ctx,
-      ';',
-      (node, list, _kind, active) => {
-        if (!list.includes('$')) return;
+      '$',
+      (_items, list) => {
         for (const item of splitList(list)) {
           const m = /^!?\s*(?:partial\d*(?:\([^)]*\))?-)?([a-z0-9]+)(?:\*@?)?(?:,[^;]*)?;(.*)$/.exec(item);
           const variable = m && FILE_LOOKUPS.has(m[1]) ? taintedVariableIn(m[2]) : undefined;
-          if (!variable) continue;
-          ctx.report({
-            message: `the file name of the ${m![1]} lookup in list item "${item}" uses $${variable}, which comes from the message: Exim 4.94 and later refuse it ("Tainted filename for search"), and the process that matches this list stops (the panic log says why)`,
-            loc: node.valueLoc ?? node.loc,
-            active,
-            data: { item },
-          });
-          return;
+          if (variable) return { item, message: `the file name of the ${m![1]} lookup in list item "${item}" uses $${variable}, which comes from the message: Exim 4.94 and later refuse it ("Tainted filename for search"), and the process that matches this list stops (the panic log says why)` };
         }
+        return undefined;
       },
       true,
     );
