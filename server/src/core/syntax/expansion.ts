@@ -15,7 +15,7 @@ import {
   isExpansionOperator,
   isKnownVariable,
 } from '../syntaxData';
-import { FILE_LOOKUPS, lookupTypeProblem } from './lookupType';
+import { fileLookupType, lookupTypeProblem } from './lookupType';
 import { regexProblem } from '../util/regexSyntax';
 
 /** 'runtime': a value Exim refuses only when it evaluates the item, not in a branch it skips. */
@@ -496,8 +496,8 @@ class Scanner {
    * part of the file name. Read only where the item is always evaluated (not nested).
    */
   private lookupFile(type: string, span: [number, number]): void {
-    const base = type.replace(/^partial\d*(?:\([^)]*\))?-/, '').replace(/,.*$/s, '').replace(/\*@?$/, '');
-    if (!FILE_LOOKUPS.has(base)) return;
+    const base = fileLookupType(type);
+    if (!base) return;
     const file = this.s.slice(span[0], span[1]);
     // Measured: 'Tainted filename for search', the lookup fails (and the panic log says so).
     const tainted = taintedVariableIn(file);

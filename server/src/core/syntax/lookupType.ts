@@ -88,11 +88,20 @@ export function listItemLookupProblem(item: string, kind: ListKind): string | un
   if (problem) return problem;
   // A file that is not absolute is opened from Exim's working directory (measured: a domain
   // list "lsearch;etc/domains" dies with 'failed to open etc/domains for linear search').
-  const base = type.replace(/^partial\d*(?:\([^)]*\))?-/, '').replace(/,.*$/s, '').replace(/\*@?$/, '').trim();
+  const base = fileLookupType(type);
   const file = text.slice(semicolon + 1).trim();
-  if (FILE_LOOKUPS.has(base) && file !== '' && !file.startsWith('/')) return `failed to open ${file} (the file of this ${base} lookup is not absolute: Exim opens it from its own working directory, not the configuration's)`;
+  if (base && file !== '' && !file.startsWith('/')) return `failed to open ${file} (the file of this ${base} lookup is not absolute: Exim opens it from its own working directory, not the configuration's)`;
   return undefined;
 }
 
 /** Single-key lookup types whose "file" is a file or directory to open. */
-export const FILE_LOOKUPS = new Set(['lsearch', 'wildlsearch', 'nwildlsearch', 'iplsearch', 'cdb', 'dbm', 'dbmjz', 'dbmnz', 'dsearch', 'lmdb', 'json']);
+const FILE_LOOKUPS = new Set(['lsearch', 'wildlsearch', 'nwildlsearch', 'iplsearch', 'cdb', 'dbm', 'dbmjz', 'dbmnz', 'dsearch', 'lmdb', 'json']);
+
+/**
+ * The lookup type of a written type ("partial2-lsearch*@,ret=key" is lsearch) when it opens
+ * a file or directory, else undefined.
+ */
+export function fileLookupType(type: string): string | undefined {
+  const base = type.replace(/^partial\d*(?:\([^)]*\))?-/, '').replace(/,.*$/s, '').replace(/\*@?$/, '').trim();
+  return FILE_LOOKUPS.has(base) ? base : undefined;
+}

@@ -13,7 +13,7 @@
  * `ignore_target_hosts = <; 0.0.0.0 : 127.0.0.0/8 ; ::1` does not ignore 127.0.0.1).
  */
 import { AclItemNode, NamedListNode, OptionNode, mainOptions } from '../../syntax/tree';
-import { FILE_LOOKUPS, IPV4_LIKE, ListKind, listItemLookupProblem } from '../../syntax/lookupType';
+import { fileLookupType, IPV4_LIKE, ListKind, listItemLookupProblem } from '../../syntax/lookupType';
 import { taintedVariableIn } from '../../util/taint';
 import { isIpv4Address } from '../../util/ipAddress';
 import { exactListItems, splitList } from '../../util/lists';
@@ -116,9 +116,10 @@ const listLookupInvalid: Rule = {
       '$',
       (_items, list) => {
         for (const item of splitList(list)) {
-          const m = /^!?\s*(?:partial\d*(?:\([^)]*\))?-)?([a-z0-9]+)(?:\*@?)?(?:,[^;]*)?;(.*)$/.exec(item);
-          const variable = m && FILE_LOOKUPS.has(m[1]) ? taintedVariableIn(m[2]) : undefined;
-          if (variable) return { item, message: `the file name of the ${m![1]} lookup in list item "${item}" uses $${variable}, which comes from the message: Exim 4.94 and later refuse it ("Tainted filename for search"), and the process that matches this list stops (the panic log says why)` };
+          const semicolon = item.indexOf(';');
+          const base = semicolon < 0 ? undefined : fileLookupType(item.slice(0, semicolon).replace(/^!\s*/, ''));
+          const variable = base ? taintedVariableIn(item.slice(semicolon + 1)) : undefined;
+          if (variable) return { item, message: `the file name of the ${base} lookup in list item "${item}" uses $${variable}, which comes from the message: Exim 4.94 and later refuse it ("Tainted filename for search"), and the process that matches this list stops (the panic log says why)` };
         }
         return undefined;
       },

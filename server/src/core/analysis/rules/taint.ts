@@ -15,6 +15,7 @@
  *    'Tainted filename for search', the panic log says so and the whole expansion fails (a
  *    router condition then skips the router; other settings defer the address).
  */
+import { LogicalLine } from '../../syntax/logicalLine';
 import { OptionNode } from '../../syntax/tree';
 import { stringSetting } from '../../util/stringSetting';
 import { taintedVariableIn } from '../../util/taint';
@@ -46,7 +47,7 @@ const taintedData: Rule = {
 
     // Lines where a lookup's file name is tainted: Exim fails there first, so the setting's own
     // taint is not reported again (measured: "Expansion of ... failed", not "Tainted ...").
-    const lookupLines = new Set<unknown>();
+    const lookupLines = new Set<LogicalLine>();
     for (const t of scanned(ctx)) {
       for (const p of t.problems) {
         if (p.kind !== 'tainted') continue;
