@@ -46,12 +46,41 @@ export const HARDEN_COMMAND = 'exim.server.hardenTls';
 export const FIX_ALL_KIND = 'source.fixAll.exim';
 
 /**
+ * The largest message body the server waits for. A document is read up to 16 MB, which JSON
+ * escaping can make six times longer; a Content-Length beyond this is a broken or hostile
+ * client, and waiting for its body would leave the server silent for good.
+ */
+export const MAX_MESSAGE_BYTES = 256 * 1024 * 1024;
+
+/**
+ * A stdio reader that refuses a Content-Length above MAX_MESSAGE_BYTES as a header error.
+ * The base reader parses headers in its onData and keeps the announced length in
+ * nextMessageLength; neither is public, so the check wraps them on the instance.
+ */
+function boundedStdinReader(): StreamMessageReader {
+  const reader = new StreamMessageReader(process.stdin);
+  const internals = reader as unknown as { onData(data: Buffer | string): void; nextMessageLength: number };
+  const onData = internals.onData.bind(reader);
+  internals.onData = (data) => {
+    onData(data);
+    const announced = internals.nextMessageLength;
+    if (announced > MAX_MESSAGE_BYTES) {
+      internals.nextMessageLength = -1;
+      (reader as unknown as { fireError(e: Error): void }).fireError(
+        new Error(`Content-Length ${announced} is larger than the ${MAX_MESSAGE_BYTES} bytes a message may have`),
+      );
+    }
+  };
+  return reader;
+}
+
+/**
  * Over stdio, a frame the server cannot read (a bad or missing Content-Length) leaves the
  * stream out of step for good: the server says so in one line on stderr and exits, rather
  * than lingering without answering.
  */
 function stdioConnection() {
-  const reader = new StreamMessageReader(process.stdin);
+  const reader = boundedStdinReader();
   reader.onError((e) => {
     // A body that is not JSON leaves the stream in step: the next message is read as usual.
     if (!/content-length|header/i.test(e instanceof Error ? e.message : String(e))) {
