@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { memoryHost } from '../../server/src/core/host';
 import { parseText } from '../../server/src/core/syntax/parser';
 import { Location } from '../../server/src/core/syntax/source';
+import { rng } from '../support/random';
 
 const parse = (text: string, files: Record<string, string> = {}, builtinMacros: string[] = []) => parseText('/c/exim.conf', text, memoryHost(files), { builtinMacros });
 /** [startLine, startChar, endLine, endChar] */
@@ -270,4 +271,45 @@ test('a macro whose name contains a built-in macro name is refused, as Exim does
     t.problems.map((p) => [p.code, p.message]),
     [['macro-substring', '"MY_HAVE_TLS" cannot be defined as a macro because previously defined macro "_HAVE_TLS" is a substring']],
   );
+});
+
+test('with hundreds of macros, replacement and name checks give what trying each macro in turn gives', () => {
+  // A seeded random configuration: names like A7, B42, C318 (a shorter one may be inside a
+  // longer one), values and lines that mix names, digits and letters, so that replacements
+  // meet across token edges. The model below is Exim's macros_expand(): each macro, in
+  // definition order, replaces every occurrence in the text left by the earlier ones.
+  const next = rng(7);
+  const random = (n: number) => Math.floor(next() * n);
+  const name = () => 'ABCDEFGHJK'[random(10)] + String(random([10, 100, 1000, 1000, 1000][random(5)]));
+  const token = () => (random(10) < 3 ? name() : ['x', '1', 'mail', '7', 'z'][random(5)]);
+  const text = (tokens: number) => Array.from({ length: tokens }, token).join(['', ' ', '-'][random(3)]);
+  const model: { name: string; value: string }[] = [];
+  const expand = (s: string) => model.reduce((acc, m) => acc.split(m.name).join(m.value), s);
+  const source: string[] = [];
+  const expected: { values: string[]; refused: string[]; lines: string[] } = { values: [], refused: [], lines: [] };
+  for (let i = 0; i < 2400; i++) {
+    if (i % 3 === 2) {
+      const line = `x = ${text(1 + random(6))}`;
+      source.push(line);
+      expected.lines.push(expand(line));
+      continue;
+    }
+    const n = name();
+    const value = text(1 + random(2));
+    source.push(`${n} = ${value}`);
+    const expandedValue = expand(value);
+    expected.values.push(expandedValue);
+    const inner = model.find((m) => m.name.length < n.length && n.includes(m.name));
+    if (model.some((m) => m.name === n)) expected.refused.push(`macro-duplicate ${n}`);
+    else if (inner) expected.refused.push(`macro-substring ${n} ${inner.name}`);
+    else model.push({ name: n, value: expandedValue });
+  }
+  assert.ok(model.length > 300, `${model.length} macros: the index is used from 256 on`);
+  const t = parse(source.join('\n') + '\n');
+  assert.deepEqual(t.macros.map((m) => m.value), expected.values);
+  assert.deepEqual(
+    t.problems.filter((p) => p.code.startsWith('macro-')).map((p) => `${p.code} ${p.message.match(/"[A-Z]\w*"/g)!.map((q) => q.slice(1, -1)).join(' ')}`),
+    expected.refused,
+  );
+  assert.deepEqual(t.lines.filter((l) => l.text.startsWith('x = ')).map((l) => l.text), expected.lines);
 });

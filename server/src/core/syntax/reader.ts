@@ -77,7 +77,29 @@ interface Macro {
   name: string;
   value: string;
   definition?: MacroDefinition;
+  /** Position in definition order among the user's macros (replacement follows it). */
+  order: number;
 }
+
+/** One line's macro replacement in progress (see ConfigReader.expandLine). */
+interface LineExpansion {
+  raw: string;
+  text: string;
+  /** The first position where a macro name can still start. */
+  from: number;
+  pieces: Piece[];
+  found: boolean;
+  replaced: number;
+  /** Replacement stopped at MAX_EXPANDED_LINE. */
+  stopped: boolean;
+}
+
+/**
+ * From this many user macros on, a line or a new macro name looks its possible names up in
+ * the index instead of trying every macro in turn: a file of a million definitions would
+ * otherwise take hours (Exim itself tries every macro, and is quadratic there).
+ */
+const INDEXED_MACROS_FROM = 256;
 
 interface Accumulator {
   text: string;
@@ -195,6 +217,8 @@ export class ConfigReader {
 
   private readonly userMacros: Macro[] = [];
   private readonly macroIndex = new Map<string, Macro>();
+  /** The distinct lengths of user macro names, ascending. */
+  private readonly macroNameLengths: number[] = [];
   private readonly builtins: Macro[];
   private stack: Frame[] = [];
   private state = 0;
@@ -229,7 +253,7 @@ export class ConfigReader {
     builtinMacroNames: readonly string[] = [],
     builtinMacroValues: Readonly<Record<string, string>> = {},
   ) {
-    this.builtins = builtinMacroNames.map((name) => ({ name, value: builtinMacroValues[name] ?? 'y' }));
+    this.builtins = builtinMacroNames.map((name, order) => ({ name, value: builtinMacroValues[name] ?? 'y', order }));
   }
 
   /** Reads files one after another as if concatenated, each followed by a blank line (Debian's update-exim4.conf joins conf.d this way). */
@@ -285,17 +309,42 @@ export class ConfigReader {
     // of it. The built-in macros (all starting "_") count: MY_HAVE_TLS contains _HAVE_TLS.
     const inner =
       (def.name.includes('_') ? this.builtins.find((m) => def.name.includes(m.name)) : undefined) ??
-      this.userMacros.find((m) => m.name.length < def.name.length && def.name.includes(m.name));
+      (this.userMacros.length >= INDEXED_MACROS_FROM
+        ? this.firstMacroIn(def.name, 0, def.name.length - 1)
+        : this.userMacros.find((m) => m.name.length < def.name.length && def.name.includes(m.name)));
     if (inner) {
       return {
         code: 'macro-substring',
         message: `"${def.name}" cannot be defined as a macro because previously defined macro "${inner.name}" is a substring`,
       };
     }
-    const macro: Macro = { name: def.name, value: def.value, definition: def };
+    const macro: Macro = { name: def.name, value: def.value, definition: def, order: this.userMacros.length };
     this.userMacros.push(macro);
     this.macroIndex.set(def.name, macro);
+    const lengths = this.macroNameLengths;
+    if (!lengths.includes(def.name.length)) {
+      lengths.push(def.name.length);
+      lengths.sort((a, b) => a - b);
+    }
     return undefined;
+  }
+
+  /**
+   * The earliest defined user macro, from `minOrder` on, whose name occurs in `text` (names
+   * no longer than `maxLength`), found through the index: each upper-case letter of the text
+   * is tried with each name length in use.
+   */
+  private firstMacroIn(text: string, minOrder: number, maxLength: number, from = 0): Macro | undefined {
+    let best: Macro | undefined;
+    for (let p = from; p < text.length; p++) {
+      if (!isUpper(text.charCodeAt(p))) continue;
+      for (const length of this.macroNameLengths) {
+        if (length > maxLength || p + length > text.length) break;
+        const m = this.macroIndex.get(text.substr(p, length));
+        if (m && m.order >= minOrder && (!best || m.order < best.order)) best = m;
+      }
+    }
+    return best;
   }
 
   private drain(): void {
@@ -699,70 +748,92 @@ export class ConfigReader {
   }
 
   private expandLine(raw: string, startOfLogical: boolean, file: SourceFile, n: number): string {
-    let text = raw;
     this.expandedPieces = undefined;
     this.expandedFound = false;
-    if (this.expansionStopped) return text;
+    if (this.expansionStopped) return raw;
     let s = 0;
-    while (s < text.length && isSpace(text.charCodeAt(s))) s++;
+    while (s < raw.length && isSpace(raw.charCodeAt(s))) s++;
     const ss = s;
-    if (startOfLogical && isUpper(text.charCodeAt(s))) {
+    if (startOfLogical && isUpper(raw.charCodeAt(s))) {
       let t = s;
-      while (t < text.length && isNameChar(text.charCodeAt(t))) t++;
-      while (t < text.length && isSpace(text.charCodeAt(t))) t++;
-      s = text.charCodeAt(t) === 61 /* = */ ? t : ss;
+      while (t < raw.length && isNameChar(raw.charCodeAt(t))) t++;
+      while (t < raw.length && isSpace(raw.charCodeAt(t))) t++;
+      s = raw.charCodeAt(t) === 61 /* = */ ? t : ss;
     }
-    s = skipToCandidate(text, s);
-    if (s >= text.length) return text;
-    let pieces = wholeLine(raw.length, 0);
-    const macros = text.charCodeAt(s) === 95 ? this.builtins.concat(this.userMacros) : this.userMacros;
-    let found = false;
-    let replaced = 0;
-    for (const m of macros) {
-      s = skipToCandidate(text, s);
-      if (s >= text.length) break;
-      // One pass over the text for each macro, the new text built once at the end (a line of
-      // macros that double each other makes tens of thousands of replacements).
-      const chunks: string[] = [];
-      let kept = 0;
-      let delta = 0;
-      let t = s;
-      let p: number;
-      while ((p = text.indexOf(m.name, t)) >= 0) {
-        if (text.length + delta - m.name.length + m.value.length > MAX_EXPANDED_LINE) {
-          this.problems.push({
-            code: 'macro-expansion-too-long',
-            message: `replacing macro "${m.name}" makes this line longer than ${MAX_EXPANDED_LINE} characters; the rest of the line is not expanded`,
-            loc: { file: file.path, range: range(n, 0, n, raw.length) },
-            active: this.state === 0,
-          });
-          chunks.push(text.slice(kept));
-          this.expandedPieces = pieces;
-          this.expandedFound = true;
-          return chunks.join('');
-        }
-        if (++replaced <= PIECE_BUDGET) {
-          const direct = replacePieces(pieces, p + delta, p + delta + m.name.length, m.value.length, m.name);
-          if (direct && this.state === 0) {
-            this.macroUses.push({ name: m.name, loc: { file: file.path, range: range(n, direct.srcStart, n, direct.srcEnd) }, definition: m.definition });
-          }
-          // Past the budget, the line maps to its source as a whole.
-          if (replaced === PIECE_BUDGET) pieces = [{ start: 0, length: text.length + delta + m.value.length - m.name.length, srcStart: 0, srcEnd: raw.length, macro: m.name }];
-        } else pieces[0].length += m.value.length - m.name.length;
-        chunks.push(text.slice(kept, p), m.value);
-        kept = p + m.name.length;
-        delta += m.value.length - m.name.length;
-        found = true;
-        t = skipToCandidate(text, kept);
+    s = skipToCandidate(raw, s);
+    if (s >= raw.length) return raw;
+    const line: LineExpansion = { raw, text: raw, from: s, pieces: wholeLine(raw.length, 0), found: false, replaced: 0, stopped: false };
+    const builtinsFirst = raw.charCodeAt(s) === 95;
+    // The index costs a lookup per upper-case letter and name length; trying every macro costs a
+    // search of the text per macro, which is less while there are few macros for each length.
+    if (this.userMacros.length < INDEXED_MACROS_FROM || this.userMacros.length < 32 * this.macroNameLengths.length) {
+      for (const m of builtinsFirst ? this.builtins.concat(this.userMacros) : this.userMacros) {
+        if (!this.replaceMacro(m, line, file, n)) break;
       }
-      if (kept > 0) {
+    } else {
+      if (builtinsFirst) for (const m of this.builtins) if (!this.replaceMacro(m, line, file, n)) break;
+      // Only the macros whose names occur in the text can change it; they are found through
+      // the index, earliest defined first, and the text is searched again after each one.
+      let m: Macro | undefined;
+      while (!line.stopped && line.from < line.text.length && (m = this.firstMacroIn(line.text, m ? m.order + 1 : 0, Infinity, line.from))) {
+        this.replaceMacro(m, line, file, n);
+      }
+    }
+    if (line.found) this.expandedPieces = line.pieces;
+    this.expandedFound = line.found;
+    return line.text;
+  }
+
+  /**
+   * Replaces every occurrence of one macro's name in the line's text, from the first place a
+   * name can start; false when nothing more can be replaced on this line.
+   */
+  private replaceMacro(m: Macro, line: LineExpansion, file: SourceFile, n: number): boolean {
+    let text = line.text;
+    const s = (line.from = skipToCandidate(text, line.from));
+    if (s >= text.length) return false;
+    // One pass over the text for each macro, the new text built once at the end (a line of
+    // macros that double each other makes tens of thousands of replacements).
+    const chunks: string[] = [];
+    let kept = 0;
+    let delta = 0;
+    let t = s;
+    let p: number;
+    while ((p = text.indexOf(m.name, t)) >= 0) {
+      if (text.length + delta - m.name.length + m.value.length > MAX_EXPANDED_LINE) {
+        this.problems.push({
+          code: 'macro-expansion-too-long',
+          message: `replacing macro "${m.name}" makes this line longer than ${MAX_EXPANDED_LINE} characters; the rest of the line is not expanded`,
+          loc: { file: file.path, range: range(n, 0, n, line.raw.length) },
+          active: this.state === 0,
+        });
         chunks.push(text.slice(kept));
-        text = chunks.join('');
+        line.text = chunks.join('');
+        line.found = true;
+        line.stopped = true;
+        return false;
       }
+      if (++line.replaced <= PIECE_BUDGET) {
+        const direct = replacePieces(line.pieces, p + delta, p + delta + m.name.length, m.value.length, m.name);
+        if (direct && this.state === 0) {
+          this.macroUses.push({ name: m.name, loc: { file: file.path, range: range(n, direct.srcStart, n, direct.srcEnd) }, definition: m.definition });
+        }
+        // Past the budget, the line maps to its source as a whole.
+        if (line.replaced === PIECE_BUDGET) {
+          line.pieces = [{ start: 0, length: text.length + delta + m.value.length - m.name.length, srcStart: 0, srcEnd: line.raw.length, macro: m.name }];
+        }
+      } else line.pieces[0].length += m.value.length - m.name.length;
+      chunks.push(text.slice(kept, p), m.value);
+      kept = p + m.name.length;
+      delta += m.value.length - m.name.length;
+      line.found = true;
+      t = skipToCandidate(text, kept);
     }
-    if (found) this.expandedPieces = pieces;
-    this.expandedFound = found;
-    return text;
+    if (kept > 0) {
+      chunks.push(text.slice(kept));
+      text = line.text = chunks.join('');
+    }
+    return true;
   }
 }
 
