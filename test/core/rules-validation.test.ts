@@ -657,6 +657,9 @@ test('acl-condition-invalid: a written-out "condition =" value must read as true
   const values = (...vs: string[]) => only(`acl_smtp_rcpt = a\nbegin acl\na:\n${vs.map((v) => `  deny condition = ${v}\n`).join('')}  accept\n`, 'acl-condition-invalid').map((f) => f.data!.value);
   assert.deepEqual(values('yes', 'TRUE', '01', '-1', '00', 'False', ' no ', '${if eq{1}{1}}', 'true # always'), []);
   assert.deepEqual(values('"yes"', 'foo', '1.0'), ['"yes"', 'foo', '1.0']);
+  // With expansions, only text outside them that no valid result can hold.
+  assert.deepEqual(values('$acl_m_x', '${if eq{$h_x:}{}}1', '-$acl_m_n', 'no$acl_m_x', '${lookup{$domain}lsearch{/etc/x}}', '\\$x y'), []);
+  assert.deepEqual(values('$sender_helo_name is empty', '${if eq{1}{1}}{yes}{no}}', '$h_x-y: = 1'), ['$sender_helo_name is empty', '${if eq{1}{1}}{yes}{no}}', '$h_x-y: = 1']);
 });
 
 test('list-lookup-invalid: a lookup list item whose type Exim cannot use stops the process that matches the list', () => {

@@ -197,7 +197,8 @@ class Scanner {
     return s.charCodeAt(i) === COLON ? i + 1 : i;
   }
 
-  private dollar(i: number): number {
+  /** A `$` reference at i (a variable, a header line, `${...}`): returns the offset after it. */
+  dollar(i: number): number {
     const s = this.s;
     const j = i + 1;
     if (isDigit(s.charCodeAt(j))) {
@@ -834,6 +835,27 @@ function ordinal(n: number): string {
 export function scanExpansion(text: string): ExpansionScan {
   const references: ExpansionReference[] = [];
   return { problems: scan(text, references), references };
+}
+
+/**
+ * The text of a string outside its `$` references (variables, header lines, `${...}`), which
+ * every expansion of it contains; undefined when the string has a backslash escape or
+ * something Exim would refuse.
+ */
+export function literalTextOutsideReferences(text: string): string | undefined {
+  const scanner = new Scanner(text, undefined);
+  let literal = '';
+  let i = 0;
+  while (i < text.length) {
+    const c = text.charCodeAt(i);
+    if (c === BACKSLASH) return undefined;
+    if (c === DOLLAR) {
+      i = scanner.dollar(i);
+      continue;
+    }
+    literal += text[i++];
+  }
+  return scanner.problems.length > 0 || scanner.tooDeepAt >= 0 ? undefined : literal;
 }
 
 /** What Exim would refuse in an expanded string (scanExpansion without the references). */

@@ -5,7 +5,7 @@
  */
 import { aclItemsNamed } from '../valueSites';
 import { suggest } from '../../util/suggest';
-import { expandedLiteral } from '../../syntax/expansion';
+import { expandedLiteral, literalTextOutsideReferences } from '../../syntax/expansion';
 import { regexProblem } from '../../util/regexSyntax';
 import { exactListItems, splitList } from '../../util/lists';
 import { mentionsMacro, readTime } from './values';
@@ -662,8 +662,23 @@ const aclConditionInvalid: Rule = {
   defaultSeverity: 'warning',
   title: 'ACL "condition =" with a value that is neither true nor false',
   check(ctx: RuleContext) {
-    checkWrittenValues(ctx, ['condition'], (_, value) =>
-      conditionValueValid(value) ? undefined : `invalid "condition" value "${value}": Exim takes an empty value, a number, yes, no, true or false (quotes stay part of an ACL value)`,
+    checkWrittenValues(
+      ctx,
+      ['condition'],
+      (_, value) => {
+        if (!value.includes('$')) {
+          return conditionValueValid(value) ? undefined : `invalid "condition" value "${value}": Exim takes an empty value, a number, yes, no, true or false (quotes stay part of an ACL value)`;
+        }
+        // Text written outside the expansions is part of every result: with a character that
+        // no number and none of yes/no/true/false has, the result can never be valid
+        // ("$sender_helo_name is empty" expands to "mail.example is empty").
+        const literal = literalTextOutsideReferences(value);
+        const odd = literal === undefined ? undefined : /[^-0-9A-Za-z]/.exec(literal);
+        if (!odd) return undefined;
+        return `invalid "condition" value: the text "${literal!.trim()}" written outside the expansions stays in the result, which is then neither a number nor yes, no, true or false (to test a condition, write \${if ...})`;
+      },
+      AT_RUN_TIME,
+      true,
     );
   },
 };
