@@ -78,9 +78,16 @@ test('hosts_require_tls that names every host the routers send this transport to
   assert.deepEqual(routed('  route_list = * 192.0.2.1 byname', '192.0.2.0/24'), []);
   assert.deepEqual(routed('  route_list = a.example 192.0.2.1 ; * 192.0.2.2:192.0.2.3', '192.0.2.1 : 192.0.2.2 : 192.0.2.3'), []);
   assert.deepEqual(routed('  route_data = 192.0.2.1 randomize', '192.0.2.1'), []);
+  // A host routed by name: the same name, or a *.suffix item (measured in test/oracle/tls-coverage).
+  assert.deepEqual(routed('  route_list = * smtp.example.net', 'smtp.example.net'), []);
+  assert.deepEqual(routed('  route_list = * SMTP.example.net::587', 'smtp.example.net.'), []);
+  assert.deepEqual(routed('  route_data = smtp.example.net', '*.example.net'), []);
+  assert.deepEqual(routed('  route_list = * smtp.example.net:192.0.2.1', 'smtp.example.net : 192.0.2.1'), []);
   // Hosts the list does not name, or cannot be known here.
   assert.deepEqual(routed('  route_list = * 192.0.2.1:192.0.2.4', '192.0.2.1'), ['tls-not-required']);
-  assert.deepEqual(routed('  route_list = * smtp.example.net', 'smtp.example.net'), ['tls-not-required']);
+  assert.deepEqual(routed('  route_list = * smtp.example.net/MX', 'smtp.example.net'), ['tls-not-required']);
+  assert.deepEqual(routed('  route_list = * smtp.example.net', '192.0.2.1'), ['tls-not-required']);
+  assert.deepEqual(routed('  route_list = * smtp.example.net', '!mx.example.net : *.example.net'), ['tls-not-required']);
   assert.deepEqual(routed('  route_list = * 192.0.2.1\n  fallback_hosts = 192.0.2.7', '192.0.2.1'), ['tls-not-required']);
   assert.deepEqual(routed('  route_list = * 192.0.2.1', '!192.0.2.1 : 192.0.2.0/24'), ['tls-not-required']);
   assert.deepEqual(routed('  route_list = * $domain', '192.0.2.1'), ['tls-not-required']);

@@ -66,18 +66,25 @@ test('hosts_require_tls naming the one host a manualroute router sends to covers
       '',
     ].join('\n');
   try {
-    // The sink's port is given as "address::port" at delivery (a ":" list); in the file too, in the last row.
-    for (const [inFile, atDelivery, covered, smarthost] of [
-      ['192.0.2.1', '127.0.0.1', true, undefined],
-      ['192.0.2.0/24', '127.0.0.0/24', true, undefined],
-      ['192.0.2.9', '127.0.0.9', false, undefined],
-      ['192.0.2.1', '127.0.0.1', true, '192.0.2.1::587'],
+    // The sink's port is given as "address::port" at delivery (a ":" list); in the file too, in
+    // the fourth row. The last rows route to a host name (localhost at delivery), which a list
+    // item of the same name matches.
+    for (const [inFile, atDelivery, covered, smarthost, hostAtDelivery] of [
+      ['192.0.2.1', '127.0.0.1', true, undefined, undefined],
+      ['192.0.2.0/24', '127.0.0.0/24', true, undefined, undefined],
+      ['192.0.2.9', '127.0.0.9', false, undefined, undefined],
+      ['192.0.2.1', '127.0.0.1', true, '192.0.2.1::587', undefined],
+      ['smtp.example.net', 'localhost', true, 'smtp.example.net', 'localhost'],
+      ['*.example.net', '*.localdomain : localhost', true, 'smtp.example.net', 'localhost'],
+      ['mx2.example.net', '127.0.0.9', false, 'smtp.example.net', 'localhost'],
     ] as const) {
       const path = join(dir, 'exim.conf');
       writeFileSync(path, config(inFile, smarthost), { mode: 0o644 });
       const sink = await startSmtpSink('notls');
       try {
-        const result = await deliver(path, { port: sink.port, recipient: 'r@remote.example', macros: { REQUIRED: atDelivery } });
+        const macros: Record<string, string> = { REQUIRED: atDelivery };
+        if (hostAtDelivery) macros.SMARTHOST = `${hostAtDelivery}::${sink.port}`;
+        const result = await deliver(path, { port: sink.port, recipient: 'r@remote.example', macros, hostMacros: hostAtDelivery ? [] : undefined });
         assert.equal(result.outcome === 'DELIVERED_CLEAR', !covered, `hosts_require_tls = ${atDelivery}: ${result.outcome}\n${result.log}`);
       } finally {
         await sink.close();

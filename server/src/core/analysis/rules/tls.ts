@@ -162,30 +162,48 @@ function matchesEveryHost(model: ConfigModel, items: readonly string[], depth = 
   return false;
 }
 
+/** A host the configuration routes to: a literal IPv4 address, or a host name. */
+type RoutedHost = { ip: string; name?: undefined } | { name: string; ip?: undefined };
+
+const HOST_NAME = /^(?=.*[A-Za-z])[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.?$/;
+const sameName = (a: string, b: string): boolean => a.replace(/\.$/, '').toLowerCase() === b.replace(/\.$/, '').toLowerCase();
+
 /**
- * Whether the host list matches the IPv4 address, or undefined when an item before the answer
+ * Whether the host list matches the host, or undefined when an item before the answer
  * cannot be read here. A `+name` item matches when its hostlist does (a negated item inside
- * it only ends that list without a match).
+ * it only ends that list without a match). For a host routed by name, Exim matches a name
+ * item by looking it up: the same name matches (measured: `hosts_require_tls = mx1` with
+ * `route_list = * mx1` refuses a server without TLS), a `*.suffix` item matches the name;
+ * whether an address or another name is the same host depends on DNS, and is unknown here,
+ * as are lookups, regular expressions and other items this reader does not follow.
  */
-function hostListMatches(model: ConfigModel, items: readonly string[], ip: string, depth = 0): boolean | undefined {
+function hostListMatches(model: ConfigModel, items: readonly string[], host: RoutedHost, depth = 0): boolean | undefined {
   for (const item of items) {
     const negated = item.startsWith('!');
     const body = negated ? item.slice(1).trim() : item;
-    let match: boolean;
+    let match: boolean | undefined;
     if (EVERY_HOST_ITEM.test(body)) match = true;
     else if (body.startsWith('+')) {
       const sub = depth < MAX_LIST_DEPTH ? namedHostlistItems(model, body.slice(1).trim()) : undefined;
-      const subMatch = sub && hostListMatches(model, sub, ip, depth + 1);
+      const subMatch = sub && hostListMatches(model, sub, host, depth + 1);
       if (subMatch === undefined) return undefined;
       match = subMatch;
-    } else if (isIpv4Address(body)) match = body === ip;
+    } else if (host.name !== undefined) {
+      // Another name, or an address, may be the same host.
+      if (HOST_NAME.test(body)) match = sameName(body, host.name) || undefined;
+      else if (/^\*\.[^*]+$/.test(body)) match = host.name.toLowerCase().endsWith(body.slice(1).toLowerCase()) || undefined;
+    } else if (isIpv4Address(body)) match = body === host.ip;
     else {
       const cidr = /^([\d.]+)\/(\d{1,2})$/.exec(body);
-      if (!cidr || !isIpv4Address(cidr[1]) || Number(cidr[2]) > 32) return undefined;
-      const bits = Number(cidr[2]);
-      const mask = bits === 0 ? 0 : (~0 << (32 - bits)) >>> 0;
-      match = ((ipv4Number(cidr[1]) & mask) >>> 0) === ((ipv4Number(ip) & mask) >>> 0);
+      if (cidr && isIpv4Address(cidr[1]) && Number(cidr[2]) <= 32) {
+        const bits = Number(cidr[2]);
+        const mask = bits === 0 ? 0 : (~0 << (32 - bits)) >>> 0;
+        match = ((ipv4Number(cidr[1]) & mask) >>> 0) === ((ipv4Number(host.ip) & mask) >>> 0);
+      }
     }
+    // An item that may or may not match decides the answer only when it is negated: a
+    // positive one that does not match leaves the later items to answer.
+    if (match === undefined && negated) return undefined;
     if (match) return !negated;
   }
   return false;
@@ -194,47 +212,53 @@ function hostListMatches(model: ConfigModel, items: readonly string[], ip: strin
 const ipv4Number = (ip: string): number => ip.split('.').reduce((n, part) => n * 256 + Number(part), 0);
 
 /**
- * The IPv4 addresses of a host list when it is only such literal addresses, each maybe with
- * a port ("192.0.2.1::587" in a ":" list is the item "192.0.2.1:587"), else undefined.
+ * The hosts of a host list when it is only literal IPv4 addresses and host names, each maybe
+ * with a port ("192.0.2.1::587" in a ":" list is the item "192.0.2.1:587"), else undefined.
  */
-function literalIpv4s(list: string): string[] | undefined {
+function literalHosts(list: string): RoutedHost[] | undefined {
   if (list.includes('$')) return undefined;
   const items = exactListItems(list.trim())
     .filter((x) => x !== '')
     .map((x) => x.replace(/:\d+$/, ''));
-  return items.length > 0 && items.every(isIpv4Address) ? items : undefined;
+  const hosts: RoutedHost[] = [];
+  for (const item of items) {
+    if (isIpv4Address(item)) hosts.push({ ip: item });
+    else if (HOST_NAME.test(item)) hosts.push({ name: item });
+    else return undefined;
+  }
+  return hosts.length > 0 ? hosts : undefined;
 }
 
 /**
  * Every host the transport can deliver to, when the configuration says them all as literal
- * IPv4 addresses: its own `hosts` with hosts_override, or the route_list or route_data of
- * each manualroute router that uses it (an accept router leaves the transport's `hosts` in
- * charge); no fallback_hosts. Undefined when any host can come from elsewhere (DNS, an
- * expansion, a host name, a rule that names another transport).
+ * IPv4 addresses or host names: its own `hosts` with hosts_override, or the route_list or
+ * route_data of each manualroute router that uses it (an accept router leaves the
+ * transport's `hosts` in charge); no fallback_hosts. Undefined when any host can come from
+ * elsewhere (MX records, an expansion, a rule that names another transport).
  */
-function reachableIpv4s(model: ConfigModel, transport: DriverNode): string[] | undefined {
+function reachableHosts(model: ConfigModel, transport: DriverNode): RoutedHost[] | undefined {
   if (settingOf(model.optionNode(transport, 'fallback_hosts'))) return undefined;
   const hosts = settingOf(model.optionNode(transport, 'hosts'));
-  if (hosts && model.booleanOption(transport, 'hosts_override') === true) return literalIpv4s(hosts);
+  if (hosts && model.booleanOption(transport, 'hosts_override') === true) return literalHosts(hosts);
   const routers = model.routersUsing(transport.name);
   if (routers.length === 0) return undefined;
-  const out: string[] = [];
+  const out: RoutedHost[] = [];
   for (const router of routers) {
     if (settingOf(model.optionNode(router, 'fallback_hosts'))) return undefined;
-    let found: string[] | undefined;
-    if (router.driverName === 'accept') found = hosts ? literalIpv4s(hosts) : undefined;
+    let found: RoutedHost[] | undefined;
+    if (router.driverName === 'accept') found = hosts ? literalHosts(hosts) : undefined;
     else if (router.driverName === 'manualroute') {
       const routeData = settingOf(model.optionNode(router, 'route_data'));
       const list = routeData !== undefined ? undefined : settingOf(model.optionNode(router, 'route_list'));
-      if (routeData !== undefined) found = literalIpv4s(withoutHostOptions(routeData));
+      if (routeData !== undefined) found = literalHosts(withoutHostOptions(routeData));
       else if (list !== undefined && !list.includes('$')) {
         found = [];
         for (const { from, to } of routeListRules(list)) {
           const rule = readRouteRule(list, from, to, true);
           const options = rule ? list.slice(rule.optionsStart, rule.end).split(/\s+/).filter(Boolean) : [];
-          const ips = rule && options.every((o) => ROUTE_HOST_OPTIONS.includes(o)) ? literalIpv4s(list.slice(rule.hostStart, rule.hostEnd)) : undefined;
-          if (!ips) return undefined;
-          found.push(...ips);
+          const routed = rule && options.every((o) => ROUTE_HOST_OPTIONS.includes(o)) ? literalHosts(list.slice(rule.hostStart, rule.hostEnd)) : undefined;
+          if (!routed) return undefined;
+          found.push(...routed);
         }
       }
     }
@@ -247,14 +271,14 @@ function reachableIpv4s(model: ConfigModel, transport: DriverNode): string[] | u
 /**
  * Whether a transport's hosts_require_tls covers every host it can deliver to, so that
  * nothing goes in clear: the list matches every host, or it names each host the
- * configuration routes this transport to (reachableIpv4s()).
+ * configuration routes this transport to (reachableHosts()).
  */
 export function requireTlsCovers(model: ConfigModel, transport: DriverNode, value: string): boolean {
   if (value === '') return false;
   const items = exactListItems(value);
   if (matchesEveryHost(model, items)) return true;
-  const ips = reachableIpv4s(model, transport);
-  return ips !== undefined && ips.length > 0 && ips.every((ip) => hostListMatches(model, items, ip) === true);
+  const hosts = reachableHosts(model, transport);
+  return hosts !== undefined && hosts.length > 0 && hosts.every((host) => hostListMatches(model, items, host) === true);
 }
 
 export interface TlsEnforcement {
