@@ -994,6 +994,33 @@ test('delivery-value-invalid: appendfile create_file as an absolute path', () =>
   assert.equal(tainted('  file = /var/mail/$local_part\n  create_file = /srv\n'), 1);
   assert.equal(tainted('  file = /var/mail/$local_part\n  create_file = /var/mail\n'), 0);
   assert.equal(tainted('  file = /var/mail/$local_part\n  create_file = /var/mail/\n'), 1);
+  // Header lines and the HELO name come from the message too; message ids and system values do not.
+  for (const variable of ['$h_subject:', '$rh_from:', '$header_x-foo:', '${lc:${domain:$h_from:}}', '$sender_helo_name']) {
+    assert.equal(tainted(`  file = /var/mail/${variable}\n`), 1, variable);
+  }
+  for (const variable of ['$message_exim_id', '$tod_log', '$primary_hostname', '$home', '$local_part_data', '$domain_data']) {
+    assert.equal(tainted(`  file = /var/mail/${variable}\n`), 0, variable);
+  }
+});
+
+test('tainted-data: a DKIM key file named from data of the message, directly or through $dkim_domain', () => {
+  const dkim = (options: string) => only(`begin transports
+t:
+  driver = smtp
+  dkim_selector = s1
+${options}`, 'tainted-data').map((f) => f.message);
+  const key = (domain: string, path: string, extra = '') => dkim(`  dkim_domain = ${domain}\n  dkim_private_key = ${path}\n${extra}`);
+  assert.deepEqual(key('example.com', '/etc/dkim/${dkim_domain}.pem'), []);
+  assert.deepEqual(key('$sender_address_domain', '/etc/dkim/${lookup{$dkim_domain}dsearch{/etc/dkim}}'), []);
+  assert.deepEqual(key('$sender_address_domain', '${lookup{$dkim_domain}lsearch{/etc/dkim/keys}}'), []);
+  // Key data written in the option (no "/") is not a file name.
+  assert.deepEqual(key('$sender_address_domain', '${lookup{$dkim_domain}lsearch{/etc/x}{$value}{$dkim_domain}}'), []);
+  const [viaDomain] = key('${lc:${domain:$h_from:}}', '/etc/dkim/${dkim_domain}.pem');
+  assert.match(viaDomain, /^dkim_private_key = \/etc\/dkim\/\$\{dkim_domain\}\.pem uses \$dkim_domain \(dkim_domain = \$\{lc:\$\{domain:\$h_from:\}\}, which uses \$h_from:\), which comes from the message: .* send every message through t transport unsigned; name the file through a lookup/);
+  assert.equal(key('example.com', '${if exists{/etc/dkim/$sender_address_domain.pem}{/etc/dkim/$sender_address_domain.pem}{0}}').length, 1);
+  assert.equal(key('example.com', '/etc/dkim/${dkim_selector}.pem').length, 0);
+  assert.equal(dkim('  dkim_domain = example.com\n  dkim_selector = $h_x-sel:\n  dkim_private_key = /etc/dkim/$dkim_selector.pem\n').length, 1);
+  assert.match(key('$sender_address_domain', '/etc/dkim/$dkim_domain.pem', '  dkim_strict = true\n')[0], /defer every delivery through the transport, as dkim_strict is set/);
 });
 
 test('expansion rules: in a skipped branch, a problem that is a macro name is not reported', () => {

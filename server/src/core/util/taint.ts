@@ -3,7 +3,7 @@
  * `$local_part` and `$domain`, are tainted, and Exim refuses them in file names, lookup file
  * names and pipe arguments. Their `_data` copies, set by a router's check or lookup, are not.
  */
-import { isExpansionOperator } from '../syntaxData';
+import { HEADER_VARIABLE_PREFIXES, isExpansionOperator } from '../syntaxData';
 
 /** Variables whose values come from the message. */
 export const TAINTED_VARIABLES = new Set([
@@ -18,7 +18,11 @@ export const TAINTED_VARIABLES = new Set([
   'sender_address',
   'sender_address_local_part',
   'sender_address_domain',
+  // What the client said in HELO or EHLO (measured: tainted from -bs on a socket too).
+  'sender_helo_name',
 ]);
+
+
 
 const isNameCode = (c: number): boolean => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
 
@@ -54,7 +58,7 @@ function closing(s: string, i: number): number {
  * Inside an item (a lookup, `${if}`, `${sg}` ...) a variable may or may not reach the result,
  * and is left alone, as is the whole string when it is not read to its end.
  */
-export function taintedVariableIn(value: string, start = 0, end = value.length): string | undefined {
+export function taintedVariableIn(value: string, start = 0, end = value.length, alsoTainted?: ReadonlySet<string>): string | undefined {
   let i = start;
   while (i < end) {
     const c = value.charCodeAt(i);
@@ -73,12 +77,12 @@ export function taintedVariableIn(value: string, start = 0, end = value.length):
       const after = value.charCodeAt(j);
       const close = closing(value, i + 2);
       if (after === 125 /* } */) {
-        if (TAINTED_VARIABLES.has(name)) return name;
+        if (TAINTED_VARIABLES.has(name) || alsoTainted?.has(name)) return name;
       } else if (after === 58 /* : */ && name !== '') {
         // An operator: its result carries the taint of its argument. An operator this Exim
         // does not know fails the expansion first (expansion-unknown-name says so).
         if (!isExpansionOperator(name)) return undefined;
-        const found = taintedVariableIn(value, j + 1, Math.min(close, end));
+        const found = taintedVariableIn(value, j + 1, Math.min(close, end), alsoTainted);
         if (found) return found;
       }
       i = close + 1;
@@ -87,8 +91,36 @@ export function taintedVariableIn(value: string, start = 0, end = value.length):
     let j = i + 1;
     while (j < end && isNameCode(value.charCodeAt(j))) j++;
     const name = value.slice(i + 1, j);
-    if (TAINTED_VARIABLES.has(name)) return name;
+    if (TAINTED_VARIABLES.has(name) || alsoTainted?.has(name)) return name;
+    if (HEADER_VARIABLE_PREFIXES.some((p) => name.startsWith(p))) {
+      // Header lines ($h_subject:, $rh_from:) come from the message too (measured in an
+      // appendfile file and a DKIM key file name). The header's name runs to the colon: "$h_x-foo:" is one variable.
+      while (j < end && value.charCodeAt(j) !== 58 /* : */ && value.charCodeAt(j) > 32) j++;
+      return value.slice(i + 1, Math.min(j + 1, end));
+    }
     i = Math.max(j, i + 1);
+  }
+  return undefined;
+}
+
+/**
+ * taintedVariableIn() for a value that may also be `${if [!]exists{...}{A}{B}}`, the usual way
+ * to use a file only when it is there: the result is A or B as they are, and `exists` does
+ * not de-taint the name it tests (measured with a DKIM key file).
+ */
+export function taintedVariableInResult(value: string, alsoTainted?: ReadonlySet<string>): string | undefined {
+  const direct = taintedVariableIn(value, 0, value.length, alsoTainted);
+  if (direct) return direct;
+  const m = /^\s*\$\{if\s*!?\s*exists\s*\{/.exec(value);
+  if (!m) return undefined;
+  let i = closing(value, m[0].length) + 1;
+  for (let k = 0; k < 2; k++) {
+    while (/\s/.test(value[i] ?? '')) i++;
+    if (value[i] !== '{') return undefined;
+    const close = closing(value, i + 1);
+    const found = taintedVariableIn(value, i + 1, close, alsoTainted);
+    if (found) return found;
+    i = close + 1;
   }
   return undefined;
 }

@@ -13,12 +13,13 @@
  *  - an autoreply `file` or `once`: 'Tainted ... (file for t transport) not permitted';
  *  - the file name of a single-key lookup (lsearch, cdb, dbm ...) or of ${readfile}:
  *    'Tainted filename for search', the panic log says so and the whole expansion fails (a
- *    router condition then skips the router; other settings defer the address).
+ *    router condition then skips the router; other settings defer the address);
+ *  - an smtp transport's DKIM key file: the message goes out unsigned (dkimKeyFile()).
  */
 import { LogicalLine } from '../../syntax/logicalLine';
-import { OptionNode } from '../../syntax/tree';
+import { DriverNode, OptionNode } from '../../syntax/tree';
 import { stringSetting } from '../../util/stringSetting';
-import { taintedVariableIn } from '../../util/taint';
+import { taintedVariableIn, taintedVariableInResult } from '../../util/taint';
 import { Rule, RuleContext } from '../types';
 import { detaintedByCreateFile } from './deliveryValues';
 import { scanned } from './expansions';
@@ -29,6 +30,38 @@ const GENERATED_TRANSPORT_OPTIONS = ['file_transport', 'pipe_transport', 'direct
 /** The untainted copy a router sets, where there is one. */
 function untaintedCopy(variable: string): string {
   return variable === 'local_part' || variable === 'domain' ? `$${variable}_data, which a router's check or lookup sets` : 'a value a router\'s check or lookup sets (such as $local_part_data)';
+}
+
+/**
+ * An smtp transport's dkim_private_key naming a file from data of the message, directly or
+ * through $dkim_domain or $dkim_selector when those options are built from it (measured:
+ * "Tainted filename '/etc/exim4/dkim/example.com.pem'" and "unable to open file for reading"
+ * in the main and panic logs; the message goes out unsigned, or with dkim_strict the
+ * delivery defers). A lookup result names the file untainted.
+ */
+function dkimKeyFile(ctx: RuleContext, t: DriverNode, lookupLines: ReadonlySet<LogicalLine>): void {
+  const node = ctx.model.optionNode(t, 'dkim_private_key');
+  const value = node?.hasValue ? stringSetting(node.value) : undefined;
+  if (!node || value === undefined || !value.includes('/') || lookupLines.has(node.line)) return;
+  // $dkim_domain and $dkim_selector carry the taint of the options that set them.
+  const via = new Map<string, string>();
+  for (const option of ['dkim_domain', 'dkim_selector']) {
+    const set = ctx.model.optionNode(t, option);
+    const from = set?.hasValue ? taintedVariableIn(stringSetting(set.value)) : undefined;
+    if (from) via.set(option, from);
+  }
+  const variable = taintedVariableInResult(value, new Set(via.keys()));
+  if (!variable) return;
+  const strict = /^(?:true|yes|1)$/i.test(stringSetting(ctx.model.optionNode(t, 'dkim_strict')?.value ?? '').trim());
+  const source = via.has(variable) ? ` (${variable} = ${stringSetting(ctx.model.optionNode(t, variable)!.value)}, which uses $${via.get(variable)})` : '';
+  ctx.report({
+    message:
+      `dkim_private_key = ${value} uses $${variable}${source}, which comes from the message: Exim 4.94 and later refuse to open a key file by a tainted name ("Tainted filename", in the panic log) ` +
+      `and ${strict ? 'defer every delivery through the transport, as dkim_strict is set' : `send every message through ${t.name} transport unsigned`}; name the file through a lookup, such as \${lookup{$dkim_domain}dsearch{/etc/exim4/dkim}}`,
+    loc: node.valueLoc ?? node.wordLoc,
+    active: node.active,
+    data: { option: node.word, variable, transport: t.name },
+  });
 }
 
 const taintedData: Rule = {
@@ -56,7 +89,7 @@ const taintedData: Rule = {
       }
     }
 
-    if (['file', 'directory', 'command', 'once', 'data'].some((o) => ctx.model.mayHaveOption(o))) {
+    if (['file', 'directory', 'command', 'once', 'data', 'dkim_private_key'].some((o) => ctx.model.mayHaveOption(o))) {
       // A transport that only redirect-generated addresses reach (file_transport = t, with no
       // router's transport = t) delivers to the generated file or pipe: its own file or
       // command is not used (measured for pipe_transport).
@@ -80,6 +113,8 @@ const taintedData: Rule = {
             const variable = detaintedByCreateFile(value, create) || lookupLines.has(node.line) ? undefined : taintedVariableIn(value);
             if (variable) report(node, variable, `Exim 4.94 and later refuse a tainted file or directory name ('Tainted ... not permitted') and defer every delivery through ${t.name} transport`, { transport: t.name });
           }
+        } else if (t.driverName === 'smtp') {
+          dkimKeyFile(ctx, t, lookupLines);
         } else if (t.driverName === 'pipe' && ctx.model.booleanOption(t, 'use_shell') !== true) {
           const node = ctx.model.optionNode(t, 'command');
           const value = setting(node);
