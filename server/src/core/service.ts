@@ -4,10 +4,11 @@
  */
 import { analyze, AnalyzeOptions } from './analysis/analyze';
 import { Finding } from './analysis/types';
+import { debianGeneratedMacros } from './debianMacros';
 import { ConfigHost } from './host';
 import { builtinMacroValues, builtinMacros } from './options';
 import { debianLocalMacrosFor, isSplitConfigDir, splitConfigFiles } from './splitConfig';
-import { parseFiles } from './syntax/parser';
+import { ParseOptions, parseFiles } from './syntax/parser';
 import { SourceFile } from './syntax/source';
 import { ConfigTree } from './syntax/tree';
 
@@ -35,12 +36,12 @@ export function parsePath(path: string, host: ConfigHost, overrides: Map<string,
   if (host.isDirectory?.(path)) {
     if (!isSplitConfigDir(path, host)) throw new InputError(`${path}: a directory, but not a split configuration (no main/, acl/, router/, ... subdirectories)`);
     const files = splitConfigFiles(path, host).map(read);
-    return parseFiles(path, files, overlay, { builtinMacros: builtinMacros(), builtinMacroValues: builtinMacroValues() });
+    return parseFiles(path, files, overlay, parseOptionsFor(path, overlay));
   }
   // Debian's exim4.conf.template is read after the exim4.conf.localmacros beside it, as
   // update-exim4.conf joins them.
   const localMacros = debianLocalMacrosFor(path, overlay);
-  return parseFiles(path, [...(localMacros ? [read(localMacros)] : []), read(path)], overlay, { builtinMacros: builtinMacros(), builtinMacroValues: builtinMacroValues() });
+  return parseFiles(path, [...(localMacros ? [read(localMacros)] : []), read(path)], overlay, parseOptionsFor(path, overlay));
 }
 
 export function lintPath(path: string, host: ConfigHost, options: AnalyzeOptions = {}): LintResult {
@@ -50,8 +51,16 @@ export function lintPath(path: string, host: ConfigHost, options: AnalyzeOptions
 
 /** Lints editor text for `path`; other files (includes) come from the host. */
 export function lintText(path: string, text: string, host: ConfigHost, options: AnalyzeOptions = {}): LintResult {
-  const tree = parseFiles(path, withLocalMacros(path, new SourceFile(path, text), host), host, { builtinMacros: builtinMacros(), builtinMacroValues: builtinMacroValues() });
+  const tree = parseFiles(path, withLocalMacros(path, new SourceFile(path, text), host), host, parseOptionsFor(path, host));
   return { tree, findings: analyze(tree, options) };
+}
+
+/**
+ * How to read the configuration at `path` (a file or a conf.d directory): Exim's built-in
+ * macros, and for Debian's template or conf.d the macros update-exim4.conf generates.
+ */
+export function parseOptionsFor(path: string, host: ConfigHost): ParseOptions {
+  return { builtinMacros: builtinMacros(), builtinMacroValues: builtinMacroValues(), generatedMacros: debianGeneratedMacros(path, host) };
 }
 
 /** The files to read for `file`: Debian's exim4.conf.localmacros first, where it applies (debianLocalMacrosFor()). */

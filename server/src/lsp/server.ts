@@ -28,7 +28,7 @@ import { Finding, Severity } from '../core/analysis/types';
 import { harden } from '../core/fixes/hardening';
 import { lineDiffEdit } from '../core/fixes/edits';
 import { ConfigHost } from '../core/host';
-import { parsePath, withLocalMacros } from '../core/service';
+import { parseOptionsFor, parsePath, withLocalMacros } from '../core/service';
 import { splitConfigRootOf } from '../core/splitConfig';
 import { reparseChangedSetting } from '../core/syntax/incremental';
 import { parseFiles } from '../core/syntax/parser';
@@ -262,7 +262,7 @@ function parseFor(uri: string, overrides: Map<string, string> = new Map(), curre
   const text = overrides.get(path) ?? documents.get(uri)?.getText() ?? '';
   const file = current && current.path === path && current.text === text ? current : new SourceFile(path, text);
   const reader: ConfigHost = { ...host, readFile: (p) => (overrides.has(p) ? { kind: 'file', text: overrides.get(p)! } : host.readFile(p)) };
-  return parseFiles(path, withLocalMacros(path, file, reader), reader, { builtinMacros: builtinMacros(), builtinMacroValues: builtinMacroValues() });
+  return parseFiles(path, withLocalMacros(path, file, reader), reader, parseOptionsFor(path, reader));
 }
 
 /**

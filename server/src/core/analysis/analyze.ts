@@ -47,6 +47,7 @@ export function analyze(tree: ConfigTree, options: AnalyzeOptions = {}): Finding
   const severityOf = (code: string, fallback: Severity): Severity | 'off' => options.severities?.[code] ?? ruleMeta(code)?.defaultSeverity ?? fallback;
 
   let otherBuild: ((loc: Location) => boolean) | undefined;
+  const generated = new Set(tree.files.filter((f) => f.generated).map((f) => f.path));
   const add = (code: string, f: ReportedFinding): void => {
     const configured = severityOf(code, f.severity ?? 'warning');
     if (configured === 'off') return;
@@ -54,6 +55,8 @@ export function analyze(tree: ConfigTree, options: AnalyzeOptions = {}): Finding
     let severity = f.severity && !options.severities?.[code] ? f.severity : configured;
     if (f.active === false) severity = capForInactive(severity);
     const { active: _active, ...rest } = f;
+    // Text update-exim4.conf would generate (debianMacros.ts) is not a file to edit.
+    if (rest.fixes && generated.size > 0) rest.fixes = rest.fixes.filter((fix) => fix.edits.every((e) => !generated.has(e.file)));
     // Messages quote the configuration, which may hold control characters or very long lines.
     const note = f.active === false && !/\bbranch\b/.test(f.message) ? INACTIVE_NOTE : '';
     findings.push({ ...rest, message: printable(f.message) + note, code, severity });

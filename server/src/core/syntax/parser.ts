@@ -3,6 +3,7 @@
  * how Exim's readconf.c and acl.c read each section. Never throws: anything it cannot
  * make sense of becomes a problem with a stable code.
  */
+import type { GeneratedMacros } from '../debianMacros';
 import { ConfigHost, memoryHost } from '../host';
 import { closingQuote, dequote, stringSetting } from '../util/stringSetting';
 import { suggest } from '../util/suggest';
@@ -48,6 +49,8 @@ export interface ParseOptions {
   builtinMacros?: readonly string[];
   /** Their values where they are not "y". */
   builtinMacroValues?: Readonly<Record<string, string>>;
+  /** Macros Debian's update-exim4.conf inserts after its marker line (debianMacros.ts). */
+  generatedMacros?: GeneratedMacros;
 }
 
 /** Parses a configuration file and the files it includes. */
@@ -65,7 +68,7 @@ export function parseText(path: string, text: string, host: ConfigHost = memoryH
 /** Parses files read one after another as one configuration (a Debian split configuration). */
 export function parseFiles(root: string, files: SourceFile[], host: ConfigHost, options: ParseOptions = {}): ConfigTree {
   const builder = new TreeBuilder();
-  const reader = new ConfigReader(host, builder, options.builtinMacros ?? [], options.builtinMacroValues);
+  const reader = new ConfigReader(host, builder, options.builtinMacros ?? [], options.builtinMacroValues, options.generatedMacros);
   reader.read(files);
   const problems: ParseProblem[] = [...reader.problems, ...builder.problems];
   // Measured: Exim refuses a file that starts with a byte order mark, included files too

@@ -5,6 +5,7 @@
  * branches are also assembled (marked inactive) so that the editor can still show and
  * check them.
  */
+import type { GeneratedMacros } from '../debianMacros';
 import { ConfigHost, dirname, joinPath } from '../host';
 import { LogicalLine, Segment } from './logicalLine';
 import { Location, SourceFile, range } from './source';
@@ -252,6 +253,7 @@ export class ConfigReader {
     private readonly sink: LineSink,
     builtinMacroNames: readonly string[] = [],
     builtinMacroValues: Readonly<Record<string, string>> = {},
+    private readonly generated?: GeneratedMacros,
   ) {
     this.builtins = builtinMacroNames.map((name, order) => ({ name, value: builtinMacroValues[name] ?? 'y', order }));
   }
@@ -357,6 +359,12 @@ export class ConfigReader {
       }
       const n = frame.next++;
       this.physicalLine(frame.file, n);
+      if (this.generated && !frame.file.generated && frame.file.lines[n].startsWith(this.generated.marker)) {
+        // update-exim4.conf writes its macros after this line (debianMacros.ts).
+        const file = this.generated.file((name) => this.macroIndex.has(name));
+        this.files.set(file.path, file);
+        this.stack.push({ file, next: 0 });
+      }
     }
   }
 

@@ -45,7 +45,11 @@ export class SourceFile {
   /** Lines whose carriage return (of a CRLF break) was removed: Exim sees it as part of the line. */
   private readonly crLines = new Set<number>();
 
-  constructor(readonly path: string, readonly text: string) {
+  /**
+   * @param generated text made here, not read from `path` (the macros update-exim4.conf
+   *   generates from it): shown and navigated, never edited.
+   */
+  constructor(readonly path: string, readonly text: string, readonly generated = false) {
     this.hasBom = text.charCodeAt(0) === 0xfeff;
     const lines = text.split('\n');
     let crlf = 0;

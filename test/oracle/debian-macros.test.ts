@@ -1,0 +1,55 @@
+// The macros Debian's update-exim4.conf generates from update-exim4.conf.conf, against the
+// real update-exim4.conf: for each set of debconf answers it writes the configuration Exim
+// runs from a copy of Debian's conf.d; the analyser, reading the conf.d itself, must see the
+// same macro values and report the same findings as on that generated file. Needs
+// update-exim4.conf and Debian's conf.d (exim4-config); fails under CI=true without them.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { lintPath, parsePath } from '../../server/src/core/service';
+import { nodeHost } from '../../server/src/node/fsHost';
+
+const UPDATE = '/usr/sbin/update-exim4.conf';
+const CONFD = '/etc/exim4/conf.d';
+
+const ANSWERS: Record<string, string>[] = [
+  { dc_eximconfig_configtype: 'local', dc_local_interfaces: '127.0.0.1 ; ::1', dc_localdelivery: 'mail_spool' },
+  { dc_eximconfig_configtype: 'internet', dc_other_hostnames: 'Example.org; mail.example.org', dc_relay_nets: '192.0.2.0/24', dc_localdelivery: 'maildir_home' },
+  { dc_eximconfig_configtype: 'smarthost', dc_smarthost: 'smtp.example.net::587', dc_readhost: 'example.org', dc_hide_mailname: 'true', dc_relay_domains: 'a.example;b.example', MAIN_TLS_ENABLE: 'yes' },
+  { dc_eximconfig_configtype: 'satellite', dc_smarthost: 'relay.example.net', dc_minimaldns: 'false', dc_localdelivery: 'maildir_home' },
+];
+
+test('conf.d read with update-exim4.conf.conf gives the macros and findings of the configuration update-exim4.conf writes', (t) => {
+  if (!existsSync(UPDATE) || !existsSync(CONFD)) {
+    const message = `${UPDATE} and ${CONFD} are needed (apt-get install -y exim4-config)`;
+    if (process.env.CI === 'true') assert.fail(`${message}; required under CI=true`);
+    t.skip(message);
+    return;
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'exim-ue4c-'));
+  try {
+    cpSync(CONFD, join(dir, 'conf.d'), { recursive: true });
+    for (const answers of ANSWERS) {
+      const settings = { dc_use_split_config: 'true', CFILEMODE: '644', ...answers };
+      writeFileSync(join(dir, 'update-exim4.conf.conf'), Object.entries(settings).map(([k, v]) => `${k}='${v}'`).join('\n') + '\n');
+      const out = join(dir, 'generated.conf');
+      const r = spawnSync(UPDATE, ['-d', dir, '-o', out], { encoding: 'utf8', timeout: 60_000 });
+      assert.equal(r.status, 0, `${UPDATE}: ${r.stderr}`);
+      const generated = readFileSync(out, 'utf8');
+      // Its block of `.ifndef NAME` / `NAME=value` / `.endif` (the package version aside: the analyser does not know it).
+      const block = /^# the following macro definitions were created\n[^]*?^#{10,}$/m.exec(generated)?.[0] ?? '';
+      assert.notEqual(block, '', 'the generated block of macros');
+      const expected = Object.fromEntries([...block.matchAll(/^\.ifndef (\w+)\n\1=(.*)\n\.endif$/gm)].filter((m) => m[1] !== 'MAIN_PACKAGE_VERSION').map((m) => [m[1], m[2]]));
+      const path = join(dir, 'update-exim4.conf.conf');
+      const seen = Object.fromEntries(parsePath(join(dir, 'conf.d'), nodeHost()).macros.filter((m) => m.nameLoc.file === path).map((m) => [m.name, m.value]));
+      assert.deepEqual(seen, expected, JSON.stringify(answers));
+      const findings = (p: string) => lintPath(p, nodeHost()).findings.map((f) => `${f.code}: ${f.message}`).sort();
+      assert.deepEqual(findings(join(dir, 'conf.d')), findings(out), JSON.stringify(answers));
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
