@@ -332,6 +332,9 @@ test('tainted data in a pipe argument, a redirect file and a lookup file name is
         [autoreply(`file = ${DATA}/$domain/filter`), /Tainted '.*' \(file for t transport\) not permitted/, true],
         [autoreply(`once = ${DATA}/once-$local_part`), /Tainted '.*' \(once file for t transport\) not permitted/, true],
         [autoreply(`file = ${DATA}/$domain_data/filter`), /Tainted/, false],
+        // A log file: nothing is logged, the reply still goes out.
+        [autoreply(`log = ${DATA}/log-$local_part`), /Tainted filename '[^']*log-rcpt'/, true],
+        [autoreply(`log = ${DATA}/log-$local_part_data`), /Tainted/, false],
         // A pipe transport that only generated pipes reach runs their command, not its own.
         [generatedPipe('/bin/true $local_part'), /Tainted arg/, false],
         // A generated pipe whose command comes from the message.

@@ -10,7 +10,8 @@
  *    the address fails and the message bounces;
  *  - a redirect router's `file`: 'Tainted name ... for file read not permitted', each address
  *    it reads the file for defers;
- *  - an autoreply `file` or `once`: 'Tainted ... (file for t transport) not permitted';
+ *  - an autoreply `file` or `once`: 'Tainted ... (file for t transport) not permitted'; its
+ *    `log`: 'Tainted filename', nothing is logged and the reply is still sent;
  *  - the file name of a single-key lookup (lsearch, cdb, dbm ...) or of ${readfile}:
  *    'Tainted filename for search', the panic log says so and the whole expansion fails (a
  *    router condition then skips the router; other settings defer the address);
@@ -97,12 +98,18 @@ const taintedData: Rule = {
       for (const t of ctx.model.activeDrivers('transports')) {
         if (generatedOnly(t.name)) continue;
         if (t.driverName === 'autoreply') {
-          // Measured: "Tainted '...' (file for t transport) not permitted", and the once file likewise.
-          for (const name of ['file', 'once']) {
+          // Measured: "Tainted '...' (file for t transport) not permitted", and the once file
+          // likewise; a log file: "Tainted filename '...'", no log is written, the reply is sent.
+          for (const name of ['file', 'once', 'log']) {
             const node = ctx.model.optionNode(t, name);
             const value = setting(node);
             const variable = value === undefined || lookupLines.has(node!.line) ? undefined : taintedVariableIn(value);
-            if (node && variable) report(node, variable, `Exim 4.94 and later refuse a tainted ${name === 'once' ? 'once file' : 'file'} name ('Tainted ... not permitted') and defer every autoreply through ${t.name} transport`, { transport: t.name });
+            if (!node || !variable) continue;
+            const effect =
+              name === 'log'
+                ? `Exim 4.94 and later refuse to open a log file by a tainted name ('Tainted filename') and log nothing; the replies through ${t.name} transport are still sent`
+                : `Exim 4.94 and later refuse a tainted ${name === 'once' ? 'once file' : 'file'} name ('Tainted ... not permitted') and defer every autoreply through ${t.name} transport`;
+            report(node, variable, effect, { transport: t.name });
           }
         } else if (t.driverName === 'appendfile') {
           const create = setting(ctx.model.optionNode(t, 'create_file'));
