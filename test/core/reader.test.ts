@@ -74,6 +74,10 @@ test('continued lines end as the line buffer of Exim ends them (measured with ex
   assert.deepEqual(texts('\\\n# c\n'), []);
   assert.deepEqual(texts('a = 1\n  \\\n'), ['a = 1', '']);
   assert.deepEqual(texts('a = 1\n  \\\n\nb = 2\n'), ['a = 1', 'b = 2']);
+  // At the end of the configuration the space before the backslash stays: no next line removes it.
+  assert.deepEqual(texts('a = 1 \\\n'), ['a = 1 ']);
+  assert.deepEqual(texts('a = 1 \\'), ['a = 1 ']);
+  assert.deepEqual(texts('a = 1 \\\n\n'), ['a = 1']);
   // The last skipped line stays in the buffer: a directive, a line of a skipped branch.
   assert.deepEqual(texts('a = 1 \\\n.ifdef X\n.endif\n'), ['a = 1 .endif']);
   assert.deepEqual(texts('a = 1 \\\n.ifdef X\nfoo\n.endif\n  b\n'), ['a = 1 b']);

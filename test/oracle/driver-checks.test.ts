@@ -21,6 +21,10 @@ const transport = (...lines: string[]) =>
 
 /** [name, configuration, undefined when Exim accepts it or the words of its refusal]. */
 const CASES: [string, string, string | undefined][] = [
+  // At the end of the configuration a continued line keeps the space before its backslash.
+  ['driver name continued at the end of the file', 'begin transports\nt:\n  driver = smtp \\\n', 'transport t: cannot find transport driver "smtp "'],
+  ['driver name continued at the end, no final newline', 'begin transports\nt:\n  driver = smtp \\', 'transport t: cannot find transport driver "smtp "'],
+  ['driver name continued by a blank line', 'begin transports\nt:\n  driver = smtp \\\n\n', undefined],
   ['quoted localhost_number', 'localhost_number = "3"\n', undefined],
   ['empty localhost_number', 'localhost_number =\n', undefined],
   ['quoted syslog_facility', 'syslog_facility = "mail"\n', undefined],

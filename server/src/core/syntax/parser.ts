@@ -489,8 +489,11 @@ class TreeBuilder implements LineSink {
     // An instance in a skipped branch still says which driver it is, for checking its options.
     if (option.word === 'driver' && !d.driverOption && (option.active || !d.active)) {
       d.driverOption = option;
-      // Read as a string setting: `driver = "accept"` is the accept router.
-      d.driverName = stringSetting(option.value);
+      // Read as a string setting: `driver = "accept"` is the accept router. Space after the
+      // name is part of it: a line only keeps it when the configuration ends in a
+      // continuation ("driver = smtp \\": 'cannot find transport driver "smtp "', measured).
+      const written = option.value.replace(/^[ \t\n\v\f\r]+/, '');
+      d.driverName = written.startsWith('"') ? stringSetting(written) : written;
     }
   }
 

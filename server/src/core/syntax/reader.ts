@@ -456,7 +456,11 @@ export class ConfigReader {
       if (last && last.file === file.path && last.range.start.line === this.skippedLine) this.comments.pop();
     }
     this.activeAcc = undefined;
-    this.emit(acc, true, true);
+    // Exim strips trailing white space from each physical line before it removes the
+    // backslash; the space before that backslash goes only when a next line is read. At
+    // the end of the configuration there is none, so it stays ("driver = smtp \\" at the
+    // end: 'cannot find transport driver "smtp "', measured).
+    this.emit(acc, true, true, true);
   }
 
   /** `replaced` is the piece map when macros were replaced; otherwise text is the raw line from column `shift`. */
@@ -527,10 +531,11 @@ export class ConfigReader {
   }
 
   /** `keepEmpty`: an empty line is a line (Exim's buffer at the end of the configuration). */
-  private emit(acc: Accumulator, active: boolean, keepEmpty = false): void {
+  private emit(acc: Accumulator, active: boolean, keepEmpty = false, keepTrailingSpace = false): void {
     // Trailing white space left before a removed backslash goes when the line ends.
     let end = acc.text.length;
     while (end > 0 && isSpace(acc.text.charCodeAt(end - 1))) end--;
+    if (keepTrailingSpace && end > 0) end = acc.text.length;
     if (end === 0) {
       if (keepEmpty) this.deliver(new LogicalLine('', undefined, active, acc.file, acc.line, acc.column));
       return;
