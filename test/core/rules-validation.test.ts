@@ -1023,6 +1023,28 @@ ${options}`, 'tainted-data').map((f) => f.message);
   assert.match(key('$sender_address_domain', '/etc/dkim/$dkim_domain.pem', '  dkim_strict = true\n')[0], /defer every delivery through the transport, as dkim_strict is set/);
 });
 
+test('tainted-data: the quick fix names a DKIM key file through a dsearch lookup', () => {
+  const fixOf = (domain: string, path: string) => {
+    const text = `begin transports\nt:\n  driver = smtp\n  dkim_domain = ${domain}\n  dkim_private_key = ${path}\n`;
+    const [f] = only(text, 'tainted-data');
+    const edit = f?.fixes?.[0]?.edits[0];
+    if (!edit) return undefined;
+    assert.deepEqual([edit.range.start.line, edit.range.start.character, edit.range.end.character], [4, 21, 21 + path.length]);
+    return edit.newText;
+  };
+  const from = '${lc:${domain:$h_from:}}';
+  assert.equal(fixOf('$sender_address_domain', '/etc/dkim/${dkim_domain}.pem'), '${lookup{${dkim_domain}.pem}dsearch{/etc/dkim}{/etc/dkim/$value}}');
+  assert.equal(fixOf('x.example', `\${if exists{/etc/dkim/${from}.key}{/etc/dkim/${from}.key}{0}}`), `\${lookup{${from}.key}dsearch{/etc/dkim}{/etc/dkim/$value}}`);
+  // A directory per domain: looked up as a directory, the file below it still tested.
+  const perDomain = `\${lookup{${from}}dsearch,filter=dir{/etc/exim4/domains}{/etc/exim4/domains/$value/dkim.pem}}`;
+  assert.equal(fixOf('x.example', `\${if exists{/etc/exim4/domains/${from}/dkim.pem}{/etc/exim4/domains/${from}/dkim.pem}{0}}`), `\${if exists{${perDomain}}{${perDomain}}{0}}`);
+  // Shapes the fix does not take: no fixed directory first, the data twice, a macro, different test and result.
+  assert.equal(fixOf('$sender_address_domain', '/${dkim_domain}.pem'), undefined);
+  assert.equal(fixOf('$sender_address_domain', '/etc/$dkim_domain/$dkim_domain.pem'), undefined);
+  assert.equal(fixOf('x.example', `\${if exists{/etc/a/${from}}{/etc/b/${from}}{0}}`), undefined);
+  assert.equal(only('K = /etc/dkim/${dkim_domain}.pem\nbegin transports\nt:\n  driver = smtp\n  dkim_domain = $sender_address_domain\n  dkim_private_key = K\n', 'tainted-data')[0].fixes, undefined);
+});
+
 test('expansion rules: in a skipped branch, a problem that is a macro name is not reported', () => {
   const text = 'acl_smtp_rcpt = r\nbegin acl\nr:\n.ifdef SPAMASSASSIN\n  warn condition = ${if >{$spam_score_int}{SPAM_SCORE}{yes}{no}}\n  warn logwrite = $domian\n.endif\n  warn condition = ${if >{$spam_score_int}{SPAM_SCORE}{yes}{no}}\n  accept\n';
   const found = lint(text).filter((f) => f.code === 'expansion-syntax' || f.code === 'unknown-variable').map((f) => [f.code, f.loc.range.start.line]);

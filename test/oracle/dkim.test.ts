@@ -62,6 +62,8 @@ test('a DKIM key file named from data of the message: Exim sends the message uns
     mkdirSync(keys, { mode: 0o755 });
     const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 1024, privateKeyEncoding: { type: 'pkcs1', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
     writeFileSync(join(keys, 'probe.invalid.pem'), privateKey, { mode: 0o644 });
+    mkdirSync(join(keys, 'probe.invalid'), { mode: 0o755 });
+    writeFileSync(join(keys, 'probe.invalid', 'dkim.pem'), privateKey, { mode: 0o644 });
     const fromHeader = '${lc:${domain:$h_from:}}';
     const wrong: string[] = [];
     for (const [options, signed, outcome] of [
@@ -69,6 +71,8 @@ test('a DKIM key file named from data of the message: Exim sends the message uns
       [[`dkim_domain = ${fromHeader}`, `dkim_private_key = ${keys}/\${dkim_domain}.pem`], false, 'DELIVERED_CLEAR'],
       [['dkim_domain = probe.invalid', `dkim_private_key = \${if exists{${keys}/${fromHeader}.pem}{${keys}/${fromHeader}.pem}{0}}`], false, 'DELIVERED_CLEAR'],
       [[`dkim_domain = ${fromHeader}`, `dkim_private_key = ${keys}/\${lookup{\${dkim_domain}.pem}dsearch{${keys}}}`], true, 'DELIVERED_CLEAR'],
+      // A directory per domain, as VestaCP and HestiaCP keep them.
+      [['dkim_domain = probe.invalid', `dkim_private_key = \${if exists{${keys}/${fromHeader}/dkim.pem}{${keys}/${fromHeader}/dkim.pem}{0}}`], false, 'DELIVERED_CLEAR'],
       // dkim_strict defers ("DKIM: message could not be signed, and dkim_strict is set"); with no
       // retry rules in this configuration the deferred address then fails at once.
       [[`dkim_domain = ${fromHeader}`, `dkim_private_key = ${keys}/\${dkim_domain}.pem`, 'dkim_strict = true'], false, 'BOUNCED'],
@@ -82,6 +86,16 @@ test('a DKIM key file named from data of the message: Exim sends the message uns
       if ((found.length > 0) === signed) wrong.push(`${name}: Exim ${signed ? 'signs' : 'does not sign'}, the analyser ${found.length ? 'reports' : 'does not report'} it`);
       if (outcome === 'BOUNCED' && !/dkim_strict is set\. Deferring/.test(result.log)) wrong.push(`${name}: not deferred by dkim_strict\n${result.log}`);
       if (found.length && !found[0].message.includes(outcome === 'BOUNCED' ? 'defer every delivery' : 'unsigned')) wrong.push(`${name}: ${found[0].message}`);
+      // The quick fix names the key file through a dsearch lookup: then the message is signed.
+      const fix = found[0]?.fixes?.[0]?.edits[0]?.newText;
+      if (found.length && !fix) wrong.push(`${name}: no quick fix`);
+      if (fix) {
+        const fixedOptions = ['dkim_selector = s1', ...options.map((o) => (o.startsWith('dkim_private_key =') ? `dkim_private_key = ${fix}` : o))];
+        const after = await deliverThroughSmarthost(dir, fixedOptions, 'notls');
+        const signedAfter = after.received.some((m) => /^DKIM-Signature:/im.test(m.data));
+        if (!signedAfter || after.outcome !== 'DELIVERED_CLEAR') wrong.push(`${name}: after the fix (${fix}): ${after.outcome}, ${signedAfter ? 'signed' : 'unsigned'}\n${after.log}`);
+        if (lintPath(after.path, nodeHost()).findings.some((f) => f.code === 'tainted-data')) wrong.push(`${name}: still reported after the fix (${fix})`);
+      }
     }
     assert.deepEqual(wrong, []);
   } finally {

@@ -103,6 +103,26 @@ export function taintedVariableIn(value: string, start = 0, end = value.length, 
   return undefined;
 }
 
+/** The parts of `${if [!]exists{test}{yes}{no}}` written as the whole value, else undefined. */
+export function ifExistsParts(value: string): { test: string; yes: string; no: string | undefined } | undefined {
+  const m = /^\s*\$\{if\s*(!?)\s*exists\s*\{/.exec(value);
+  if (!m) return undefined;
+  const testEnd = closing(value, m[0].length);
+  const strings: string[] = [];
+  let i = testEnd + 1;
+  while (strings.length < 2) {
+    while (/\s/.test(value[i] ?? '')) i++;
+    if (value[i] !== '{') break;
+    const close = closing(value, i + 1);
+    if (close >= value.length) return undefined;
+    strings.push(value.slice(i + 1, close));
+    i = close + 1;
+  }
+  while (/\s/.test(value[i] ?? '')) i++;
+  if (strings.length === 0 || value[i] !== '}' || value.slice(i + 1).trim() !== '') return undefined;
+  return { test: value.slice(m[0].length, testEnd), yes: strings[0], no: strings[1] };
+}
+
 /**
  * taintedVariableIn() for a value that may also be `${if [!]exists{...}{A}{B}}`, the usual way
  * to use a file only when it is there: the result is A or B as they are, and `exists` does
@@ -111,16 +131,26 @@ export function taintedVariableIn(value: string, start = 0, end = value.length, 
 export function taintedVariableInResult(value: string, alsoTainted?: ReadonlySet<string>): string | undefined {
   const direct = taintedVariableIn(value, 0, value.length, alsoTainted);
   if (direct) return direct;
-  const m = /^\s*\$\{if\s*!?\s*exists\s*\{/.exec(value);
-  if (!m) return undefined;
-  let i = closing(value, m[0].length) + 1;
-  for (let k = 0; k < 2; k++) {
-    while (/\s/.test(value[i] ?? '')) i++;
-    if (value[i] !== '{') return undefined;
-    const close = closing(value, i + 1);
-    const found = taintedVariableIn(value, i + 1, close, alsoTainted);
-    if (found) return found;
-    i = close + 1;
+  const parts = ifExistsParts(value);
+  if (!parts) return undefined;
+  return taintedVariableIn(parts.yes, 0, parts.yes.length, alsoTainted) ?? (parts.no === undefined ? undefined : taintedVariableIn(parts.no, 0, parts.no.length, alsoTainted));
+}
+
+/** Splits a path at the "/" written outside `${...}`. */
+export function pathComponents(path: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < path.length; i++) {
+    const c = path.charCodeAt(i);
+    if (c === 92 /* \ */) i = escapeEnd(path, i) - 1;
+    else if (c === 123 /* { */) depth++;
+    else if (c === 125 /* } */) depth = Math.max(0, depth - 1);
+    else if (c === 47 /* / */ && depth === 0) {
+      parts.push(path.slice(start, i));
+      start = i + 1;
+    }
   }
-  return undefined;
+  parts.push(path.slice(start));
+  return parts;
 }

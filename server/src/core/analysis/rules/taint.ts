@@ -18,9 +18,10 @@
  *  - an smtp transport's DKIM key file: the message goes out unsigned (dkimKeyFile()).
  */
 import { LogicalLine } from '../../syntax/logicalLine';
+import { Location } from '../../syntax/source';
 import { DriverNode, OptionNode } from '../../syntax/tree';
 import { stringSetting } from '../../util/stringSetting';
-import { taintedVariableIn, taintedVariableInResult } from '../../util/taint';
+import { ifExistsParts, pathComponents, taintedVariableIn, taintedVariableInResult } from '../../util/taint';
 import { Rule, RuleContext } from '../types';
 import { detaintedByCreateFile } from './deliveryValues';
 import { scanned } from './expansions';
@@ -55,14 +56,51 @@ function dkimKeyFile(ctx: RuleContext, t: DriverNode, lookupLines: ReadonlySet<L
   if (!variable) return;
   const strict = /^(?:true|yes|1)$/i.test(stringSetting(ctx.model.optionNode(t, 'dkim_strict')?.value ?? '').trim());
   const source = via.has(variable) ? ` (${variable} = ${stringSetting(ctx.model.optionNode(t, variable)!.value)}, which uses $${via.get(variable)})` : '';
+  const loc = node.valueLoc ?? node.wordLoc;
+  const fixed = node.valueLoc && writtenAsIs(ctx, node.valueLoc, node.value) ? untaintedKeyPath(node.value, new Set(via.keys())) : undefined;
   ctx.report({
+    fixes: fixed ? [{ title: 'Name the key file through a dsearch lookup (untainted)', edits: [{ file: loc.file, range: loc.range, newText: fixed }], isPreferred: true }] : undefined,
     message:
       `dkim_private_key = ${value} uses $${variable}${source}, which comes from the message: Exim 4.94 and later refuse to open a key file by a tainted name ("Tainted filename", in the panic log) ` +
       `and ${strict ? 'defer every delivery through the transport, as dkim_strict is set' : `send every message through ${t.name} transport unsigned`}; name the file through a lookup, such as \${lookup{$dkim_domain}dsearch{/etc/exim4/dkim}}`,
-    loc: node.valueLoc ?? node.wordLoc,
+    loc,
     active: node.active,
     data: { option: node.word, variable, transport: t.name },
   });
+}
+
+/** Whether the text at `loc` is `value` as written: one line, no macro in it. */
+function writtenAsIs(ctx: RuleContext, loc: Location, value: string): boolean {
+  const file = ctx.tree.files.find((f) => f.path === loc.file);
+  const r = loc.range;
+  return !!file && !file.generated && r.start.line === r.end.line && file.lines[r.start.line]?.slice(r.start.character, r.end.character) === value;
+}
+
+/**
+ * A DKIM key path with the data of the message taken through a dsearch lookup, which returns
+ * the directory entry's name untainted (measured: the message is signed):
+ * `/etc/dkim/${dkim_domain}.pem` becomes
+ * `${lookup{${dkim_domain}.pem}dsearch{/etc/dkim}{/etc/dkim/$value}}`, and with no such file
+ * the value is empty and nothing is signed, as `${if exists}` intends. A tainted directory
+ * (`/etc/exim4/domains/$domain/dkim.pem`) is looked up as a directory (filter=dir), and the
+ * `${if exists{...}}` around it is kept for the file below it. Undefined when the path has
+ * another shape (data of the message in two places, no fixed directory before it, quotes).
+ */
+function untaintedKeyPath(value: string, alsoTainted: ReadonlySet<string>): string | undefined {
+  const parts = ifExistsParts(value);
+  if (parts && (parts.test.trim() !== parts.yes.trim() || (parts.no !== undefined && parts.no.includes('$')))) return undefined;
+  const path = (parts ? parts.yes : value).trim();
+  if (!path.startsWith('/')) return undefined;
+  const components = pathComponents(path);
+  const at = components.findIndex((c) => taintedVariableIn(c, 0, c.length, alsoTainted) !== undefined);
+  if (at < 2 || components.slice(0, at).some((c) => c.includes('$') || c.includes('{') || c.includes('}'))) return undefined;
+  const rest = components.slice(at + 1);
+  if (rest.some((c) => taintedVariableIn(c, 0, c.length, alsoTainted) !== undefined)) return undefined;
+  const dir = components.slice(0, at).join('/');
+  const file = [`${dir}/$value`, ...rest].join('/');
+  const lookup = `\${lookup{${components[at]}}dsearch${rest.length ? ',filter=dir' : ''}{${dir}}{${file}}}`;
+  if (parts && rest.length > 0) return `\${if exists{${lookup}}{${lookup}}{${parts.no ?? ''}}}`;
+  return lookup;
 }
 
 const taintedData: Rule = {
