@@ -319,6 +319,11 @@ export function rename(tree: ConfigTree, file: string, pos: Position, newName: s
       }
     }
   }
+  // update-exim4.conf writes these names itself: their definitions are not text to edit.
+  const generated = all.find((o) => tree.files.some((f) => f.path === o.loc.file && f.generated));
+  if (generated) {
+    return { ok: false, message: `${check.name} is one of the macros update-exim4.conf generates (from ${generated.loc.file}:${generated.loc.range.start.line + 1}); its name cannot change.` };
+  }
   const hidden = all.find((o) => !o.literal);
   if (hidden) {
     return { ok: false, message: `${check.name} is also written through a macro at ${hidden.loc.file}:${hidden.loc.range.start.line + 1}; change that by hand.` };
