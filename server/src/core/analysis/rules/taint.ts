@@ -14,7 +14,8 @@
  *    `log`: 'Tainted filename', nothing is logged and the reply is still sent;
  *  - the file name of a single-key lookup (lsearch, cdb, dbm ...) or of ${readfile}:
  *    'Tainted filename for search', the panic log says so and the whole expansion fails (a
- *    router condition then skips the router; other settings defer the address);
+ *    router condition then skips the router; other settings make the delivery defer or
+ *    fail: an autoreply option bounces the address);
  *  - an smtp transport's DKIM key file: the message goes out unsigned (dkimKeyFile()).
  */
 import { LogicalLine } from '../../syntax/logicalLine';
