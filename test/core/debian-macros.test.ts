@@ -110,3 +110,26 @@ test('hover names update-exim4.conf as the origin; rename leaves a generated nam
   assert.equal(r.ok, false);
   assert.match(r.ok ? '' : r.message, /one of the macros update-exim4\.conf generates/);
 });
+
+test('update-exim4.conf.conf lines the shell cannot read, and quoted macro lines, are reported there', () => {
+  const lint = (extra: string) => lintPath('/e/conf.d', confd('', `${UE4CC}${extra}\n`)).findings.filter((f) => f.code.startsWith('debian-'));
+  const at = (extra: string) => lint(extra).map((f) => [f.code, f.loc.file, f.loc.range.start.line, f.severity]);
+  assert.deepEqual(at('DKIM_SELECTOR = mail'), [['debian-settings-unreadable', '/e/update-exim4.conf.conf', 10, 'error']]);
+  assert.deepEqual(at('DKIM_DOMAIN=${lc:${domain:$h_from:}}'), [['debian-settings-unreadable', '/e/update-exim4.conf.conf', 10, 'error']]);
+  assert.match(lint('DKIM_DOMAIN=${lc:$h_from:}')[0].message, /"Bad substitution"/);
+  assert.deepEqual(at("DKIM_DOMAIN='${lc:$h_from:}'"), []);
+  assert.deepEqual(at('X=${HOME:-/root}'), []);
+  // A quoted value matters where the macro is used: LOCAL_DELIVERY names the transport.
+  const quoted = lint("LOCAL_DELIVERY='maildir_home'").filter((f) => f.code === 'debian-macro-quoted');
+  assert.equal(quoted.length, 0, 'dc_localdelivery comes first: the macro line is a second definition update-exim4.conf skips');
+  const host = confd('', UE4CC.replace("dc_localdelivery='maildir_home'\n", '') + "LOCAL_DELIVERY='maildir_home'\n");
+  const found = lintPath('/e/conf.d', host).findings.filter((f) => f.code === 'debian-macro-quoted');
+  assert.equal(found.length, 0, 'without dc_localdelivery update-exim4.conf still defines LOCAL_DELIVERY=mail_spool first');
+  const used = memoryHost({
+    '/e/update-exim4.conf.conf': `${UE4CC}MAIN_QUALIFY_DOMAIN='example.net'\n`,
+    '/e/conf.d/main/01_listmacrosdefs': 'UPEX4CmacrosUPEX4C = 1\n.ifdef MAIN_QUALIFY_DOMAIN\nqualify_domain = MAIN_QUALIFY_DOMAIN\n.endif\n',
+  });
+  const [q] = lintPath('/e/conf.d', used).findings.filter((f) => f.code === 'debian-macro-quoted');
+  assert.deepEqual([q.loc.file, q.loc.range.start.line, q.severity], ['/e/update-exim4.conf.conf', 10, 'warning']);
+  assert.match(q.message, /MAIN_QUALIFY_DOMAIN is 'example\.net', not example\.net/);
+});

@@ -852,6 +852,17 @@ describe('lsp: robustness', () => {
     assert.equal(loop.find((z) => z.code === 'include-loop')!.range.start.line, 0);
   });
 
+  test("Debian's update-exim4.conf.conf: its problems show on the line its macros follow", async (t) => {
+    const client = await session(t);
+    fixture('debian/update-exim4.conf.conf', "dc_eximconfig_configtype='local'\nDKIM_SELECTOR = mail\n");
+    const template = fixture('debian/exim4.conf.template', `UPEX4CmacrosUPEX4C = 1\n${INSECURE}`);
+    client.didOpen(template.uri, template.text);
+    const ds = await client.waitForDiagnostics(template.uri, has('debian-settings-unreadable'));
+    const d = ds.find((x) => x.code === 'debian-settings-unreadable')!;
+    assert.equal(d.range.start.line, 0);
+    assert.match(d.message, /update-exim4\.conf\.conf, line 2: update-exim4\.conf reads this file with the shell, which runs "DKIM_SELECTOR" as a command/);
+  });
+
   test('documents that are not files: untitled: and a missing .include', async (t) => {
     const client = await session(t);
     const untitled = 'untitled:Untitled-1';

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { lintPath, parsePath } from '../../server/src/core/service';
 import { nodeHost } from '../../server/src/node/fsHost';
+import { requireExim } from '../support/exim';
 
 const UPDATE = '/usr/sbin/update-exim4.conf';
 const CONFD = '/etc/exim4/conf.d';
@@ -48,6 +49,73 @@ test('conf.d read with update-exim4.conf.conf gives the macros and findings of t
       assert.deepEqual(seen, expected, JSON.stringify(answers));
       const findings = (p: string) => lintPath(p, nodeHost()).findings.map((f) => `${f.code}: ${f.message}`).sort();
       assert.deepEqual(findings(join(dir, 'conf.d')), findings(out), JSON.stringify(answers));
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a line of update-exim4.conf.conf the shell cannot get through stops update-exim4.conf, and is reported', (t) => {
+  if (!existsSync(UPDATE) || !existsSync(CONFD)) {
+    const message = `${UPDATE} and ${CONFD} are needed (apt-get install -y exim4-config)`;
+    if (process.env.CI === 'true') assert.fail(`${message}; required under CI=true`);
+    t.skip(message);
+    return;
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'exim-ue4c-'));
+  try {
+    cpSync(CONFD, join(dir, 'conf.d'), { recursive: true });
+    const wrong: string[] = [];
+    for (const [line, stops] of [
+      ['DKIM_SELECTOR = mail', true],
+      ["dc_readhost = 'example.org'", true],
+      ['DKIM_DOMAIN=${lc:${domain:$h_from:}}', true],
+      ['DKIM_DOMAIN = ${lc:${domain:$h_from:}}', true],
+      ["DKIM_DOMAIN='${lc:${domain:$h_from:}}'", false],
+      ['MAIN_HARDCODE_PRIMARY_HOSTNAME=mail.example.org', false],
+      ['dc_readhost=${HOME:-x}', false],
+      ['# DKIM_SELECTOR = mail', false],
+    ] as const) {
+      writeFileSync(join(dir, 'update-exim4.conf.conf'), `dc_eximconfig_configtype='local'\ndc_use_split_config='true'\n${line}\n`);
+      const r = spawnSync(UPDATE, ['-d', dir, '-o', join(dir, 'generated.conf')], { encoding: 'utf8', timeout: 60_000 });
+      if ((r.status !== 0) !== stops) wrong.push(`${line}: update-exim4.conf exits ${r.status}: ${r.stderr}`);
+      const reported = lintPath(join(dir, 'conf.d'), nodeHost()).findings.some((f) => f.code === 'debian-settings-unreadable');
+      if (reported !== stops) wrong.push(`${line}: update-exim4.conf ${stops ? 'stops' : 'goes on'}, the analyser ${reported ? 'reports' : 'does not report'} it`);
+    }
+    assert.deepEqual(wrong, []);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a quoted macro line of update-exim4.conf.conf keeps its quotes in the configuration, and is reported where the macro is used', (t) => {
+  const exim = requireExim(t);
+  if (!exim) return;
+  if (!existsSync(UPDATE) || !existsSync(CONFD)) {
+    const message = `${UPDATE} and ${CONFD} are needed (apt-get install -y exim4-config)`;
+    if (process.env.CI === 'true') assert.fail(`${message}; required under CI=true`);
+    t.skip(message);
+    return;
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'exim-ue4c-'));
+  try {
+    cpSync(CONFD, join(dir, 'conf.d'), { recursive: true });
+    for (const [line, shown, reported] of [
+      ["MAIN_QUALIFY_DOMAIN='example.net'", "'example.net'", true],
+      ['MAIN_QUALIFY_DOMAIN=example.net', 'example.net', false],
+      // Only tested with .ifdef: the value is not used.
+      ["MAIN_TLS_ENABLE='yes'", undefined, false],
+    ] as const) {
+      writeFileSync(join(dir, 'update-exim4.conf.conf'), `dc_eximconfig_configtype='local'\ndc_use_split_config='true'\n${line}\n`);
+      const out = join(dir, 'generated.conf');
+      const r = spawnSync(UPDATE, ['-d', dir, '-o', out], { encoding: 'utf8', timeout: 60_000 });
+      assert.equal(r.status, 0, r.stderr);
+      if (shown !== undefined) {
+        const bp: { stdout: string; stderr: string } = spawnSync(exim as string, ['-C', out, '-bP', 'qualify_domain'], { encoding: 'utf8' });
+        assert.equal(bp.stdout.trim(), `qualify_domain = ${shown}`, bp.stderr);
+      }
+      const found = lintPath(join(dir, 'conf.d'), nodeHost()).findings.filter((f) => f.code === 'debian-macro-quoted');
+      assert.equal(found.length > 0, reported, `${line}: ${found.map((f) => f.message).join('; ')}`);
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });

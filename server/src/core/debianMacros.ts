@@ -9,7 +9,8 @@
  * generate (`dc_localdelivery='maildir_home'` makes maildir_home the local transport).
  */
 import { ConfigHost, dirname, joinPath } from './host';
-import { SourceFile } from './syntax/source';
+import { ReaderProblem } from './syntax/reader';
+import { range, SourceFile } from './syntax/source';
 
 /** The line after which update-exim4.conf inserts its macros. */
 export const GENERATED_MACROS_MARKER = 'UPEX4CmacrosUPEX4C';
@@ -17,8 +18,15 @@ export const GENERATED_MACROS_MARKER = 'UPEX4CmacrosUPEX4C';
 /** Macros inserted after the marker line, built when the reader reaches it. */
 export interface GeneratedMacros {
   marker: string;
-  /** The inserted text; `isDefined` tells the macros already defined there (the `.ifndef`). */
-  file(isDefined: (name: string) => boolean): SourceFile;
+  /** update-exim4.conf.conf, where the macros come from. */
+  path: string;
+  /** Lines of that file update-exim4.conf cannot get through (debian-settings-unreadable). */
+  problems: ReaderProblem[];
+  /**
+   * The inserted text; `isDefined` tells the macros already defined there (the `.ifndef`).
+   * Undefined for the configuration type "none", for which update-exim4.conf inserts nothing.
+   */
+  file(isDefined: (name: string) => boolean): SourceFile | undefined;
 }
 
 interface Setting {
@@ -37,15 +45,40 @@ const sanitize = (s: string): string => s.replace(/[^-0-9A-Za-z\\/.!*@_~:;< [\\]
 /** lowercase(): the words of the value (the shell splits it), lower case, sanitised. */
 const lowercase = (s: string): string => sanitize(s.trim().split(/\s+/).join(' ').toLowerCase());
 
-/** Shell assignments `name='value'` of update-exim4.conf.conf (it is sourced by sh). */
-function readSettings(text: string): Map<string, Setting> {
+const STOPS = 'and update-exim4.conf stops without writing the configuration Exim runs (the one it wrote before stays)';
+
+/**
+ * Shell assignments `name='value'` of update-exim4.conf.conf, which update-exim4.conf sources
+ * with sh (dash, under `set -e`); lines it cannot get through are problems (measured with
+ * update-exim4.conf: `NAME = value` gives "NAME: not found" and exit 127, `NAME=${lc:...}`
+ * "Bad substitution" and exit 2; `NAME='x'` on a line that starts with an upper-case letter
+ * makes the macro NAME with the value 'x', quotes included).
+ */
+function readSettings(path: string, text: string, problems: ReaderProblem[]): Map<string, Setting> {
+  // (A quoted macro line is rules/debian.ts's: the quotes matter only where the macro is used.)
   const settings = new Map<string, Setting>();
+  const problem = (code: string, message: string, line: number, start: number, end: number) =>
+    problems.push({ code, message, loc: { file: path, range: range(line, start, line, end) }, active: true });
   text.split('\n').forEach((raw, line) => {
     const text = raw.replace(/\r$/, '');
+    // Outside single quotes, ${name:...} is a substitution dash cannot read (only :- := :? :+).
+    const unquoted = text.replace(/'[^']*'/g, (q) => ' '.repeat(q.length));
+    const bad = /\$\{[A-Za-z_]\w*:[^-=?+]/.exec(unquoted);
+    if (bad && !/^\s*#/.test(text)) {
+      problem('debian-settings-unreadable', `update-exim4.conf reads this file with the shell, which cannot read "${text.slice(bad.index, bad.index + 12)}..." ("Bad substitution"), ${STOPS}; an Exim expansion belongs in a macro of the configuration (exim4.conf.localmacros, or a conf.d/main file)`, line, bad.index, text.length);
+      return;
+    }
+    const spaced = /^\s*([A-Za-z_]\w*)\s+=/.exec(text);
+    if (spaced) {
+      problem('debian-settings-unreadable', `update-exim4.conf reads this file with the shell, which runs "${spaced[1]}" as a command ("${spaced[1]}: not found"), ${STOPS}; write ${spaced[1]}=value with no space around "="`, line, text.indexOf(spaced[1]), text.length);
+      return;
+    }
+
     // A line that starts with an upper-case letter is a macro (update-exim4.conf's file2macros).
     const upper = /^([A-Z][^=]*)=(.*)$/.exec(text);
     if (upper) {
-      settings.set(upper[1].trim(), { value: upper[2].trim(), raw: upper[2].trim(), line });
+      const value = upper[2].trim();
+      settings.set(upper[1].trim(), { value, raw: value, line });
       return;
     }
     const m = /^\s*([A-Za-z_]\w*)=(.*)$/.exec(text);
@@ -79,10 +112,11 @@ export function debianGeneratedMacros(configPath: string, host: ConfigHost): Gen
   const path = joinPath(dir, 'update-exim4.conf.conf');
   const read = host.isDirectory?.(path) ? undefined : host.readFile(path);
   if (read?.kind !== 'file') return undefined;
-  const settings = readSettings(read.text);
+  const problems: ReaderProblem[] = [];
+  const settings = readSettings(path, read.text, problems);
   const get = (name: string) => settings.get(name)?.value ?? '';
   const type = lowercase(get('dc_eximconfig_configtype'));
-  if (!['satellite', 'smarthost', 'local', 'internet'].includes(type)) return undefined;
+  if (!['satellite', 'smarthost', 'local', 'internet'].includes(type)) return { marker: GENERATED_MACROS_MARKER, path, problems, file: () => undefined };
 
   // In update-exim4.conf's order; `from` is the setting each comes from (its line is where
   // the macro's definition is shown).
@@ -115,6 +149,8 @@ export function debianGeneratedMacros(configPath: string, host: ConfigHost): Gen
   const fileLines = read.text.split('\n').length;
   return {
     marker: GENERATED_MACROS_MARKER,
+    path,
+    problems,
     file(isDefined) {
       // Each definition on the line of the setting it comes from, where that line is free;
       // the others after the file's own lines.

@@ -346,16 +346,21 @@ function validate(uri: string): void {
  * Errors in files this document includes (directly or through other includes), which make
  * Exim refuse the whole configuration: each is shown on the `.include` line of this document
  * that leads to it, and links to where it is. Parts of a split configuration are not
- * included this way, and keep their findings to themselves.
+ * included this way, and keep their findings to themselves. Findings in Debian's
+ * update-exim4.conf.conf (not an Exim file, so not open as one) show on the line after
+ * which update-exim4.conf inserts its macros.
  */
 function includedErrors(findings: Finding[], path: string): Diagnostic[] {
   const tree = latest.get(openUris.get(path) ?? pathToUri(path));
-  if (!tree || tree.includes.length === 0) return [];
+  if (!tree || (tree.includes.length === 0 && !tree.generatedMacros)) return [];
   const via = new Map<string, { file: string; loc: Finding['loc'] }>();
   for (const d of tree.includes) if ((d.status === 'included' || d.status === 'loop') && !via.has(d.path)) via.set(d.path, { file: d.loc.file, loc: d.loc });
+  // What update-exim4.conf.conf gives (Debian's generated macros) shows on the line they follow.
+  const generated = tree.generatedMacros;
+  if (generated && !via.has(generated.from)) via.set(generated.from, { file: generated.at.file, loc: generated.at });
   const out: Diagnostic[] = [];
   for (const f of findings) {
-    if (f.loc.file === path || f.severity !== 'error') continue;
+    if (f.loc.file === path || (f.severity !== 'error' && f.loc.file !== generated?.from)) continue;
     let at = via.get(f.loc.file);
     for (let hops = 0; at && at.file !== path && hops < 64; hops++) at = via.get(at.file);
     if (!at || at.file !== path) continue;

@@ -27,11 +27,13 @@ import { dkimRules } from './rules/dkim';
 import { tlsSettingRules } from './rules/tlsSettings';
 import { listLookupRules } from './rules/listLookups';
 import { aclPlacementRules } from './rules/aclPlacement';
+import { debianRules } from './rules/debian';
 
 /** Problems found while reading and parsing; the reader and parser report them directly. */
 export const PARSE_PROBLEMS: RuleMeta[] = [
   { id: 'byte-order-mark', defaultSeverity: 'error', title: 'file that starts with a byte order mark, which Exim refuses' },
   { id: 'nul-byte', defaultSeverity: 'warning', title: 'line with a NUL byte, where Exim stops reading the line' },
+  { id: 'debian-settings-unreadable', defaultSeverity: 'error', title: "line of Debian's update-exim4.conf.conf the shell cannot read, so update-exim4.conf writes no configuration" },
   { id: 'conditional-unterminated', defaultSeverity: 'error', title: '.ifdef without .endif' },
   { id: 'conditional-unmatched', defaultSeverity: 'error', title: '.endif, .else or .elifdef without a matching .ifdef' },
   { id: 'conditional-ignored', defaultSeverity: 'warning', title: 'line that looks like .ifdef/.endif but that Exim skips (a tab, a CRLF line break or a longer word)' },
@@ -60,7 +62,7 @@ export const PARSE_PROBLEMS: RuleMeta[] = [
   { id: 'rewrite-missing-replacement', defaultSeverity: 'error', title: 'rewrite rule without a replacement' },
 ];
 
-export const RULES: Rule[] = [...structureRules, ...tlsRules, ...tlsSettingRules, ...retryRules, ...valueRules, ...retrySyntaxRules, ...rewriteRulesList, ...aclSyntaxRules, ...driverRules, ...expansionRules, ...referenceRules, ...mainOptionRules, ...valueCommentRules, ...routingRules, ...redirectRules, ...deliveryValueRules, ...taintRules, ...daemonRules, ...contentScanningRules, ...authenticatorRules, ...dkimRules, ...aclValueRules, ...listLookupRules, ...aclPlacementRules];
+export const RULES: Rule[] = [...structureRules, ...tlsRules, ...tlsSettingRules, ...retryRules, ...valueRules, ...retrySyntaxRules, ...rewriteRulesList, ...aclSyntaxRules, ...driverRules, ...expansionRules, ...referenceRules, ...mainOptionRules, ...valueCommentRules, ...routingRules, ...redirectRules, ...deliveryValueRules, ...taintRules, ...daemonRules, ...contentScanningRules, ...authenticatorRules, ...dkimRules, ...aclValueRules, ...listLookupRules, ...aclPlacementRules, ...debianRules];
 
 const ALL: Map<string, RuleMeta> = new Map([...PARSE_PROBLEMS, ...RULES].map((r) => [r.id, r]));
 

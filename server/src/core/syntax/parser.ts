@@ -70,7 +70,7 @@ export function parseFiles(root: string, files: SourceFile[], host: ConfigHost, 
   const builder = new TreeBuilder();
   const reader = new ConfigReader(host, builder, options.builtinMacros ?? [], options.builtinMacroValues, options.generatedMacros);
   reader.read(files);
-  const problems: ParseProblem[] = [...reader.problems, ...builder.problems];
+  const problems: ParseProblem[] = [...(options.generatedMacros?.problems ?? []), ...reader.problems, ...builder.problems];
   // Measured: Exim refuses a file that starts with a byte order mark, included files too
   // ("found unexpected BOM (Byte Order Mark)"); the reader reads past it to go on.
   for (const file of reader.files.values()) {
@@ -96,6 +96,7 @@ export function parseFiles(root: string, files: SourceFile[], host: ConfigHost, 
     comments: reader.comments,
     problems,
     lines: reader.lines,
+    generatedMacros: reader.generatedAt,
   };
 }
 

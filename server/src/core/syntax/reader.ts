@@ -215,6 +215,8 @@ export class ConfigReader {
   readonly comments: Location[] = [];
   readonly problems: ReaderProblem[] = [];
   readonly lines: LogicalLine[] = [];
+  /** The line after which update-exim4.conf's macros were inserted, and the file they come from (debianMacros.ts). */
+  generatedAt: { at: Location; from: string } | undefined;
 
   private readonly userMacros: Macro[] = [];
   private readonly macroIndex = new Map<string, Macro>();
@@ -362,8 +364,11 @@ export class ConfigReader {
       if (this.generated && !frame.file.generated && frame.file.lines[n].startsWith(this.generated.marker)) {
         // update-exim4.conf writes its macros after this line (debianMacros.ts).
         const file = this.generated.file((name) => this.macroIndex.has(name));
-        this.files.set(file.path, file);
-        this.stack.push({ file, next: 0 });
+        this.generatedAt ??= { at: { file: frame.file.path, range: range(n, 0, n, frame.file.lines[n].length) }, from: this.generated.path };
+        if (file) {
+          this.files.set(file.path, file);
+          this.stack.push({ file, next: 0 });
+        }
       }
     }
   }

@@ -169,6 +169,11 @@ export interface ConfigTree {
   comments: Location[];
   problems: ParseProblem[];
   lines: LogicalLine[];
+  /**
+   * The line of Debian's configuration after which update-exim4.conf's macros go, and
+   * update-exim4.conf.conf, where they come from (debianMacros.ts).
+   */
+  generatedMacros?: { at: Location; from: string };
 }
 
 /** Sections of a kind, in order (a kind normally appears once). */
