@@ -298,6 +298,9 @@ test('a list lookup whose file is not absolute stops the process, and is reporte
     for (const [list, dies] of [
       [`lsearch;${dir}/$domain`, true],
       [`lsearch;${dir}/$domain_data`, false],
+      // Picked by an expansion, as a list a file per mailbox gives.
+      [`\${if exists{${dir}/$domain}{lsearch;${dir}/$domain}{}}`, true],
+      [`\${if exists{${dir}/$domain}{lsearch;${dir}/$domain_data}{}}`, false],
     ] as const) {
       writeFileSync(join(dir, 'example.org'), 'u\n');
       writeFileSync(path, ['begin routers', 'r:', '  driver = redirect', '  domains = example.org', `  local_parts = ${list}`, '  data = :blackhole:', ''].join('\n'));

@@ -14,7 +14,7 @@
  */
 import { AclItemNode, NamedListNode, OptionNode, mainOptions } from '../../syntax/tree';
 import { fileLookupType, IPV4_LIKE, ListKind, listItemLookupProblem } from '../../syntax/lookupType';
-import { taintedVariableIn } from '../../util/taint';
+import { ifExistsParts, taintedVariableIn } from '../../util/taint';
 import { isIpv4Address } from '../../util/ipAddress';
 import { exactListItems, splitList } from '../../util/lists';
 import { stringSetting } from '../../util/stringSetting';
@@ -115,7 +115,10 @@ const listLookupInvalid: Rule = {
       ctx,
       '$',
       (_items, list) => {
-        for (const item of splitList(list)) {
+        // `${if exists{FILE}{lsearch;FILE}{}}`: the list is the string the test picks.
+        const parts = ifExistsParts(list);
+        const lists = parts ? [list, parts.yes, parts.no ?? ''] : [list];
+        for (const item of lists.flatMap((l) => splitList(l))) {
           const semicolon = item.indexOf(';');
           const base = semicolon < 0 ? undefined : fileLookupType(item.slice(0, semicolon).replace(/^!\s*/, ''));
           const variable = base ? taintedVariableIn(item.slice(semicolon + 1)) : undefined;
