@@ -662,6 +662,8 @@ const aclConditionInvalid: Rule = {
   defaultSeverity: 'warning',
   title: 'ACL "condition =" with a value that is neither true nor false',
   check(ctx: RuleContext) {
+    // The same condition often repeats across ACLs: each distinct value is read once.
+    const literals = new Map<string, string | undefined>();
     checkWrittenValues(
       ctx,
       ['condition'],
@@ -672,7 +674,8 @@ const aclConditionInvalid: Rule = {
         // Text written outside the expansions is part of every result: with a character that
         // no number and none of yes/no/true/false has, the result can never be valid
         // ("$sender_helo_name is empty" expands to "mail.example is empty").
-        const literal = literalTextOutsideReferences(value);
+        let literal = literals.get(value);
+        if (!literals.has(value)) literals.set(value, (literal = literalTextOutsideReferences(value)));
         const odd = literal === undefined ? undefined : /[^-0-9A-Za-z]/.exec(literal);
         if (!odd) return undefined;
         return `invalid "condition" value: the text "${literal!.trim()}" written outside the expansions stays in the result, which is then neither a number nor yes, no, true or false (to test a condition, write \${if ...})`;
