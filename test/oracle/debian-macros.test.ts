@@ -8,13 +8,22 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import { lintPath, parsePath } from '../../server/src/core/service';
 import { nodeHost } from '../../server/src/node/fsHost';
 import { requireExim } from '../support/exim';
 
 const UPDATE = '/usr/sbin/update-exim4.conf';
 const CONFD = '/etc/exim4/conf.d';
+
+/** update-exim4.conf and Debian's conf.d: skipped without them locally, a failure under CI=true. */
+function requireDebianTools(t: TestContext): boolean {
+  if (existsSync(UPDATE) && existsSync(CONFD)) return true;
+  const message = `${UPDATE} and ${CONFD} are needed (apt-get install -y exim4-config)`;
+  if (process.env.CI === 'true') assert.fail(`${message}; required under CI=true`);
+  t.skip(message);
+  return false;
+}
 
 const ANSWERS: Record<string, string>[] = [
   { dc_eximconfig_configtype: 'local', dc_local_interfaces: '127.0.0.1 ; ::1', dc_localdelivery: 'mail_spool' },
@@ -24,12 +33,7 @@ const ANSWERS: Record<string, string>[] = [
 ];
 
 test('conf.d read with update-exim4.conf.conf gives the macros and findings of the configuration update-exim4.conf writes', (t) => {
-  if (!existsSync(UPDATE) || !existsSync(CONFD)) {
-    const message = `${UPDATE} and ${CONFD} are needed (apt-get install -y exim4-config)`;
-    if (process.env.CI === 'true') assert.fail(`${message}; required under CI=true`);
-    t.skip(message);
-    return;
-  }
+  if (!requireDebianTools(t)) return;
   const dir = mkdtempSync(join(tmpdir(), 'exim-ue4c-'));
   try {
     cpSync(CONFD, join(dir, 'conf.d'), { recursive: true });
@@ -56,12 +60,7 @@ test('conf.d read with update-exim4.conf.conf gives the macros and findings of t
 });
 
 test('a line of update-exim4.conf.conf the shell cannot get through stops update-exim4.conf, and is reported', (t) => {
-  if (!existsSync(UPDATE) || !existsSync(CONFD)) {
-    const message = `${UPDATE} and ${CONFD} are needed (apt-get install -y exim4-config)`;
-    if (process.env.CI === 'true') assert.fail(`${message}; required under CI=true`);
-    t.skip(message);
-    return;
-  }
+  if (!requireDebianTools(t)) return;
   const dir = mkdtempSync(join(tmpdir(), 'exim-ue4c-'));
   try {
     cpSync(CONFD, join(dir, 'conf.d'), { recursive: true });
@@ -91,12 +90,7 @@ test('a line of update-exim4.conf.conf the shell cannot get through stops update
 test('a quoted macro line of update-exim4.conf.conf keeps its quotes in the configuration, and is reported where the macro is used', (t) => {
   const exim = requireExim(t);
   if (!exim) return;
-  if (!existsSync(UPDATE) || !existsSync(CONFD)) {
-    const message = `${UPDATE} and ${CONFD} are needed (apt-get install -y exim4-config)`;
-    if (process.env.CI === 'true') assert.fail(`${message}; required under CI=true`);
-    t.skip(message);
-    return;
-  }
+  if (!requireDebianTools(t)) return;
   const dir = mkdtempSync(join(tmpdir(), 'exim-ue4c-'));
   try {
     cpSync(CONFD, join(dir, 'conf.d'), { recursive: true });
