@@ -30,9 +30,8 @@ export interface GeneratedMacros {
 }
 
 interface Setting {
+  /** The shell's value; for a line that starts with an upper-case letter, the text after "=" as written. */
   value: string;
-  /** The text after "=", as written (quotes and all). */
-  raw: string;
   line: number;
 }
 
@@ -57,28 +56,27 @@ const STOPS = 'and update-exim4.conf stops without writing the configuration Exi
 function readSettings(path: string, text: string, problems: ReaderProblem[]): Map<string, Setting> {
   // (A quoted macro line is rules/debian.ts's: the quotes matter only where the macro is used.)
   const settings = new Map<string, Setting>();
-  const problem = (code: string, message: string, line: number, start: number, end: number) =>
-    problems.push({ code, message, loc: { file: path, range: range(line, start, line, end) }, active: true });
+  const unreadable = (message: string, line: number, start: number, end: number) =>
+    problems.push({ code: 'debian-settings-unreadable', message, loc: { file: path, range: range(line, start, line, end) }, active: true });
   text.split('\n').forEach((raw, line) => {
     const text = raw.replace(/\r$/, '');
     // Outside single quotes, ${name:...} is a substitution dash cannot read (only :- := :? :+).
     const unquoted = text.replace(/'[^']*'/g, (q) => ' '.repeat(q.length));
     const bad = /\$\{[A-Za-z_]\w*:[^-=?+]/.exec(unquoted);
     if (bad && !/^\s*#/.test(text)) {
-      problem('debian-settings-unreadable', `update-exim4.conf reads this file with the shell, which cannot read "${text.slice(bad.index, bad.index + 12)}..." ("Bad substitution"), ${STOPS}; an Exim expansion belongs in a macro of the configuration (exim4.conf.localmacros, or a conf.d/main file)`, line, bad.index, text.length);
+      unreadable(`update-exim4.conf reads this file with the shell, which cannot read "${text.slice(bad.index, bad.index + 12)}..." ("Bad substitution"), ${STOPS}; an Exim expansion belongs in a macro of the configuration (exim4.conf.localmacros, or a conf.d/main file)`, line, bad.index, text.length);
       return;
     }
     const spaced = /^\s*([A-Za-z_]\w*)\s+=/.exec(text);
     if (spaced) {
-      problem('debian-settings-unreadable', `update-exim4.conf reads this file with the shell, which runs "${spaced[1]}" as a command ("${spaced[1]}: not found"), ${STOPS}; write ${spaced[1]}=value with no space around "="`, line, text.indexOf(spaced[1]), text.length);
+      unreadable(`update-exim4.conf reads this file with the shell, which runs "${spaced[1]}" as a command ("${spaced[1]}: not found"), ${STOPS}; write ${spaced[1]}=value with no space around "="`, line, text.indexOf(spaced[1]), text.length);
       return;
     }
 
     // A line that starts with an upper-case letter is a macro (update-exim4.conf's file2macros).
     const upper = /^([A-Z][^=]*)=(.*)$/.exec(text);
     if (upper) {
-      const value = upper[2].trim();
-      settings.set(upper[1].trim(), { value, raw: value, line });
+      settings.set(upper[1].trim(), { value: upper[2].trim(), line });
       return;
     }
     const m = /^\s*([A-Za-z_]\w*)=(.*)$/.exec(text);
@@ -88,7 +86,7 @@ function readSettings(path: string, text: string, problems: ReaderProblem[]): Ma
     if (rest.startsWith("'")) value = rest.slice(1, rest.indexOf("'", 1) < 0 ? undefined : rest.indexOf("'", 1));
     else if (rest.startsWith('"')) value = rest.slice(1, rest.indexOf('"', 1) < 0 ? undefined : rest.indexOf('"', 1));
     else value = /^[^\s#;]*/.exec(rest)![0];
-    settings.set(m[1], { value, raw: rest, line });
+    settings.set(m[1], { value, line });
   });
   return settings;
 }
@@ -144,7 +142,7 @@ export function debianGeneratedMacros(configPath: string, host: ConfigHost): Gen
   seed(`DCconfig_${type}`, '1', 'dc_eximconfig_configtype');
   // Lines of the file that start with an upper-case letter become macros too, their values
   // as written (quotes stay).
-  for (const [name, s] of settings) if (/^[A-Z]/.test(name) && name !== 'CFILEMODE') seed(name, s.raw, name);
+  for (const [name, s] of settings) if (/^[A-Z]/.test(name) && name !== 'CFILEMODE') seed(name, s.value, name);
 
   const fileLines = read.text.split('\n').length;
   return {
