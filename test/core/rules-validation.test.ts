@@ -1038,11 +1038,20 @@ test('tainted-data: the quick fix names a DKIM key file through a dsearch lookup
   // A directory per domain: looked up as a directory, the file below it still tested.
   const perDomain = `\${lookup{${from}}dsearch,filter=dir{/etc/exim4/domains}{/etc/exim4/domains/$value/dkim.pem}}`;
   assert.equal(fixOf('x.example', `\${if exists{/etc/exim4/domains/${from}/dkim.pem}{/etc/exim4/domains/${from}/dkim.pem}{0}}`), `\${if exists{${perDomain}}{${perDomain}}{0}}`);
-  // Shapes the fix does not take: no fixed directory first, the data twice, a macro, different test and result.
+  // Shapes the fix does not take: no fixed directory first, the data twice, different test and result.
   assert.equal(fixOf('$sender_address_domain', '/${dkim_domain}.pem'), undefined);
   assert.equal(fixOf('$sender_address_domain', '/etc/$dkim_domain/$dkim_domain.pem'), undefined);
   assert.equal(fixOf('x.example', `\${if exists{/etc/a/${from}}{/etc/b/${from}}{0}}`), undefined);
-  assert.equal(only('K = /etc/dkim/${dkim_domain}.pem\nbegin transports\nt:\n  driver = smtp\n  dkim_domain = $sender_address_domain\n  dkim_private_key = K\n', 'tainted-data')[0].fixes, undefined);
+  // The path in a macro (VestaCP, HestiaCP): the macro's definition is rewritten.
+  const panel = `DKIM_FILE = /etc/exim4/domains/${from}/dkim.pem\nDKIM_PRIVATE_KEY = \${if exists{DKIM_FILE}{DKIM_FILE}{0}}\nbegin transports\nt:\n  driver = smtp\n  dkim_domain = ${from}\n  dkim_private_key = DKIM_PRIVATE_KEY\n`;
+  const [viaMacro] = only(panel, 'tainted-data')[0].fixes!;
+  assert.match(viaMacro.title, /in macro DKIM_FILE$/);
+  assert.deepEqual([viaMacro.edits[0].range.start.line, viaMacro.edits[0].range.start.character], [0, 12]);
+  assert.equal(viaMacro.edits[0].newText, `\${lookup{${from}}dsearch,filter=dir{/etc/exim4/domains}{/etc/exim4/domains/$value/dkim.pem}}`);
+  // Continued lines: the whole value is replaced.
+  const continued = only(`begin transports\nt:\n  driver = smtp\n  dkim_domain = x.example\n  dkim_private_key = \${if exists\\\n    {/etc/dkim/${from}.key}\\\n    {/etc/dkim/${from}.key}{0}}\n`, 'tainted-data')[0].fixes![0].edits[0];
+  assert.deepEqual([continued.range.start.line, continued.range.end.line], [4, 6]);
+  assert.equal(continued.newText, `\${lookup{${from}.key}dsearch{/etc/dkim}{/etc/dkim/$value}}`);
 });
 
 test('expansion rules: in a skipped branch, a problem that is a macro name is not reported', () => {

@@ -4,13 +4,15 @@
 // dkim-setting-invalid says. Needs real Exim and root; fails under CI=true without them.
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { lintPath } from '../../server/src/core/service';
 import { nodeHost } from '../../server/src/node/fsHost';
-import { deliverThroughSmarthost, requireDeliveryHarness } from '../support/delivery';
+import { applyEdits } from '../../server/src/core/fixes/edits';
+import { deliver, deliverThroughSmarthost, requireDeliveryHarness } from '../support/delivery';
+import { startSmtpSink } from '../support/smtpSink';
 import { eximValidate, findExim } from '../support/exim';
 
 /** The setting, then what Exim does: signs, sends unsigned, or defers (the transport crashes). */
@@ -66,8 +68,12 @@ test('a DKIM key file named from data of the message: Exim sends the message uns
     writeFileSync(join(keys, 'probe.invalid', 'dkim.pem'), privateKey, { mode: 0o644 });
     const fromHeader = '${lc:${domain:$h_from:}}';
     const wrong: string[] = [];
-    for (const [options, signed, outcome] of [
+    // VestaCP and HestiaCP write the path in a macro that another macro tests.
+    const panelMacros = [`DKIM_FILE = ${keys}/${fromHeader}/dkim.pem`, 'DKIM_PRIVATE_KEY = ${if exists{DKIM_FILE}{DKIM_FILE}{0}}'];
+    for (const [options, signed, outcome, main] of [
       [['dkim_domain = probe.invalid', `dkim_private_key = ${keys}/\${dkim_domain}.pem`], true, 'DELIVERED_CLEAR'],
+      [['dkim_domain = probe.invalid', 'dkim_private_key = DKIM_PRIVATE_KEY'], false, 'DELIVERED_CLEAR', panelMacros],
+      [['dkim_domain = probe.invalid', `dkim_private_key = \${if exists\\\n    {${keys}/${fromHeader}.pem}\\\n    {${keys}/${fromHeader}.pem}{0}}`], false, 'DELIVERED_CLEAR'],
       [[`dkim_domain = ${fromHeader}`, `dkim_private_key = ${keys}/\${dkim_domain}.pem`], false, 'DELIVERED_CLEAR'],
       [['dkim_domain = probe.invalid', `dkim_private_key = \${if exists{${keys}/${fromHeader}.pem}{${keys}/${fromHeader}.pem}{0}}`], false, 'DELIVERED_CLEAR'],
       [[`dkim_domain = ${fromHeader}`, `dkim_private_key = ${keys}/\${lookup{\${dkim_domain}.pem}dsearch{${keys}}}`], true, 'DELIVERED_CLEAR'],
@@ -77,7 +83,7 @@ test('a DKIM key file named from data of the message: Exim sends the message uns
       // retry rules in this configuration the deferred address then fails at once.
       [[`dkim_domain = ${fromHeader}`, `dkim_private_key = ${keys}/\${dkim_domain}.pem`, 'dkim_strict = true'], false, 'BOUNCED'],
     ] as const) {
-      const result = await deliverThroughSmarthost(dir, ['dkim_selector = s1', ...options], 'notls');
+      const result = await deliverThroughSmarthost(dir, ['dkim_selector = s1', ...options], 'notls', main ? [...main] : []);
       const name = options.join('; ');
       const wasSigned = result.received.some((m) => /^DKIM-Signature:/im.test(m.data));
       if (result.outcome !== outcome || wasSigned !== signed) wrong.push(`${name}: ${result.outcome}, ${wasSigned ? 'signed' : 'unsigned'}\n${result.log}`);
@@ -87,14 +93,20 @@ test('a DKIM key file named from data of the message: Exim sends the message uns
       if (outcome === 'BOUNCED' && !/dkim_strict is set\. Deferring/.test(result.log)) wrong.push(`${name}: not deferred by dkim_strict\n${result.log}`);
       if (found.length && !found[0].message.includes(outcome === 'BOUNCED' ? 'defer every delivery' : 'unsigned')) wrong.push(`${name}: ${found[0].message}`);
       // The quick fix names the key file through a dsearch lookup: then the message is signed.
-      const fix = found[0]?.fixes?.[0]?.edits[0]?.newText;
+      const fix = found[0]?.fixes?.[0];
       if (found.length && !fix) wrong.push(`${name}: no quick fix`);
       if (fix) {
-        const fixedOptions = ['dkim_selector = s1', ...options.map((o) => (o.startsWith('dkim_private_key =') ? `dkim_private_key = ${fix}` : o))];
-        const after = await deliverThroughSmarthost(dir, fixedOptions, 'notls');
-        const signedAfter = after.received.some((m) => /^DKIM-Signature:/im.test(m.data));
-        if (!signedAfter || after.outcome !== 'DELIVERED_CLEAR') wrong.push(`${name}: after the fix (${fix}): ${after.outcome}, ${signedAfter ? 'signed' : 'unsigned'}\n${after.log}`);
-        if (lintPath(after.path, nodeHost()).findings.some((f) => f.code === 'tainted-data')) wrong.push(`${name}: still reported after the fix (${fix})`);
+        const fixed = join(dir, 'fixed.conf');
+        writeFileSync(fixed, applyEdits(readFileSync(result.path, 'utf8'), fix.edits), { mode: 0o644 });
+        const sink = await startSmtpSink('notls');
+        try {
+          const after = await deliver(fixed, { port: sink.port, recipient: 'r@remote.example' });
+          const signedAfter = sink.messages.some((m) => /^DKIM-Signature:/im.test(m.data));
+          if (!signedAfter || after.outcome !== 'DELIVERED_CLEAR') wrong.push(`${name}: after the fix (${fix.edits[0].newText}): ${after.outcome}, ${signedAfter ? 'signed' : 'unsigned'}\n${after.log}`);
+        } finally {
+          await sink.close();
+        }
+        if (lintPath(fixed, nodeHost()).findings.some((f) => f.code === 'tainted-data')) wrong.push(`${name}: still reported after the fix (${fix.edits[0].newText})`);
       }
     }
     assert.deepEqual(wrong, []);

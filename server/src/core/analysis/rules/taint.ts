@@ -19,6 +19,7 @@
  *  - an smtp transport's DKIM key file: the message goes out unsigned (dkimKeyFile()).
  */
 import { LogicalLine } from '../../syntax/logicalLine';
+import { MacroDefinition } from '../../syntax/reader';
 import { Location } from '../../syntax/source';
 import { DriverNode, OptionNode } from '../../syntax/tree';
 import { stringSetting } from '../../util/stringSetting';
@@ -58,9 +59,9 @@ function dkimKeyFile(ctx: RuleContext, t: DriverNode, lookupLines: ReadonlySet<L
   const strict = /^(?:true|yes|1)$/i.test(stringSetting(ctx.model.optionNode(t, 'dkim_strict')?.value ?? '').trim());
   const source = via.has(variable) ? ` (${variable} = ${stringSetting(ctx.model.optionNode(t, variable)!.value)}, which uses $${via.get(variable)})` : '';
   const loc = node.valueLoc ?? node.wordLoc;
-  const fixed = node.valueLoc && writtenAsIs(ctx, node.valueLoc, node.value) ? untaintedKeyPath(node.value, new Set(via.keys())) : undefined;
+  const fix = keyPathFix(ctx, node, new Set(via.keys()));
   ctx.report({
-    fixes: fixed ? [{ title: 'Name the key file through a dsearch lookup (untainted)', edits: [{ file: loc.file, range: loc.range, newText: fixed }], isPreferred: true }] : undefined,
+    fixes: fix ? [{ title: `Name the key file through a dsearch lookup (untainted)${fix.macro ? ` in macro ${fix.macro}` : ''}`, edits: [{ file: fix.loc.file, range: fix.loc.range, newText: fix.text }], isPreferred: true }] : undefined,
     message:
       `dkim_private_key = ${value} uses $${variable}${source}, which comes from the message: Exim 4.94 and later refuse to open a key file by a tainted name ("Tainted filename", in the panic log) ` +
       `and ${strict ? 'defer every delivery through the transport, as dkim_strict is set' : `send every message through ${t.name} transport unsigned`}; name the file through a lookup, such as \${lookup{$dkim_domain}dsearch{/etc/exim4/dkim}}`,
@@ -70,11 +71,60 @@ function dkimKeyFile(ctx: RuleContext, t: DriverNode, lookupLines: ReadonlySet<L
   });
 }
 
-/** Whether the text at `loc` is `value` as written: one line, no macro in it. */
+/**
+ * Where to write the key path through a lookup: the option's value when it is written out,
+ * or else the definition of a macro it uses (through other macros too) whose value is the
+ * path, as VestaCP and HestiaCP write it (`DKIM_FILE = /etc/exim4/domains/${lc:...}/dkim.pem`,
+ * `DKIM_PRIVATE_KEY = ${if exists{DKIM_FILE}{DKIM_FILE}{0}}`, `dkim_private_key =
+ * DKIM_PRIVATE_KEY`): the new value is a path or nothing, wherever the macro stands.
+ */
+function keyPathFix(ctx: RuleContext, node: OptionNode, alsoTainted: ReadonlySet<string>): { loc: Location; text: string; macro?: string } | undefined {
+  if (node.valueLoc && writtenAsIs(ctx, node.valueLoc, node.value)) {
+    const text = untaintedKeyPath(node.value, alsoTainted);
+    return text ? { loc: node.valueLoc, text } : undefined;
+  }
+  const seen = new Set<MacroDefinition>();
+  let lines: LogicalLine[] = [node.line];
+  for (let depth = 0; depth < 4 && lines.length > 0; depth++) {
+    const next: LogicalLine[] = [];
+    for (const use of ctx.tree.macroUses) {
+      const def = use.definition;
+      const at = use.loc.range.start.line;
+      if (!def || seen.has(def) || !lines.some((l) => l.file.path === use.loc.file && at >= l.firstLine && at <= l.lastLine)) continue;
+      seen.add(def);
+      if (writtenAsIs(ctx, def.valueLoc, def.value)) {
+        const text = def.value.startsWith('/') ? untaintedKeyPath(def.value, alsoTainted) : undefined;
+        if (text) return { loc: def.valueLoc, text, macro: def.name };
+      }
+      next.push(def.line);
+    }
+    lines = next;
+  }
+  return undefined;
+}
+
+/**
+ * Whether the text at `loc` is `value` as written, with no macro in it: on one line, or on
+ * continued lines that join into it (the backslash and the next line's leading space go).
+ */
 function writtenAsIs(ctx: RuleContext, loc: Location, value: string): boolean {
   const file = ctx.tree.files.find((f) => f.path === loc.file);
-  const r = loc.range;
-  return !!file && !file.generated && r.start.line === r.end.line && file.lines[r.start.line]?.slice(r.start.character, r.end.character) === value;
+  const { start, end } = loc.range;
+  if (!file || file.generated) return false;
+  let joined = '';
+  for (let n = start.line; n <= end.line; n++) {
+    let text = file.lines[n] ?? '';
+    if (n === end.line) text = text.slice(0, end.character);
+    if (n === start.line) text = text.slice(start.character);
+    else text = text.replace(/^[ \t]+/, '');
+    if (n < end.line) {
+      text = text.replace(/[ \t]+$/, '');
+      if (!text.endsWith('\\')) return false;
+      text = text.slice(0, -1);
+    }
+    joined += text;
+  }
+  return joined === value;
 }
 
 /**
