@@ -205,3 +205,35 @@ test('rename refuses invalid names, existing names, built-in macros and names wr
   assert.ok(check.ok);
   if (check.ok) assert.deepEqual([check.name, check.kind, ...locQuad(check.loc)], ['remote_smtp', 'transport', FILE, 31, 14, 31, 25]);
 });
+
+test('rename finds ${listnamed:...}, system filter transports, file_format, rewrite and retry patterns, and macros of skipped branches', () => {
+  const edits = (text: string, line: number, character: number, name: string) => {
+    const r = rename(parse(text), FILE, { line, character }, name);
+    assert.ok(r.ok, r.ok ? '' : r.message);
+    return r.ok ? r.edits.map((e) => `${e.range.start.line}:${e.range.start.character}`).sort() : [];
+  };
+  // Each was measured: a rename that misses one leaves Exim failing there (451 "is not a named
+  // list", "unknown named domain list", a system filter delivering through a missing transport).
+  assert.deepEqual(edits('domainlist local_domains = a.example\nx = ${listnamed:local_domains} ${listnamed_d:local_domains}\n', 0, 12, 'mine'), ['0:11', '1:16', '1:45']);
+  assert.deepEqual(edits('system_filter_pipe_transport = address_pipe\nbegin transports\naddress_pipe:\n  driver = pipe\n', 2, 1, 'pipe2'), ['0:31', '2:0']);
+  assert.deepEqual(edits('begin transports\nt:\n  driver = appendfile\n  file_format = From : t : *mbx* : mbx\nmbx:\n  driver = appendfile\n', 4, 1, 'mailbox'), ['3:35', '4:0']);
+  assert.deepEqual(edits('domainlist local_domains = a.example\nbegin rewrite\n*@+local_domains $1@x.example\nbegin retry\n+local_domains * F,1h,10m\n', 0, 12, 'mine'), ['0:11', '2:3', '4:1']);
+  // A macro defined only in a skipped branch: the uses Exim replaces once the branch is taken.
+  assert.deepEqual(edits('.ifdef X\nMYM = /etc/a.crt\ntls_certificate = MYM\n.endif\n', 1, 1, 'NEWM'), ['1:0', '2:18']);
+  assert.deepEqual(edits('.ifndef MAIN_CERT\nMAIN_CERT = /etc/a.crt\n.endif\n.ifdef MAIN_CERT\ntls_certificate = MAIN_CERT\n.endif\n', 1, 1, 'CERT_FILE').length, 4);
+});
+
+test('rename refuses a name an expansion may build, and an authenticator without public_name', () => {
+  const refused = (text: string, line: number, character: number, name: string) => {
+    const r = rename(parse(text), FILE, { line, character }, name);
+    return r.ok ? '' : r.message;
+  };
+  const built = 'begin routers\nr:\n  driver = accept\n  transport = ${local_part_prefix}local_delivery\nbegin transports\nlocal_delivery:\n  driver = appendfile\n';
+  assert.match(refused(built, 5, 1, 'spool'), /An expansion at \/c\/exim\.conf:4 builds transport names that local_delivery may be one of/);
+  assert.match(refused('acl_smtp_rcpt = acl_${lc:$sender_host_address}\nbegin acl\nacl_x:\n  accept\n', 2, 1, 'other'), /builds ACL names/);
+  // Exim offers an authenticator without public_name by its name (measured: AUTH PLAIN becomes AUTH MYAUTH).
+  assert.match(refused('begin authenticators\nPLAIN:\n  driver = plaintext\n  server_condition = yes\n', 1, 1, 'MYAUTH'), /Add "public_name = PLAIN" first/);
+  assert.equal(refused('begin authenticators\nplain_server:\n  driver = plaintext\n  public_name = PLAIN\n  server_condition = yes\n', 1, 1, 'login_server'), '');
+  // A name joined to an expansion is not a reference to the whole name.
+  assert.deepEqual(references(parse(built), FILE, { line: 5, character: 1 }, false), []);
+});

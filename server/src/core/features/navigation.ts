@@ -30,6 +30,22 @@ const DRIVER_KIND: Record<DriverSectionKind, SymbolKind> = { routers: 'router', 
 
 /** Options whose value names a transport, a router or an ACL. */
 const TRANSPORT_OPTIONS = new Set(['transport', 'file_transport', 'pipe_transport', 'reply_transport', 'directory_transport', 'shadow_transport']);
+/** Main options that name the transports a system filter's deliveries use. */
+const SYSTEM_FILTER_TRANSPORTS = new Set(['system_filter_pipe_transport', 'system_filter_file_transport', 'system_filter_reply_transport', 'system_filter_directory_transport']);
+/** ${listnamed_d:name} and friends: the kind of list each suffix looks in. */
+const LISTNAMED_TYPES: Record<string, NamedListType> = { d: 'domainlist', h: 'hostlist', a: 'addresslist', l: 'localpartlist' };
+
+/**
+ * A name an expansion builds with written text around it (`transport =
+ * ${local_part_prefix}local_delivery`, `acl_smtp_rcpt = acl_${...}`): any name with that
+ * start and end may be the one used, so renaming such a name cannot find every use.
+ */
+interface BuiltName {
+  kind: SymbolKind;
+  start: string;
+  end: string;
+  loc: Location;
+}
 const ROUTER_OPTIONS = new Set(['pass_router', 'redirect_router']);
 export const isAclOption = (name: string): boolean => name.startsWith('acl_smtp_') || name.startsWith('acl_not_smtp');
 
@@ -38,19 +54,24 @@ export const MACRO_NAME_RE = /^[A-Z][A-Za-z0-9_]*$/;
 /** Exim's limit for driver and ACL names (EXIM_DRIVERNAME_MAX). */
 const MAX_NAME = 64;
 
-const caches = new WeakMap<ConfigTree, Occurrence[]>();
+const caches = new WeakMap<ConfigTree, { occurrences: Occurrence[]; built: BuiltName[] }>();
 
 /** Every definition and reference in the configuration. */
 export function occurrences(tree: ConfigTree): Occurrence[] {
-  let out = caches.get(tree);
-  if (!out) {
-    out = collect(tree);
-    caches.set(tree, out);
-  }
-  return out;
+  return collected(tree).occurrences;
 }
 
-function collect(tree: ConfigTree): Occurrence[] {
+function collected(tree: ConfigTree): { occurrences: Occurrence[]; built: BuiltName[] } {
+  let found = caches.get(tree);
+  if (!found) {
+    const built: BuiltName[] = [];
+    found = { occurrences: collect(tree, built), built };
+    caches.set(tree, found);
+  }
+  return found;
+}
+
+function collect(tree: ConfigTree, built: BuiltName[]): Occurrence[] {
   const out: Occurrence[] = [];
   const add = (o: Omit<Occurrence, 'literal'>) => out.push({ ...o, literal: sourceText(tree, o.loc) === o.name });
   const names = { transport: new Set<string>(), router: new Set<string>(), acl: new Set<string>(), authenticator: new Set<string>(), list: new Map<string, Set<NamedListType>>() };
@@ -86,6 +107,14 @@ function collect(tree: ConfigTree): Occurrence[] {
       const type = listType ?? expansionListType(value, m.index!) ?? (kinds.size === 1 ? [...kinds][0] : undefined);
       add({ kind: 'namedList', name, listType: type, loc: locate(at, name.length), definition: false, active });
     }
+    // ${listnamed:name}, ${listnamed_d:name} ...
+    for (const m of value.matchAll(/\$\{listnamed(?:_([dhal]))?:([A-Za-z][A-Za-z0-9_]*)\}/g)) {
+      const name = m[2];
+      const kinds = names.list.get(name);
+      if (!kinds) continue;
+      const type = m[1] ? LISTNAMED_TYPES[m[1]] : kinds.size === 1 ? [...kinds][0] : undefined;
+      add({ kind: 'namedList', name, listType: type, loc: locate(m.index! + m[0].length - 1 - name.length, name.length), definition: false, active });
+    }
     // ${acl{name}...} and the acl expansion condition.
     for (const m of value.matchAll(/\bacl\s*\{\s*\{?([A-Za-z][A-Za-z0-9_]*)\}/g)) {
       const at = m.index! + m[0].indexOf(m[1], 3);
@@ -109,11 +138,30 @@ function collect(tree: ConfigTree): Occurrence[] {
       return;
     }
     if (!value.includes('$')) return;
+    // Written text joined to an expansion builds a name: none of the known names is used as written.
+    const trimmed = value.trim();
+    const start = /^[A-Za-z0-9_-]*/.exec(trimmed)![0];
+    const end = /[A-Za-z0-9_-]*$/.exec(trimmed)![0];
+    const builtStart = start !== '' && trimmed[start.length] === '$' ? start : '';
+    const builtEnd = end !== '' && trimmed[trimmed.length - end.length - 1] === '}' ? end : '';
+    if (builtStart || builtEnd) built.push({ kind, start: builtStart, end: builtEnd, loc: option.line.locate(option.valueOffset, option.valueOffset + value.length) });
     for (const name of known) {
-      for (const m of value.matchAll(new RegExp(`(^|[^A-Za-z0-9_$])(${name})(?![A-Za-z0-9_])`, 'g'))) {
+      // A name joined to an expansion ("}local_delivery") is part of a built name, not this one.
+      for (const m of value.matchAll(new RegExp(`(^|[^A-Za-z0-9_$}])(${name})(?![A-Za-z0-9_$])`, 'g'))) {
         const at = m.index! + m[1].length;
         add({ kind, name, loc: option.line.locate(option.valueOffset + at, option.valueOffset + at + name.length), definition: false, active: option.active });
       }
+    }
+  };
+
+  /** appendfile's file_format: pairs of a text to look for and the transport to use. */
+  const fileFormatRefs = (o: OptionNode) => {
+    if (o.value.includes('$') || o.value.trimStart().startsWith('<')) return;
+    for (const [n, m] of [...o.value.matchAll(/[^:]+/g)].entries()) {
+      const name = m[0].trim();
+      if (n % 2 === 0 || !names.transport.has(name)) continue;
+      const at = m.index! + m[0].indexOf(name);
+      add({ kind: 'transport', name, loc: o.line.locate(o.valueOffset + at, o.valueOffset + at + name.length), definition: false, active: o.active });
     }
   };
 
@@ -124,6 +172,8 @@ function collect(tree: ConfigTree): Occurrence[] {
       const resolved = resolveOptionWord(optionSection, o.word, driver);
       const name = resolved.name;
       if (section.kind !== 'main' && TRANSPORT_OPTIONS.has(name)) nameRefs('transport', names.transport, o);
+      else if (section.kind === 'main' && SYSTEM_FILTER_TRANSPORTS.has(name)) nameRefs('transport', names.transport, o);
+      else if (section.kind === 'transports' && name === 'file_format') fileFormatRefs(o);
       else if (section.kind === 'routers' && ROUTER_OPTIONS.has(name)) nameRefs('router', names.router, o);
       else if (section.kind === 'main' && isAclOption(name) && !o.value.startsWith('/')) nameRefs('acl', names.acl, o);
       valueRefs(o.line, o.value, o.valueOffset, o.active, resolved.info ? LIST_KIND_BY_TYPE[resolved.info.type] : undefined);
@@ -136,6 +186,9 @@ function collect(tree: ConfigTree): Occurrence[] {
         const d = item.definition;
         const offset = d.line.text.length - d.value.length;
         valueRefs(d.line, d.value, offset, d.active);
+      } else if (item.kind === 'rewrite' || item.kind === 'retry') {
+        // `*@+local_domains`: a rule's pattern may name a list.
+        valueRefs(item.line, item.pattern.text, item.pattern.offset, item.active);
       } else if (item.kind === 'acl') {
         for (const st of item.statements) {
           for (const it of st.items) {
@@ -156,6 +209,33 @@ function collect(tree: ConfigTree): Occurrence[] {
     if (seen.has(key)) continue;
     seen.add(key);
     add({ kind: 'macro', name: use.name, loc: use.loc, definition: false, active: true });
+  }
+  // A macro defined only in a skipped branch replaces nothing here, but does once the branch
+  // is taken (exim -D): its name written in the lines is its use.
+  const skippedOnly = new Set(tree.macros.filter((d) => !d.active && !tree.macros.some((e) => e.active && e.name === d.name)).map((d) => d.name));
+  if (skippedOnly.size > 0) {
+    const token = new RegExp(`(?<![A-Za-z0-9_])(?:${[...skippedOnly].join('|')})(?![A-Za-z0-9_])`, 'g');
+    const definedAt = new Set(tree.macros.map((d) => `${d.nameLoc.file}:${d.nameLoc.range.start.line}:${d.nameLoc.range.start.character}`));
+    for (const line of tree.lines) {
+      for (const m of line.text.matchAll(token)) {
+        const loc = line.locate(m.index!, m.index! + m[0].length);
+        const key = `${loc.file}:${loc.range.start.line}:${loc.range.start.character}`;
+        if (seen.has(key) || definedAt.has(key)) continue;
+        seen.add(key);
+        add({ kind: 'macro', name: m[0], loc, definition: false, active: line.active });
+      }
+    }
+  }
+  // `.ifndef NAME` before NAME is defined (a default the admin may set first) tests the macro too.
+  const macroNames = new Set(tree.macros.map((d) => d.name));
+  for (const d of tree.directives) {
+    const name = d.writtenArgument.trim();
+    if (!macroNames.has(name) || !['ifdef', 'ifndef', 'elifdef', 'elifndef'].includes(d.kind)) continue;
+    const at = d.argumentLoc.range.start;
+    const key = `${d.argumentLoc.file}:${at.line}:${at.character}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    add({ kind: 'macro', name, loc: { file: d.argumentLoc.file, range: { start: at, end: { line: at.line, character: at.character + name.length } } }, definition: false, active: true });
   }
   for (const line of tree.lines) {
     if (line.active) continue;
@@ -317,6 +397,17 @@ export function rename(tree: ConfigTree, file: string, pos: Position, newName: s
         const line = f.text.slice(0, i).split('\n').length;
         return { ok: false, message: `"${newName}" is already written at ${f.path}:${line}, where Exim would replace it with the macro's value.` };
       }
+    }
+  }
+  const builtBy = collected(tree).built.find((b) => b.kind === kind && check.name.length >= b.start.length + b.end.length && check.name.startsWith(b.start) && check.name.endsWith(b.end));
+  if (builtBy) {
+    return { ok: false, message: `An expansion at ${builtBy.loc.file}:${builtBy.loc.range.start.line + 1} builds ${KIND_WORDS[kind]} names that ${check.name} may be one of; renaming it would not change that expansion. Change it by hand.` };
+  }
+  if (kind === 'authenticator') {
+    // Without public_name, Exim advertises the instance's name (measured: AUTH PLAIN becomes AUTH MYAUTH).
+    const driver = tree.sections.flatMap((sec) => sec.items).find((i) => i.kind === 'driver' && i.section === 'authenticators' && i.name === check.name);
+    if (driver && driver.kind === 'driver' && !driver.options.some((o) => o.word === 'public_name')) {
+      return { ok: false, message: `Exim offers the authenticator ${check.name} to clients as AUTH ${check.name}, as it has no public_name: renaming it changes the mechanism clients ask for. Add "public_name = ${check.name}" first.` };
     }
   }
   // update-exim4.conf writes these names itself: their definitions are not text to edit.
