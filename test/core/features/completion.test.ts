@@ -134,6 +134,10 @@ test('$variables, expansion items after ${ and conditions after ${if', () => {
   assert.ok(byLabel(conds, 'eq') && byLabel(conds, 'match_domain') && byLabel(conds, 'def'));
   assert.deepEqual(quad(byLabel(conds, 'eq')!.range), [32, 20, 32, 22]);
   assert.ok(conds.every((i) => i.kind === 'condition'));
+  // "${if " typed at the end of a line: conditions, though the line's text ends before the space.
+  const spaced = CONFIG.replace('  no_more', '  condition = ${if ');
+  const afterIf = at({ line: 32, character: '  condition = ${if '.length }, spaced);
+  assert.ok(afterIf.length > 0 && afterIf.every((i) => i.kind === 'condition'), JSON.stringify(labels(afterIf).slice(0, 5)));
 });
 
 test('retry section: error names in the second field', () => {
@@ -155,6 +159,11 @@ test('ACL section: verbs and conditions at the start of a line, conditions and m
   assert.deepEqual(quad(byLabel(after, 'verify')!.range), [21, 7, 21, 10]);
   const verify = at(eol(CONFIG, 20));
   assert.ok(byLabel(verify, 'sender') && byLabel(verify, 'recipient') && byLabel(verify, 'helo'));
+  // Only what this Exim build has: no DMARC (exim -bV refuses dmarc_status, a 451 for the control).
+  assert.ok(!byLabel(after, 'dmarc_status') && byLabel(after, 'spf'));
+  const control = CONFIG.replace('  accept acl = acl_check_data', '  warn control = ');
+  const controls = at({ line: 21, character: '  warn control = '.length }, control);
+  assert.ok(byLabel(controls, 'no_multiline_responses') && !byLabel(controls, 'dmarc_disable_verify'), JSON.stringify(labels(controls).slice(0, 5)));
 });
 
 test('dot-directives at the start of a line', () => {

@@ -7,10 +7,11 @@
  */
 import { allRules } from '../analysis/registry';
 import { optionSectionOf, resolveOptionWord } from '../analysis/model';
+import { CONTROL_NAMES } from '../analysis/rules/aclValues';
 import { REPEATABLE } from '../analysis/rules/structure';
 import { builtinMacros, isBuiltinMacro, knownDrivers, OptionInfo, OptionSectionKind, optionsFor } from '../options';
 import { describeOption, scopeText } from '../optionDocs';
-import { VARIABLE_NAMES } from '../syntaxData';
+import { aclCondition, VARIABLE_NAMES } from '../syntaxData';
 import { Position, Range } from '../syntax/source';
 import { ConfigTree, DriverSectionKind, mainOptions, NamedListType, OptionNode } from '../syntax/tree';
 import {
@@ -395,9 +396,10 @@ function aclItems(tree: ConfigTree, ctx: PositionContext, add: Add, options: Com
       for (const v of aclVerbs) add({ label: v, kind: 'verb', detail: 'ACL verb', documentation: ACL_VERB_DOCS[v] });
       snippetItems(add, options, before, ctx.pos);
     }
-    // Conditions and modifiers go after a verb or on the lines that continue a statement.
-    for (const c of aclConditions) add({ label: c.name, kind: 'aclCondition', detail: c.syntax });
-    for (const m of aclModifiers) add({ label: m.name, kind: 'aclModifier', detail: m.syntax });
+    // Conditions and modifiers go after a verb or on the lines that continue a statement;
+    // only those this Exim build has (no dmarc_status without DMARC support: exim -bV refuses it).
+    for (const c of aclConditions) if (aclCondition(c.name)) add({ label: c.name, kind: 'aclCondition', detail: c.syntax });
+    for (const m of aclModifiers) if (aclCondition(m.name)) add({ label: m.name, kind: 'aclModifier', detail: m.syntax });
     return;
   }
   // Values of conditions and modifiers.
@@ -412,7 +414,7 @@ function aclItems(tree: ConfigTree, ctx: PositionContext, add: Add, options: Com
   } else if (item.name === 'verify') {
     for (const v of aclVerifyTargets) add({ label: v.name, kind: 'value', detail: v.syntax, insertText: prefix + v.name });
   } else if (item.name === 'control') {
-    for (const v of aclControls) add({ label: v.name, kind: 'value', detail: v.syntax, insertText: prefix + v.name });
+    for (const v of aclControls) if (CONTROL_NAMES.includes(v.name)) add({ label: v.name, kind: 'value', detail: v.syntax, insertText: prefix + v.name });
   }
 }
 

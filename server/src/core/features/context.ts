@@ -195,7 +195,8 @@ export function contextAt(tree: ConfigTree, file: string, pos: Position): Positi
       line,
       info,
       offset,
-      textBefore: line.text.slice(0, offset),
+      // The logical line has no trailing white space; typed at its end ("${if "), it counts.
+      textBefore: line.text.slice(0, offset) + (offset >= line.text.length ? /[ \t]*$/.exec(physicalBefore)![0] : ''),
       rank: readingIndex(tree, line) - 0.5,
     };
   }

@@ -42,7 +42,8 @@ const CONTROLS: Record<string, 'none' | 'optional' | 'required' | 'freeze' | 'su
   suppress_local_fixups: 'none',
   utf8_downconvert: 'utf8_downconvert',
 };
-const CONTROL_NAMES = Object.keys(CONTROLS);
+/** The controls this Exim build takes. */
+export const CONTROL_NAMES: readonly string[] = Object.keys(CONTROLS);
 
 /** Whether acl.c reads submission's options: "/sender_retain", "/domain=..." (to the next "/"), "/name=..." (the rest); case matters. */
 function submissionOptionsRead(options: string): boolean {
