@@ -38,9 +38,22 @@ test('folding: a single comment line, a one-line driver and an empty .ifdef fold
   );
 });
 
+test('folding: a driver whose last option is inside an .ifdef block ends with the block (folds must nest)', () => {
+  const text = 'begin transports\n\nremote_smtp:\n  driver = smtp\n.ifdef _HAVE_TLS\n  hosts_require_tls = *\n.ifdef _HAVE_TLS_RESUME\n  tls_resumption_hosts = *\n.endif\n.endif\n\nlocal_delivery:\n  driver = appendfile\n';
+  const ranges = foldingRanges(parse(text), FILE).map((r) => [r.startLine, r.endLine]);
+  assert.deepEqual(ranges, [
+    [0, 12],
+    [2, 9],
+    [4, 8],
+    [6, 7],
+    [11, 12],
+  ]);
+  for (const [a, b] of ranges) for (const [c, d] of ranges) assert.ok(!(a < c && c <= b && b < d), `${a}-${b} crosses ${c}-${d}`);
+});
+
 test('document links: .include paths resolved against the including file, quotes left out', () => {
   const files = { '/c/conf/a.conf': '', '/c/b.conf': '' };
-  const text = '.include conf/a.conf\n.include_if_exists "/c/b.conf"\n.include /c/missing.conf\n.include_if_exists /c/none.conf\n.ifdef NEVER\n.include other.conf\n.endif\n';
+  const text = '.include conf/a.conf\n.include_if_exists "/c/b.conf"\n.include /c/missing.conf\n.include_if_exists /c/none.conf\n.ifdef NEVER\n.include other.conf\n.include UNDEFINED_MACRO\n.endif\n';
   const links = documentLinks(parse(text, files), FILE);
   assert.deepEqual(
     links.map((l) => [l.target, ...quad(l.range)]),

@@ -21,6 +21,9 @@ export function documentLinks(tree: ConfigTree, file: string): DocumentLink[] {
       path = path.slice(1, -1);
       range = { start: { line: range.start.line, character: range.start.character + 1 }, end: { line: range.end.line, character: range.end.character - 1 } };
     }
+    // In a skipped branch a macro the branch would define is not replaced: a bare macro name
+    // (`.include UNDEFINED_MACRO`, as in Debian's template) names no file here.
+    if (d.status === 'inactive' && /^[A-Z][A-Z0-9_]*$/.test(path)) continue;
     const target = d.status === 'inactive' ? (path.startsWith('/') ? path : joinPath(dirname(file), path)) : d.path;
     out.push({ range, target });
   }
