@@ -116,3 +116,12 @@ test('ACL names, named lists, routers, verbs, conditions, retry errors, variable
   assert.equal(at({ line: 0, character: 3 }), undefined);
   assert.equal(at({ line: 7, character: 0 }), undefined);
 });
+
+test('an operator or item written like a variable (${local_part:...}, ${lookup{...) is described as what it is', () => {
+  const text = 'acl_smtp_rcpt = r\nbegin acl\nr:\n  warn set acl_m0 = ${local_part:$sender_address} ${lookup{x}lsearch{/etc/x}}\n  accept\n';
+  const op = at({ line: 3, character: 22 }, text)!;
+  assert.match(op.markdown, /^\*\*Expansion operator\*\* `\$\{local_part:/);
+  assert.doesNotMatch(op.markdown, /Tainted/);
+  assert.match(at({ line: 3, character: 51 }, text)!.markdown, /^\*\*Expansion item\*\* `\$\{lookup/);
+  assert.match(at({ line: 3, character: 36 }, text)!.markdown, /^\*\*Expansion variable\*\* `\$sender_address`/);
+});

@@ -10,7 +10,7 @@ import { describeOption, scopeText, specChapter, SPEC_CHAPTERS } from '../option
 import { MacroDefinition } from '../syntax/reader';
 import { Location, Position, Range } from '../syntax/source';
 import { ConfigTree, DriverNode, OptionNode } from '../syntax/tree';
-import { ACL_VERB_DOCS, aclConditions, aclModifiers, expansionVariables, RETRY_ERRORS } from '../vocabulary';
+import { ACL_VERB_DOCS, aclConditions, aclModifiers, expansionItems, expansionOperators, expansionVariables, RETRY_ERRORS } from '../vocabulary';
 import { contextAt, inRange } from './context';
 import { isAclOption, occurrenceAt, Occurrence, symbolOccurrences } from './navigation';
 
@@ -256,13 +256,20 @@ function variableHover(tree: ConfigTree, file: string, pos: Position): HoverResu
     if (pos.character < start || pos.character > end) continue;
     if (start > 0 && text[start - 1] === '\\') continue;
     const name = m[2];
+    const range = { start: { line: pos.line, character: start }, end: { line: pos.line, character: end } };
+    if (m[1] && text[end] !== '}') {
+      // `${local_part:...}` is an operator and `${lookup{...` an item, not the variable of that name.
+      const op = text[end] === ':' ? expansionOperators.find((x) => x.name === name) : expansionItems.find((x) => x.name === name);
+      if (!op) return undefined;
+      return { markdown: [`**Expansion ${text[end] === ':' ? 'operator' : 'item'}** ${code(op.syntax)}`, `[Exim specification: string expansions](${SPEC_CHAPTERS.expansions})`].join('\n\n'), range };
+    }
     const v = expansionVariables.find((x) => (x.family ? name.startsWith(x.name) : x.name === name));
     if (!v) return undefined;
     const label = v.family ? `$${v.name}…` : `$${v.name}`;
     const parts = [`**Expansion variable** ${code(label)}`];
     if (v.tainted) parts.push('Tainted: its value may come from the sender or the client, so it cannot be used as a file name or command without de-tainting (e.g. through a lookup).');
     parts.push(`[Exim specification: expansion variables](${SPEC_CHAPTERS.expansions}#SECTexpvar)`);
-    return { markdown: parts.join('\n\n'), range: { start: { line: pos.line, character: start }, end: { line: pos.line, character: end } } };
+    return { markdown: parts.join('\n\n'), range };
   }
   return undefined;
 }
