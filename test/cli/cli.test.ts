@@ -680,6 +680,10 @@ describe('exim-lint --fix', () => {
     assert.equal(after[1], '  driver = smtp');
     assert.deepEqual(after.slice(2, 4).sort(), ['  hosts_require_tls = *', '  tls_tempfail_tryclear = false']);
     assert.equal(readFileSync(backup, 'utf8'), backupBefore);
+    // A fix that goes into another part than its finding names that part (the retry rule, not "begin retry").
+    write('split-fix/conf.d/retry/30_rules', ['*   *   F,2h,15m']);
+    const retry = lint('--fix', confd);
+    assert.match(retry.stderr, new RegExp(`^fixed ${join(confd, 'retry', '30_rules')}:1: Insert "\\*   tls_required"`, 'm'));
     const copy = join(dir, 'split-fix-copy');
     copyFileSync(transport, copy);
     const again = lint('--fix', confd);

@@ -33,7 +33,10 @@ export function harden(lint: (overrides: Map<string, string>) => Finding[], read
       if (!fix) continue;
       if (fix.edits.some((e) => accepted.overlaps(e))) continue;
       for (const e of fix.edits) accepted.add(e);
-      titles.push(`${f.loc.file}:${f.loc.range.start.line + 1}: ${fix.title}`);
+      // The finding, or where the edit goes when that is another file (a conf.d part).
+      const edit = fix.edits[0];
+      const at = !edit || edit.file === f.loc.file ? f.loc : edit;
+      titles.push(`${at.file}:${at.range.start.line + 1}: ${fix.title}`);
     }
     if (titles.length === 0) break;
     let progressed = false;
