@@ -780,12 +780,16 @@ export class ConfigReader {
     }
     s = skipToCandidate(raw, s);
     if (s >= raw.length) return raw;
-    const line: LineExpansion = { raw, text: raw, from: s, pieces: wholeLine(raw.length, 0), found: false, replaced: 0, stopped: false };
     const builtinsFirst = raw.charCodeAt(s) === 95;
     // The index costs a lookup per upper-case letter and name length; trying every macro costs a
     // search of the text per macro, which is less while there are few macros for each length.
-    if (this.userMacros.length < INDEXED_MACROS_FROM || this.userMacros.length < 32 * this.macroNameLengths.length) {
-      for (const m of builtinsFirst ? this.builtins.concat(this.userMacros) : this.userMacros) {
+    const linear = this.userMacros.length < INDEXED_MACROS_FROM || this.userMacros.length < 32 * this.macroNameLengths.length;
+    const macros = linear ? (builtinsFirst ? this.builtins.concat(this.userMacros) : this.userMacros) : undefined;
+    // Most lines hold no macro name at all, and then nothing can replace anything in them.
+    if (macros && !macros.some((m) => raw.indexOf(m.name, s) >= 0)) return raw;
+    const line: LineExpansion = { raw, text: raw, from: s, pieces: wholeLine(raw.length, 0), found: false, replaced: 0, stopped: false };
+    if (macros) {
+      for (const m of macros) {
         if (!this.replaceMacro(m, line, file, n)) break;
       }
     } else {
