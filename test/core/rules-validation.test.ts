@@ -1034,7 +1034,7 @@ test('tainted-data: the quick fix names a DKIM key file through a dsearch lookup
   };
   const from = '${lc:${domain:$h_from:}}';
   assert.equal(fixOf('$sender_address_domain', '/etc/dkim/${dkim_domain}.pem'), '${lookup{${dkim_domain}.pem}dsearch{/etc/dkim}{/etc/dkim/$value}}');
-  assert.equal(fixOf('x.example', `\${if exists{/etc/dkim/${from}.key}{/etc/dkim/${from}.key}{0}}`), `\${lookup{${from}.key}dsearch{/etc/dkim}{/etc/dkim/$value}}`);
+  assert.equal(fixOf('x.example', `\${if exists{/etc/dkim/${from}.key}{/etc/dkim/${from}.key}{0}}`), `\${lookup{${from}.key}dsearch{/etc/dkim}{/etc/dkim/$value}{0}}`);
   // A directory per domain: looked up as a directory, the file below it still tested.
   const perDomain = `\${lookup{${from}}dsearch,filter=dir{/etc/exim4/domains}{/etc/exim4/domains/$value/dkim.pem}}`;
   assert.equal(fixOf('x.example', `\${if exists{/etc/exim4/domains/${from}/dkim.pem}{/etc/exim4/domains/${from}/dkim.pem}{0}}`), `\${if exists{${perDomain}}{${perDomain}}{0}}`);
@@ -1051,7 +1051,9 @@ test('tainted-data: the quick fix names a DKIM key file through a dsearch lookup
   // Continued lines: the whole value is replaced.
   const continued = only(`begin transports\nt:\n  driver = smtp\n  dkim_domain = x.example\n  dkim_private_key = \${if exists\\\n    {/etc/dkim/${from}.key}\\\n    {/etc/dkim/${from}.key}{0}}\n`, 'tainted-data')[0].fixes![0].edits[0];
   assert.deepEqual([continued.range.start.line, continued.range.end.line], [4, 6]);
-  assert.equal(continued.newText, `\${lookup{${from}.key}dsearch{/etc/dkim}{/etc/dkim/$value}}`);
+  assert.equal(continued.newText, `\${lookup{${from}.key}dsearch{/etc/dkim}{/etc/dkim/$value}{0}}`);
+  // A fallback key for no file stays the fallback.
+  assert.equal(fixOf('x.example', `\${if exists{/etc/dkim/${from}.key}{/etc/dkim/${from}.key}{/etc/dkim/default.key}}`), `\${lookup{${from}.key}dsearch{/etc/dkim}{/etc/dkim/$value}{/etc/dkim/default.key}}`);
 });
 
 test('expansion rules: in a skipped branch, a problem that is a macro name is not reported', () => {

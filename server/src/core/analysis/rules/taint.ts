@@ -93,7 +93,7 @@ function keyPathFix(ctx: RuleContext, node: OptionNode, alsoTainted: ReadonlySet
       if (!def || seen.has(def) || !lines.some((l) => l.file.path === use.loc.file && at >= l.firstLine && at <= l.lastLine)) continue;
       seen.add(def);
       if (writtenAsIs(ctx, def.valueLoc, def.value)) {
-        const text = def.value.startsWith('/') ? untaintedKeyPath(def.value, alsoTainted) : undefined;
+        const text = untaintedKeyPath(def.value, alsoTainted);
         if (text) return { loc: def.valueLoc, text, macro: def.name };
       }
       next.push(def.line);
@@ -132,7 +132,8 @@ function writtenAsIs(ctx: RuleContext, loc: Location, value: string): boolean {
  * the directory entry's name untainted (measured: the message is signed):
  * `/etc/dkim/${dkim_domain}.pem` becomes
  * `${lookup{${dkim_domain}.pem}dsearch{/etc/dkim}{/etc/dkim/$value}}`, and with no such file
- * the value is empty and nothing is signed, as `${if exists}` intends. A tainted directory
+ * the value is empty and nothing is signed, as `${if exists}` intends (its string for no
+ * file becomes the lookup's). A tainted directory
  * (`/etc/exim4/domains/$domain/dkim.pem`) is looked up as a directory (filter=dir), and the
  * `${if exists{...}}` around it is kept for the file below it. Undefined when the path has
  * another shape (data of the message in two places, no fixed directory before it, quotes).
@@ -149,9 +150,10 @@ function untaintedKeyPath(value: string, alsoTainted: ReadonlySet<string>): stri
   if (rest.some((c) => taintedVariableIn(c, 0, c.length, alsoTainted) !== undefined)) return undefined;
   const dir = components.slice(0, at).join('/');
   const file = [`${dir}/$value`, ...rest].join('/');
-  const lookup = `\${lookup{${components[at]}}dsearch${rest.length ? ',filter=dir' : ''}{${dir}}{${file}}}`;
-  if (parts && rest.length > 0) return `\${if exists{${lookup}}{${lookup}}{${parts.no ?? ''}}}`;
-  return lookup;
+  const lookup = `\${lookup{${components[at]}}dsearch${rest.length ? ',filter=dir' : ''}{${dir}}{${file}}`;
+  if (parts && rest.length > 0) return `\${if exists{${lookup}}}{${lookup}}}{${parts.no ?? ''}}}`;
+  // The lookup tests the file itself; what `${if exists}` gave without it is its fail string.
+  return parts?.no !== undefined ? `${lookup}{${parts.no}}}` : `${lookup}}`;
 }
 
 const taintedData: Rule = {
