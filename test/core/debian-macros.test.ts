@@ -133,3 +133,19 @@ test('update-exim4.conf.conf lines the shell cannot read, and quoted macro lines
   assert.deepEqual([q.loc.file, q.loc.range.start.line, q.severity], ['/e/update-exim4.conf.conf', 10, 'warning']);
   assert.match(q.message, /MAIN_QUALIFY_DOMAIN is 'example\.net', not example\.net/);
 });
+
+test('update-exim4.conf.conf is read as the shell reads it: quotes, $variables, several words, the first macro line', () => {
+  const values = (extra: string) => macroValues(confd('', `${UE4CC}${extra}\n`));
+  // Only lines that start with an upper-case letter are macro lines; the first one wins.
+  assert.equal(values('  MAIN_TLS_ENABLE=no').MAIN_TLS_ENABLE, 'yes');
+  assert.equal(values('MAIN_X=1\nMAIN_X=2').MAIN_X, '1');
+  assert.equal(values('dc_readhost="$dc_localdelivery.example"').DCreadhost, 'maildir_home.example');
+  // dc_minimaldns is compared as written.
+  assert.equal(values("dc_minimaldns='True'").DC_minimaldns, undefined);
+  assert.equal(values("dc_minimaldns='true'").DC_minimaldns, '1');
+  const unreadable = (extra: string) => lintPath('/e/conf.d', confd('', `${UE4CC}${extra}\n`)).findings.filter((f) => f.code === 'debian-settings-unreadable').map((f) => f.message);
+  assert.match(unreadable('MAIN_X=a   b')[0], /stops at "b" as a command \("b: not found"\)/);
+  assert.match(unreadable('MAIN_X=a|b')[0], /stops at "\|", which it reads as an operator/);
+  assert.match(unreadable("dc_use_split_config='maybe'")[0], /Invalid value for dc_use_split_config: "maybe"/);
+  assert.deepEqual(unreadable("MAIN_X='a   b'"), []);
+});

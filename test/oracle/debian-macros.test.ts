@@ -74,8 +74,20 @@ test('a line of update-exim4.conf.conf the shell cannot get through stops update
       ['MAIN_HARDCODE_PRIMARY_HOSTNAME=mail.example.org', false],
       ['dc_readhost=${HOME:-x}', false],
       ['# DKIM_SELECTOR = mail', false],
+      // What the shell reads as more than one word, or as an operator (found by comparing with update-exim4.conf).
+      ['MAIN_LOG_SELECTOR=+tls_peerdn +smtp_protocol_error', true],
+      ["MAIN_LOG_SELECTOR='+tls_peerdn +smtp_protocol_error'", false],
+      ['dc_relay_domains=a.example;b.example', true],
+      ['MAIN_X=a|b', true],
+      ['REMOTE_SMTP_HOSTS_AVOID_TLS=<; 192.0.2.1 ; 192.0.2.2', true],
+      ['MAIN_X=`echo hi`', false],
+      ['MAIN_X=`echo hi', true],
+      ['FOO', true],
+      ['export FOO=1', false],
+      ["dc_use_split_config='maybe'", true],
+      ['dc_readhost="$dc_eximconfig_configtype.example"', false],
     ] as const) {
-      writeFileSync(join(dir, 'update-exim4.conf.conf'), `dc_eximconfig_configtype='local'\ndc_use_split_config='true'\n${line}\n`);
+      writeFileSync(join(dir, 'update-exim4.conf.conf'), `dc_eximconfig_configtype='local'\n${line.startsWith('dc_use_split_config') ? '' : "dc_use_split_config='true'\n"}${line}\n`);
       const r = spawnSync(UPDATE, ['-d', dir, '-o', join(dir, 'generated.conf')], { encoding: 'utf8', timeout: 60_000 });
       if ((r.status !== 0) !== stops) wrong.push(`${line}: update-exim4.conf exits ${r.status}: ${r.stderr}`);
       const reported = lintPath(join(dir, 'conf.d'), nodeHost()).findings.some((f) => f.code === 'debian-settings-unreadable');

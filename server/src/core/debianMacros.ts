@@ -26,11 +26,10 @@ export interface GeneratedMacros {
    * The inserted text; `isDefined` tells the macros already defined there (the `.ifndef`).
    * Undefined for the configuration type "none", for which update-exim4.conf inserts nothing.
    */
-  file(isDefined: (name: string) => boolean): SourceFile | undefined;
+  file(isDefined: (name: string) => boolean, markerLine: string): SourceFile | undefined;
 }
 
 interface Setting {
-  /** The shell's value; for a line that starts with an upper-case letter, the text after "=" as written. */
   value: string;
   line: number;
 }
@@ -46,49 +45,139 @@ const lowercase = (s: string): string => sanitize(s.trim().split(/\s+/).join(' '
 
 const STOPS = 'and update-exim4.conf stops without writing the configuration Exim runs (the one it wrote before stays)';
 
+/** Shell builtins a line of the file may run without failing. */
+const BUILTINS = new Set(['export', 'readonly', 'unset', 'set', 'true', 'false', ':', 'test', '[', 'echo', 'printf', 'local', 'umask']);
+
 /**
- * Shell assignments `name='value'` of update-exim4.conf.conf, which update-exim4.conf sources
- * with sh (dash, under `set -e`); lines it cannot get through are problems (measured with
- * update-exim4.conf: `NAME = value` gives "NAME: not found" and exit 127, `NAME=${lc:...}`
- * "Bad substitution" and exit 2; `NAME='x'` on a line that starts with an upper-case letter
- * makes the macro NAME with the value 'x', quotes included).
+ * One line as dash reads it (update-exim4.conf sources the file with `sh` under `set -e`):
+ * the variables it assigns, in order, or why the shell stops there. Quotes, backslashes and
+ * `$name` are resolved; a command substitution is left out (its value is unknown here).
  */
-function readSettings(path: string, text: string, problems: ReaderProblem[]): Map<string, Setting> {
+function shellLine(text: string, vars: Map<string, string>): { assigned: [string, string][] } | { fail: string; at: number } {
+  const commands: string[][] = [[]];
+  let word: string | undefined;
+  const end = () => {
+    if (word !== undefined) commands[commands.length - 1].push(word);
+    word = undefined;
+  };
+  const dollar = (i: number): { text: string; next: number } | { fail: string; at: number } => {
+    const braced = /^\$\{([A-Za-z_]\w*)(?:(:?[-=?+])[^}]*)?\}/.exec(text.slice(i));
+    if (braced) return { text: vars.get(braced[1]) ?? '', next: i + braced[0].length };
+    // ${name:...} with anything but :- := :? :+ is a substitution dash cannot read.
+    if (/^\$\{[A-Za-z_]\w*:/.test(text.slice(i)) || text.startsWith('${', i)) return { fail: `"${text.slice(i, i + 12)}..." ("Bad substitution")`, at: i };
+    const plain = /^\$([A-Za-z_]\w*)/.exec(text.slice(i));
+    if (plain) return { text: vars.get(plain[1]) ?? '', next: i + plain[0].length };
+    return { text: '$', next: i + 1 };
+  };
+  for (let i = 0; i < text.length; ) {
+    const c = text[i];
+    if (c === ' ' || c === '\t') {
+      end();
+      i++;
+    } else if (c === '#' && word === undefined) break;
+    else if (c === "'") {
+      const close = text.indexOf("'", i + 1);
+      if (close < 0) return { fail: 'an unterminated quoted string ("Syntax error")', at: i };
+      word = (word ?? '') + text.slice(i + 1, close);
+      i = close + 1;
+    } else if (c === '"') {
+      let j = i + 1;
+      let out = '';
+      while (j < text.length && text[j] !== '"') {
+        if (text[j] === '\\' && '$`"\\'.includes(text[j + 1] ?? '')) {
+          out += text[j + 1];
+          j += 2;
+        } else if (text[j] === '$') {
+          const d = dollar(j);
+          if ('fail' in d) return d;
+          out += d.text;
+          j = d.next;
+        } else out += text[j++];
+      }
+      if (j >= text.length) return { fail: 'an unterminated quoted string ("Syntax error")', at: i };
+      word = (word ?? '') + out;
+      i = j + 1;
+    } else if (c === '\\') {
+      word = (word ?? '') + (text[i + 1] ?? '');
+      i += 2;
+    } else if (c === '$') {
+      if (text[i + 1] === '(') return { assigned: [] };
+      const d = dollar(i);
+      if ('fail' in d) return d;
+      word = (word ?? '') + d.text;
+      i = d.next;
+    } else if (c === ';') {
+      end();
+      commands.push([]);
+      i++;
+    } else if (c === '`') {
+      // A command substitution: what it gives is unknown here, unless it never ends.
+      if (text.indexOf('`', i + 1) < 0) return { fail: 'a "`" that is never closed ("EOF in backquote substitution")', at: i };
+      return { assigned: [] };
+    } else if ('|&<>()'.includes(c)) return { fail: `"${c}", which it reads as an operator, not as text`, at: i };
+    else {
+      word = (word ?? '') + c;
+      i++;
+    }
+  }
+  end();
+  const assigned: [string, string][] = [];
+  for (const words of commands) {
+    let k = 0;
+    for (; k < words.length; k++) {
+      const m = /^([A-Za-z_]\w*)=([^]*)$/.exec(words[k]);
+      if (!m) break;
+      assigned.push([m[1], m[2]]);
+      vars.set(m[1], m[2]);
+    }
+    if (k < words.length && !BUILTINS.has(words[k])) return { fail: `"${words[k]}" as a command ("${words[k]}: not found")`, at: Math.max(0, text.indexOf(words[k])) };
+  }
+  return { assigned };
+}
+
+/**
+ * The settings of update-exim4.conf.conf, as the shell that sources it leaves them (quotes
+ * removed, the last assignment wins), and its macro lines: a line that starts with an
+ * upper-case letter becomes the macro of that name with the text after "=" as written (read
+ * by `read`, which drops backslashes; the first such line wins). Lines the shell cannot get
+ * through are problems (measured with update-exim4.conf: `NAME = value` gives "NAME: not
+ * found" and exit 127, `NAME=${lc:...}` "Bad substitution" and exit 2, `a;b` runs b).
+ */
+function readSettings(path: string, text: string, problems: ReaderProblem[]): { settings: Map<string, Setting>; macroLines: Map<string, Setting> } {
   // (A quoted macro line is rules/debian.ts's: the quotes matter only where the macro is used.)
   const settings = new Map<string, Setting>();
-  const unreadable = (message: string, line: number, start: number, end: number) =>
-    problems.push({ code: 'debian-settings-unreadable', message, loc: { file: path, range: range(line, start, line, end) }, active: true });
-  text.split('\n').forEach((raw, line) => {
-    const text = raw.replace(/\r$/, '');
-    // Outside single quotes, ${name:...} is a substitution dash cannot read (only :- := :? :+).
-    const unquoted = text.replace(/'[^']*'/g, (q) => ' '.repeat(q.length));
-    const bad = /\$\{[A-Za-z_]\w*:[^-=?+]/.exec(unquoted);
-    if (bad && !/^\s*#/.test(text)) {
-      unreadable(`update-exim4.conf reads this file with the shell, which cannot read "${text.slice(bad.index, bad.index + 12)}..." ("Bad substitution"), ${STOPS}; an Exim expansion belongs in a macro of the configuration (exim4.conf.localmacros, or a conf.d/main file)`, line, bad.index, text.length);
-      return;
+  const macroLines = new Map<string, Setting>();
+  const vars = new Map<string, string>();
+  const lines = text.split('\n');
+  for (let line = 0; line < lines.length; line++) {
+    const text = lines[line].replace(/\r$/, '');
+    const read = shellLine(text, vars);
+    if ('fail' in read) {
+      const hint = /^\s*[A-Za-z_]\w*\s+=/.test(text) ? '; write NAME=value with no space around "="' : '; put the value in single quotes, or an Exim expansion in a macro of the configuration (exim4.conf.localmacros, or a conf.d/main file)';
+      problems.push({
+        code: 'debian-settings-unreadable',
+        message: `update-exim4.conf reads this file with the shell, which stops at ${read.fail}, ${STOPS}${hint}`,
+        loc: { file: path, range: range(line, read.at, line, text.length) },
+        active: true,
+      });
+      // The shell stops here: nothing after this line is read.
+      break;
     }
-    const spaced = /^\s*([A-Za-z_]\w*)\s+=/.exec(text);
-    if (spaced) {
-      unreadable(`update-exim4.conf reads this file with the shell, which runs "${spaced[1]}" as a command ("${spaced[1]}: not found"), ${STOPS}; write ${spaced[1]}=value with no space around "="`, line, text.indexOf(spaced[1]), text.length);
-      return;
-    }
-
-    // A line that starts with an upper-case letter is a macro (update-exim4.conf's file2macros).
+    for (const [name, value] of read.assigned) settings.set(name, { value, line });
     const upper = /^([A-Z][^=]*)=(.*)$/.exec(text);
-    if (upper) {
-      settings.set(upper[1].trim(), { value: upper[2].trim(), line });
-      return;
-    }
-    const m = /^\s*([A-Za-z_]\w*)=(.*)$/.exec(text);
-    if (!m) return;
-    const rest = m[2];
-    let value: string;
-    if (rest.startsWith("'")) value = rest.slice(1, rest.indexOf("'", 1) < 0 ? undefined : rest.indexOf("'", 1));
-    else if (rest.startsWith('"')) value = rest.slice(1, rest.indexOf('"', 1) < 0 ? undefined : rest.indexOf('"', 1));
-    else value = /^[^\s#;]*/.exec(rest)![0];
-    settings.set(m[1], { value, line });
-  });
-  return settings;
+    const name = upper?.[1].trim();
+    if (upper && name && !macroLines.has(name)) macroLines.set(name, { value: upper[2].trim().replace(/\\(.)/g, '$1'), line });
+  }
+  const split = settings.get('dc_use_split_config');
+  if (split && !['true', 'false', ''].includes(lowercase(split.value)) && problems.length === 0) {
+    problems.push({
+      code: 'debian-settings-unreadable',
+      message: `dc_use_split_config must be true or false: update-exim4.conf stops with 'Invalid value for dc_use_split_config: "${split.value}"', ${STOPS}`,
+      loc: { file: path, range: range(split.line, 0, split.line, lines[split.line].replace(/\r$/, '').length) },
+      active: true,
+    });
+  }
+  return { settings, macroLines };
 }
 
 /** The directory update-exim4.conf reads for this configuration (its -d), if it is Debian's layout. */
@@ -111,7 +200,7 @@ export function debianGeneratedMacros(configPath: string, host: ConfigHost): Gen
   const read = host.isDirectory?.(path) ? undefined : host.readFile(path);
   if (read?.kind !== 'file') return undefined;
   const problems: ReaderProblem[] = [];
-  const settings = readSettings(path, read.text, problems);
+  const { settings, macroLines } = readSettings(path, read.text, problems);
   const get = (name: string) => settings.get(name)?.value ?? '';
   const type = lowercase(get('dc_eximconfig_configtype'));
   if (!['satellite', 'smarthost', 'local', 'internet'].includes(type)) return { marker: GENERATED_MACROS_MARKER, path, problems, file: () => undefined };
@@ -123,7 +212,8 @@ export function debianGeneratedMacros(configPath: string, host: ConfigHost): Gen
   // dc_local_interfaces, dc_relay_nets and dc_relay_domains: ";" in the value makes it a "<;" list.
   const semicolonList = (value: string) => (value.includes(';') && !/^\s*</.test(value) ? `<; ${value}` : value);
   if (get('dc_local_interfaces') !== '') seed('MAIN_LOCAL_INTERFACES', semicolonList(get('dc_local_interfaces')), 'dc_local_interfaces');
-  if (lowercase(get('dc_minimaldns')) === 'true') seed('DC_minimaldns', '1', 'dc_minimaldns');
+  // Compared as written, unlike the others (measured: 'True' makes no DC_minimaldns).
+  if (get('dc_minimaldns') === 'true') seed('DC_minimaldns', '1', 'dc_minimaldns');
   if ((type === 'satellite' || type === 'smarthost') && lowercase(get('dc_hide_mailname')) === 'true' && lowercase(get('dc_readhost')) !== '') seed('HIDE_MAILNAME', '1', 'dc_hide_mailname');
   const otherHostnames = lowercase(get('dc_other_hostnames'));
   seed('MAIN_LOCAL_DOMAINS', `@:localhost:${otherHostnames}`.replace(/[;: ]*$/, '').replace(/;/g, ':'), 'dc_other_hostnames');
@@ -142,14 +232,14 @@ export function debianGeneratedMacros(configPath: string, host: ConfigHost): Gen
   seed(`DCconfig_${type}`, '1', 'dc_eximconfig_configtype');
   // Lines of the file that start with an upper-case letter become macros too, their values
   // as written (quotes stay).
-  for (const [name, s] of settings) if (/^[A-Z]/.test(name) && name !== 'CFILEMODE') seed(name, s.value, name);
+  for (const [name, s] of macroLines) if (name !== 'CFILEMODE') seed(name, s.value, name);
 
   const fileLines = read.text.split('\n').length;
   return {
     marker: GENERATED_MACROS_MARKER,
     path,
     problems,
-    file(isDefined) {
+    file(isDefined, markerLine) {
       // Each definition on the line of the setting it comes from, where that line is free;
       // the others after the file's own lines.
       const lines: string[] = new Array(fileLines).fill('');
@@ -157,8 +247,10 @@ export function debianGeneratedMacros(configPath: string, host: ConfigHost): Gen
       for (const m of macros) {
         if (seen.has(m.name) || isDefined(m.name)) continue;
         seen.add(m.name);
-        const at = m.from !== undefined ? settings.get(m.from)?.line : undefined;
-        const definition = `${m.name}=${m.value}`;
+        const at = m.from !== undefined ? (macroLines.get(m.from) ?? settings.get(m.from))?.line : undefined;
+        // update-exim4.conf puts the block in with sed, whose replacement text reads "&" as
+        // the marker line and drops a backslash (measured: "&" becomes "UPEX4CmacrosUPEX4C = 1").
+        const definition = `${m.name}=${m.value.replace(/\\(.)|&/g, (_, c: string | undefined) => c ?? markerLine)}`;
         if (at !== undefined && lines[at] === '') lines[at] = definition;
         else lines.push(definition);
       }

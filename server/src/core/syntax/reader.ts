@@ -363,7 +363,7 @@ export class ConfigReader {
       this.physicalLine(frame.file, n);
       if (this.generated && !frame.file.generated && frame.file.lines[n].startsWith(this.generated.marker)) {
         // update-exim4.conf writes its macros after this line (debianMacros.ts).
-        const file = this.generated.file((name) => this.macroIndex.has(name));
+        const file = this.generated.file((name) => this.macroIndex.has(name), frame.file.lines[n]);
         this.generatedAt ??= { at: { file: frame.file.path, range: range(n, 0, n, frame.file.lines[n].length) }, from: this.generated.path };
         if (file) {
           this.files.set(file.path, file);
