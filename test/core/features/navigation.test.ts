@@ -234,6 +234,10 @@ test('rename refuses a name an expansion may build, and an authenticator without
   // Exim offers an authenticator without public_name by its name (measured: AUTH PLAIN becomes AUTH MYAUTH).
   assert.match(refused('begin authenticators\nPLAIN:\n  driver = plaintext\n  server_condition = yes\n', 1, 1, 'MYAUTH'), /Add "public_name = PLAIN" first/);
   assert.equal(refused('begin authenticators\nplain_server:\n  driver = plaintext\n  public_name = PLAIN\n  server_condition = yes\n', 1, 1, 'login_server'), '');
+  // An ACL named through a variable that a `set` gives the name to (measured: the SMTP answers change).
+  const viaVariable = 'acl_smtp_rcpt = r\nbegin acl\nr:\n  warn set acl_c_x = bwl_acl\n  deny acl = $acl_c_x\n  accept\nbwl_acl:\n  accept\n';
+  assert.match(refused(viaVariable, 6, 1, 'other_acl'), /named through a variable at \/c\/exim\.conf:5, and bwl_acl is also written at \/c\/exim\.conf:4/);
+  assert.equal(refused(viaVariable.replace('  warn set acl_c_x = bwl_acl\n', ''), 6 - 1, 1, 'other_acl'), '');
   // A name joined to an expansion is not a reference to the whole name.
   assert.deepEqual(references(parse(built), FILE, { line: 5, character: 1 }, false), []);
 });

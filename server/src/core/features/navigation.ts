@@ -251,6 +251,18 @@ function collect(tree: ConfigTree, built: BuiltName[]): Occurrence[] {
   return out;
 }
 
+/** Where an ACL is named through a variable (`acl = $acl_c_x`, `acl_smtp_rcpt = $acl_...`), if anywhere. */
+function occurrencesOfDynamicAcl(tree: ConfigTree): Location | undefined {
+  for (const section of tree.sections) {
+    for (const item of section.items) {
+      if (item.kind === 'option' && isAclOption(item.word) && item.value.trim().startsWith('$')) return item.valueLoc ?? item.loc;
+      if (item.kind !== 'acl') continue;
+      for (const st of item.statements) for (const it of st.items) if (it.name === 'acl' && it.hasValue && it.value.trim().startsWith('$')) return it.valueLoc ?? it.loc;
+    }
+  }
+  return undefined;
+}
+
 /** In `match_domain{...}{+list}` and friends, the kind of list the expansion condition takes. */
 function expansionListType(value: string, at: number): NamedListType | undefined {
   const before = value.slice(0, at);
@@ -402,6 +414,25 @@ export function rename(tree: ConfigTree, file: string, pos: Position, newName: s
   const builtBy = collected(tree).built.find((b) => b.kind === kind && check.name.length >= b.start.length + b.end.length && check.name.startsWith(b.start) && check.name.endsWith(b.end));
   if (builtBy) {
     return { ok: false, message: `An expansion at ${builtBy.loc.file}:${builtBy.loc.range.start.line + 1} builds ${KIND_WORDS[kind]} names that ${check.name} may be one of; renaming it would not change that expansion. Change it by hand.` };
+  }
+  if (kind === 'acl') {
+    // `acl = $acl_c_x` runs the ACL a variable names, and `set acl_c_x = name` is then a use
+    // the rename cannot tell from text (measured: the SMTP answers change).
+    const dynamic = occurrencesOfDynamicAcl(tree);
+    const own = new Set(all.map((o) => `${o.loc.file}:${o.loc.range.start.line}:${o.loc.range.start.character}`));
+    const word = new RegExp(`(?<![A-Za-z0-9_$])${check.name}(?![A-Za-z0-9_])`);
+    const elsewhere = dynamic && tree.lines.find((l) => {
+      const m = word.exec(l.text);
+      if (!m) return false;
+      const at = l.locate(m.index, m.index + check.name.length);
+      return !own.has(`${at.file}:${at.range.start.line}:${at.range.start.character}`);
+    });
+    if (dynamic && elsewhere) {
+      return {
+        ok: false,
+        message: `An ACL is named through a variable at ${dynamic.file}:${dynamic.range.start.line + 1}, and ${check.name} is also written at ${elsewhere.location.file}:${elsewhere.firstLine + 1}, which may give that variable its value; change it by hand.`,
+      };
+    }
   }
   if (kind === 'authenticator') {
     // Without public_name, Exim advertises the instance's name (measured: AUTH PLAIN becomes AUTH MYAUTH).
