@@ -144,8 +144,8 @@ test('update-exim4.conf.conf is read as the shell reads it: quotes, $variables, 
   assert.equal(values("dc_minimaldns='True'").DC_minimaldns, undefined);
   assert.equal(values("dc_minimaldns='true'").DC_minimaldns, '1');
   const unreadable = (extra: string) => lintPath('/e/conf.d', confd('', `${UE4CC}${extra}\n`)).findings.filter((f) => f.code === 'debian-settings-unreadable').map((f) => f.message);
-  assert.match(unreadable('MAIN_X=a   b')[0], /stops at "b" as a command \("b: not found"\)/);
-  assert.match(unreadable('MAIN_X=a|b')[0], /stops at "\|", which it reads as an operator/);
+  assert.match(unreadable('MAIN_X=a   b')[0], /which runs "b" as a command \("b: not found"\)/);
+  assert.match(unreadable('MAIN_X=a|b')[0], /which reads "\|" as an operator/);
   assert.match(unreadable("dc_use_split_config='maybe'")[0], /Invalid value for dc_use_split_config: "maybe"/);
   assert.deepEqual(unreadable("MAIN_X='a   b'"), []);
 });

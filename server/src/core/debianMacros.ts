@@ -64,7 +64,7 @@ function shellLine(text: string, vars: Map<string, string>): { assigned: [string
     const braced = /^\$\{([A-Za-z_]\w*)(?:(:?[-=?+])[^}]*)?\}/.exec(text.slice(i));
     if (braced) return { text: vars.get(braced[1]) ?? '', next: i + braced[0].length };
     // ${name:...} with anything but :- := :? :+ is a substitution dash cannot read.
-    if (/^\$\{[A-Za-z_]\w*:/.test(text.slice(i)) || text.startsWith('${', i)) return { fail: `"${text.slice(i, i + 12)}..." ("Bad substitution")`, at: i };
+    if (/^\$\{[A-Za-z_]\w*:/.test(text.slice(i)) || text.startsWith('${', i)) return { fail: `cannot read "${text.slice(i, i + 12)}..." ("Bad substitution")`, at: i };
     const plain = /^\$([A-Za-z_]\w*)/.exec(text.slice(i));
     if (plain) return { text: vars.get(plain[1]) ?? '', next: i + plain[0].length };
     return { text: '$', next: i + 1 };
@@ -77,7 +77,7 @@ function shellLine(text: string, vars: Map<string, string>): { assigned: [string
     } else if (c === '#' && word === undefined) break;
     else if (c === "'") {
       const close = text.indexOf("'", i + 1);
-      if (close < 0) return { fail: 'an unterminated quoted string ("Syntax error")', at: i };
+      if (close < 0) return { fail: 'finds a quoted string that never ends ("Syntax error")', at: i };
       word = (word ?? '') + text.slice(i + 1, close);
       i = close + 1;
     } else if (c === '"') {
@@ -94,7 +94,7 @@ function shellLine(text: string, vars: Map<string, string>): { assigned: [string
           j = d.next;
         } else out += text[j++];
       }
-      if (j >= text.length) return { fail: 'an unterminated quoted string ("Syntax error")', at: i };
+      if (j >= text.length) return { fail: 'finds a quoted string that never ends ("Syntax error")', at: i };
       word = (word ?? '') + out;
       i = j + 1;
     } else if (c === '\\') {
@@ -112,9 +112,9 @@ function shellLine(text: string, vars: Map<string, string>): { assigned: [string
       i++;
     } else if (c === '`') {
       // A command substitution: what it gives is unknown here, unless it never ends.
-      if (text.indexOf('`', i + 1) < 0) return { fail: 'a "`" that is never closed ("EOF in backquote substitution")', at: i };
+      if (text.indexOf('`', i + 1) < 0) return { fail: 'finds a "`" that is never closed ("EOF in backquote substitution")', at: i };
       return { assigned: [] };
-    } else if ('|&<>()'.includes(c)) return { fail: `"${c}", which it reads as an operator, not as text`, at: i };
+    } else if ('|&<>()'.includes(c)) return { fail: `reads "${c}" as an operator, not as text`, at: i };
     else {
       word = (word ?? '') + c;
       i++;
@@ -130,7 +130,7 @@ function shellLine(text: string, vars: Map<string, string>): { assigned: [string
       assigned.push([m[1], m[2]]);
       vars.set(m[1], m[2]);
     }
-    if (k < words.length && !BUILTINS.has(words[k])) return { fail: `"${words[k]}" as a command ("${words[k]}: not found")`, at: Math.max(0, text.indexOf(words[k])) };
+    if (k < words.length && !BUILTINS.has(words[k])) return { fail: `runs "${words[k]}" as a command ("${words[k]}: not found")`, at: Math.max(0, text.indexOf(words[k])) };
   }
   return { assigned };
 }
@@ -156,7 +156,7 @@ function readSettings(path: string, text: string, problems: ReaderProblem[]): { 
       const hint = /^\s*[A-Za-z_]\w*\s+=/.test(text) ? '; write NAME=value with no space around "="' : '; put the value in single quotes, or an Exim expansion in a macro of the configuration (exim4.conf.localmacros, or a conf.d/main file)';
       problems.push({
         code: 'debian-settings-unreadable',
-        message: `update-exim4.conf reads this file with the shell, which stops at ${read.fail}, ${STOPS}${hint}`,
+        message: `update-exim4.conf reads this file with the shell, which ${read.fail}, ${STOPS}${hint}`,
         loc: { file: path, range: range(line, read.at, line, text.length) },
         active: true,
       });
