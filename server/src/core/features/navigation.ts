@@ -252,7 +252,7 @@ function collect(tree: ConfigTree, built: BuiltName[]): Occurrence[] {
 }
 
 /** Where an ACL is named through a variable (`acl = $acl_c_x`, `acl_smtp_rcpt = $acl_...`), if anywhere. */
-function occurrencesOfDynamicAcl(tree: ConfigTree): Location | undefined {
+function dynamicAclUse(tree: ConfigTree): Location | undefined {
   for (const section of tree.sections) {
     for (const item of section.items) {
       if (item.kind === 'option' && isAclOption(item.word) && item.value.trim().startsWith('$')) return item.valueLoc ?? item.loc;
@@ -418,7 +418,7 @@ export function rename(tree: ConfigTree, file: string, pos: Position, newName: s
   if (kind === 'acl') {
     // `acl = $acl_c_x` runs the ACL a variable names, and `set acl_c_x = name` is then a use
     // the rename cannot tell from text (measured: the SMTP answers change).
-    const dynamic = occurrencesOfDynamicAcl(tree);
+    const dynamic = dynamicAclUse(tree);
     const own = new Set(all.map((o) => `${o.loc.file}:${o.loc.range.start.line}:${o.loc.range.start.character}`));
     const word = new RegExp(`(?<![A-Za-z0-9_$])${check.name}(?![A-Za-z0-9_])`);
     const elsewhere = dynamic && tree.lines.find((l) => {
