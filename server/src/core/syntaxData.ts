@@ -98,6 +98,11 @@ export const VARIABLE_NAMES: readonly string[] = [...variableNames];
 /** Header families ($h_subject:, $rheader_from:) end at a colon. */
 export const HEADER_VARIABLE_PREFIXES = ['header_', 'h_', 'bheader_', 'bh_', 'lheader_', 'lh_', 'rheader_', 'rh_'];
 
+/** A name that starts with a header prefix ($h_, $rheader_ ...): lower case only, $H_x: is refused. */
+export function isHeaderPrefixed(name: string): boolean {
+  return HEADER_VARIABLE_PREFIXES.some((p) => name.startsWith(p));
+}
+
 /**
  * The manual's "$sender_rate_xxx" stands for two names, not a family: Exim 4.96 knows
  * $sender_rate_limit and $sender_rate_period and refuses $sender_rate_x.

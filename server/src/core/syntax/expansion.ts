@@ -9,7 +9,7 @@
 import { taintedVariableIn } from '../util/taint';
 import {
   ExpansionConditionInfo,
-  HEADER_VARIABLE_PREFIXES,
+  isHeaderPrefixed,
   expansionCondition,
   expansionItem,
   isExpansionOperator,
@@ -56,10 +56,6 @@ const isNameChar = (c: number): boolean => isAlpha(c) || isDigit(c) || c === 95;
 const isSpace = (c: number): boolean => c === 32 || (c >= 9 && c <= 13);
 const isComparison = (c: number): boolean => c === 60 || c === 61 || c === 62; // < = >
 
-/** A name that starts with a header prefix ($h_, $rheader_ ...): lower case only, $H_x: is refused. */
-function isHeaderPrefixed(name: string): boolean {
-  return HEADER_VARIABLE_PREFIXES.some((p) => name.startsWith(p));
-}
 
 /** Depth beyond which the reader stops descending (a guard against pathological input). */
 const MAX_DEPTH = 200;

@@ -3,7 +3,7 @@
  * `$local_part` and `$domain`, are tainted, and Exim refuses them in file names, lookup file
  * names and pipe arguments. Their `_data` copies, set by a router's check or lookup, are not.
  */
-import { HEADER_VARIABLE_PREFIXES, isExpansionOperator } from '../syntaxData';
+import { isExpansionOperator, isHeaderPrefixed } from '../syntaxData';
 
 /** Variables whose values come from the message. */
 export const TAINTED_VARIABLES = new Set([
@@ -92,7 +92,7 @@ export function taintedVariableIn(value: string, start = 0, end = value.length, 
     while (j < end && isNameCode(value.charCodeAt(j))) j++;
     const name = value.slice(i + 1, j);
     if (TAINTED_VARIABLES.has(name) || alsoTainted?.has(name)) return name;
-    if (HEADER_VARIABLE_PREFIXES.some((p) => name.startsWith(p))) {
+    if (isHeaderPrefixed(name)) {
       // Header lines ($h_subject:, $rh_from:) come from the message too (measured in an
       // appendfile file and a DKIM key file name). The header's name runs to the colon: "$h_x-foo:" is one variable.
       while (j < end && value.charCodeAt(j) !== 58 /* : */ && value.charCodeAt(j) > 32) j++;
