@@ -109,7 +109,10 @@ function expansionThings(chapter, id, kind) {
   const out = new Map();
   for (const { term } of entries(section(chapter, id))) {
     // e.g. "${extract{<key>}{<string1>}{<string2>}{<string3>}}", "${lc:<string>}", "eq {<string1>}{<string2>}"
-    for (const alt of term.split(/ or (?=\$|[a-z])/)) {
+    for (const written of term.split(/ or (?=\$|[a-z])/)) {
+      // The 4.96 manual writes the numbered json forms of ${extract} with one "}" too many:
+      // "${extract json {<number>}}{<string1>}...".
+      const alt = written.replace(/\{<number>\}\}\{/, '{<number>}{');
       let m;
       if (kind === 'condition') {
         m = /^([a-z_0-9]+)(?=[ {:]|$)/i.exec(alt);
@@ -119,7 +122,11 @@ function expansionThings(chapter, id, kind) {
         if (!m) continue;
       }
       const name = m[1];
-      if (!out.has(name)) out.set(name, { name, syntax: alt });
+      // The first form is the one hovers show; every form is kept for signature help
+      // (e.g. ${extract} by key, by number, json and jsons; ${lookup} single-key and query-style).
+      const known = out.get(name);
+      if (!known) out.set(name, { name, syntax: alt });
+      else if (alt !== known.syntax && !(known.forms ?? []).includes(alt)) known.forms = [...(known.forms ?? [known.syntax]), alt];
     }
   }
   return [...out.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));

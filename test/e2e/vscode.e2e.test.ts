@@ -308,6 +308,39 @@ describe('VS Code end to end: the packaged extension in code-server', { skip: mi
     });
   });
 
+  test('7. typing an expansion item shows its arguments, with the one being typed marked', { timeout: SCENARIO_TIMEOUT }, async () => {
+    await scenario('7-signature-help', { 'exim.conf': HARDENED }, async ({ page, screenshot }) => {
+      await openFile(page, 'exim.conf');
+      await waitForLanguage(page, 'Exim');
+      await goToLine(page, lineOf(HARDENED, '  file = /var/mail/'));
+      await page.keyboard.press('End');
+      await page.keyboard.press('Enter');
+      // VS Code closes each "{" as it is typed and steps over the "}" typed after it.
+      await page.keyboard.type('headers_add = X-Subject: ${sg{$h_subject:}{', { delay: 25 });
+      const widget = page.locator('.parameter-hints-widget.visible');
+      // The language server may still be starting: ask again (Ctrl+Shift+Space) until it answers.
+      const deadline = Date.now() + 20_000;
+      while (!(await widget.waitFor({ timeout: 3_000 }).then(() => true, () => false))) {
+        if (Date.now() > deadline) throw new Error('no parameter hints appeared (the language server answered no textDocument/signatureHelp)');
+        await page.keyboard.press('Control+Shift+Space');
+      }
+      // The hints first shown (at "${sg{") follow the typing a moment later.
+      const activeIs = (text: string, what: string) =>
+        page.waitForFunction((t: string) => document.querySelector('.parameter-hints-widget.visible .parameter.active')?.textContent === t, text, { timeout: 10_000 }).catch(async () => {
+          throw new Error(`${what}: the marked argument is ${JSON.stringify(await widget.locator('.parameter.active').textContent().catch(() => 'none (no widget)'))}, not ${text}`);
+        });
+      await activeIs('{<regex>}', 'after "${sg{$h_subject:}{"');
+      const signature = (await widget.locator('.signature').textContent()) ?? '';
+      log('7: signature', JSON.stringify(signature));
+      assert.match(signature, /\$\{sg\{<subject>\}\{<regex>\}\{<replacement>\}\}/, `unexpected signature: ${signature}`);
+      await waitOpaque(widget);
+      await screenshot('7-signature-help');
+      // Typing the regex and moving to the next argument moves the mark.
+      await page.keyboard.type('^Re:}{', { delay: 25 });
+      await activeIs('{<replacement>}', 'after typing the regex and "}{"');
+    });
+  });
+
   test('the browser reached nothing but 127.0.0.1', { timeout: 10_000 }, () => {
     assert.deepEqual(started().external, []);
   });

@@ -1,14 +1,14 @@
 // Language features of the server over stdio (`node dist/server.js --stdio`): completion,
-// hover, document and workspace symbols, definition, references, rename, folding ranges
-// and document links, on a single file, a file with an .include and a Debian split
-// configuration in a temporary directory.
+// hover, document and workspace symbols, definition, references, rename, folding ranges,
+// document links and signature help, on a single file, a file with an .include and a
+// Debian split configuration in a temporary directory.
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, describe, test } from 'node:test';
-import type { CompletionItem, CompletionList, DocumentHighlight, DocumentLink, DocumentSymbol, FoldingRange, Hover, Location, SymbolInformation, WorkspaceEdit } from 'vscode-languageserver';
+import type { CompletionItem, CompletionList, DocumentHighlight, DocumentLink, DocumentSymbol, FoldingRange, Hover, Location, SignatureHelp, SymbolInformation, WorkspaceEdit } from 'vscode-languageserver';
 import { applyTextEdits, DEFAULT_CAPABILITIES, editedUris, editsFor, LspClient, ResponseError, startServer } from '../support/lspClient';
 
 const dir = mkdtempSync(join(tmpdir(), 'exim-lsp-features-'));
@@ -81,6 +81,7 @@ describe('lsp features: one configuration with an .include', () => {
     for (const p of ['hoverProvider', 'documentSymbolProvider', 'workspaceSymbolProvider', 'definitionProvider', 'referencesProvider', 'documentHighlightProvider', 'foldingRangeProvider']) assert.equal(caps[p], true, p);
     assert.deepEqual(caps.renameProvider, { prepareProvider: true });
     assert.deepEqual(caps.documentLinkProvider, { resolveProvider: false });
+    assert.deepEqual(caps.signatureHelpProvider, { triggerCharacters: ['{'], retriggerCharacters: ['}', ' '] });
     // The existing capabilities stay.
     assert.ok(caps.codeActionProvider.codeActionKinds.includes('quickfix'));
   });
@@ -156,6 +157,20 @@ describe('lsp features: one configuration with an .include', () => {
     const transport = await client.request<Hover>('textDocument/hover', { ...doc, position: pos(15, 18) });
     assert.match((transport.contents as { value: string }).value, /TLS: \*\*opportunistic\*\*/);
     assert.equal(await client.request('textDocument/hover', { ...doc, position: pos(3, 0) }), null);
+  });
+
+  test('signature help: the expansion item and argument at the cursor, in UTF-16 columns; null elsewhere', async (t) => {
+    const client = await session(t);
+    client.didOpen(main.uri, main.text);
+    // "😀" is two UTF-16 units (the client's columns); the cursor goes after "{" of the regex argument.
+    const line = '  headers_remove = ${sg{😀}{';
+    client.didChange(main.uri, 2, [{ range: range(24, 0, 24, 0), text: line }]);
+    const help = await client.request<SignatureHelp>('textDocument/signatureHelp', { ...doc, position: pos(24, line.length), context: { triggerKind: 2, triggerCharacter: '{', isRetrigger: false } });
+    assert.equal(help.signatures[help.activeSignature!].label, '${sg{<subject>}{<regex>}{<replacement>}}');
+    const param = help.signatures[0].parameters![help.activeParameter!].label as [number, number];
+    assert.equal(help.signatures[0].label.slice(...param), '{<regex>}');
+    assert.equal(await client.request('textDocument/signatureHelp', { ...doc, position: pos(21, 5) }), null);
+    assert.equal(await client.request('textDocument/signatureHelp', { ...doc, position: pos(900, 5) }), null);
   });
 
   test('document symbols, folding ranges and the .include link', async (t) => {

@@ -52,7 +52,7 @@ describe('the server survives malformed input', () => {
 
   test('positions past the end', T, async () => {
     for (const position of [{ line: 10_000, character: 0 }, { line: 0, character: 10_000 }, { line: 5, character: 1_000_000 }, { line: -1, character: -1 }]) {
-      for (const method of ['textDocument/hover', 'textDocument/completion', 'textDocument/definition']) {
+      for (const method of ['textDocument/hover', 'textDocument/completion', 'textDocument/definition', 'textDocument/signatureHelp']) {
         await answered(method, { textDocument: { uri: valid.uri }, position });
       }
     }
@@ -61,7 +61,7 @@ describe('the server survives malformed input', () => {
 
   test('requests for unknown documents', T, async () => {
     const uri = pathToFileURL(join(dir, 'never-opened.conf')).href;
-    for (const method of ['textDocument/hover', 'textDocument/completion', 'textDocument/definition']) {
+    for (const method of ['textDocument/hover', 'textDocument/completion', 'textDocument/definition', 'textDocument/signatureHelp']) {
       await answered(method, { textDocument: { uri }, position: { line: 0, character: 0 } });
     }
     await answered('textDocument/hover', { textDocument: { uri: 'untitled:Untitled-1' }, position: { line: 0, character: 0 } });
@@ -79,7 +79,7 @@ describe('the server survives malformed input', () => {
   });
 
   test('a request with invalid params', T, async () => {
-    for (const method of ['textDocument/hover', 'textDocument/completion', 'textDocument/definition', 'textDocument/codeAction']) {
+    for (const method of ['textDocument/hover', 'textDocument/completion', 'textDocument/definition', 'textDocument/codeAction', 'textDocument/signatureHelp']) {
       await answered(method, { position: { line: 0, character: 0 } });
       await answered(method, {});
       await answered(method, null);
@@ -108,6 +108,7 @@ describe('the server survives malformed input', () => {
     await client.waitForDiagnostics(uri, undefined, 20_000);
     await answered('textDocument/hover', { textDocument: { uri }, position: { line: 3, character: 3 } });
     await answered('textDocument/completion', { textDocument: { uri }, position: { line: 3, character: 3 } });
+    await answered('textDocument/signatureHelp', { textDocument: { uri }, position: { line: 3, character: 3 } });
     await stillServing();
   });
 
@@ -117,6 +118,12 @@ describe('the server survives malformed input', () => {
     await client.waitForDiagnostics(uri, undefined, 20_000);
     await answered('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 1_000_000 } });
     await answered('textDocument/completion', { textDocument: { uri }, position: { line: 0, character: 2_000_000 } });
+    // 2 MB of unclosed expansion items: signature help reads them without recursion.
+    const nested = pathToFileURL(join(dir, 'nested.conf')).href;
+    client.didOpen(nested, 'begin acl\na:\n  accept condition = ' + '${if eq{${sg{'.repeat(170_000) + '\n');
+    await client.waitForDiagnostics(nested, undefined, 20_000);
+    const help = await answered('textDocument/signatureHelp', { textDocument: { uri: nested }, position: { line: 2, character: 21 + 13 * 170_000 } });
+    assert.equal((help as { signatures: { label: string }[] }).signatures[0].label, '${sg{<subject>}{<regex>}{<replacement>}}');
     await stillServing();
   });
 });

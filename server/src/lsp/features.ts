@@ -1,7 +1,8 @@
 /**
  * Language features over LSP: completion, hover, symbols, definition, references, document
- * highlights, rename, folding and document links. The core computes them on the parsed configuration; this
- * file only finds the right configuration for a document and converts the results.
+ * highlights, rename, folding, document links and signature help. The core computes them on
+ * the parsed configuration; this file only finds the right configuration for a document and
+ * converts the results.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -24,6 +25,7 @@ import {
   Range,
   ResponseError,
   ServerCapabilities,
+  SignatureHelp,
   SymbolInformation,
   SymbolKind,
   TextDocuments,
@@ -35,6 +37,7 @@ import { foldingRanges } from '../core/features/folding';
 import { hover } from '../core/features/hover';
 import { documentLinks } from '../core/features/links';
 import { definitions, documentHighlights, prepareRename, references, rename } from '../core/features/navigation';
+import { signatureHelp } from '../core/features/signature';
 import { documentSymbols, DocumentSymbol as CoreDocumentSymbol, SymbolNodeKind, workspaceSymbols } from '../core/features/symbols';
 import { Location as CoreLocation } from '../core/syntax/source';
 import { ConfigTree } from '../core/syntax/tree';
@@ -122,6 +125,8 @@ export class Features {
       renameProvider: { prepareProvider: true },
       foldingRangeProvider: true,
       documentLinkProvider: { resolveProvider: false },
+      // Shown on "{" inside an expansion; kept up to date as arguments close and new ones open.
+      signatureHelpProvider: { triggerCharacters: ['{'], retriggerCharacters: ['}', ' '] },
     };
   }
 
@@ -185,6 +190,18 @@ export class Features {
           const { tree, path } = this.treeFor(p.textDocument.uri);
           const h = hover(tree, path, this.host.view.position(path, p.position));
           return h ? { contents: { kind: MarkupKind.Markdown, value: h.markdown }, range: this.host.view.range(path, h.range) } : null;
+        },
+        null,
+      ),
+    );
+
+    connection.onSignatureHelp(
+      safe(
+        'signatureHelp',
+        (p): SignatureHelp | null => {
+          const { tree, path } = this.treeFor(p.textDocument.uri);
+          const help = signatureHelp(tree, path, this.host.view.position(path, p.position));
+          return help ?? null;
         },
         null,
       ),
