@@ -950,6 +950,26 @@ test('tainted-data: an appendfile file or directory, a pipe command, a redirect 
   assert.deepEqual(found('begin routers\nr:\n  driver = accept\n  condition = ${lookup mysql{select 1 from t where d=${quote_mysql:$domain}}{true}{false}}\n'), []);
 });
 
+test('tainted-data: a queryprogram command, and a redirect list with :include: and data of the message', () => {
+  const found = (router: string) => only(`begin routers\nr:\n${router}`, 'tainted-data').map((f) => f.message);
+  assert.deepEqual(found('  driver = queryprogram\n  command = /usr/local/bin/check $local_part\n  command_user = mail\n'), [
+    "command = /usr/local/bin/check $local_part uses $local_part, which comes from the message: Exim 4.94 and later refuse a tainted argument ('Tainted arg N for queryprogram router command'), and the r router defers every address it runs the command for; use $local_part_data, which a router's check or lookup sets",
+  ]);
+  assert.deepEqual(found('  driver = queryprogram\n  command = /usr/local/bin/check $local_part_data\n  command_user = mail\n'), []);
+  assert.deepEqual(found('  driver = redirect\n  data = :include:/etc/lists/$local_part\n'), [
+    'data = :include:/etc/lists/$local_part uses $local_part, which comes from the message: with an :include: item in the same list, Exim 4.96 dies while it routes the address ("Taint mismatch, Ustrncpy: parse_forward_list" in the panic log): the message stays on the queue and is never delivered, and an SMTP session that verifies the recipient ends without an answer; use $local_part_data, which a router\'s check or lookup sets',
+  ]);
+  // Anywhere in the list, not only in the file name; a lookup's result is untainted.
+  assert.match(found('  driver = redirect\n  data = $local_part@lists.example, :include:/etc/lists/all\n')[0], /uses \$local_part, .*Exim 4\.96 dies/);
+  for (const ok of [
+    '  driver = redirect\n  data = :include:/etc/lists/all\n',
+    '  driver = redirect\n  data = $local_part@lists.example\n',
+    '  driver = redirect\n  data = :include:/etc/lists/${lookup{$local_part}dsearch{/etc/lists}}\n',
+    '  driver = redirect\n  data = ${lookup{$local_part}lsearch{/etc/aliases}}\n',
+  ])
+    assert.deepEqual(found(ok), [], ok);
+});
+
 test('delivery-value-invalid: an autoreply once_repeat that is not a time', () => {
   const found = (value: string) => only(`begin transports\nt:\n  driver = autoreply\n  once = /var/spool/vacation/$local_part_data\n  once_repeat = ${value}\n`, 'delivery-value-invalid').map((f) => f.message);
   for (const ok of ['7d', '1w2d', '12h', '${if eq{$domain}{a}{1d}{7d}}']) assert.deepEqual(found(ok), [], ok);

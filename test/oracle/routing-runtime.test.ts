@@ -52,6 +52,14 @@ const CASES: Case[] = [
   { options: ['driver = accept', 'transport = t', 'require_files = +/etc/hostname : !/nonexistent'], refused: false, code: 'router-require-files-relative' },
   { options: ['driver = accept', 'transport = t', 'require_files = etc/hostname'], refused: true, code: 'router-require-files-relative' },
   { options: ['driver = accept', 'transport = t', 'require_files = !etc/nonexistent'], refused: true, code: 'router-require-files-relative' },
+  // Data of the message anywhere in a redirect list with an :include: item: Exim dies.
+  { options: ['data = :include:/dev/null, $local_part@b.example'], refused: true, code: 'tainted-data' },
+  { options: ['data = ${local_part}@b.example, :include:/dev/null'], refused: true, code: 'tainted-data' },
+  { options: ['local_parts = user', 'data = :include:/dev/null, $local_part_data@b.example'], refused: false, code: 'tainted-data' },
+  { options: ['data = :include:/dev/null'], refused: false, code: 'tainted-data' },
+  { options: ['data = $local_part@b.example'], refused: false, code: 'tainted-data' },
+  { options: ['driver = queryprogram', 'command = /bin/echo ACCEPT $local_part', 'command_user = nobody', 'transport = t'], refused: true, code: 'tainted-data' },
+  { options: ['driver = queryprogram', 'local_parts = user', 'command = /bin/echo ACCEPT $local_part_data', 'command_user = nobody', 'transport = t'], refused: false, code: 'tainted-data' },
   { options: ['driver = manualroute', 'transport = t', 'self = send', 'route_list = ^.*\\.example\\.org$ 127.0.0.1'], refused: true, code: 'expansion-syntax' },
   { options: ['driver = manualroute', 'transport = t', 'self = send', 'route_list = ^.*\\.example\\.org\\$ 127.0.0.1'], refused: false, code: 'expansion-syntax' },
   { options: ['driver = manualroute', 'transport = t', 'self = send', 'route_list = \\N^.*\\.example\\.org$\\N 127.0.0.1'], refused: false, code: 'expansion-syntax' },
@@ -67,6 +75,8 @@ const REFUSED: Record<string, RegExp> = {
   'router-require-files-relative': /require_files: ".*" is not absolute/,
   // A route_list domain pattern that cannot be expanded: the lookup defers.
   'expansion-syntax': /failed to expand ".*" while checking a list/,
+  // The process dies, or a queryprogram command is refused and the address defers.
+  'tainted-data': /Taint mismatch|Tainted arg \d+ for queryprogram router command/,
 };
 
 test('router settings Exim refuses when it routes are reported, and only those', (t) => {

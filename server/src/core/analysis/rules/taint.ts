@@ -16,7 +16,11 @@
  *    'Tainted filename for search', the panic log says so and the whole expansion fails (a
  *    router condition then skips the router; other settings make the delivery defer or
  *    fail: an autoreply option bounces the address);
- *  - an smtp transport's DKIM key file: the message goes out unsigned (dkimKeyFile()).
+ *  - an smtp transport's DKIM key file: the message goes out unsigned (dkimKeyFile());
+ *  - a queryprogram router's `command` argument: 'Tainted arg 2 for queryprogram router
+ *    command', the address defers;
+ *  - a redirect router's `data` with an `:include:` item and data of the message anywhere in
+ *    it: Exim 4.96 dies ('Taint mismatch, Ustrncpy: parse_forward_list').
  */
 import { LogicalLine } from '../../syntax/logicalLine';
 import { MacroDefinition } from '../../syntax/reader';
@@ -222,11 +226,34 @@ const taintedData: Rule = {
         }
       }
       for (const r of ctx.model.activeDrivers('routers')) {
+        if (r.driverName === 'queryprogram') {
+          // Measured: 'Tainted arg 2 for queryprogram router command', the address defers.
+          const node = ctx.model.optionNode(r, 'command');
+          const value = setting(node);
+          const variable = value === undefined ? undefined : taintedVariableIn(value);
+          if (node && variable && !lookupLines.has(node.line)) report(node, variable, `Exim 4.94 and later refuse a tainted argument ('Tainted arg N for queryprogram router command'), and the ${r.name} router defers every address it runs the command for`, { router: r.name });
+          continue;
+        }
         if (r.driverName !== 'redirect') continue;
+        const data = ctx.model.optionNode(r, 'data');
+        const dataValue = setting(data);
+        // Data of the message anywhere in a list with an :include: item: Exim 4.96 dies copying
+        // the list (measured: "Taint mismatch, Ustrncpy: parse_forward_list" in the panic log;
+        // the message stays on the queue, and an SMTP session that verifies the recipient ends
+        // without an answer to RCPT). A lookup's result is untainted.
+        const includeTaint = dataValue?.includes(':include:') ? taintedVariableIn(dataValue) : undefined;
+        if (data && includeTaint && !lookupLines.has(data.line)) {
+          report(
+            data,
+            includeTaint,
+            `with an :include: item in the same list, Exim 4.96 dies while it routes the address ("Taint mismatch, Ustrncpy: parse_forward_list" in the panic log): the message stays on the queue and is never delivered, and an SMTP session that verifies the recipient ends without an answer`,
+            { router: r.name },
+          );
+          continue;
+        }
         // A pipe the data generates, its command built from the message (measured: 'Tainted
         // '/bin/true' (command for t2 transport) not permitted', the address defers).
-        const data = ctx.model.optionNode(r, 'data');
-        const items = setting(data)?.split(/[,\n]/) ?? [];
+        const items = dataValue?.split(/[,\n]/) ?? [];
         for (const item of items) {
           const pipe = item.trim();
           const variable = pipe.startsWith('|') ? taintedVariableIn(pipe) : undefined;
