@@ -94,6 +94,10 @@ test('CRLF line endings and a BOM do not leak into the text', () => {
   );
   assert.equal(t.files[0].eol, '\r\n');
   assert.deepEqual(at(t.lines[1].location), [1, 0, 1, 5]);
+  // A lone "\r" at the very end is no line break: new lines in a line-feed file stay "\n".
+  assert.equal(parse('a = 1\nb = 2\n\r').files[0].eol, '\n');
+  assert.equal(parse('a = 1\nb = 2\r').files[0].eol, '\n');
+  assert.equal(parse('a = 1\r\nb = 2\r').files[0].eol, '\r\n');
 });
 
 test('macros: definition, substitution in later lines, ranges of uses and of replaced text', () => {

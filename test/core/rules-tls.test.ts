@@ -294,6 +294,24 @@ test('harden keeps CRLF line endings and adds a retry section when there is none
   assert.deepEqual(hardeningCodes(text), []);
 });
 
+test('requiring TLS of a transport with hosts_avoid_tls takes that out too: the quick fix alone leaves no error', () => {
+  for (const [transport, expected] of [
+    ['  hosts_avoid_tls = 192.0.2.25\n', '  driver = smtp\n  hosts_require_tls = *\n'],
+    ['  port = 25\n  hosts_avoid_tls = 192.0.2.25\n  no_tls_tempfail_tryclear\n', '  driver = smtp\n  hosts_require_tls = *\n  port = 25\n  no_tls_tempfail_tryclear\n'],
+    ['  hosts_require_tls = 192.0.2.7\n  hosts_avoid_tls = 192.0.2.25\n', '  driver = smtp\n  hosts_require_tls = *\n'],
+  ]) {
+    const text = config(transport);
+    const f = lint(text).find((x) => x.code === 'tls-not-required')!;
+    assert.match(f.fixes![0].title, /and remove its hosts_avoid_tls$/);
+    const out = applyEdits(text, f.fixes![0].edits);
+    assert.ok(out.includes(expected), out);
+    assert.doesNotMatch(out, /hosts_avoid_tls/);
+    assert.deepEqual(lint(out).filter((x) => x.severity === 'error').map((x) => x.code), [], out);
+  }
+  // Without hosts_avoid_tls the title stays as it was.
+  assert.equal(lint(config('')).find((x) => x.code === 'tls-not-required')!.fixes![0].title, 'Require TLS for every host: add "hosts_require_tls = *" to remote_smtp');
+});
+
 test('quick-fix edits apply to the raw text as their titles say', () => {
   const text = config('');
   const f = lint(text).find((x) => x.code === 'tls-not-required')!;

@@ -2,13 +2,13 @@
 // JSON-RPC client: capabilities, diagnostics, incremental sync, code actions, the
 // harden command, robustness against bad input.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, describe, test } from 'node:test';
-import type { CodeAction, Diagnostic, WorkspaceEdit } from 'vscode-languageserver';
+import type { CodeAction, CompletionItem, Diagnostic, WorkspaceEdit } from 'vscode-languageserver';
 import { applyTextEdits, editedUris, editsFor, LspClient, SERVER_JS, startServer } from '../support/lspClient';
 
 const ROOT = resolve(__dirname, '..', '..', '..');
@@ -622,6 +622,42 @@ describe('lsp: code actions', () => {
     assert.equal(client.appliedEdits.length, 1);
   });
 
+  test('exim.server.hardenTls in an editor that cannot apply edits: an error that names the code action, no edit sent', async (t) => {
+    const client = startServer();
+    t.after(() => client.shutdown().catch(() => client.dispose()));
+    await client.initialize({ workspace: {}, textDocument: {} });
+    const doc = fixture('actions/no-apply.conf', INSECURE);
+    client.didOpen(doc.uri, doc.text);
+    await client.waitForDiagnostics(doc.uri, has('tls-not-required'));
+    await assert.rejects(client.request('workspace/executeCommand', { command: 'exim.server.hardenTls', arguments: [doc.uri] }), (e: Error) => /cannot|does not apply edits.*Harden TLS in this file/.test(e.message));
+    assert.equal(client.serverRequests.filter((r) => r.method === 'workspace/applyEdit').length, 0);
+  });
+
+  test('fix-all on a text that ends in a lone carriage return: the same text as exim-lint --fix, line breaks kept', async (t) => {
+    const client = await session(t);
+    const cases: [string, string][] = [
+      [
+        'begin transports\r\nt:\r\n  driver = smtp\r',
+        'begin transports\r\nt:\r\n  driver = smtp\r\n  hosts_require_tls = *\r\n  tls_tempfail_tryclear = false\r\n\r\nbegin retry\r\n\r\n*   refused\r\n*   quota\r\n*   tls_required\r\n*   *   F,2h,15m; G,16h,1h,1.5; F,4d,6h\r\n\r',
+      ],
+      // Line feeds only, and a lone "\r" at the end: new lines end in "\n".
+      [
+        'begin transports\nt:\n  driver = smtp\n\r',
+        'begin transports\nt:\n  driver = smtp\n  hosts_require_tls = *\n  tls_tempfail_tryclear = false\n\nbegin retry\n\n*   refused\n*   quota\n*   tls_required\n*   *   F,2h,15m; G,16h,1h,1.5; F,4d,6h\n\n\r',
+      ],
+    ];
+    for (const [i, [text, expected]] of cases.entries()) {
+      const doc = fixture(`actions/lone-cr-${i}.conf`, text);
+      client.didOpen(doc.uri, text);
+      await client.waitForDiagnostics(doc.uri, has('tls-not-required'));
+      const actions = await client.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri: doc.uri }, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, context: { diagnostics: [], only: ['source.fixAll.exim'] } });
+      assert.equal(applyWorkspaceEdit(text, actions[0].edit!, doc.uri), expected, JSON.stringify(text));
+      const cli = spawnSync(process.execPath, [join(dirname(SERVER_JS), 'cli.js'), '--fix', doc.path], { encoding: 'utf8' });
+      assert.ok(cli.status === 0 || cli.status === 1, cli.stderr);
+      assert.equal(readFileSync(doc.path, 'utf8'), expected, `exim-lint --fix ${JSON.stringify(text)}`);
+    }
+  });
+
   test('the fix-all edit is made against the editor text, not the file on disk', async (t) => {
     const client = await session(t);
     // On disk: something else entirely.
@@ -729,6 +765,24 @@ describe('lsp: robustness', () => {
       context: { diagnostics: [] },
     });
     assert.ok(Array.isArray(past));
+    // No diagnostics list, or an "only" that is no list: nothing to fix, and no error.
+    for (const context of [{ diagnostics: null }, {}, { diagnostics: [null, 5], only: 'quickfix' }]) {
+      const actions = await client.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri: doc.uri }, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, context });
+      assert.ok(Array.isArray(actions), `${JSON.stringify(context)}: ${JSON.stringify(actions)}`);
+    }
+    // Fixes sent back with a range that cannot be in a file (end before start, negative, fractional) are dropped.
+    const mangled = await client.request<CodeAction[]>('textDocument/codeAction', {
+      textDocument: { uri: doc.uri },
+      range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+      context: {
+        diagnostics: [
+          { start: { line: 56, character: 0 }, end: { line: 0, character: 0 } },
+          { start: { line: -1, character: 0 }, end: { line: 0, character: 0 } },
+          { start: { line: 0.5, character: 0 }, end: { line: 1, character: 0 } },
+        ].map((range) => ({ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } }, message: 'x', source: 'exim', code: 'tls-tryclear', data: { fixes: [{ title: 'x', edits: [{ file: doc.path, range, newText: 'y' }] }] } })),
+      },
+    });
+    assert.deepEqual(mangled, []);
     // A diagnostic from somewhere else, with a range past the end and junk data.
     await client
       .request('textDocument/codeAction', {
@@ -768,9 +822,19 @@ describe('lsp: robustness', () => {
     client.didChange(small.uri, 4, [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: '# top\n' }]);
     const after4 = await client.waitForDiagnostics(small.uri, (_d, p) => p.version === 4);
     assert.deepEqual(after4.map((d) => d.code), []);
-    // Completion far past the end offers nothing (its edits would be past the end too).
+    // Completion far past the end offers nothing (its edits would be past the end too); on the
+    // line after the last of a text with no final newline, nothing either; past the end of a
+    // line, the line's end stands for it (edit ranges stay inside the document).
     const far = await client.request<unknown[] | null>('textDocument/completion', { textDocument: { uri: doc.uri }, position: { line: 1e9, character: 0 } });
     assert.ok(far === null || (Array.isArray(far) && far.length === 0), JSON.stringify(far).slice(0, 200));
+    const open = fixture('robust/open-end.conf', 'begin transports\nremote_smtp:\n  dri');
+    client.didOpen(open.uri, open.text);
+    await client.waitForDiagnostics(open.uri);
+    const after = await client.request<CompletionItem[]>('textDocument/completion', { textDocument: { uri: open.uri }, position: { line: 3, character: 4 } });
+    assert.deepEqual(after, []);
+    const beyond = await client.request<CompletionItem[]>('textDocument/completion', { textDocument: { uri: open.uri }, position: { line: 2, character: 9 } });
+    assert.ok(beyond.some((i) => i.label === 'driver'), JSON.stringify(beyond.map((i) => i.label)));
+    for (const i of beyond) assert.deepEqual((i.textEdit as { range: unknown }).range, { start: { line: 2, character: 2 }, end: { line: 2, character: 5 } }, i.label);
     await stillAnswers(client, doc.uri);
     await new Promise((r) => setTimeout(r, 100));
     assert.ok(client.alive);

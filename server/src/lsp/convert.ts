@@ -1,7 +1,7 @@
 /** Maps the core's findings and edits to LSP types. */
 import { CodeAction, CodeActionKind, Diagnostic, DiagnosticSeverity, DiagnosticTag, TextEdit as LspTextEdit, WorkspaceEdit } from 'vscode-languageserver/node';
 import { Finding, Fix, Severity, TextEdit } from '../core/analysis/types';
-import { Position, Range } from '../core/syntax/source';
+import { comparePositions, Position, Range } from '../core/syntax/source';
 import { pathToUri } from './uri';
 
 const SEVERITY: Record<Severity, DiagnosticSeverity> = {
@@ -52,8 +52,11 @@ export function toWorkspaceEdit(edits: TextEdit[], view: ClientView = plainView)
 export function toCodeActions(diagnostic: Diagnostic, view: ClientView = plainView, fileAllowed: (path: string) => boolean = () => true): CodeAction[] {
   const data = diagnostic.data as DiagnosticData | undefined;
   if (!data || !Array.isArray(data.fixes)) return [];
+  // The data comes back from the client: an edit is taken only with a range that can be in a file.
+  const position = (p: unknown): p is Position => !!p && Number.isInteger((p as Position).line) && Number.isInteger((p as Position).character) && (p as Position).line >= 0 && (p as Position).character >= 0;
+  const validRange = (r: Range | undefined) => !!r && position(r.start) && position(r.end) && comparePositions(r.start, r.end) <= 0;
   const wellFormed = (fix: DiagnosticData['fixes'][number]) =>
-    fix && typeof fix.title === 'string' && Array.isArray(fix.edits) && fix.edits.every((e) => e && typeof e.file === 'string' && typeof e.newText === 'string' && e.range && fileAllowed(e.file));
+    fix && typeof fix.title === 'string' && Array.isArray(fix.edits) && fix.edits.every((e) => e && typeof e.file === 'string' && typeof e.newText === 'string' && validRange(e.range) && fileAllowed(e.file));
   return data.fixes.filter(wellFormed).map((fix) => ({
     title: fix.title,
     kind: CodeActionKind.QuickFix,

@@ -174,10 +174,15 @@ export class Features {
         (p) => {
           const { tree, path } = this.treeFor(p.textDocument.uri);
           const view = this.host.view;
-          // A position past the end of the document completes nothing (its ranges would be past it too).
+          // A position past the last line completes nothing (its ranges would be past it too);
+          // one past the end of a line stands for the line's end, as LSP has it.
           const file = tree.files.find((f) => f.path === path);
-          if (!file || !(p.position.line <= file.lineCount) || !(p.position.line >= 0) || !(p.position.character >= 0)) return [];
-          return complete(tree, path, view.position(path, p.position), { snippets: this.snippets }).map((i) => toCompletionItem(i, view.range(path, i.range)));
+          if (!file || !(p.position.line >= 0) || !(p.position.character >= 0)) return [];
+          const at = view.position(path, p.position);
+          const lastLine = file.text.endsWith('\n') ? file.lineCount : file.lineCount - 1;
+          if (at.line > lastLine) return [];
+          const pos = { line: at.line, character: Math.min(at.character, (file.lines[at.line] ?? '').length) };
+          return complete(tree, path, pos, { snippets: this.snippets }).map((i) => toCompletionItem(i, view.range(path, i.range)));
         },
         [] as CompletionItem[],
       ),

@@ -19,6 +19,8 @@ import {
   MessageType,
   ShowMessageNotification,
   ProposedFeatures,
+  ResponseError,
+  ErrorCodes,
   TextDocuments,
   TextDocumentSyncKind,
 } from 'vscode-languageserver/node';
@@ -177,6 +179,8 @@ const docsBase = docsFile ? pathToUri(docsFile) : undefined;
 
 let settings: { severities: AnalyzeOptions['severities']; eximCheck?: string } = { severities: {} };
 let hasConfigurationCapability = false;
+/** The client applies edits the server sends (workspace/applyEdit): needed by the Harden TLS command. */
+let canApplyEdit = false;
 /** The client can watch files for the server (included files changed outside the editor). */
 let canWatchFiles = false;
 /** The settings request in flight; a save waits for it, so an early save still gets its check. */
@@ -187,6 +191,7 @@ let workspaceTrusted = false;
 
 connection.onInitialize((params) => {
   hasConfigurationCapability = !!params.capabilities.workspace?.configuration;
+  canApplyEdit = !!params.capabilities.workspace?.applyEdit;
   canWatchFiles = !!params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration;
   workspaceTrusted = (params.initializationOptions as { workspaceTrusted?: unknown } | undefined)?.workspaceTrusted === true;
   return {
@@ -489,19 +494,21 @@ function changedFileEdits(changed: Map<string, string>) {
 connection.onCodeAction((params: CodeActionParams): CodeAction[] => {
   const doc = documents.get(params.textDocument.uri);
   if (!doc) return [];
-  const only = params.context.only;
+  // A client's malformed context (no diagnostics list, a non-array "only") asks for nothing it can name.
+  const diagnostics = Array.isArray(params.context?.diagnostics) ? params.context.diagnostics : [];
+  const only = Array.isArray(params.context?.only) ? params.context.only : undefined;
   const actions: CodeAction[] = [];
   if (!only || only.some((k) => k === CodeActionKind.QuickFix || CodeActionKind.QuickFix.startsWith(k))) {
     // The fixes travel in the client's copy of the diagnostic: only edits to files this
     // document's configuration reads are taken (nothing else is read to map their lines).
     const tree = parsedFor(params.textDocument.uri);
     const readable = (path: string) => path === uriToPath(params.textDocument.uri) || tree.files.some((f) => f.path === path);
-    for (const d of params.context.diagnostics) if (d.source === 'exim') actions.push(...toCodeActions(d, view, readable));
+    for (const d of diagnostics) if (d?.source === 'exim') actions.push(...toCodeActions(d, view, readable));
   }
   // Offered when asked for (source / source.fixAll / source.fixAll.exim), and beside the
   // quick-fixes of a hardening finding when the client did not restrict the kinds.
   const wantsFixAll = only?.some((k) => FIX_ALL_KIND.startsWith(k)) ?? false;
-  const hardeningHere = !only && params.context.diagnostics.some((d) => (d.data as { fixes?: { hardening?: boolean }[] } | undefined)?.fixes?.some((f) => f.hardening));
+  const hardeningHere = !only && diagnostics.some((d) => (d?.data as { fixes?: { hardening?: boolean }[] } | undefined)?.fixes?.some((f) => f?.hardening));
   if (wantsFixAll || hardeningHere) {
     const result = hardenDocument(doc.uri);
     if (result && result.changed.size > 0) {
@@ -517,8 +524,10 @@ connection.onExecuteCommand(async (params) => {
   if (!uri || !documents.get(uri)) return { applied: false, changes: 0 };
   const result = hardenDocument(uri);
   if (!result || result.changed.size === 0) return { applied: true, changes: 0 };
+  // A client that cannot apply edits gets the same fixes as the "source.fixAll.exim" code action.
+  if (!canApplyEdit) throw new ResponseError(ErrorCodes.InvalidRequest, 'this editor does not apply edits the server sends (workspace/applyEdit); use the code action "Harden TLS in this file" instead');
   const applied = await connection.workspace.applyEdit({ label: 'Harden TLS', edit: changedFileEdits(result.changed) });
-  return { applied: applied.applied, changes: result.log.length };
+  return { applied: applied?.applied === true, changes: result.log.length };
 });
 
 // Completion, hover, symbols, navigation, folding and links.

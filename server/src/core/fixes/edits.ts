@@ -102,6 +102,12 @@ export class DisjointEdits {
 
 /** A single edit turning `before` into `after`, replacing only the lines between their common head and tail. */
 export function lineDiffEdit(file: string, before: string, after: string): TextEdit {
+  // A text that ends in a lone "\r" (no final "\n"): editors end its last line before the
+  // "\r", so an edit must not reach past it; both keep it, so it stays out of the edit.
+  if (before.endsWith('\r') && after.endsWith('\r')) {
+    before = before.slice(0, -1);
+    after = after.slice(0, -1);
+  }
   const a = before.split('\n');
   const b = after.split('\n');
   let head = 0;

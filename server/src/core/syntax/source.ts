@@ -58,7 +58,8 @@ export class SourceFile {
       if (l.endsWith('\r')) {
         lines[i] = l.slice(0, -1);
         this.crLines.add(i);
-        crlf++;
+        // A lone "\r" at the very end is no line break.
+        if (i < lines.length - 1) crlf++;
       }
     }
     // A final newline does not start another line.

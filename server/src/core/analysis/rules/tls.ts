@@ -12,7 +12,7 @@ import { isIpv4Address } from '../../util/ipAddress';
 import { ROUTE_HOST_OPTIONS, readRouteRule, routeListRules } from '../../util/routeList';
 import { ConfigModel } from '../model';
 import { valueSites } from '../valueSites';
-import { Fix, Rule, RuleContext } from '../types';
+import { Fix, Rule, RuleContext, TextEdit } from '../types';
 
 const remoteCache = new WeakMap<ConfigModel, DriverNode[]>();
 const remoteMemo = new WeakMap<ConfigModel, Map<DriverNode, boolean>>();
@@ -318,6 +318,16 @@ function findEnforcement(model: ConfigModel, transport: DriverNode): TlsEnforcem
 /** tlsEnforcement() per transport, worked out once per analysis (the rules and the hover all ask). */
 const enforcementMemo = new WeakMap<ConfigModel, Map<DriverNode, TlsEnforcement | null>>();
 
+/**
+ * With hosts_require_tls = *, a hosts_avoid_tls of the transport makes delivery to its hosts
+ * impossible (tls-avoided, an error): the fix that requires TLS takes it out as well.
+ */
+function avoidTlsRemoval(ctx: RuleContext, t: DriverNode): { edits: TextEdit[]; note: string } {
+  const avoid = ctx.model.optionNode(t, 'hosts_avoid_tls');
+  if (!avoid || (settingOf(avoid) ?? '') === '' || isSmtps(ctx.model, t)) return { edits: [], note: '' };
+  return { edits: [deleteLogicalLine(avoid.line)], note: ' and remove its hosts_avoid_tls' };
+}
+
 const tlsNotRequired: Rule = {
   id: 'tls-not-required',
   defaultSeverity: 'warning',
@@ -330,6 +340,7 @@ const tlsNotRequired: Rule = {
       const set = ctx.model.optionNode(t, 'hosts_require_tls');
       const value = settingOf(set) ?? '';
       if (tlsEnforcement(ctx.model, t) || !isRemoteSmtp(ctx.model, t)) continue;
+      const avoid = avoidTlsRemoval(ctx, t);
       if (!set || value === '') {
         ctx.report({
           message: `transport "${t.name}" can deliver to remote hosts without TLS: hosts_require_tls is ${set ? 'empty' : 'not set'}, so when a server does not offer STARTTLS the message is sent in clear`,
@@ -337,8 +348,8 @@ const tlsNotRequired: Rule = {
           data: { transport: t.name },
           fixes: [
             {
-              title: `Require TLS for every host: add "hosts_require_tls = *" to ${t.name}`,
-              edits: set ? [replaceAt(set.loc, 'hosts_require_tls = *')] : [addAfterDriver(t, 'hosts_require_tls = *')],
+              title: `Require TLS for every host: add "hosts_require_tls = *" to ${t.name}${avoid.note}`,
+              edits: [set ? replaceAt(set.loc, 'hosts_require_tls = *') : addAfterDriver(t, 'hosts_require_tls = *'), ...avoid.edits],
               hardening: true,
               isPreferred: true,
             },
@@ -355,7 +366,7 @@ const tlsNotRequired: Rule = {
           message: `transport "${t.name}": hosts_require_tls = ${value} ${why}; mail to other hosts can be sent in clear`,
           loc,
           data: { transport: t.name },
-          fixes: [{ title: 'Require TLS for every host: hosts_require_tls = *', edits: [replaceAt(loc, '*')], hardening: true, isPreferred: true }],
+          fixes: [{ title: `Require TLS for every host: hosts_require_tls = *${avoid.note}`, edits: [replaceAt(loc, '*'), ...avoid.edits], hardening: true, isPreferred: true }],
         });
       }
     }
