@@ -950,6 +950,24 @@ test('tainted-data: an appendfile file or directory, a pipe command, a redirect 
   assert.deepEqual(found('begin routers\nr:\n  driver = accept\n  condition = ${lookup mysql{select 1 from t where d=${quote_mysql:$domain}}{true}{false}}\n'), []);
 });
 
+test('tainted-data: a sqlite file at the start of a query that carries data of the message, and its fix', () => {
+  const findings = (condition: string) => only(`begin acl\nr:\n  accept condition = ${condition}\n`, 'tainted-data');
+  const [f] = findings("${lookup sqlite {/var/db/grey.db SELECT 1 FROM t WHERE h='${quote_sqlite:$sender_helo_name}'}{yes}{no}}");
+  assert.match(f.message, /^this sqlite lookup names its file \(\/var\/db\/grey\.db\) at the start of the query, and the query uses \$sender_helo_name, .*"Tainted filename for search".*an ACL answers 451.*sqlite,file=\/var\/db\/grey\.db\{\.\.\.\}$/);
+  assert.deepEqual([f.loc.range.start.character, f.loc.range.end.character], [38, 53]);
+  assert.deepEqual(f.fixes!.map((x) => [x.title, x.edits[0].newText, x.edits[0].range.start.character, x.edits[0].range.end.character]), [['Name the file in a file= option: sqlite,file=/var/db/grey.db', ',file=/var/db/grey.db {', 36, 54]]);
+  // The file through a macro: the fix keeps the macro.
+  const macro = only("GREYDB = /var/db/grey.db\nbegin acl\nr:\n  accept condition = ${lookup sqlite {GREYDB SELECT 1 WHERE x='$local_part'}}\n", 'tainted-data');
+  assert.equal(macro[0].fixes![0].edits[0].newText, ',file=GREYDB {');
+  for (const ok of [
+    '${lookup sqlite {/var/db/grey.db SELECT 1}}',
+    "${lookup sqlite,file=/var/db/grey.db {SELECT 1 WHERE x='${quote_sqlite:$local_part}'}}",
+    "${lookup sqlite {SELECT 1 WHERE x='${quote_sqlite:$local_part}'}}",
+    "${lookup sqlite {/var/db/grey.db SELECT 1 WHERE x='${lookup{a}lsearch{/etc/x}}'}}",
+  ])
+    assert.deepEqual(findings(ok), [], ok);
+});
+
 test('tainted-data: a queryprogram command, and a redirect list with :include: and data of the message', () => {
   const found = (router: string) => only(`begin routers\nr:\n${router}`, 'tainted-data').map((f) => f.message);
   assert.deepEqual(found('  driver = queryprogram\n  command = /usr/local/bin/check $local_part\n  command_user = mail\n'), [

@@ -5,10 +5,11 @@
 // (data/exim-acl-placement.json, the control, verify, condition and time readers).
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { applyEdits } from '../../server/src/core/fixes/edits';
 import { lintPath } from '../../server/src/core/service';
 import { nodeHost } from '../../server/src/node/fsHost';
 import { eximValidate, requireExim } from '../support/exim';
@@ -313,4 +314,41 @@ test('a list lookup whose file is not absolute stops the process, and is reporte
     rmSync(dir, { recursive: true, force: true });
   }
   assert.deepEqual(wrong, []);
+});
+
+test('a sqlite lookup that names its file in a query with data of the message fails; the fix (file=) works', (t) => {
+  const exim = requireExim(t);
+  if (!exim) return;
+  const dir = mkdtempSync(join(tmpdir(), 'exim-sqlite-file-'));
+  try {
+    // An empty file is an empty SQLite database (Exim opens it read-only: it must exist).
+    const db = join(dir, 'grey.db');
+    writeFileSync(db, '', { mode: 0o644 });
+    chmodSync(dir, 0o755);
+    const statements = (lookup: string) => [`deny condition = ${lookup}`, '     message = found'];
+    // The Exim wiki's greylisting, shortened: the file (through a macro) starts the query.
+    const main = ['acl_smtp_rcpt = r', `GREYDB = ${db}`];
+    const tainted = "${lookup sqlite {GREYDB SELECT 1 WHERE '${quote_sqlite:$sender_helo_name}' <> ''}{yes}{no}}";
+    const refused = runAcl(exim, dir, main, statements(tainted));
+    assert.match(refused.output, /Tainted filename for search/);
+    assert.match(refused.output, /^451 /m);
+    assert.ok(refused.codes.includes('tainted-data'), refused.codes.join(', '));
+    // The quick fix moves the file into a file= option, macro and all; Exim then runs the query.
+    const path = join(dir, 'exim.conf');
+    const finding = lintPath(path, nodeHost()).findings.find((f) => f.code === 'tainted-data')!;
+    assert.equal(finding.fixes?.[0].title, 'Name the file in a file= option: sqlite,file=GREYDB');
+    const fixed = applyEdits(readFileSync(path, 'utf8'), finding.fixes![0].edits);
+    assert.ok(fixed.includes("${lookup sqlite,file=GREYDB {SELECT 1 WHERE '${quote_sqlite:$sender_helo_name}' <> ''}{yes}{no}}"), fixed);
+    writeFileSync(path, fixed);
+    const r = spawnSync(exim, ['-C', path, '-bh', '192.0.2.1'], { input: SESSION, encoding: 'utf8', timeout: 30_000 });
+    assert.doesNotMatch(r.stdout + r.stderr, /Tainted/);
+    assert.match(r.stdout, /^550 found/m);
+    assert.ok(!lintPath(path, nodeHost()).findings.some((f) => f.code === 'tainted-data'));
+    // Without data of the message in the query, the file at its start is fine.
+    const plain = runAcl(exim, dir, main, statements('${lookup sqlite {GREYDB SELECT 1}{yes}{no}}'));
+    assert.match(plain.output, /^550 found/m);
+    assert.ok(!plain.codes.includes('tainted-data'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

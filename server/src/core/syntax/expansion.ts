@@ -29,6 +29,12 @@ export interface ExpansionProblem {
   end: number;
   /** The unknown name, for did-you-mean. */
   name?: string;
+  /**
+   * A sqlite file named at the start of the query (the problem's range): the offsets of the
+   * end of the lookup type and of the query's text after the file, for a fix that moves
+   * the file into a `file=` option.
+   */
+  sqliteFile?: { typeEnd: number; queryStart: number };
 }
 
 export interface ExpansionReference {
@@ -354,6 +360,7 @@ class Scanner {
           return this.itemEnd(i, open, name);
         }
         if (hasKey && typeRead) this.lookupFile(s.slice(typeStart, i), [this.skipSpace(i) + 1, query - 1]);
+        else if (typeRead) this.sqliteQueryFile(s.slice(typeStart, i), i, [this.skipSpace(i) + 1, query - 1]);
         const n = this.args(query, 2);
         return this.itemEnd(this.argsEnd, open, name, [n]);
       }
@@ -487,6 +494,33 @@ class Scanner {
     const algorithm = this.literal(span);
     if (algorithm === undefined || algorithm === 'md5' || algorithm === 'sha1') return;
     this.problem('runtime', `hmac algorithm "${algorithm}" is not recognised (Exim knows "md5" and "sha1")`, span![0], Math.max(span![1], span![0] + 1));
+  }
+
+  /**
+   * A sqlite lookup that names its file at the start of the query (`${lookup sqlite{/db
+   * SELECT ...}}`, as the Exim wiki's greylisting does): Exim 4.96 takes the file name from
+   * the expanded query, so data of the message anywhere in the query (quoted or not) makes
+   * the file name tainted. Measured: 'Tainted filename for search' and the expansion fails
+   * (an ACL answers 451); `sqlite,file=/db{SELECT ...}` is not refused.
+   */
+  private sqliteQueryFile(type: string, typeEnd: number, span: [number, number]): void {
+    const [name, ...options] = type.split(',');
+    if (name !== 'sqlite' || options.some((o) => o.startsWith('file='))) return;
+    const start = this.skipSpace(span[0]);
+    if (this.s.charCodeAt(start) !== 47 /* / */) return;
+    const tainted = taintedVariableIn(this.s, span[0], span[1]);
+    if (!tainted) return;
+    let fileEnd = start;
+    while (fileEnd < span[1] && !isSpace(this.s.charCodeAt(fileEnd))) fileEnd++;
+    const file = this.s.slice(start, fileEnd);
+    const before = this.problems.length;
+    this.problem(
+      'tainted',
+      `this sqlite lookup names its file (${file}) at the start of the query, and the query uses $${tainted}, which comes from the message: Exim 4.94 and later then take the file name as tainted too ("Tainted filename for search", in the panic log) and the whole expansion fails (an ACL answers 451, a router condition skips the router, other settings defer or fail the delivery); name the file with sqlite,file=${file}{...}`,
+      start,
+      fileEnd,
+    );
+    if (this.problems.length > before) this.problems[this.problems.length - 1].sqliteFile = { typeEnd, queryStart: this.skipSpace(fileEnd) };
   }
 
   /**
