@@ -184,13 +184,47 @@ function buildGrammar(names) {
     },
   };
   repository['continued-comment'] = {
-    comment: 'A comment line inside a continued setting; Exim drops it and the setting goes on.',
-    match: r`^([ \t]*)((#).*)(\n)?`,
-    captures: {
-      1: { name: 'punctuation.whitespace.comment.leading.exim' },
-      2: { name: 'comment.line.number-sign.exim' },
-      3: { name: 'punctuation.definition.comment.exim' },
-    },
+    comment:
+      'Lines Exim reads before it joins a continued setting: a comment line, which it drops, and ' +
+      '.ifdef/.else/.endif, after which the setting goes on; .include, whose file goes on with it ' +
+      '(and, as a file ends with its own last line, ends it).',
+    patterns: [
+      {
+        match: r`^([ \t]*)((#).*)(\n)?`,
+        captures: {
+          1: { name: 'punctuation.whitespace.comment.leading.exim' },
+          2: { name: 'comment.line.number-sign.exim' },
+          3: { name: 'punctuation.definition.comment.exim' },
+        },
+      },
+      {
+        match: r`^[ \t]*((\.)(ifdef|ifndef|elifdef|elifndef))(?=[ \t]|$)([^\n]*)(\n)?`,
+        name: 'meta.preprocessor.conditional.exim',
+        captures: {
+          1: { name: 'keyword.control.directive.conditional.exim' },
+          2: { name: 'punctuation.definition.directive.exim' },
+          4: { patterns: [{ match: r`[A-Za-z_][A-Za-z0-9_]*`, name: 'constant.other.macro.exim' }] },
+        },
+      },
+      {
+        match: r`^[ \t]*((\.)(else|endif))(?=[ \t]|$)([^\n]*)(\n)?`,
+        name: 'meta.preprocessor.conditional.exim',
+        captures: {
+          1: { name: 'keyword.control.directive.conditional.exim' },
+          2: { name: 'punctuation.definition.directive.exim' },
+          4: { name: 'comment.line.directive.exim' },
+        },
+      },
+      {
+        match: r`^[ \t]*((\.)(include_if_exists|include))(?=[ \t]|$)[ \t]*([^\n]*)$`,
+        name: 'meta.preprocessor.include.exim',
+        captures: {
+          1: { name: 'keyword.control.directive.include.exim' },
+          2: { name: 'punctuation.definition.directive.exim' },
+          4: { name: 'string.unquoted.path.exim', patterns: inc('macro-use') },
+        },
+      },
+    ],
   };
   repository['line-continuation'] = {
     comment: 'A backslash at the end of a line (trailing blanks allowed) joins the next line.',
@@ -470,7 +504,8 @@ function buildGrammar(names) {
   repository.variable = {
     patterns: [
       {
-        match: r`(\$)${HEADER_PREFIX}[^ \t\n:{}$"\\]+:?`,
+        comment: 'A header name runs to a colon or white space ("$h_subject," is the header "subject,"); a "}" or "{" is left to the braces, and a final backslash continues the line.',
+        match: r`(\$)${HEADER_PREFIX}(?:[^ \t\n:{}\\]|\\(?![ \t]*$))+:?`,
         name: 'variable.other.header.exim',
         captures: { 1: { name: 'punctuation.definition.variable.exim' } },
       },
@@ -584,14 +619,26 @@ function buildGrammar(names) {
       ...inner,
     ],
   });
-  repository['brace-group'] = braceGroup(inc('brace-group', 'fail', 'expansion-content'));
-  repository['brace-group-condition'] = braceGroup(inc('condition', 'brace-group-condition', 'fail', 'expansion-content'));
+  // Inside an argument a "{" is text and the first "}" ends it (Exim: `${if eq{a{b}c}...}`
+  // fails with "missing 2nd string"), so an argument holds no groups of its own. Groups
+  // follow a name: an item's, or a condition's (each condition rule reads its groups: see
+  // repository.condition). A group of ${if or ${filter may hold a condition.
+  repository['brace-group'] = braceGroup(inc('fail', 'expansion-content'));
+  repository['brace-group-condition'] = braceGroup(inc('condition', 'fail', 'expansion-content'));
   repository.fail = {
     comment: '"fail" instead of a false branch forces the expansion to fail.',
     match: r`(?<![^} \t\n])fail(?=[ \t]*(?:\}|\\|$))`,
     name: 'keyword.control.fail.exim',
   };
   const COND_BEFORE = r`(?<![^{! \t\n])`;
+  // It reads on to the "}" that closes what holds it (its groups take their own), across
+  // continued lines; its first group may be on the next line.
+  const conditionWithArgs = (names, scope, groups) => ({
+    begin: r`${COND_BEFORE}(${names})(?=[ \t]*(?:\{|\\[ \t]*$))`,
+    beginCaptures: { 1: { name: scope } },
+    end: r`(?=\})|${EOLL}`,
+    patterns: [...groups, ...inc('line-continuation', 'continued-comment', 'fail')],
+  });
   repository.condition = {
     comment: 'Conditions of ${if ...}; they follow ${if, a {, or a !.',
     patterns: [
@@ -604,9 +651,15 @@ function buildGrammar(names) {
           4: { name: 'variable.other.exim' },
         },
       },
-      { match: r`${COND_BEFORE}(?:==|=|>=|<=|>|<)(?=[ \t]*\{)`, name: 'keyword.operator.comparison.exim' },
-      { match: r`${COND_BEFORE}(?:and|or)(?=[ \t]*\{)`, name: 'keyword.operator.logical.exim' },
-      { match: r`${COND_BEFORE}(?:${alt(EXP_CONDITIONS_ARGS)})(?=[ \t]*\{)`, name: 'keyword.other.condition.exim' },
+      // A condition with arguments reads the groups that follow it (and, harmlessly, the
+      // ${if strings after them, which are groups too): and/or hold one group of groups,
+      // each a condition; acl and saslauthd one group of argument groups; forall/forany a
+      // list and a condition; the others plain arguments.
+      conditionWithArgs(r`==|=|>=|<=|>|<`, 'keyword.operator.comparison.exim', inc('brace-group')),
+      conditionWithArgs(r`and|or`, 'keyword.operator.logical.exim', [braceGroup([braceGroup(inc('condition', 'fail', 'expansion-content')), ...inc('expansion-content')])]),
+      conditionWithArgs(r`acl|saslauthd`, 'keyword.other.condition.exim', [braceGroup([...inc('brace-group', 'expansion-content')])]),
+      conditionWithArgs(r`(?:forall|forany)(?:_jsons?)?`, 'keyword.other.condition.exim', inc('brace-group-condition')),
+      conditionWithArgs(alt(EXP_CONDITIONS_ARGS.filter((c) => !/^(acl|saslauthd|forall|forany)/.test(c))), 'keyword.other.condition.exim', inc('brace-group')),
       { match: r`${COND_BEFORE}(?:${alt(EXP_CONDITIONS_NOARGS)})(?![\w])`, name: 'keyword.other.condition.exim' },
       { match: r`!`, name: 'keyword.operator.logical.negation.exim' },
     ],
@@ -620,13 +673,13 @@ function buildGrammar(names) {
   // --- ACL section ---------------------------------------------------------------------------
   const VERBS = alt(ACL_VERBS);
   repository['acl-header'] = {
-    comment: 'An ACL starts with its name and a colon; a verb may follow on the same line.',
-    match: r`^[ \t]*([A-Za-z][A-Za-z0-9_]*)[ \t]*(:)(?:[ \t]*(${VERBS})(?![^ \t\n]))?`,
+    comment: 'An ACL starts with its name and a colon; Exim ignores the rest of that line (its statements start on the next).',
+    match: r`^[ \t]*([A-Za-z][A-Za-z0-9_]*)[ \t]*(:)[ \t]*([^ \t\n][^\n]*)?$`,
     name: 'meta.acl.header.exim',
     captures: {
       1: { name: 'entity.name.function.acl.exim' },
       2: { name: 'punctuation.separator.colon.exim' },
-      3: { name: 'keyword.control.verb.exim' },
+      3: { name: 'comment.line.ignored.exim' },
     },
   };
   repository['acl-verb'] = {
@@ -750,6 +803,14 @@ function buildGrammar(names) {
   // Files of a Debian split configuration (conf.d/acl/*, conf.d/retry/*, conf.d/rewrite/*)
   // usually have no "begin" line and so are read as main-section text. Lines that cannot be
   // main-section settings still get their natural reading.
+  repository['split-acl-statement'] = {
+    comment: 'A line that starts with an ACL verb ("accept", "deny message = ...") is never a main option: a conf.d/acl part.',
+    name: 'meta.acl.statement.exim',
+    begin: r`^[ \t]*(${VERBS})(?![^ \t\n])`,
+    beginCaptures: { 1: { name: 'keyword.control.verb.exim' } },
+    end: EOLL,
+    patterns: inc('acl-statement'),
+  };
   repository['split-file-rules'] = {
     patterns: [
       {
@@ -812,7 +873,7 @@ function buildGrammar(names) {
     patterns: [
       ...common,
       ...inc('section-acl', 'section-routers', 'section-transports', 'section-authenticators', 'section-retry', 'section-rewrite', 'section-local_scan'),
-      ...inc('macro-definition', 'named-list', 'driver-header', 'driver-option-main', 'option-main', 'option-unknown'),
+      ...inc('macro-definition', 'named-list', 'driver-header', 'driver-option-main', 'split-acl-statement', 'option-main', 'option-unknown'),
       ...inc('split-file-rules', 'macro-use'),
     ],
     repository,

@@ -44,6 +44,17 @@ test('header variables are lower case; after "def:" a header name runs to a colo
   assert.deepEqual(messages('${if def:{y}}'), ['variable name omitted after "def:"']);
 });
 
+test('a header name written without its colon runs on through punctuation: a header no message has', () => {
+  // Measured with exim -bem on a message with a Subject: "[$h_subject,]" gives "[", and
+  // ${if def:h_subject" {y}{n}} gives n.
+  assert.deepEqual(messages('"$h_subject" received'), [`the header name in $h_subject" runs on to a colon or white space, so Exim reads a header named 'subject"', which no message has (the value is empty); end the name with a colon: $h_subject:`]);
+  assert.equal(scanExpansion('Re: $h_subject, from $rh_From.').problems.length, 2);
+  assert.equal(scanExpansion('$h_subject,').problems[0].kind, 'unknown-variable');
+  assert.match(messages('${if def:h_X-Spam" {y}{n}}')[0], /header named 'X-Spam"'/);
+  // A colon, white space or the end of the text end it; "-" and "_" are part of a name.
+  for (const ok of ['$h_subject: x', '$h_subject x', 'x $h_subject', '$h_X-Spam-Score:', '$h_x_y', '${if def:h_subject {y}{n}}']) assert.deepEqual(messages(ok), [], ok);
+});
+
 test('lookup types: compiled in, single-key or query-style, "partial" and defaults only where Exim takes them', () => {
   for (const s of [
     '${lookup{foo} lsearch,ret=}key{/etc/aliases}}',

@@ -196,11 +196,26 @@ class Scanner {
     if (!isKnownVariable(name)) this.problem('unknown-variable', `unknown variable name "${name}"`, start, end, name);
   }
 
-  /** After a header prefix: the header name runs to a colon (which ends it) or white space; a "}" is part of it. */
-  private headerName(i: number): number {
+  /**
+   * After a header prefix: the header name runs to a colon (which ends it) or white space; a
+   * "}" is part of it. `from` is where the reference starts, for the problem below.
+   */
+  private headerName(i: number, from: number): number {
     const s = this.s;
+    const nameEnd = i;
     while (i < s.length && s.charCodeAt(i) !== COLON && !isSpace(s.charCodeAt(i))) i++;
-    return s.charCodeAt(i) === COLON ? i + 1 : i;
+    if (s.charCodeAt(i) === COLON) return i + 1;
+    // Written without its colon and followed by punctuation (`"$h_subject"`, `$h_from,`):
+    // Exim reads the punctuation as part of the name, a header no message has, so the value
+    // is empty (measured with exim -bem). A "}" there is the syntax problem Exim reports.
+    let k = nameEnd;
+    while (k < i && (isNameChar(s.charCodeAt(k)) || s.charCodeAt(k) === 45 /* - */)) k++;
+    if (k < i && s.charCodeAt(k) !== CLOSE && !s.slice(k, i).includes('}')) {
+      const written = s.slice(from, i);
+      const header = written.replace(/^\$?[a-z]+_/i, '');
+      this.problem('unknown-variable', `the header name in ${written} runs on to a colon or white space, so Exim reads a header named '${header}', which no message has (the value is empty); end the name with a colon: ${s.slice(from, k)}:`, from, i);
+    }
+    return i;
   }
 
   /** A `$` reference at i (a variable, a header line, `${...}`): returns the offset after it. */
@@ -215,7 +230,7 @@ class Scanner {
     if (isAlpha(s.charCodeAt(j))) {
       const end = this.readName(j);
       const name = s.slice(j, end);
-      if (isHeaderPrefixed(name)) return this.headerName(end);
+      if (isHeaderPrefixed(name)) return this.headerName(end, i);
       this.variable(name, j, end);
       return end;
     }
@@ -656,7 +671,7 @@ class Scanner {
           if (!v) this.problem('syntax', 'variable name omitted after "def:"', i, i + 1);
           else if (!isAlpha(v.charCodeAt(0))) this.problem('unknown-variable', `unknown variable "${v}" after "def:"`, vStart, vEnd, v);
           // A header name runs to a colon or white space, as after "$": a "}" is part of it.
-          else if (isHeaderPrefixed(v)) vEnd = this.headerName(vEnd);
+          else if (isHeaderPrefixed(v)) vEnd = this.headerName(vEnd, vStart);
           else this.variable(v, vStart, vEnd);
           return vEnd;
         }
