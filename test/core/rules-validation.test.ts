@@ -1402,3 +1402,18 @@ test('acl-misplaced: what Exim refuses in the ACL where it runs, called ACLs inc
   assert.deepEqual(only('begin acl\nx:\n  deny domains = a\n', 'acl-misplaced'), []);
   assert.deepEqual(only('acl_smtp_quit = q\nbegin acl\nq:\n  accept acl = sub\nsub:\n  deny hosts = 192.0.2.1\n', 'acl-misplaced'), []);
 });
+
+test('expansion-brace-escaped: "\\}{" in an argument, with a fix that drops the backslash', () => {
+  const text = 'begin routers\nr:\n  driver = accept\n  condition = ${if match {${lookup dnsdb{>: defer_never,ptr=$sender_host_address}}\\}{$sender_helo_name}{no}{yes}}\n  transport = t\n';
+  const [f] = only(text, 'expansion-brace-escaped');
+  assert.match(f.message, /^"\\}" is an escaped brace, so the argument goes on: the "\{" after it is text of this argument/);
+  const col = text.split('\n')[3].indexOf('\\}{');
+  assert.deepEqual([f.loc.range.start.line, f.loc.range.start.character, f.loc.range.end.character], [3, col, col + 2]);
+  assert.equal(f.fixes![0].title, 'Drop the backslash: the brace ends the argument');
+  const fixed = applyEdits(text, f.fixes![0].edits);
+  assert.ok(fixed.includes('$sender_host_address}}}{$sender_helo_name}{no}{yes}}'), fixed);
+  assert.deepEqual(only(fixed, 'expansion-brace-escaped'), []);
+  // Escaped on both sides, inside \N...\N, or outside an argument: nothing.
+  for (const ok of ['${sg{$h_x:}{a}{\\}\\{}}', '${if match{$h_x:}{\\N^a\\}{b\\N}{y}{n}}', 'a\\}{b ${lc:x}'])
+    assert.deepEqual(only(`begin routers\nr:\n  driver = accept\n  condition = ${ok}\n  transport = t\n`, 'expansion-brace-escaped'), [], ok);
+});

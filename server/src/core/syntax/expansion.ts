@@ -19,7 +19,7 @@ import { fileLookupType, lookupTypeProblem } from './lookupType';
 import { regexProblem } from '../util/regexSyntax';
 
 /** 'runtime': a value Exim refuses only when it evaluates the item, not in a branch it skips. */
-export type ExpansionProblemKind = 'syntax' | 'unknown-item' | 'unknown-operator' | 'unknown-condition' | 'unknown-variable' | 'arguments' | 'runtime' | 'tainted';
+export type ExpansionProblemKind = 'syntax' | 'unknown-item' | 'unknown-operator' | 'unknown-condition' | 'unknown-variable' | 'arguments' | 'runtime' | 'tainted' | 'escaped-brace';
 
 export interface ExpansionProblem {
   kind: ExpansionProblemKind;
@@ -135,6 +135,12 @@ class Scanner {
       while (i < s.length) {
         const c = s.charCodeAt(i);
         if (c === BACKSLASH) {
+          // "\}{" in an argument: the escaped brace does not end it, and Exim reads the "{...}"
+          // after it as text of this argument (HestiaCP's `${if match {...\}{$sender_helo_name}
+          // {no}{yes}}` matches the regex "no"; measured with exim -be).
+          if (inBraces && s.charCodeAt(i + 1) === CLOSE && s.charCodeAt(i + 2) === OPEN) {
+            this.problem('escaped-brace', '"\\}" is an escaped brace, so the argument goes on: the "{" after it is text of this argument, not the start of the next one, and every argument after it moves one place; drop the backslash if the brace ends the argument (or write "\\}\\{" for the text "}{")', i, i + 2);
+          }
           i = this.escapeEnd(i);
           continue;
         }

@@ -248,4 +248,28 @@ const unknownVariable: Rule = {
   },
 };
 
-export const expansionRules: Rule[] = [expansionSyntax, expansionUnknown, unknownVariable];
+const expansionBraceEscaped: Rule = {
+  id: 'expansion-brace-escaped',
+  defaultSeverity: 'warning',
+  title: 'an escaped "}" followed by "{" inside an argument: what looks like the next argument is text of this one',
+  check(ctx) {
+    for (const t of scanned(ctx)) {
+      for (const p of t.problems) {
+        if (p.kind !== 'escaped-brace') continue;
+        const loc = t.line.locate(t.offset + p.start, t.offset + p.end);
+        // The backslash alone, where it is written as read.
+        const backslash = t.line.locate(t.offset + p.start, t.offset + p.start + 1);
+        const source = ctx.tree.files.find((f) => f.path === backslash.file);
+        const written = source && !source.generated && backslash.range.start.line === backslash.range.end.line ? source.lines[backslash.range.start.line]?.slice(backslash.range.start.character, backslash.range.end.character + 2) : undefined;
+        ctx.report({
+          message: p.message,
+          loc,
+          active: t.active,
+          fixes: written === '\\}{' ? [{ title: 'Drop the backslash: the brace ends the argument', edits: [{ file: backslash.file, range: backslash.range, newText: '' }] }] : undefined,
+        });
+      }
+    }
+  },
+};
+
+export const expansionRules: Rule[] = [expansionSyntax, expansionUnknown, unknownVariable, expansionBraceEscaped];
