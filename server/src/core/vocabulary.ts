@@ -18,6 +18,8 @@ export interface VariableInfo {
 export interface SyntaxInfo {
   name: string;
   syntax: string;
+  /** Every form the manual gives, where there is more than one (the first is `syntax`). */
+  forms?: string[];
 }
 
 const table = data as unknown as {

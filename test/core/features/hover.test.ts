@@ -122,6 +122,10 @@ test('an operator or item written like a variable (${local_part:...}, ${lookup{.
   const op = at({ line: 3, character: 22 }, text)!;
   assert.match(op.markdown, /^\*\*Expansion operator\*\* `\$\{local_part:/);
   assert.doesNotMatch(op.markdown, /Tainted/);
-  assert.match(at({ line: 3, character: 51 }, text)!.markdown, /^\*\*Expansion item\*\* `\$\{lookup/);
+  // ${lookup} has two forms, single-key and query-style: the hover lists both.
+  assert.equal(
+    at({ line: 3, character: 51 }, text)!.markdown.split('\n\n').slice(0, 2).join('\n\n'),
+    '**Expansion item**\n\n- `${lookup {<key>} <search type> {<file>} {<string1>} {<string2>}}`\n- `${lookup <search type> {<query>} {<string1>} {<string2>}}`',
+  );
   assert.match(at({ line: 3, character: 36 }, text)!.markdown, /^\*\*Expansion variable\*\* `\$sender_address`/);
 });

@@ -261,7 +261,10 @@ function variableHover(tree: ConfigTree, file: string, pos: Position): HoverResu
       // `${local_part:...}` is an operator and `${lookup{...` an item, not the variable of that name.
       const op = text[end] === ':' ? expansionOperators.find((x) => x.name === name) : expansionItems.find((x) => x.name === name);
       if (!op) return undefined;
-      return { markdown: [`**Expansion ${text[end] === ':' ? 'operator' : 'item'}** ${code(op.syntax)}`, `[Exim specification: string expansions](${SPEC_CHAPTERS.expansions})`].join('\n\n'), range };
+      // Items written in several forms (${lookup} single-key or query-style, ${extract} by key or number) show each.
+      const forms = op.forms;
+      const syntax = forms && forms.length > 1 ? `\n\n${forms.map((f) => `- ${code(f)}`).join('\n')}` : ` ${code(op.syntax)}`;
+      return { markdown: [`**Expansion ${text[end] === ':' ? 'operator' : 'item'}**${syntax}`, `[Exim specification: string expansions](${SPEC_CHAPTERS.expansions})`].join('\n\n'), range };
     }
     const v = expansionVariables.find((x) => (x.family ? name.startsWith(x.name) : x.name === name));
     if (!v) return undefined;

@@ -237,7 +237,7 @@ function nestedSignatureOf(label: string): Signature & { braceParams: number[] }
   return { label, parameters, braceParams: parameters.map((_, i) => i) };
 }
 
-const formsOf = (info: SyntaxInfo & { forms?: string[] }): string[] => info.forms ?? [info.syntax];
+const formsOf = (info: SyntaxInfo): string[] => info.forms ?? [info.syntax];
 
 /** Which of an item's forms the text written so far selects. */
 function chooseForm(call: Call, forms: string[]): number {
