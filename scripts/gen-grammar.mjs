@@ -803,13 +803,26 @@ function buildGrammar(names) {
   // Files of a Debian split configuration (conf.d/acl/*, conf.d/retry/*, conf.d/rewrite/*)
   // usually have no "begin" line and so are read as main-section text. Lines that cannot be
   // main-section settings still get their natural reading.
+  // ACL conditions and modifiers that are no option of any section ("message", "control"):
+  // a line that starts with one is an ACL statement's next line.
+  const aclOnlyWords = [...ACL_CONDITIONS, ...ACL_MODIFIERS].filter((w) => !mainOptions.includes(w));
   repository['split-acl-statement'] = {
-    comment: 'A line that starts with an ACL verb ("accept", "deny message = ...") is never a main option: a conf.d/acl part.',
-    name: 'meta.acl.statement.exim',
-    begin: r`^[ \t]*(${VERBS})(?![^ \t\n])`,
-    beginCaptures: { 1: { name: 'keyword.control.verb.exim' } },
-    end: EOLL,
-    patterns: inc('acl-statement'),
+    comment: 'Lines of a conf.d/acl part (no "begin acl"), which can never be main options: one that starts with an ACL verb, or with a condition or modifier that is no option.',
+    patterns: [
+      {
+        name: 'meta.acl.statement.exim',
+        begin: r`^[ \t]*(${VERBS})(?![^ \t\n])`,
+        beginCaptures: { 1: { name: 'keyword.control.verb.exim' } },
+        end: EOLL,
+        patterns: inc('acl-statement'),
+      },
+      {
+        name: 'meta.acl.statement.exim',
+        begin: r`^(?=[ \t]*(?:${alt(aclOnlyWords)})[ \t]*=)`,
+        end: EOLL,
+        patterns: inc('acl-statement'),
+      },
+    ],
   };
   repository['split-file-rules'] = {
     patterns: [
