@@ -19,6 +19,7 @@ import { EXPANSION_CONDITION_NAMES, EXPANSION_ITEM_NAMES, EXPANSION_OPERATOR_NAM
 import { dequote } from '../../util/stringSetting';
 import { exactListItems } from '../../util/lists';
 import { suggest } from '../../util/suggest';
+import { writtenText } from '../../util/sourceText';
 import { Rule, RuleContext } from '../types';
 import { valueSites } from '../valueSites';
 
@@ -257,15 +258,13 @@ const expansionBraceEscaped: Rule = {
       for (const p of t.problems) {
         if (p.kind !== 'escaped-brace') continue;
         const loc = t.line.locate(t.offset + p.start, t.offset + p.end);
-        // The backslash alone, where it is written as read.
+        // The backslash alone, where "\}{" is written as read (not made by a macro).
         const backslash = t.line.locate(t.offset + p.start, t.offset + p.start + 1);
-        const source = ctx.tree.files.find((f) => f.path === backslash.file);
-        const written = source && !source.generated && backslash.range.start.line === backslash.range.end.line ? source.lines[backslash.range.start.line]?.slice(backslash.range.start.character, backslash.range.end.character + 2) : undefined;
         ctx.report({
           message: p.message,
           loc,
           active: t.active,
-          fixes: written === '\\}{' ? [{ title: 'Drop the backslash: the brace ends the argument', edits: [{ file: backslash.file, range: backslash.range, newText: '' }] }] : undefined,
+          fixes: writtenText(ctx.tree, backslash, 2) === '\\}{' ? [{ title: 'Drop the backslash: the brace ends the argument', edits: [{ file: backslash.file, range: backslash.range, newText: '' }] }] : undefined,
         });
       }
     }

@@ -26,6 +26,7 @@ import { LogicalLine } from '../../syntax/logicalLine';
 import { MacroDefinition } from '../../syntax/reader';
 import { Location } from '../../syntax/source';
 import { DriverNode, OptionNode } from '../../syntax/tree';
+import { writtenText } from '../../util/sourceText';
 import { stringSetting } from '../../util/stringSetting';
 import { ifExistsParts, pathComponents, taintedVariableIn, taintedVariableInResult } from '../../util/taint';
 import { Fix, Rule, RuleContext } from '../types';
@@ -169,14 +170,11 @@ function untaintedKeyPath(value: string, alsoTainted: ReadonlySet<string>): stri
 function sqliteFileFix(ctx: RuleContext, line: LogicalLine, offset: number, fileStart: number, fileEnd: number, at: { typeEnd: number; queryStart: number }): Fix | undefined {
   const fileLoc = line.locate(offset + fileStart, offset + fileEnd);
   const whole = line.locate(offset + at.typeEnd, offset + at.queryStart);
-  const source = ctx.tree.files.find((f) => f.path === whole.file);
-  const { start, end } = whole.range;
-  if (!source || source.generated || fileLoc.file !== whole.file || start.line !== end.line || fileLoc.range.start.line !== start.line || fileLoc.range.end.line !== start.line) return undefined;
-  const text = source.lines[start.line];
-  const file = text.slice(fileLoc.range.start.character, fileLoc.range.end.character);
+  const file = writtenText(ctx.tree, fileLoc);
+  if (file === undefined || fileLoc.file !== whole.file || fileLoc.range.start.line !== whole.range.start.line) return undefined;
   // As read, the text is the same but for the file (which a macro may have written).
   const asRead = line.text.slice(offset + at.typeEnd, offset + fileStart) + file + line.text.slice(offset + fileEnd, offset + at.queryStart);
-  if (text.slice(start.character, end.character) !== asRead) return undefined;
+  if (writtenText(ctx.tree, whole) !== asRead) return undefined;
   return { title: `Name the file in a file= option: sqlite,file=${file}`, edits: [{ file: whole.file, range: whole.range, newText: `,file=${file} {` }], isPreferred: true };
 }
 
