@@ -1417,3 +1417,29 @@ test('expansion-brace-escaped: "\\}{" in an argument, with a fix that drops the 
   for (const ok of ['${sg{$h_x:}{a}{\\}\\{}}', '${if match{$h_x:}{\\N^a\\}{b\\N}{y}{n}}', 'a\\}{b ${lc:x}'])
     assert.deepEqual(only(`begin routers\nr:\n  driver = accept\n  condition = ${ok}\n  transport = t\n`, 'expansion-brace-escaped'), [], ok);
 });
+
+test('lookup-query-unquoted: data of the message in a mysql, pgsql or ldap query without its quote operator, with a fix', () => {
+  const found = (condition: string) => only(`begin routers\nr:\n  driver = accept\n  condition = ${condition}\n  transport = t\n`, 'lookup-query-unquoted');
+  const text = "begin routers\nr:\n  driver = accept\n  condition = ${lookup mysql{SELECT 1 FROM d WHERE a='$local_part' AND b='${lc:$domain}'}{yes}{no}}\n  transport = t\n";
+  const [f] = only(text, 'lookup-query-unquoted');
+  assert.equal(
+    f.message,
+    'the query of this mysql lookup uses $local_part, which comes from the message, without ${quote_mysql:...} around it: Exim 4.96 writes "tainted search query is not properly quoted" to the panic log at every lookup and runs the query anyway, so a quote in the data changes it (injection); write ${quote_mysql:$local_part}',
+  );
+  assert.equal(f.fixes![0].title, 'Quote the data of the message with ${quote_mysql:...}');
+  const fixed = applyEdits(text, f.fixes![0].edits);
+  assert.ok(fixed.includes("WHERE a='${quote_mysql:$local_part}' AND b='${quote_mysql:${lc:$domain}}'}"), fixed);
+  assert.deepEqual(only(fixed, 'lookup-query-unquoted'), []);
+  assert.match(found('${lookup ldap{ldap:///o=x?cn?sub?(uid=${local_part})}{yes}{no}}')[0].message, /ldap lookup uses \$local_part.*\$\{quote_ldap:\$\{local_part\}\}$/);
+  assert.match(found("${lookup pgsql{SELECT 1 WHERE h='$h_x-foo:'}{yes}{no}}")[0].message, /uses \$h_x-foo:/);
+  for (const ok of [
+    "${lookup mysql{SELECT 1 WHERE a='${quote_mysql:$local_part}'}{yes}{no}}",
+    "${lookup mysql{SELECT 1 WHERE a='${lc:${quote_mysql:$local_part}}'}{yes}{no}}",
+    "${lookup mysql{SELECT 1 WHERE a='$local_part_data'}{yes}{no}}",
+    '${lookup ldapdn{ldap:///uid=${quote_ldap_dn:$local_part},o=x?cn?base}{yes}{no}}',
+    '${lookup dnsdb{a=$domain}{yes}{no}}',
+    "${lookup sqlite,file=/db{SELECT 1 WHERE a='$local_part'}{yes}{no}}",
+    "${lookup{$local_part}lsearch{/etc/aliases}{yes}{no}}",
+  ])
+    assert.deepEqual(found(ok), [], ok);
+});

@@ -52,6 +52,19 @@ const CASES: Case[] = [
   { options: ['driver = accept', 'transport = t', 'require_files = +/etc/hostname : !/nonexistent'], refused: false, code: 'router-require-files-relative' },
   { options: ['driver = accept', 'transport = t', 'require_files = etc/hostname'], refused: true, code: 'router-require-files-relative' },
   { options: ['driver = accept', 'transport = t', 'require_files = !etc/nonexistent'], refused: true, code: 'router-require-files-relative' },
+  // Data of the message in a mysql, pgsql or ldap query without the lookup's quoting: a panic
+  // line at every lookup (the query runs; here it defers, as no server listens).
+  ...[
+    ["mysql,servers=127.0.0.1::1/db/u/p{SELECT 1 WHERE a='$local_part'}", true],
+    ["mysql,servers=127.0.0.1::1/db/u/p{SELECT 1 WHERE a='${quote_mysql:$local_part}'}", false],
+    ["mysql,servers=127.0.0.1::1/db/u/p{SELECT 1 WHERE a='${lc:${quote_mysql:$local_part}}'}", false],
+    ["mysql,servers=127.0.0.1::1/db/u/p{SELECT 1 WHERE a='${quote_pgsql:$local_part}'}", true],
+    ["mysql,servers=127.0.0.1::1/db/u/p{SELECT 1 WHERE a='${quote:$local_part}' AND b='${quote_mysql:$domain}'}", true],
+    ["pgsql,servers=127.0.0.1::1/db/u/p{SELECT 1 WHERE a='${lc:$domain}'}", true],
+    ['ldap{ldap:///o=x?cn?sub?(uid=$local_part)}', true],
+    ['ldapm{ldap:///o=x?cn?sub?(uid=${quote_ldap:$local_part})}', false],
+    ['dnsdb{a=$domain}', false],
+  ].map(([query, refused]) => ({ options: ['driver = accept', 'transport = t', `condition = \${lookup ${query}{yes}{no}}`], refused: refused as boolean, code: 'lookup-query-unquoted' })),
   // Data of the message anywhere in a redirect list with an :include: item: Exim dies.
   { options: ['data = :include:/dev/null, $local_part@b.example'], refused: true, code: 'tainted-data' },
   { options: ['data = ${local_part}@b.example, :include:/dev/null'], refused: true, code: 'tainted-data' },
@@ -75,6 +88,7 @@ const REFUSED: Record<string, RegExp> = {
   'router-require-files-relative': /require_files: ".*" is not absolute/,
   // A route_list domain pattern that cannot be expanded: the lookup defers.
   'expansion-syntax': /failed to expand ".*" while checking a list/,
+  'lookup-query-unquoted': /tainted search query is not properly quoted/,
   // The process dies, or a queryprogram command is refused and the address defers.
   'tainted-data': /Taint mismatch|Tainted arg \d+ for queryprogram router command/,
 };

@@ -6,7 +6,7 @@
  * It never throws; after a problem it goes on where it can. Exim's own wording is used
  * where it has one. Names and argument counts: syntaxData.ts (checked against the binary).
  */
-import { taintedVariableIn } from '../util/taint';
+import { taintedVariableIn, unquotedTaintedReferences } from '../util/taint';
 import {
   ExpansionConditionInfo,
   isHeaderPrefixed,
@@ -19,7 +19,7 @@ import { fileLookupType, lookupTypeProblem } from './lookupType';
 import { regexProblem } from '../util/regexSyntax';
 
 /** 'runtime': a value Exim refuses only when it evaluates the item, not in a branch it skips. */
-export type ExpansionProblemKind = 'syntax' | 'unknown-item' | 'unknown-operator' | 'unknown-condition' | 'unknown-variable' | 'arguments' | 'runtime' | 'tainted' | 'escaped-brace';
+export type ExpansionProblemKind = 'syntax' | 'unknown-item' | 'unknown-operator' | 'unknown-condition' | 'unknown-variable' | 'arguments' | 'runtime' | 'tainted' | 'escaped-brace' | 'unquoted-query';
 
 export interface ExpansionProblem {
   kind: ExpansionProblemKind;
@@ -35,6 +35,8 @@ export interface ExpansionProblem {
    * the file into a `file=` option.
    */
   sqliteFile?: { typeEnd: number; queryStart: number };
+  /** Data of the message in a query without the lookup's quoting: the operator and where it goes. */
+  unquoted?: { operator: string; spans: { start: number; end: number }[] };
 }
 
 export interface ExpansionReference {
@@ -62,6 +64,15 @@ const isNameChar = (c: number): boolean => isAlpha(c) || isDigit(c) || c === 95;
 const isSpace = (c: number): boolean => c === 32 || (c >= 9 && c <= 13);
 const isComparison = (c: number): boolean => c === 60 || c === 61 || c === 62; // < = >
 
+
+/** Query-style lookups that check the quoting of data of the message, and the operators that quote for them. */
+const QUOTING_LOOKUPS: Record<string, string[]> = {
+  mysql: ['quote_mysql'],
+  pgsql: ['quote_pgsql'],
+  ldap: ['quote_ldap', 'quote_ldap_dn'],
+  ldapdn: ['quote_ldap', 'quote_ldap_dn'],
+  ldapm: ['quote_ldap', 'quote_ldap_dn'],
+};
 
 /** Depth beyond which the reader stops descending (a guard against pathological input). */
 const MAX_DEPTH = 200;
@@ -381,7 +392,10 @@ class Scanner {
           return this.itemEnd(i, open, name);
         }
         if (hasKey && typeRead) this.lookupFile(s.slice(typeStart, i), [this.skipSpace(i) + 1, query - 1]);
-        else if (typeRead) this.sqliteQueryFile(s.slice(typeStart, i), i, [this.skipSpace(i) + 1, query - 1]);
+        else if (typeRead) {
+          this.sqliteQueryFile(s.slice(typeStart, i), i, [this.skipSpace(i) + 1, query - 1]);
+          this.unquotedQuery(s.slice(typeStart, i), [this.skipSpace(i) + 1, query - 1]);
+        }
         const n = this.args(query, 2);
         return this.itemEnd(this.argsEnd, open, name, [n]);
       }
@@ -515,6 +529,29 @@ class Scanner {
     const algorithm = this.literal(span);
     if (algorithm === undefined || algorithm === 'md5' || algorithm === 'sha1') return;
     this.problem('runtime', `hmac algorithm "${algorithm}" is not recognised (Exim knows "md5" and "sha1")`, span![0], Math.max(span![1], span![0] + 1));
+  }
+
+  /**
+   * Data of the message in the query of a lookup that checks its quoting (mysql, pgsql and
+   * the ldap family; not sqlite or dnsdb) without the lookup's own quote operator around it.
+   * Measured: 'tainted search query is not properly quoted' in the panic log at every lookup,
+   * and Exim runs the query anyway; ${quote_mysql:...} (also inside other operators) is
+   * enough, another lookup's quoting or ${quote:...} is not.
+   */
+  private unquotedQuery(type: string, span: [number, number]): void {
+    const base = type.split(',')[0];
+    const quoters = QUOTING_LOOKUPS[base];
+    if (!quoters) return;
+    const refs = unquotedTaintedReferences(this.s, span[0], span[1], new Set(quoters));
+    if (refs.length === 0) return;
+    const before = this.problems.length;
+    this.problem(
+      'unquoted-query',
+      `the query of this ${base} lookup uses $${refs[0].name}, which comes from the message, without \${${quoters[0]}:...} around it: Exim 4.96 writes "tainted search query is not properly quoted" to the panic log at every lookup and runs the query anyway, so a quote in the data changes it (injection); write \${${quoters[0]}:${this.s.slice(refs[0].start, refs[0].end)}}`,
+      refs[0].start,
+      refs[0].end,
+    );
+    if (this.problems.length > before) this.problems[this.problems.length - 1].unquoted = { operator: quoters[0], spans: refs.map(({ start, end }) => ({ start, end })) };
   }
 
   /**

@@ -58,7 +58,7 @@ function closing(s: string, i: number): number {
  * Inside an item (a lookup, `${if}`, `${sg}` ...) a variable may or may not reach the result,
  * and is left alone, as is the whole string when it is not read to its end.
  */
-export function taintedVariableIn(value: string, start = 0, end = value.length, alsoTainted?: ReadonlySet<string>): string | undefined {
+export function taintedVariableIn(value: string, start = 0, end = value.length, alsoTainted?: ReadonlySet<string>, quotedBy?: ReadonlySet<string>): string | undefined {
   let i = start;
   while (i < end) {
     const c = value.charCodeAt(i);
@@ -82,7 +82,9 @@ export function taintedVariableIn(value: string, start = 0, end = value.length, 
         // An operator: its result carries the taint of its argument. An operator this Exim
         // does not know fails the expansion first (expansion-unknown-name says so).
         if (!isExpansionOperator(name)) return undefined;
-        const found = taintedVariableIn(value, j + 1, Math.min(close, end), alsoTainted);
+        // A lookup's own quoting operator (quote_mysql in a mysql query) makes its argument
+        // safe there, whatever is around it.
+        const found = quotedBy?.has(name) ? undefined : taintedVariableIn(value, j + 1, Math.min(close, end), alsoTainted, quotedBy);
         if (found) return found;
       }
       i = close + 1;
@@ -101,6 +103,45 @@ export function taintedVariableIn(value: string, start = 0, end = value.length, 
     i = Math.max(j, i + 1);
   }
   return undefined;
+}
+
+/**
+ * The references at the top level of value[start, end) that bring data of the message into it
+ * without one of the `quotedBy` operators around it: `$local_part`, `${domain}`, or an
+ * operator around such a variable (`${lc:$local_part}`), each with its span.
+ */
+export function unquotedTaintedReferences(value: string, start: number, end: number, quotedBy: ReadonlySet<string>): { name: string; start: number; end: number }[] {
+  const found: { name: string; start: number; end: number }[] = [];
+  let i = start;
+  while (i < end) {
+    const c = value.charCodeAt(i);
+    if (c === 92 /* \ */) {
+      i = escapeEnd(value, i);
+      continue;
+    }
+    if (c !== 36 /* $ */) {
+      i++;
+      continue;
+    }
+    const next = value.charCodeAt(i + 1) === 123 /* { */ ? Math.min(closing(value, i + 2) + 1, end) : undefined;
+    if (next === undefined) {
+      // $name, or a header line: as taintedVariableIn() reads it.
+      let j = i + 1;
+      while (j < end && isNameCode(value.charCodeAt(j))) j++;
+      if (isHeaderPrefixed(value.slice(i + 1, j))) {
+        while (j < end && value.charCodeAt(j) !== 58 /* : */ && value.charCodeAt(j) > 32) j++;
+        if (value.charCodeAt(j) === 58) j++;
+      }
+      const name = taintedVariableIn(value, i, j, undefined, quotedBy);
+      if (name) found.push({ name, start: i, end: j });
+      i = Math.max(j, i + 1);
+      continue;
+    }
+    const name = taintedVariableIn(value, i, next, undefined, quotedBy);
+    if (name) found.push({ name, start: i, end: next });
+    i = next;
+  }
+  return found;
 }
 
 /** The parts of `${if [!]exists{test}{yes}{no}}` written as the whole value, else undefined. */

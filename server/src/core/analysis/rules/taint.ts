@@ -289,4 +289,26 @@ const taintedData: Rule = {
   },
 };
 
-export const taintRules: Rule[] = [taintedData];
+const lookupQueryUnquoted: Rule = {
+  id: 'lookup-query-unquoted',
+  defaultSeverity: 'warning',
+  title: 'data of the message in a mysql, pgsql or ldap query without the lookup\'s quote operator: logged as a panic at every lookup, and open to injection',
+  check(ctx: RuleContext) {
+    for (const t of scanned(ctx)) {
+      for (const p of t.problems) {
+        if (p.kind !== 'unquoted-query' || !p.unquoted) continue;
+        const { operator, spans } = p.unquoted;
+        // Each reference wrapped where it is written as read.
+        const edits = spans.map(({ start, end }) => {
+          const loc = t.line.locate(t.offset + start, t.offset + end);
+          const text = t.line.text.slice(t.offset + start, t.offset + end);
+          return writtenText(ctx.tree, loc) === text ? { file: loc.file, range: loc.range, newText: `\${${operator}:${text}}` } : undefined;
+        });
+        const fix = edits.every((e) => e !== undefined) ? { title: `Quote the data of the message with \${${operator}:...}`, edits: edits as Fix['edits'], isPreferred: true } : undefined;
+        ctx.report({ message: p.message, loc: t.line.locate(t.offset + p.start, t.offset + p.end), active: t.active, fixes: fix ? [fix] : undefined });
+      }
+    }
+  },
+};
+
+export const taintRules: Rule[] = [taintedData, lookupQueryUnquoted];
