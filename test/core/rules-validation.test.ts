@@ -1443,3 +1443,12 @@ test('lookup-query-unquoted: data of the message in a mysql, pgsql or ldap query
   ])
     assert.deepEqual(found(ok), [], ok);
 });
+
+test('perl-startup-missing: ${perl} in a configuration that sets no perl_startup', () => {
+  const acl = 'begin acl\nr:\n  warn set acl_m_x = ${perl{check}{$local_part}}\n  accept\n';
+  const [f] = only(acl, 'perl-startup-missing');
+  assert.match(f.message, /^Exim starts its Perl interpreter only with perl_startup, which is not set: every \$\{perl\{\.\.\.\}\} fails/);
+  assert.deepEqual([f.loc.range.start.line, f.loc.range.start.character, f.loc.range.end.character], [2, 21, 27]);
+  assert.deepEqual(only(`perl_startup = do '/etc/exim4/exim.pl'\n${acl}`, 'perl-startup-missing'), []);
+  assert.deepEqual(only('begin acl\nr:\n  warn set acl_m_x = perl{x} $perl\n  accept\n', 'perl-startup-missing'), []);
+});

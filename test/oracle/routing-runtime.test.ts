@@ -65,6 +65,8 @@ const CASES: Case[] = [
     ['ldapm{ldap:///o=x?cn?sub?(uid=${quote_ldap:$local_part})}', false],
     ['dnsdb{a=$domain}', false],
   ].map(([query, refused]) => ({ options: ['driver = accept', 'transport = t', `condition = \${lookup ${query}{yes}{no}}`], refused: refused as boolean, code: 'lookup-query-unquoted' })),
+  // ${perl} with no perl_startup in the configuration: every call fails.
+  { options: ['driver = accept', 'transport = t', 'condition = ${perl{check}{$local_part}}'], refused: true, code: 'perl-startup-missing' },
   // Data of the message anywhere in a redirect list with an :include: item: Exim dies.
   { options: ['data = :include:/dev/null, $local_part@b.example'], refused: true, code: 'tainted-data' },
   { options: ['data = ${local_part}@b.example, :include:/dev/null'], refused: true, code: 'tainted-data' },
@@ -89,6 +91,7 @@ const REFUSED: Record<string, RegExp> = {
   // A route_list domain pattern that cannot be expanded: the lookup defers.
   'expansion-syntax': /failed to expand ".*" while checking a list/,
   'lookup-query-unquoted': /tainted search query is not properly quoted/,
+  'perl-startup-missing': /A setting of perl_startup is needed/,
   // The process dies, or a queryprogram command is refused and the address defers.
   'tainted-data': /Taint mismatch|Tainted arg \d+ for queryprogram router command/,
 };

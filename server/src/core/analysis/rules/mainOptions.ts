@@ -363,4 +363,30 @@ const namedListDuplicate: Rule = {
   },
 };
 
-export const mainOptionRules: Rule[] = [mainRequirements, namedListDuplicate];
+/**
+ * ${perl{...}} with no perl_startup: Exim starts its Perl interpreter only with the code that
+ * option names, and without it every ${perl} fails (measured: "A setting of perl_startup is
+ * needed when using the Perl interpreter"; an ACL answers 451, a router condition is skipped
+ * with a panic log line).
+ */
+const perlStartupMissing: Rule = {
+  id: 'perl-startup-missing',
+  defaultSeverity: 'warning',
+  title: '${perl{...}} with no perl_startup: every Perl call fails',
+  check(ctx: RuleContext) {
+    const startup = ctx.model.mainValue('perl_startup');
+    if (startup && startup.value.trim() !== '') return;
+    for (const line of ctx.tree.lines) {
+      const at = line.text.search(/\$\{\s*perl\s*\{/);
+      if (at < 0) continue;
+      const end = line.text.indexOf('perl', at) + 4;
+      ctx.report({
+        message: 'Exim starts its Perl interpreter only with perl_startup, which is not set: every ${perl{...}} fails ("A setting of perl_startup is needed when using the Perl interpreter"; an ACL answers 451, a router condition is skipped); set perl_startup = do \'/path/to/your.pl\' in the main section',
+        loc: line.locate(at, end),
+        active: line.active,
+      });
+    }
+  },
+};
+
+export const mainOptionRules: Rule[] = [mainRequirements, namedListDuplicate, perlStartupMissing];
