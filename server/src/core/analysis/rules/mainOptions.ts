@@ -4,6 +4,7 @@
  * with Exim 4.96 one setting at a time. log_selector names: exim-log-selectors.json.
  */
 import { changeToFixes } from '../../fixes/edits';
+import { expandedLiteral } from '../../syntax/expansion';
 import { stringSetting } from '../../util/stringSetting';
 import { regexProblem } from '../../util/regexSyntax';
 import { isCSpaceCode, splitList } from '../../util/lists';
@@ -149,7 +150,13 @@ export function isRatelimit(value: string): boolean {
  * domain, which is letters, digits, "-" and dots ("a@b, c@d": ", c@d may not follow a@b";
  * "a@b_c": "_c may not follow a@b"). Quoted local parts and comments are left alone.
  */
-export function addressProblem(value: string): string | undefined {
+export function addressProblem(value: string, allowDomainLiterals = false): string | undefined {
+  // RFC 822 allows white space between the words of an address ("postmaster @ example.org")
+  // and comments in parentheses: a value that is only a comment is an empty address.
+  if (value.replace(/\([^()]*\)/g, '').trim() === '') return 'empty address';
+  // A backslash quotes the next character in a local part: not read here.
+  if (value.includes('\\')) return undefined;
+  value = value.replace(/\s*([@.])\s*/g, '$1');
   let addr = value;
   const lt = value.indexOf('<');
   if (lt >= 0) {
@@ -157,6 +164,8 @@ export function addressProblem(value: string): string | undefined {
     if (gt < 0) return "'>' missing at end of address";
     addr = value.slice(lt + 1, gt).trim();
     if (addr === '') return 'missing or malformed local part';
+    // A source route (<@relay.example:user@example.org>) comes before the address.
+    if (addr.startsWith('@')) return undefined;
     const after = value.slice(gt + 1).trim();
     if (after !== '' && !after.startsWith('(')) return `malformed address: ${after} may not follow ${value.slice(0, gt + 1)}`;
   }
@@ -165,7 +174,8 @@ export function addressProblem(value: string): string | undefined {
   if (at === 0) return 'no local part';
   if (at < 0) return undefined;
   if (lt < 0 && /\S\s+\S/.test(addr.slice(0, at).replace(/\s*\.\s*/g, '.'))) return 'missing or malformed local part (expected word or "<")';
-  if (addr[at + 1] === '[') return undefined;
+  // A domain literal ([192.0.2.1]) only with allow_domain_literals (measured).
+  if (addr[at + 1] === '[') return allowDomainLiterals ? undefined : 'domain literals not allowed';
   // A domain is letters, digits, "-" and dots; it ends at any other character.
   const domain = /^[A-Za-z0-9.-]*/.exec(addr.slice(at + 1))![0];
   if (domain.split('.').some((label) => label === '' || label.startsWith('-'))) return 'domain missing or malformed';
@@ -198,8 +208,13 @@ const mainRequirements: Rule = {
     const get = (name: string) => lastSetting(options, name);
     // The string set, without quotes: Exim reads a quoted value as the string inside. A "$"
     // is left for later only in options Exim expands; the others take it literally.
-    const plain = (o: OptionNode | undefined) =>
-      o && o.hasValue && (!o.value.includes('$') || !lookupOption('main', o.word)?.expanded) ? stringSetting(o.value) : undefined;
+    // The value as Exim reads it: of an option it expands, the text after the expansion's
+    // escapes (`\063` is "3", `\x25s` is "%s"), and nothing for one that expands something.
+    const plain = (o: OptionNode | undefined) => {
+      if (!o || !o.hasValue) return undefined;
+      const value = stringSetting(o.value);
+      return lookupOption('main', o.word)?.expanded ? expandedLiteral(value) : value;
+    };
     const at = (o: OptionNode) => o.valueLoc ?? o.wordLoc;
     const report = (o: OptionNode, message: string, fixes?: Fix[]) => ctx.report({ message, loc: at(o), ...(fixes?.length ? { fixes } : {}) });
 
@@ -248,7 +263,7 @@ const mainRequirements: Rule = {
     if (reply && replyValue !== undefined) {
       if (replyValue === '') report(reply, 'error in errors_reply_to (): empty address');
       else {
-        const problem = addressProblem(replyValue.trim());
+        const problem = addressProblem(replyValue.trim(), boolValue(get('allow_domain_literals'), false));
         if (problem) report(reply, `error in errors_reply_to (${replyValue}): ${problem}`);
         else if (!replyValue.includes('@')) report(reply, `errors_reply_to (${replyValue}) does not contain a domain`);
       }
@@ -256,11 +271,13 @@ const mainRequirements: Rule = {
 
     const localhost = get('localhost_number');
     const lh = plain(localhost);
-    // An empty value leaves it unset (Exim 4.96 accepts "localhost_number =").
-    if (localhost && lh !== undefined && lh !== '') {
-      const m = /^\s*[+-]?(0[xX][0-9A-Fa-f]+|0[0-7]*|[1-9][0-9]*)\s*$/.exec(lh);
+    // An empty value leaves it unset (Exim 4.96 accepts "localhost_number ="), and white space
+    // alone reads as 0 (strtol); only a number above the maximum is refused, not a negative one
+    // (measured: -17 is accepted).
+    if (localhost && lh !== undefined && lh.trim() !== '') {
+      const m = /^\s*([+-]?)(0[xX][0-9A-Fa-f]+|0[0-7]*|[1-9][0-9]*)\s*$/.exec(lh);
       if (!m) report(localhost, `localhost_number value is not a number: ${lh}`);
-      else if (Number(m[1].replace(/^0(?=[0-7])/, '0o')) > LOCALHOST_MAX) report(localhost, `localhost_number is greater than the maximum allowed value (${LOCALHOST_MAX})`);
+      else if (m[1] !== '-' && Number(m[2].replace(/^0(?=[0-7])/, '0o')) > LOCALHOST_MAX) report(localhost, `localhost_number is greater than the maximum allowed value (${LOCALHOST_MAX})`);
     }
 
     const logPath = get('log_file_path');
