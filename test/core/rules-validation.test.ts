@@ -101,6 +101,11 @@ test('errors_reply_to: the plain address mistakes parse_extract_address() refuse
     ['a@$x', 'domain missing or malformed'],
   ];
   for (const [value, message] of cases) assert.equal(addressProblem(value), message, value);
+  // RFC 822 forms Exim takes; a comment alone is an empty address; a domain literal in angle
+  // brackets needs allow_domain_literals.
+  for (const ok of ['postmaster @ example.org', '<@relay.example:postmaster@example.org>', 'a\\@b@c', 'Name <a@[1.2.3.4]> (c)']) assert.equal(addressProblem(ok, ok.startsWith('Name')), undefined, ok);
+  assert.equal(addressProblem('(postmaster@example.org)'), 'empty address');
+  assert.equal(addressProblem('<a@[1.2.3.4]>'), 'domain literals not allowed');
 });
 
 test('a no_ form of an option that is not a boolean is one error, and sets nothing for the other checks', () => {

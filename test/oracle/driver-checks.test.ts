@@ -182,6 +182,7 @@ const CASES: [string, string, string | undefined][] = [
   ['errors_reply_to that is only a comment', 'errors_reply_to = (postmaster@example.org)\n', 'empty address'],
   ['errors_reply_to with a domain literal', 'errors_reply_to = <postmaster@[192.0.2.1]>\n', 'domain literals not allowed'],
   ['errors_reply_to with a domain literal allowed', 'allow_domain_literals\nerrors_reply_to = <postmaster@[192.0.2.1]>\n', undefined],
+  ['errors_reply_to with a bare domain literal', 'errors_reply_to = postmaster@[192.0.2.1]\n', undefined],
   // localhost_number: any negative number, white space alone (0), and the expansion's escapes.
   ['negative localhost_number', 'localhost_number = -17\n', undefined],
   ['localhost_number of white space', 'localhost_number = " "\n', undefined],

@@ -174,8 +174,9 @@ export function addressProblem(value: string, allowDomainLiterals = false): stri
   if (at === 0) return 'no local part';
   if (at < 0) return undefined;
   if (lt < 0 && /\S\s+\S/.test(addr.slice(0, at).replace(/\s*\.\s*/g, '.'))) return 'missing or malformed local part (expected word or "<")';
-  // A domain literal ([192.0.2.1]) only with allow_domain_literals (measured).
-  if (addr[at + 1] === '[') return allowDomainLiterals ? undefined : 'domain literals not allowed';
+  // A domain literal in angle brackets (<a@[192.0.2.1]>) only with allow_domain_literals;
+  // written bare it passes (both measured).
+  if (addr[at + 1] === '[') return lt >= 0 && !allowDomainLiterals ? 'domain literals not allowed' : undefined;
   // A domain is letters, digits, "-" and dots; it ends at any other character.
   const domain = /^[A-Za-z0-9.-]*/.exec(addr.slice(at + 1))![0];
   if (domain.split('.').some((label) => label === '' || label.startsWith('-'))) return 'domain missing or malformed';
