@@ -30,6 +30,10 @@ function expandAll(exim: string, strings: readonly string[]): string[] {
 
 const ACCEPTED = [
   '${lc:abc}',
+  // quote_ with a lookup type this Exim has (any of them), and ldap's _dn form.
+  '${quote_mysql:x}',
+  '${quote_lsearch:x}',
+  '${quote_ldap_dn:x}',
   '${if eq{a}{b}{y}{n}}',
   '${if and{{eq{a}{a}}{eq{b}{b}}}{y}{n}}',
   '${if or{{eq{a}{b}}{eq{a}{a}}}}',
@@ -122,6 +126,10 @@ const ACCEPTED = [
 const NUMBERS_ACCEPTED = ['${if <{1k}{2}{y}{n}}', '${if <{ 1 }{2}{y}{n}}', '${if <{}{2}{y}{n}}', '${if <{010}{9}{y}{n}}', '${if <{-1}{+2}{y}{n}}', '${if >={1G }{2M}{y}{n}}', '${if <{-9223372036854775808}{2}{y}{n}}', '${if <{9223372036854775807}{2}{y}{n}}'];
 
 const REFUSED = [
+  '${quote_bogus:root}',
+  '${quote_MYSQL:x}',
+  '${quote_:x}',
+  '${quote_mysql_x:y}',
   '${lc:abc',
   '${lcx:abc}',
   '${if eqq{a}{b}{y}{n}}',

@@ -283,6 +283,13 @@ const mainRequirements: Rule = {
 
     const logPath = get('log_file_path');
     const lp = plain(logPath);
+    // An expanded value with no "%s" anywhere, and no item that could bring one in, still has
+    // none once Exim has expanded it as it starts (measured: `/var/log/exim4/$primary_hostname.log`
+    // does not contain "%s").
+    const rawPath = logPath?.hasValue ? stringSetting(logPath.value) : undefined;
+    if (logPath && lp === undefined && rawPath !== undefined && !rawPath.includes('%') && !/\$\{\s*(?:lookup|readfile|readsocket|run|perl|dlfunc|env|acl|extract|listextract)\b/.test(rawPath)) {
+      report(logPath, `log_file_path "${rawPath}" does not contain "%s" (nor does what Exim expands it to, as it starts)`);
+    }
     if (logPath && lp !== undefined) {
       for (const item of lp.split(':').map((x) => x.trim())) {
         if (item === '' || item === 'syslog') continue;
@@ -351,7 +358,9 @@ const mainRequirements: Rule = {
     }
 
     const spool = get('spool_directory');
-    if (spool && spool.hasValue && spool.value.trim() === '') report(spool, 'spool_directory undefined: cannot proceed');
+    // Empty as written, quotes removed ("" too); what an expansion makes empty is not checked
+    // here (measured: `spool_directory = \N\N` passes exim -bV).
+    if (spool && spool.hasValue && stringSetting(spool.value) === '') report(spool, 'spool_directory undefined: cannot proceed');
   },
 };
 
