@@ -404,6 +404,7 @@ const perlStartupMissing: Rule = {
     const startup = ctx.model.mainValue('perl_startup');
     if (startup && startup.value.trim() !== '') return;
     for (const line of ctx.tree.lines) {
+      if (!line.text.includes('perl')) continue;
       const at = line.text.search(/\$\{\s*perl\s*\{/);
       if (at < 0) continue;
       const end = line.text.indexOf('perl', at) + 4;
