@@ -847,7 +847,10 @@ test('av-scanner-invalid: unknown scanner types, clamd servers without a port, b
   assert.match(messages('clamd:127.0.0.1:3310')[0], /^clamd: missing port: '127\.0\.0\.1', no useable server addresses in malware configuration option \(":" separates servers, so "127\.0\.0\.1:3310" is two; write "127\.0\.0\.1 3310"\)/);
   assert.deepEqual(messages('clamd:localhost : 127.0.0.1 3310'), ["clamd: missing port: 'localhost' (that server is skipped; the others are used)"]);
   assert.match(messages('clamd:127.0.0.1 3310 tmo=5s')[0], /^clamd: bad option '127\.0\.0\.1 3310 tmo=5s'/);
-  assert.match(messages('clamd:127.0.0.1 clamd')[0], /the port "clamd" of '127\.0\.0\.1 clamd' is read as 0/);
+  assert.match(messages('clamd:127.0.0.1 clamd')[0], /the port "clamd" of '127\.0\.0\.1 clamd' is read as 0, so that server is never reached: every "malware" ACL condition defers/);
+  // Beside a usable server, one Exim cannot reach is skipped (measured with a listening clamd: the message is accepted).
+  assert.deepEqual(messages('clamd:127.0.0.1 13310 : 127.0.0.1 abc'), [`clamd: the port "abc" of '127.0.0.1 abc' is read as 0, so that server is never reached (that server is skipped; the others are used)`]);
+  assert.deepEqual(messages('clamd:127.0.0.1 13310 : /run/clamd.sock retry=5s'), [`clamd: '/run/clamd.sock retry=5s' is read as a host name and a port (a socket path is one only as the first server), so that server is never reached (that server is skipped; the others are used)`]);
   assert.match(messages('f-protd:localhost')[0], /^f-protd: invalid socket 'localhost'/);
   assert.match(messages('cmdline:/usr/bin/scan %s')[0], /^cmdline: missing trigger specification/);
   assert.match(messages('cmdline:/usr/bin/scan %s:found')[0], /^cmdline: missing virus name regex specification/);

@@ -122,7 +122,7 @@ test('av_scanner forms the malware condition cannot use are reported, and only t
     option: 'av_scanner',
     statement: 'warn malware = *',
     ran: /check malware = \*/,
-    unusable: /unknown scanner type|configuration variable is empty|missing port|no useable server|bad option|invalid socket|missing trigger|missing virus name|regular expression error|cmdline {2}: NULL|\]:0 :/,
+    unusable: /unknown scanner type|configuration variable is empty|missing port|no useable server|bad option|invalid socket|missing trigger|missing virus name|regular expression error|cmdline {2}: NULL|\]:0 :|no IP address found for host \//,
     code: 'av-scanner-invalid',
     values: [
       'clamd:/var/run/clamav/clamd.ctl',
@@ -145,6 +145,9 @@ test('av_scanner forms the malware condition cannot use are reported, and only t
       'clamd:local',
       'clamd:127.0.0.1 bogus',
       'clamd:127.0.0.1 3310 foo',
+      // A server Exim cannot reach beside a usable one: skipped, the other is used.
+      'clamd:127.0.0.1 3310 : /run/clamd.sock retry=5s',
+      'clamd:127.0.0.1 3310 : 127.0.0.1 abc',
       'clamd:/tmp/c.sock retry=bogus',
       'clamav:/var/run/clamav/clamd.ctl',
       'kavdaemon:/var/run/AvpCtl',
@@ -155,6 +158,6 @@ test('av_scanner forms the malware condition cannot use are reported, and only t
       'cmdline',
       '',
     ],
-    unusableCount: 15,
+    unusableCount: 17,
   });
 });

@@ -175,6 +175,9 @@ function clamdProblem(servers: string[]): string | undefined {
     return retryOnly(rest) ? undefined : `clamd: bad option '${servers[0]}'`;
   }
   const missing: string[] = [];
+  // Servers Exim tries and cannot reach; with another server left it scans with that one
+  // (measured with a listening clamd: the message is accepted).
+  const unreachable: string[] = [];
   let usable = 0;
   for (const server of servers) {
     if (server.toLowerCase() === 'local' || server === '') continue;
@@ -185,10 +188,17 @@ function clamdProblem(servers: string[]): string | undefined {
       continue;
     }
     if (!retryOnly(rest)) return `clamd: bad option '${server}'`;
-    if (!/^\s*[+-]?\d/.test(port)) return `clamd: the port "${port}" of '${server}' is read as 0, so that server is never reached`;
-    usable++;
+    // Only the first server may be a socket path: a later one is a host name
+    // ("no IP address found for host /run/clamd.sock", measured).
+    if (host.startsWith('/')) unreachable.push(`clamd: '${server}' is read as a host name and a port (a socket path is one only as the first server), so that server is never reached`);
+    else if (!/^\s*[+-]?\d/.test(port)) unreachable.push(`clamd: the port "${port}" of '${server}' is read as 0, so that server is never reached`);
+    else usable++;
   }
-  if (usable > 0) return missing.length ? `clamd: missing port: '${missing[0]}' (that server is skipped; the others are used)` : undefined;
+  if (usable > 0) {
+    if (unreachable.length) return `${unreachable[0]} (that server is skipped; the others are used)`;
+    return missing.length ? `clamd: missing port: '${missing[0]}' (that server is skipped; the others are used)` : undefined;
+  }
+  if (unreachable.length) return unreachable[0];
   const colon = servers.length >= 2 && /^\d+$/.test(servers[1]) ? ` (":" separates servers, so "${servers[0]}:${servers[1]}" is two; write "${servers[0]} ${servers[1]}")` : '';
   return `clamd: ${missing.length ? `missing port: '${missing[0]}', ` : ''}no useable server addresses in malware configuration option${colon}`;
 }
