@@ -129,3 +129,23 @@ test('an operator or item written like a variable (${local_part:...}, ${lookup{.
   );
   assert.match(at({ line: 3, character: 36 }, text)!.markdown, /^\*\*Expansion variable\*\* `\$sender_address`/);
 });
+
+test('hover on conditions, numbered and typed operator forms, and variables the manual does not list', () => {
+  const line = '  warn set acl_m0 = ${if and{{eq{$1}{x}}{match_ip{$sender_host_address}{+h}}}{${length_3:$local_part_suffix}}{${quote_mysql:$domain}}}';
+  const text = `acl_smtp_rcpt = r\nbegin acl\nr:\n${line}\n  accept\n`;
+  const md = (word: string, nth = 0) => {
+    let i = -1;
+    for (let k = 0; k <= nth; k++) i = line.indexOf(word, i + 1);
+    return at({ line: 3, character: i + 1 }, text)?.markdown;
+  };
+  assert.match(md('eq{')!, /^\*\*Expansion condition\*\* `eq \{<string1>\}\{<string2>\}`/);
+  assert.match(md('match_ip')!, /^\*\*Expansion condition\*\* `match_ip \{<string1>\}\{<string2>\}`/);
+  assert.match(md('and{')!, /^\*\*Expansion condition\*\* `and \{\{<cond1>\}/);
+  assert.match(md('$1')!, /^\*\*Expansion variable\*\* `\$1`\n\nA substring a regular expression match captured/);
+  assert.match(md('length_3')!, /^\*\*Expansion operator\*\* `\$\{length_3:<string>\}: the operator form of \$\{length\{/);
+  assert.match(md('quote_mysql')!, /^\*\*Expansion operator\*\* `\$\{quote_<lookup type>:<string>\}: the string quoted for a mysql query`/);
+  assert.match(md('$local_part_suffix')!, /^\*\*Expansion variable\*\* `\$local_part_suffix`\n\nTainted:/);
+  // A word that is a condition's name but not written as one: no condition hover.
+  const plain = 'acl_smtp_rcpt = r\nbegin acl\nr:\n  warn set acl_m0 = ${lookup{eq}lsearch{/etc/x}}\n  accept\n';
+  assert.equal(at({ line: 3, character: 31 }, plain), undefined);
+});

@@ -24,7 +24,8 @@ test('expansion items: the argument being typed, past nested items and protected
   assert.deepEqual(help('${sg{a}{${lookup{x}lsearch{f}{$value}}}{'), [sg, '{<replacement>}']);
   assert.deepEqual(help('${sg{\\N{x}\\N}{'), [sg, '{<regex>}']);
   assert.deepEqual(help('${sg{a\\}b}{'), [sg, '{<regex>}']);
-  assert.deepEqual(help('${sg{a}{b{c}d'), [sg, '{<regex>}'], 'plain braces inside an argument');
+  // A "{" inside an argument is text, and the "}" after "c" ends the regex: "d" is past it.
+  assert.deepEqual(help('${sg{a}{b{c}d'), [sg, '{<replacement>}'], 'plain braces inside an argument');
   assert.deepEqual(help('${lc:${sg{'), [sg, '{<subject>}']);
   assert.deepEqual(help('${acl{a}{b}{c}{d}{'), ['${acl{<name>}{<arg>}...}', '{<arg>}'], 'the last of a variable list');
   assert.deepEqual(help('${if exists{/a}{${readfile{'), ['${readfile{<file name>}{<eol string>}}', '{<file name>}']);
@@ -95,4 +96,22 @@ test('text after the cursor and continued lines do not change the answer; off a 
   assert.equal(signatureHelp(tree, FILE, { line: 3, character: 18 })!.activeParameter, 1);
   assert.equal(signatureHelp(tree, FILE, { line: 0, character: 3 }), undefined);
   assert.equal(signatureHelp(tree, FILE, { line: 40, character: 3 }), undefined);
+});
+
+test('read as Exim reads it: "{" inside an argument is text, \\N ends at the first \\N, header names run to their colon, quoted option values', () => {
+  const sg = '${sg{<subject>}{<regex>}{<replacement>}}';
+  // exim -be '${sg{a{b}{c}{d}}' gives "a{b": the subject is "a{b".
+  assert.deepEqual(help('${sg{a{b}{c'), [sg, '{<regex>}']);
+  assert.deepEqual(help('${sg{a{b}{c}{d'), [sg, '{<replacement>}']);
+  assert.deepEqual(help('${if eq{{a}{{a'), ['eq {<string1>}{<string2>}', '{<string2>}']);
+  assert.deepEqual(help('${sg{\\Na\\\\N}{b'), [sg, '{<regex>}']);
+  assert.deepEqual(help('${if def:h_foo}x: {y'), ['${if <condition> {<string1>}{<string2>}}', '{<string1>}']);
+  assert.deepEqual(help('${sg{$h_foo}{a'), [sg, '{<subject>}']);
+  assert.deepEqual(help('${lookup{x} lsea'), ['${lookup {<key>} <search type> {<file>} {<string1>} {<string2>}}', '<search type>']);
+  // An option's quoted value loses its quotes first: "x\\}" is "x\}" for the expander.
+  const text = 'begin routers\nr:\n  driver = redirect\n  data = "${if eq{a}{b}{x\\\\}}{y}}"\n';
+  const col = text.split('\n')[3].indexOf('{y') + 2;
+  const h = signatureHelp(parse(text), FILE, { line: 3, character: col })!;
+  assert.equal(h.signatures[h.activeSignature].label, '${if <condition> {<string1>}{<string2>}}');
+  assert.equal(h.activeParameter, 2);
 });

@@ -10,7 +10,9 @@ import { describeOption, scopeText, specChapter, SPEC_CHAPTERS } from '../option
 import { MacroDefinition } from '../syntax/reader';
 import { Location, Position, Range } from '../syntax/source';
 import { ConfigTree, DriverNode, OptionNode } from '../syntax/tree';
-import { ACL_VERB_DOCS, aclConditions, aclModifiers, expansionItems, expansionOperators, expansionVariables, RETRY_ERRORS } from '../vocabulary';
+import { ACL_VERB_DOCS, aclConditions, aclModifiers, expansionConditions, expansionItems, expansionOperators, expansionVariables, RETRY_ERRORS, SyntaxInfo } from '../vocabulary';
+import { expansionCondition, isKnownVariable } from '../syntaxData';
+import { TAINTED_VARIABLES } from '../util/taint';
 import { contextAt, inRange } from './context';
 import { isAclOption, occurrenceAt, Occurrence, symbolOccurrences } from './navigation';
 
@@ -61,7 +63,7 @@ export function hover(tree: ConfigTree, file: string, pos: Position): HoverResul
       if (known) return { markdown: `**Retry error** ${code(name)}\n\n${known.doc}\n\n[Exim specification: retry configuration](${SPEC_CHAPTERS.retry}#SECID161)`, range: rule.error.loc.range };
     }
   }
-  return variableHover(tree, file, pos);
+  return variableHover(tree, file, pos) ?? conditionHover(tree, file, pos);
 }
 
 function sectionHover(kind: string): string {
@@ -245,12 +247,49 @@ function namedListAt(tree: ConfigTree, loc: Location) {
   return undefined;
 }
 
+/** A condition of `${if` (or one inside and/or/forall) under the position: `eq`, `match_ip`, `def`. */
+function conditionHover(tree: ConfigTree, file: string, pos: Position): HoverResult | undefined {
+  const text = tree.files.find((f) => f.path === file)?.lines[pos.line];
+  if (!text) return undefined;
+  const isWordChar = (c: string | undefined) => c !== undefined && /[A-Za-z0-9_<>=]/.test(c);
+  let a = pos.character;
+  let b = pos.character;
+  while (a > 0 && isWordChar(text[a - 1])) a--;
+  while (b < text.length && isWordChar(text[b])) b++;
+  const word = text.slice(a, b);
+  const info = word ? expansionCondition(word) : undefined;
+  if (!info || !text.slice(0, a).includes('${')) return undefined;
+  // A condition follows "${if", "{" or "!", and its arguments follow it.
+  const before = text.slice(0, a).replace(/[ \t!]+$/, '');
+  const after = text.slice(b).replace(/^[ \t]+/, '');
+  if (!/\$\{\s*if$/.test(before) && !before.endsWith('{')) return undefined;
+  if (!after.startsWith('{') && !after.startsWith(':') && info.kind !== 'none') return undefined;
+  const syntax = expansionConditions.find((c) => c.name === word)?.syntax ?? `${word} {<string1>}{<string2>}`;
+  const range = { start: { line: pos.line, character: a }, end: { line: pos.line, character: b } };
+  return { markdown: [`**Expansion condition** ${code(syntax)}`, `[Exim specification: string expansions](${SPEC_CHAPTERS.expansions})`].join('\n\n'), range };
+}
+
+/**
+ * An operator written with its numbers or type, which the manual's list names by its pattern:
+ * ${length_3:}, ${substr_1_2:}, ${hash_3_4:}, ${nhash_10:}, ${eval10:}, ${quote_mysql:}.
+ */
+function operatorForm(name: string): SyntaxInfo | undefined {
+  const quote = /^quote_([a-z0-9]+)/.exec(name);
+  if (quote) return { name, syntax: `\${quote_<lookup type>:<string>}: the string quoted for a ${quote[1]} query` };
+  if (/^eval10$/.test(name)) return expansionOperators.find((x) => x.name === 'eval');
+  const numbered = /^(length|l|substr|s|hash|h|nhash|nh)_/.exec(name);
+  if (!numbered) return undefined;
+  const item = { l: 'length', s: 'substr', h: 'hash', nh: 'nhash' }[numbered[1]] ?? numbered[1];
+  const form = expansionItems.find((x) => x.name === item);
+  return form ? { name, syntax: `\${${name}:<string>}: the operator form of ${form.syntax}` } : undefined;
+}
+
 /** `$name` or `${name}` under the position. */
 function variableHover(tree: ConfigTree, file: string, pos: Position): HoverResult | undefined {
   const src = tree.files.find((f) => f.path === file);
   const text = src?.lines[pos.line];
   if (!text) return undefined;
-  for (const m of text.matchAll(/\$(\{)?([A-Za-z_][A-Za-z0-9_]*)/g)) {
+  for (const m of text.matchAll(/\$(\{)?([A-Za-z_][A-Za-z0-9_]*|[0-9]+)/g)) {
     const start = m.index!;
     const end = start + m[0].length;
     if (pos.character < start || pos.character > end) continue;
@@ -259,7 +298,7 @@ function variableHover(tree: ConfigTree, file: string, pos: Position): HoverResu
     const range = { start: { line: pos.line, character: start }, end: { line: pos.line, character: end } };
     if (m[1] && text[end] !== '}') {
       // `${local_part:...}` is an operator and `${lookup{...` an item, not the variable of that name.
-      const op = text[end] === ':' ? expansionOperators.find((x) => x.name === name) : expansionItems.find((x) => x.name === name);
+      const op = text[end] === ':' ? expansionOperators.find((x) => x.name === name) ?? operatorForm(name) : expansionItems.find((x) => x.name === name);
       if (!op) return undefined;
       // Items written in several forms (${lookup} single-key or query-style, ${extract} by key or number) show each.
       const forms = op.forms;
@@ -267,9 +306,18 @@ function variableHover(tree: ConfigTree, file: string, pos: Position): HoverResu
       return { markdown: [`**Expansion ${text[end] === ':' ? 'operator' : 'item'}**${syntax}`, `[Exim specification: string expansions](${SPEC_CHAPTERS.expansions})`].join('\n\n'), range };
     }
     const v = expansionVariables.find((x) => (x.family ? name.startsWith(x.name) : x.name === name));
-    if (!v) return undefined;
+    if (!v) {
+      // Known to this Exim but not described in the manual's list of variables.
+      if (!isKnownVariable(name)) return undefined;
+      const parts = [`**Expansion variable** ${code(`$${name}`)}`];
+      if (/^\d+$/.test(name)) parts.push('A substring a regular expression match captured (`$0` is the whole match).');
+      else if (TAINTED_VARIABLES.has(name)) parts.push('Tainted: its value may come from the sender or the client, so it cannot be used as a file name or command without de-tainting (e.g. through a lookup).');
+      parts.push(`[Exim specification: expansion variables](${SPEC_CHAPTERS.expansions}#SECTexpvar)`);
+      return { markdown: parts.join('\n\n'), range };
+    }
     const label = v.family ? `$${v.name}…` : `$${v.name}`;
     const parts = [`**Expansion variable** ${code(label)}`];
+    if (/^\d+$/.test(name)) parts.push('A substring a regular expression match captured (`$0` is the whole match).');
     if (v.tainted) parts.push('Tainted: its value may come from the sender or the client, so it cannot be used as a file name or command without de-tainting (e.g. through a lookup).');
     parts.push(`[Exim specification: expansion variables](${SPEC_CHAPTERS.expansions}#SECTexpvar)`);
     return { markdown: parts.join('\n\n'), range };

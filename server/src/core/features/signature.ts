@@ -6,7 +6,7 @@
  * manual (data/exim-variables.json); which braces are arguments follows how Exim reads them.
  */
 import { expansionConditions, expansionItems, SyntaxInfo } from '../vocabulary';
-import { expansionCondition, expansionItem } from '../syntaxData';
+import { expansionCondition, expansionItem, isHeaderPrefixed } from '../syntaxData';
 import { Position } from '../syntax/source';
 import { ConfigTree } from '../syntax/tree';
 import { contextAt } from './context';
@@ -98,12 +98,19 @@ function openFrames(text: string): Frame[] {
   let protectedText = false;
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
+    // \N...\N is copied as it is: it ends at the first \N, even one after a backslash.
+    if (protectedText) {
+      if (c === '\\' && text[i + 1] === 'N') {
+        protectedText = false;
+        i++;
+      }
+      continue;
+    }
     if (c === '\\') {
-      if (text[i + 1] === 'N') protectedText = !protectedText;
+      if (text[i + 1] === 'N') protectedText = true;
       i++;
       continue;
     }
-    if (protectedText) continue;
     let t = top();
     if (t?.type === 'call' && t.call.naming) {
       const call = t.call;
@@ -132,8 +139,12 @@ function openFrames(text: string): Frame[] {
           if (c === '!') call.negated = !call.negated;
           continue;
         }
-        // def:<variable> runs to the white space or brace after the variable (a header name may hold "-").
-        if (CONDITION_NAME_CHAR.test(c) || (call.name.startsWith('def:') && !/[\s{}]/.test(c))) {
+        // def:<variable> runs to the white space or brace after the variable; a header name
+        // (def:h_subject:) runs to its colon, which it takes, or white space, braces included.
+        const variable = call.name.startsWith('def:') ? call.name.slice(4) : undefined;
+        const header = variable !== undefined && isHeaderPrefixed(variable);
+        const takes = header ? !/\s/.test(c) && !variable!.endsWith(':') : CONDITION_NAME_CHAR.test(c) || (variable !== undefined && !/[\s{}]/.test(c));
+        if (takes) {
           call.name += c;
           continue;
         }
@@ -142,6 +153,17 @@ function openFrames(text: string): Frame[] {
       }
     }
     t = top();
+    // $name, and a header line that runs to its colon or white space, braces included.
+    if (c === '$' && /[A-Za-z]/.test(text[i + 1] ?? '')) {
+      let j = i + 1;
+      while (j < text.length && NAME_CHAR.test(text[j])) j++;
+      if (isHeaderPrefixed(text.slice(i + 1, j))) {
+        while (j < text.length && !/[\s:]/.test(text[j])) j++;
+        if (text[j] === ':') j++;
+      }
+      i = j - 1;
+      continue;
+    }
     if (c === '$' && text[i + 1] === '{') {
       stack.push({ type: 'call', call: { kind: 'item', name: '', naming: true, groups: 0, between: '', args: [] } });
       i++;
@@ -167,7 +189,8 @@ function openFrames(text: string): Frame[] {
           continue;
         }
       }
-      stack.push({ type: 'group', index: 0, start: i + 1, inner: 0 });
+      // Anywhere else a "{" is text: inside an argument the first "}" ends it (Exim reads
+      // ${sg{a{b}{c}{d}} with the subject "a{b").
       continue;
     }
     if (c === '}') {
@@ -257,7 +280,8 @@ function chooseForm(call: Call, forms: string[]): number {
   return 0;
 }
 
-function itemHelp(call: Call, index: number): SignatureHelpResult | undefined {
+/** `index`: the brace group the cursor is in, or the next one when `between` (outside the groups). */
+function itemHelp(call: Call, index: number, between = false): SignatureHelpResult | undefined {
   const info = expansionItems.find((x) => x.name === call.name);
   if (!info || !expansionItem(call.name)) return undefined;
   const forms = formsOf(info);
@@ -270,6 +294,8 @@ function itemHelp(call: Call, index: number): SignatureHelpResult | undefined {
     activeParameter = Math.min(index, sig.parameters.length - 1);
   } else if (call.name === 'lookup' && sig.label.includes('<query>') && call.groups === 0) {
     activeParameter = 0; // the search type, before the query's brace
+  } else if (call.name === 'lookup' && between && call.keyed && call.groups === 1) {
+    activeParameter = 1; // ${lookup{key} <search type> {<file>}: the type, after the key
   } else {
     const braces = sig.braceParams;
     activeParameter = braces.length ? braces[Math.min(index, braces.length - 1)] : 0;
@@ -295,7 +321,25 @@ function conditionHelp(call: Call, index: number): SignatureHelpResult | undefin
 export function signatureHelp(tree: ConfigTree, file: string, pos: Position): SignatureHelpResult | undefined {
   const ctx = contextAt(tree, file, pos);
   if (!ctx.line) return undefined;
-  const stack = openFrames(ctx.textBefore);
+  const stack = openFrames(asExpanded(ctx.textBefore, ctx.info?.node));
+  return helpFor(stack);
+}
+
+/**
+ * The text before the cursor as the expander gets it: Exim takes the quotes off an option's
+ * or a named list's value first ("\\" is then one backslash, "\"" a quote), not an ACL item's.
+ */
+function asExpanded(textBefore: string, node: { kind: string; valueOffset?: number } | undefined): string {
+  if (!node || (node.kind !== 'option' && node.kind !== 'namedList') || node.valueOffset === undefined) return textBefore;
+  const at = node.valueOffset;
+  if (textBefore[at] !== '"' || textBefore.length <= at) return textBefore;
+  const inner = textBefore.slice(at + 1).replace(/\\([0-7]{1,3}|x[0-9a-fA-F]{1,2}|.)/g, (_, e: string) =>
+    e === 'n' ? '\n' : e === 't' ? '\t' : e === 'r' ? '\r' : /^[0-7]/.test(e) ? String.fromCharCode(parseInt(e, 8)) : /^x./.test(e) ? String.fromCharCode(parseInt(e.slice(1), 16)) : e,
+  );
+  return textBefore.slice(0, at) + ' ' + inner;
+}
+
+function helpFor(stack: Frame[]): SignatureHelpResult | undefined {
   for (let i = stack.length - 1; i >= 0; i--) {
     const f = stack[i];
     if (f.type === 'operator') return undefined;
@@ -324,7 +368,7 @@ export function signatureHelp(tree: ConfigTree, file: string, pos: Position): Si
       return conditionHelp(call, call.groups);
     }
     if (call.name === 'if') return itemHelp(call, call.conditionDone ? 1 + call.groups : 0);
-    return itemHelp(call, call.groups);
+    return itemHelp(call, call.groups, true);
   }
   return undefined;
 }
