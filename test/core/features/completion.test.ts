@@ -140,6 +140,25 @@ test('$variables, expansion items after ${ and conditions after ${if', () => {
   assert.ok(afterIf.length > 0 && afterIf.every((i) => i.kind === 'condition'), JSON.stringify(labels(afterIf).slice(0, 5)));
 });
 
+test('expansions read as Exim reads them: conditions in each group of and/or and after forall, lookup types, escaped and protected "$"', () => {
+  const labelsAt = (value: string) => {
+    const text = CONFIG.replace('  no_more', `  condition = ${value}`);
+    return at(eol(text, 32), text);
+  };
+  for (const value of ['${if or{{eq{a}{b}}{', '${if and{ {def:h_x:} {!', '${if forall{a:b}{', '${filter{a:b}{']) {
+    const items = labelsAt(value);
+    assert.ok(items.length > 0 && items.every((i) => i.kind === 'condition') && byLabel(items, 'match_ip'), `${value}: ${JSON.stringify(labels(items).slice(0, 5))}`);
+  }
+  for (const value of ['${lookup{$local_part}', '${lookup ', '${lookup{$local_part}ls']) {
+    const items = labelsAt(value);
+    assert.ok(byLabel(items, 'lsearch') && byLabel(items, 'dnsdb'), `${value}: ${JSON.stringify(labels(items).slice(0, 5))}`);
+    assert.equal(byLabel(items, 'lsearch')!.detail, 'single-key lookup');
+  }
+  // "\\${" is a backslash and then an expansion; after "\N" nothing is expanded.
+  assert.ok(byLabel(labelsAt('\\\\${'), 'lookup'));
+  assert.deepEqual(labelsAt('${if match{$h_x:}{\\N^a$'), []);
+});
+
 test('retry section: error names in the second field', () => {
   const items = at(posOf(CONFIG, 53, 'tls', 3));
   assert.ok(byLabel(items, 'tls_required'));

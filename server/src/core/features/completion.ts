@@ -11,7 +11,7 @@ import { CONTROL_NAMES } from '../analysis/rules/aclValues';
 import { REPEATABLE } from '../analysis/rules/structure';
 import { builtinMacros, isBuiltinMacro, knownDrivers, OptionInfo, OptionSectionKind, optionsFor } from '../options';
 import { describeOption, scopeText } from '../optionDocs';
-import { aclCondition, VARIABLE_NAMES } from '../syntaxData';
+import { aclCondition, LOOKUP_TYPE_NAMES, lookupTypeStyle, VARIABLE_NAMES } from '../syntaxData';
 import { Position, Range } from '../syntax/source';
 import { ConfigTree, DriverSectionKind, mainOptions, NamedListType, OptionNode } from '../syntax/tree';
 import {
@@ -33,6 +33,7 @@ import {
 } from '../vocabulary';
 import { contextAt, PositionContext, readingIndex } from './context';
 import { isAclOption } from './navigation';
+import { expansionSlotAt } from './signature';
 
 export type CompletionKind =
   | 'option'
@@ -185,6 +186,19 @@ function expansionItemsFor(tree: ConfigTree, ctx: PositionContext, pos: Position
   const before = ctx.textBefore;
   if (!inValue(ctx) && ctx.section !== 'retry' && ctx.section !== 'rewrite') return false;
   let m: RegExpExecArray | null;
+  // Read as Exim reads the expansion: nothing is expanded inside \N...\N; a condition is due
+  // after "${if ", in each group of and/or and in the last of forall and ${filter}; a lookup
+  // type after "${lookup " or "${lookup{key}".
+  const slot = expansionSlotAt(before);
+  if (slot === 'protected') return true;
+  if (slot === 'condition') {
+    for (const c of expansionConditions) add({ label: c.name, kind: 'condition', detail: c.syntax });
+    return true;
+  }
+  if (slot === 'lookup-type' && /(?:^|[\s}])[a-z0-9-]*$/.test(before)) {
+    for (const t of LOOKUP_TYPE_NAMES) add({ label: t, kind: 'value', detail: `${lookupTypeStyle(t) === 'single' ? 'single-key' : 'query-style'} lookup` });
+    return true;
+  }
   if ((m = /\$\{acl\s*\{\s*([A-Za-z0-9_]*)$/.exec(before)) || (m = /\bacl\s*\{\s*\{\s*([A-Za-z0-9_]*)$/.exec(before))) {
     aclNames(tree, add);
     return true;
@@ -193,13 +207,14 @@ function expansionItemsFor(tree: ConfigTree, ctx: PositionContext, pos: Position
     for (const c of expansionConditions) add({ label: c.name, kind: 'condition', detail: c.syntax });
     return true;
   }
-  if ((m = /(^|[^\\])\$\{([a-z_0-9]*)$/.exec(before))) {
+  // A "$" after an even number of backslashes is not escaped ("\\${" is a backslash, then an expansion).
+  if ((m = /(^|[^\\])(?:\\\\)*\$\{([a-z_0-9]*)$/.exec(before))) {
     for (const i of expansionItems) add({ label: i.name, kind: 'expansionItem', detail: i.syntax });
     for (const o of expansionOperators) add({ label: o.name, kind: 'operator', detail: o.syntax, insertText: `${o.name}:` });
     variableItems(add);
     return true;
   }
-  if ((m = /(^|[^\\])\$([A-Za-z_0-9]*)$/.exec(before))) {
+  if ((m = /(^|[^\\])(?:\\\\)*\$([A-Za-z_0-9]*)$/.exec(before))) {
     variableItems(add);
     return true;
   }

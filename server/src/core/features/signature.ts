@@ -326,6 +326,28 @@ export function signatureHelp(tree: ConfigTree, file: string, pos: Position): Si
 }
 
 /**
+ * What the expansion expects at the end of `textBefore`, for completion: a condition (after
+ * `${if `, in a group of and/or, in the second group of forall or ${filter}), a lookup type
+ * (after `${lookup ` or `${lookup{key}`), or text inside \N...\N, where nothing is expanded.
+ */
+export function expansionSlotAt(textBefore: string): 'condition' | 'lookup-type' | 'protected' | undefined {
+  let protectedText = false;
+  for (let i = 0; i < textBefore.length; i++) {
+    if (textBefore[i] !== '\\') continue;
+    if (textBefore[i + 1] === 'N') protectedText = !protectedText;
+    if (!protectedText || textBefore[i + 1] === 'N') i++;
+  }
+  if (protectedText) return 'protected';
+  const stack = openFrames(textBefore);
+  const top = stack[stack.length - 1];
+  if (top?.type !== 'call') return undefined;
+  const call = top.call;
+  if (call.kind === 'condition' && call.naming) return 'condition';
+  if (call.kind === 'item' && call.name === 'lookup' && !call.naming && (call.groups === 0 || (call.keyed && call.groups === 1))) return 'lookup-type';
+  return undefined;
+}
+
+/**
  * The text before the cursor as the expander gets it: Exim takes the quotes off an option's
  * or a named list's value first ("\\" is then one backslash, "\"" a quote), not an ACL item's.
  */
