@@ -59,17 +59,7 @@ function closing(s: string, i: number): number {
  * and is left alone, as is the whole string when it is not read to its end.
  */
 export function taintedVariableIn(value: string, start = 0, end = value.length, alsoTainted?: ReadonlySet<string>, quotedBy?: ReadonlySet<string>): string | undefined {
-  let i = start;
-  while (i < end) {
-    const c = value.charCodeAt(i);
-    if (c === 92 /* \ */) {
-      i = escapeEnd(value, i);
-      continue;
-    }
-    if (c !== 36 /* $ */) {
-      i++;
-      continue;
-    }
+  for (let i = nextDollar(value, start, end); i < end; ) {
     if (value.charCodeAt(i + 1) === 123 /* { */) {
       let j = i + 2;
       while (j < end && isNameCode(value.charCodeAt(j))) j++;
@@ -87,7 +77,7 @@ export function taintedVariableIn(value: string, start = 0, end = value.length, 
         const found = quotedBy?.has(name) ? undefined : taintedVariableIn(value, j + 1, Math.min(close, end), alsoTainted, quotedBy);
         if (found) return found;
       }
-      i = close + 1;
+      i = nextDollar(value, close + 1, end);
       continue;
     }
     let j = i + 1;
@@ -100,9 +90,19 @@ export function taintedVariableIn(value: string, start = 0, end = value.length, 
       while (j < end && value.charCodeAt(j) !== 58 /* : */ && value.charCodeAt(j) > 32) j++;
       return value.slice(i + 1, Math.min(j + 1, end));
     }
-    i = Math.max(j, i + 1);
+    i = nextDollar(value, Math.max(j, i + 1), end);
   }
   return undefined;
+}
+
+/** The offset of the next "$" from i on that no backslash escapes (or `end`); \N...\N is skipped. */
+function nextDollar(value: string, i: number, end: number): number {
+  while (i < end) {
+    const c = value.charCodeAt(i);
+    if (c === 36 /* $ */) return i;
+    i = c === 92 /* \ */ ? escapeEnd(value, i) : i + 1;
+  }
+  return end;
 }
 
 /**
@@ -112,17 +112,7 @@ export function taintedVariableIn(value: string, start = 0, end = value.length, 
  */
 export function unquotedTaintedReferences(value: string, start: number, end: number, quotedBy: ReadonlySet<string>): { name: string; start: number; end: number }[] {
   const found: { name: string; start: number; end: number }[] = [];
-  let i = start;
-  while (i < end) {
-    const c = value.charCodeAt(i);
-    if (c === 92 /* \ */) {
-      i = escapeEnd(value, i);
-      continue;
-    }
-    if (c !== 36 /* $ */) {
-      i++;
-      continue;
-    }
+  for (let i = nextDollar(value, start, end); i < end; ) {
     const next = value.charCodeAt(i + 1) === 123 /* { */ ? Math.min(closing(value, i + 2) + 1, end) : undefined;
     if (next === undefined) {
       // $name, or a header line: as taintedVariableIn() reads it.
@@ -134,12 +124,12 @@ export function unquotedTaintedReferences(value: string, start: number, end: num
       }
       const name = taintedVariableIn(value, i, j, undefined, quotedBy);
       if (name) found.push({ name, start: i, end: j });
-      i = Math.max(j, i + 1);
+      i = nextDollar(value, Math.max(j, i + 1), end);
       continue;
     }
     const name = taintedVariableIn(value, i, next, undefined, quotedBy);
     if (name) found.push({ name, start: i, end: next });
-    i = next;
+    i = nextDollar(value, next, end);
   }
   return found;
 }
