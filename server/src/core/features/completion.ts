@@ -203,10 +203,6 @@ function expansionItemsFor(tree: ConfigTree, ctx: PositionContext, pos: Position
     aclNames(tree, add);
     return true;
   }
-  if ((m = /\$\{if\s+!?\s*([a-z_0-9]*)$/.exec(before)) || (m = /\b(?:and|or)\s*\{\s*\{\s*!?\s*([a-z_0-9]*)$/.exec(before))) {
-    for (const c of expansionConditions) add({ label: c.name, kind: 'condition', detail: c.syntax });
-    return true;
-  }
   // A "$" after an even number of backslashes is not escaped ("\\${" is a backslash, then an expansion).
   if ((m = /(^|[^\\])(?:\\\\)*\$\{([a-z_0-9]*)$/.exec(before))) {
     for (const i of expansionItems) add({ label: i.name, kind: 'expansionItem', detail: i.syntax });

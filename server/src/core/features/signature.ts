@@ -52,6 +52,9 @@ type Frame =
   /** A brace group: an argument of `owner` (at `index`), or plain braces when owner is undefined. */
   | { type: 'group'; owner?: Call; index: number; start: number; inner: number };
 
+/** A call whose name is about to be read: after "${", or where a condition is due. */
+const opened = (kind: Call['kind']): Frame => ({ type: 'call', call: { kind, name: '', naming: true, groups: 0, between: '', args: [] } });
+
 const NAME_CHAR = /[A-Za-z0-9_]/;
 const CONDITION_NAME_CHAR = /[A-Za-z0-9_<>=:]/;
 
@@ -131,7 +134,7 @@ function openFrames(text: string): Frame[] {
           continue;
         }
         if (call.name === 'if') {
-          stack.push({ type: 'call', call: { kind: 'condition', name: '', naming: true, groups: 0, between: '', args: [] } });
+          stack.push(opened('condition'));
           t = top();
         }
       } else {
@@ -165,7 +168,7 @@ function openFrames(text: string): Frame[] {
       continue;
     }
     if (c === '$' && text[i + 1] === '{') {
-      stack.push({ type: 'call', call: { kind: 'item', name: '', naming: true, groups: 0, between: '', args: [] } });
+      stack.push(opened('item'));
       i++;
       continue;
     }
@@ -176,7 +179,7 @@ function openFrames(text: string): Frame[] {
         if (call.groups === 0) call.keyed = call.between.trim() === '';
         call.groups++;
         stack.push({ type: 'group', owner: call, index, start: i + 1, inner: 0 });
-        if (groupHoldsCondition(call, index)) stack.push({ type: 'call', call: { kind: 'condition', name: '', naming: true, groups: 0, between: '', args: [] } });
+        if (groupHoldsCondition(call, index)) stack.push(opened('condition'));
         continue;
       }
       if (t?.type === 'group' && t.owner?.kind === 'condition') {
@@ -185,7 +188,7 @@ function openFrames(text: string): Frame[] {
           // acl {{<name>}{<arg1>}}: each inner group is the next argument.
           const index = t.inner++;
           stack.push({ type: 'group', index, start: i + 1, inner: 0 });
-          if (expansionCondition(t.owner.name)?.kind === 'condlist') stack.push({ type: 'call', call: { kind: 'condition', name: '', naming: true, groups: 0, between: '', args: [] } });
+          if (expansionCondition(t.owner.name)?.kind === 'condlist') stack.push(opened('condition'));
           continue;
         }
       }
