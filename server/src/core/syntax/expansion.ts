@@ -101,14 +101,16 @@ class Scanner {
     readonly references: ExpansionReference[] | undefined,
   ) {}
 
-  private problem(kind: ExpansionProblemKind, message: string, start: number, end: number, name?: string): void {
+  /** Records a problem and returns it, or undefined when this place has one already. */
+  private problem(kind: ExpansionProblemKind, message: string, start: number, end: number, name?: string): ExpansionProblem | undefined {
     // One problem per place is enough.
     this.problemStarts ??= new Set();
-    if (this.problemStarts.has(start)) return;
+    if (this.problemStarts.has(start)) return undefined;
     this.problemStarts.add(start);
     const p: ExpansionProblem = { kind, message, start, end: Math.max(end, start + 1) };
     if (name !== undefined) p.name = name;
     this.problems.push(p);
+    return p;
   }
 
   private skipSpace(i: number): number {
@@ -545,14 +547,13 @@ class Scanner {
     if (!quoters) return;
     const refs = unquotedTaintedReferences(this.s, span[0], span[1], new Set(quoters));
     if (refs.length === 0) return;
-    const before = this.problems.length;
-    this.problem(
+    const problem = this.problem(
       'unquoted-query',
       `the query of this ${base} lookup uses $${refs[0].name}, which comes from the message, without \${${quoters[0]}:...} around it: Exim 4.96 writes "tainted search query is not properly quoted" to the panic log at every lookup and runs the query anyway, so a quote in the data changes it (injection); write \${${quoters[0]}:${this.s.slice(refs[0].start, refs[0].end)}}`,
       refs[0].start,
       refs[0].end,
     );
-    if (this.problems.length > before) this.problems[this.problems.length - 1].unquoted = { operator: quoters[0], spans: refs.map(({ start, end }) => ({ start, end })) };
+    if (problem) problem.unquoted = { operator: quoters[0], spans: refs.map(({ start, end }) => ({ start, end })) };
   }
 
   /**
@@ -572,14 +573,13 @@ class Scanner {
     let fileEnd = start;
     while (fileEnd < span[1] && !isSpace(this.s.charCodeAt(fileEnd))) fileEnd++;
     const file = this.s.slice(start, fileEnd);
-    const before = this.problems.length;
-    this.problem(
+    const problem = this.problem(
       'tainted',
       `this sqlite lookup names its file (${file}) at the start of the query, and the query uses $${tainted}, which comes from the message: Exim 4.94 and later then take the file name as tainted too ("Tainted filename for search", in the panic log) and the whole expansion fails (an ACL answers 451, a router condition skips the router, other settings defer or fail the delivery); name the file with sqlite,file=${file}{...}`,
       start,
       fileEnd,
     );
-    if (this.problems.length > before) this.problems[this.problems.length - 1].sqliteFile = { typeEnd, queryStart: this.skipSpace(fileEnd) };
+    if (problem) problem.sqliteFile = { typeEnd, queryStart: this.skipSpace(fileEnd) };
   }
 
   /**
