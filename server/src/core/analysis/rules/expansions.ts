@@ -12,7 +12,7 @@ import { mentionsMacro } from './values';
 import { routeListRules } from '../../util/routeList';
 import { changeToFixes } from '../../fixes/edits';
 import { Location } from '../../syntax/source';
-import { ExpansionProblem, expansionProblems } from '../../syntax/expansion';
+import { ExpansionProblem, ExpansionProblemKind, expansionProblems } from '../../syntax/expansion';
 import { LogicalLine } from '../../syntax/logicalLine';
 import { DriverNode } from '../../syntax/tree';
 import { EXPANSION_CONDITION_NAMES, EXPANSION_ITEM_NAMES, EXPANSION_OPERATOR_NAMES, VARIABLE_NAMES } from '../../syntaxData';
@@ -213,6 +213,11 @@ export function scanned(ctx: RuleContext): ExpandedText[] {
   return s;
 }
 
+/** The problems of the given kinds in every expanded string, each with the string it is in. */
+export function* scannedProblems(ctx: RuleContext, ...kinds: ExpansionProblemKind[]): Generator<{ t: ExpandedText; p: ExpansionProblem }> {
+  for (const t of scanned(ctx)) for (const p of t.problems) if (kinds.includes(p.kind)) yield { t, p };
+}
+
 const expansionSyntax: Rule = {
   id: 'expansion-syntax',
   defaultSeverity: 'warning',
@@ -234,9 +239,7 @@ const expansionUnknown: Rule = {
   defaultSeverity: 'warning',
   title: 'unknown expansion item, operator or condition',
   check(ctx) {
-    for (const t of scanned(ctx)) {
-      for (const p of t.problems) if (p.kind === 'unknown-item' || p.kind === 'unknown-operator' || p.kind === 'unknown-condition') report(ctx, t, p);
-    }
+    for (const { t, p } of scannedProblems(ctx, 'unknown-item', 'unknown-operator', 'unknown-condition')) report(ctx, t, p);
   },
 };
 
@@ -245,7 +248,7 @@ const unknownVariable: Rule = {
   defaultSeverity: 'warning',
   title: 'expansion variable Exim does not know',
   check(ctx) {
-    for (const t of scanned(ctx)) for (const p of t.problems) if (p.kind === 'unknown-variable') report(ctx, t, p);
+    for (const { t, p } of scannedProblems(ctx, 'unknown-variable')) report(ctx, t, p);
   },
 };
 
@@ -254,19 +257,15 @@ const expansionBraceEscaped: Rule = {
   defaultSeverity: 'warning',
   title: 'an escaped "}" followed by "{" inside an argument: what looks like the next argument is text of this one',
   check(ctx) {
-    for (const t of scanned(ctx)) {
-      for (const p of t.problems) {
-        if (p.kind !== 'escaped-brace') continue;
-        const loc = t.line.locate(t.offset + p.start, t.offset + p.end);
-        // The backslash alone, where "\}{" is written as read (not made by a macro).
-        const backslash = t.line.locate(t.offset + p.start, t.offset + p.start + 1);
-        ctx.report({
-          message: p.message,
-          loc,
-          active: t.active,
-          fixes: writtenText(ctx.tree, backslash, 2) === '\\}{' ? [{ title: 'Drop the backslash: the brace ends the argument', edits: [{ file: backslash.file, range: backslash.range, newText: '' }] }] : undefined,
-        });
-      }
+    for (const { t, p } of scannedProblems(ctx, 'escaped-brace')) {
+      // The backslash alone, where "\}{" is written as read (not made by a macro).
+      const backslash = t.line.locate(t.offset + p.start, t.offset + p.start + 1);
+      ctx.report({
+        message: p.message,
+        loc: t.line.locate(t.offset + p.start, t.offset + p.end),
+        active: t.active,
+        fixes: writtenText(ctx.tree, backslash, 2) === '\\}{' ? [{ title: 'Drop the backslash: the brace ends the argument', edits: [{ file: backslash.file, range: backslash.range, newText: '' }] }] : undefined,
+      });
     }
   },
 };

@@ -31,7 +31,7 @@ import { stringSetting } from '../../util/stringSetting';
 import { ifExistsParts, pathComponents, taintedVariableIn, taintedVariableInResult } from '../../util/taint';
 import { Fix, Rule, RuleContext } from '../types';
 import { detaintedByCreateFile } from './deliveryValues';
-import { scanned } from './expansions';
+import { scannedProblems } from './expansions';
 
 /** Router options that name the transport for addresses a redirect generates. */
 const GENERATED_TRANSPORT_OPTIONS = ['file_transport', 'pipe_transport', 'directory_transport', 'reply_transport'];
@@ -195,13 +195,10 @@ const taintedData: Rule = {
     // Lines where a lookup's file name is tainted: Exim fails there first, so the setting's own
     // taint is not reported again (measured: "Expansion of ... failed", not "Tainted ...").
     const lookupLines = new Set<LogicalLine>();
-    for (const t of scanned(ctx)) {
-      for (const p of t.problems) {
-        if (p.kind !== 'tainted') continue;
-        lookupLines.add(t.line);
-        const fix = p.sqliteFile ? sqliteFileFix(ctx, t.line, t.offset, p.start, p.end, p.sqliteFile) : undefined;
-        ctx.report({ message: p.message, loc: t.line.locate(t.offset + p.start, t.offset + p.end), active: t.active, fixes: fix ? [fix] : undefined });
-      }
+    for (const { t, p } of scannedProblems(ctx, 'tainted')) {
+      lookupLines.add(t.line);
+      const fix = p.sqliteFile ? sqliteFileFix(ctx, t.line, t.offset, p.start, p.end, p.sqliteFile) : undefined;
+      ctx.report({ message: p.message, loc: t.line.locate(t.offset + p.start, t.offset + p.end), active: t.active, fixes: fix ? [fix] : undefined });
     }
 
     if (['file', 'directory', 'command', 'once', 'data', 'dkim_private_key'].some((o) => ctx.model.mayHaveOption(o))) {
@@ -294,19 +291,17 @@ const lookupQueryUnquoted: Rule = {
   defaultSeverity: 'warning',
   title: 'data of the message in a mysql, pgsql or ldap query without the lookup\'s quote operator: logged as a panic at every lookup, and open to injection',
   check(ctx: RuleContext) {
-    for (const t of scanned(ctx)) {
-      for (const p of t.problems) {
-        if (p.kind !== 'unquoted-query' || !p.unquoted) continue;
-        const { operator, spans } = p.unquoted;
-        // Each reference wrapped where it is written as read.
-        const edits = spans.map(({ start, end }) => {
-          const loc = t.line.locate(t.offset + start, t.offset + end);
-          const text = t.line.text.slice(t.offset + start, t.offset + end);
-          return writtenText(ctx.tree, loc) === text ? { file: loc.file, range: loc.range, newText: `\${${operator}:${text}}` } : undefined;
-        });
-        const fix = edits.every((e) => e !== undefined) ? { title: `Quote the data of the message with \${${operator}:...}`, edits: edits as Fix['edits'], isPreferred: true } : undefined;
-        ctx.report({ message: p.message, loc: t.line.locate(t.offset + p.start, t.offset + p.end), active: t.active, fixes: fix ? [fix] : undefined });
-      }
+    for (const { t, p } of scannedProblems(ctx, 'unquoted-query')) {
+      if (!p.unquoted) continue;
+      const { operator, spans } = p.unquoted;
+      // Each reference wrapped where it is written as read.
+      const edits = spans.map(({ start, end }) => {
+        const loc = t.line.locate(t.offset + start, t.offset + end);
+        const text = t.line.text.slice(t.offset + start, t.offset + end);
+        return writtenText(ctx.tree, loc) === text ? { file: loc.file, range: loc.range, newText: `\${${operator}:${text}}` } : undefined;
+      });
+      const fix = edits.every((e) => e !== undefined) ? { title: `Quote the data of the message with \${${operator}:...}`, edits: edits as Fix['edits'], isPreferred: true } : undefined;
+      ctx.report({ message: p.message, loc: t.line.locate(t.offset + p.start, t.offset + p.end), active: t.active, fixes: fix ? [fix] : undefined });
     }
   },
 };
