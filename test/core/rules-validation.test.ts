@@ -958,6 +958,35 @@ test('tainted-data: an appendfile file or directory, a pipe command, a redirect 
   assert.deepEqual(found('begin routers\nr:\n  driver = accept\n  condition = ${lookup mysql{select 1 from t where d=${quote_mysql:$domain}}{true}{false}}\n'), []);
 });
 
+test('tainted-data: taint through ACL variables and through items that pass data on; digests are clean', () => {
+  const found = (text: string) => only(text, 'tainted-data');
+  const appendfile = (option: string) => found(`begin transports\nt:\n  driver = appendfile\n  ${option}\n`).map((f) => f.message);
+  // Digests and numbers are clean; ${sg} and ${hash} keep the taint of their data.
+  for (const ok of ['file = /var/mail/${md5:$local_part}', 'file = /var/mail/${sha2_256:$local_part}', 'file = /var/mail/${nhash_8:$local_part}', 'file = /var/mail/${sg{abc}{$local_part}{x}}', 'file = /var/mail/${tr{abc}{a}{$local_part}}'])
+    assert.deepEqual(appendfile(ok), [], ok);
+  for (const bad of ['file = /var/mail/${sg{$local_part}{\\.}{_}}', 'file = /var/mail/${hash{4}{$local_part}}', 'file = /var/mail/${substr{0}{2}{$domain}}/x', 'file = /var/mail/${listextract{1}{$domain}}'])
+    assert.equal(appendfile(bad).length, 1, bad);
+  // An ACL variable set from data of the message carries it, at delivery too (through the spool).
+  const acl = 'begin acl\nr:\n  warn set acl_m_box = ${lc:$sender_address_local_part}\n  warn set acl_m_two = x$acl_m_box\n  accept\n';
+  const [transport] = found(`${acl}begin transports\nt:\n  driver = appendfile\n  file = /var/mail/$acl_m_two\n`);
+  assert.match(transport.message, /^file = \/var\/mail\/\$acl_m_two uses \$acl_m_two \(set from \$acl_m_box\), which comes from the message/);
+  assert.equal(transport.related?.[0].loc.range.start.line, 3);
+  assert.equal(transport.related?.[0].message, '$acl_m_two is set from $acl_m_box here');
+  const [readfile] = found(`${acl.replace('  accept\n', '  warn logwrite = ${readfile{/etc/x/$acl_m_box}}\n  accept\n')}`);
+  assert.match(readfile.message, /^the file name of this readfile uses \$acl_m_box \(set from \$sender_address_local_part\), which comes from the message/);
+  assert.deepEqual(found('begin acl\nr:\n  warn set acl_m_box = ${md5:$sender_address}\n  warn logwrite = ${readfile{/etc/x/$acl_m_box}}\n  accept\n'), []);
+  // A set in a skipped .ifdef branch taints nothing.
+  assert.deepEqual(found('begin acl\nr:\n.ifdef NOPE\n  warn set acl_m_box = $sender_address\n.endif\n  warn logwrite = ${readfile{/etc/x/$acl_m_box}}\n  accept\n'), []);
+  // ${expand:...} and ${mask:...} of data of the message.
+  assert.match(found('begin acl\nr:\n  warn logwrite = ${expand:$h_subject:}\n  accept\n')[0].message, /^the argument of \$\{expand:\.\.\.\} uses \$h_subject:, .*"attempt to expand tainted string"/);
+  assert.match(found('begin acl\nr:\n  warn logwrite = ${mask:$sender_helo_name/24}\n  accept\n')[0].message, /"Taint mismatch, Ustrncpy: string_is_ip_address"/);
+  assert.deepEqual(found('begin acl\nr:\n  warn logwrite = ${mask:$sender_host_address/24} ${expand:${lookup{$local_part}lsearch{/etc/x}}}\n  accept\n'), []);
+  // In a query: an ACL variable quoted for the lookup when it was set stays quoted.
+  const query = (value: string) => only(`begin acl\nr:\n  warn set acl_c_q = ${value}\n  warn set acl_m_r = \${lookup ldap{ldap:///o=$acl_c_q?cn?sub}}\n  accept\n`, 'lookup-query-unquoted');
+  assert.match(query('cn=$sender_address')[0].message, /uses \$acl_c_q \(set from \$sender_address\), which comes from the message, without \$\{quote_ldap:\.\.\.\}/);
+  assert.deepEqual(query('cn=${quote_ldap_dn:$sender_address}'), []);
+});
+
 test('tainted-data: a sqlite file at the start of a query that carries data of the message, and its fix', () => {
   const findings = (condition: string) => only(`begin acl\nr:\n  accept condition = ${condition}\n`, 'tainted-data');
   const [f] = findings("${lookup sqlite {/var/db/grey.db SELECT 1 FROM t WHERE h='${quote_sqlite:$sender_helo_name}'}{yes}{no}}");

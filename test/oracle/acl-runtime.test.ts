@@ -352,3 +352,60 @@ test('a sqlite lookup that names its file in a query with data of the message fa
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('taint goes through ACL variables and the operators and items that pass data on, not through digests', (t) => {
+  const exim = requireExim(t);
+  if (!exim) return;
+  const dir = mkdtempSync(join(tmpdir(), 'exim-acl-taint-'));
+  chmodSync(dir, 0o755);
+  // The sender's local part is "1", so numeric operators have a number to work on.
+  const session = 'HELO x.example\r\nMAIL FROM:<1@b.example>\r\nRCPT TO:<x@example.org>\r\nQUIT\r\n';
+  const data = '$sender_address_local_part';
+  const wrong: string[] = [];
+  try {
+    for (const [value, tainted] of [
+      [data, true],
+      [`\${lc:${data}}`, true],
+      [`\${hash{20}{62}{${data}}}`, true],
+      [`\${sg{${data}}{x}{y}}`, true],
+      [`\${sg{abc}{${data}}{y}}`, false],
+      [`\${tr{abc}{a}{${data}}}`, false],
+      [`\${listextract{1}{${data}}}`, true],
+      [`\${quote_sqlite:${data}}`, true],
+      [`\${md5:${data}}`, false],
+      [`\${sha256:${data}}`, false],
+      [`\${nhash_5:${data}}`, false],
+      [`\${eval:${data}+1}`, false],
+      [`\${strlen:${data}}`, false],
+      ['constant', false],
+    ] as const) {
+      // The variable is set in one statement and used in a file name in the next.
+      const { output, codes } = runAcl(exim, dir, ['acl_smtp_rcpt = r'], [`warn set acl_m_v = ${value}`, `warn logwrite = \${readfile{${dir}/f$acl_m_v}{}}`], session);
+      const refused = /Tainted filename/.test(output);
+      if (refused !== tainted) wrong.push(`set acl_m_v = ${value}: Exim ${refused ? 'refuses' : 'opens'} the file, the case says otherwise:\n${output}`);
+      if (codes.includes('tainted-data') !== tainted) wrong.push(`set acl_m_v = ${value}: the analyser says ${codes.join(', ') || 'nothing'}`);
+    }
+    // ${expand:...} refuses data of the message; ${mask:...} stops the process (no answer to RCPT).
+    const expand = runAcl(exim, dir, ['acl_smtp_rcpt = r'], [`warn set acl_m_v = \${expand:${data}}`], session);
+    assert.match(expand.output, /attempt to expand tainted string/);
+    assert.ok(expand.codes.includes('tainted-data'), expand.codes.join(', '));
+    const mask = runAcl(exim, dir, ['acl_smtp_rcpt = r'], [`warn set acl_m_v = \${mask:192.0.2.${data}/24}`], session);
+    assert.match(mask.output, /Taint mismatch/);
+    assert.doesNotMatch(mask.output, /^250 Accepted/m);
+    assert.ok(mask.codes.includes('tainted-data'), mask.codes.join(', '));
+    const clean = runAcl(exim, dir, ['acl_smtp_rcpt = r'], ['warn set acl_m_v = ${mask:$sender_host_address/24}'], session);
+    assert.match(clean.output, /^250 Accepted/m);
+    assert.ok(!clean.codes.includes('tainted-data'), clean.codes.join(', '));
+    // An ACL variable whose data went through the lookup's quote operator stays quoted in the query.
+    const ldap = (value: string) => runAcl(exim, dir, ['acl_smtp_rcpt = r', 'ldap_default_servers = 127.0.0.1::1'], [`warn set acl_c_q = ${value}`, 'warn set acl_m_r = ${lookup ldap{ldap:///o=$acl_c_q?cn?sub}{y}{n}}'], session);
+    const unquoted = ldap(`cn=${data}`);
+    assert.match(unquoted.output, /not properly quoted/);
+    assert.ok(unquoted.codes.includes('lookup-query-unquoted'), unquoted.codes.join(', '));
+    const quoted = ldap(`cn=\${quote_ldap_dn:${data}}`);
+    assert.doesNotMatch(quoted.output, /not properly quoted/);
+    assert.ok(!quoted.codes.includes('lookup-query-unquoted'), quoted.codes.join(', '));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  assert.deepEqual(wrong, []);
+});

@@ -28,7 +28,7 @@ export interface ExpansionProblem {
   /** Offsets in the scanned text. */
   start: number;
   end: number;
-  /** The unknown name, for did-you-mean. */
+  /** The unknown name, for did-you-mean; for 'tainted' and 'unquoted-query', the variable that carries data of the message. */
   name?: string;
   /**
    * A sqlite file named at the start of the query (the problem's range): the offsets of the
@@ -75,6 +75,9 @@ const QUOTING_LOOKUPS: Record<string, string[]> = {
   ldapm: ['quote_ldap', 'quote_ldap_dn'],
 };
 
+/** ACL variables that carry data of the message, each with the variable it is set from and whether a lookup's quote operator went round it. */
+export type TaintedSources = ReadonlyMap<string, { from: string; quoted: boolean }>;
+
 /** Depth beyond which the reader stops descending (a guard against pathological input). */
 const MAX_DEPTH = 200;
 /**
@@ -99,7 +102,15 @@ class Scanner {
     private readonly s: string,
     /** Undefined when the caller wants only the problems. */
     readonly references: ExpansionReference[] | undefined,
+    /** Variables that carry data of the message besides Exim's own (ACL variables set from it), with the variable each is set from. */
+    private readonly tainted?: TaintedSources,
   ) {}
+
+  /** "$name", and for an ACL variable " (set from $sender_address)". */
+  private taintedName(name: string): string {
+    const from = this.tainted?.get(name)?.from;
+    return from ? `$${name} (set from $${from})` : `$${name}`;
+  }
 
   /** Records a problem and returns it, or undefined when this place has one already. */
   private problem(kind: ExpansionProblemKind, message: string, start: number, end: number, name?: string): ExpansionProblem | undefined {
@@ -287,7 +298,9 @@ class Scanner {
       this.references?.push({ kind: 'operator', name, start: j, end: nameEnd });
       const bad = operatorProblem(name);
       if (bad) this.problem('unknown-operator', bad, j, nameEnd, bad.startsWith('unknown expansion operator') ? name : undefined);
-      return this.close(this.text(nameEnd + 1, true, open), open);
+      const argEnd = this.text(nameEnd + 1, true, open);
+      if (name === 'expand' || name === 'mask') this.taintedOperand(name, nameEnd + 1, argEnd);
+      return this.close(argEnd, open);
     }
     if (next === CLOSE) {
       // Header lines are variables only in the $h_name: form, not in braces.
@@ -488,8 +501,8 @@ class Scanner {
         if (name === 'sg' && n >= 2) this.regexArgument(spans[1]);
         if (name === 'hmac' && n >= 1) this.hmacAlgorithm(spans[0]);
         if (name === 'readfile' && n >= 1) {
-          const tainted = taintedVariableIn(s.slice(spans[0][0], spans[0][1]));
-          if (tainted) this.problem('tainted', `the file name of this readfile uses $${tainted}, which comes from the message: ${TAINTED_FILE_EFFECT}`, spans[0][0], Math.max(spans[0][1], spans[0][0] + 1));
+          const tainted = taintedVariableIn(s.slice(spans[0][0], spans[0][1]), undefined, undefined, this.tainted);
+          if (tainted) this.problem('tainted', `the file name of this readfile uses ${this.taintedName(tainted)}, which comes from the message: ${TAINTED_FILE_EFFECT}`, spans[0][0], Math.max(spans[0][1], spans[0][0] + 1), tainted);
         }
         // Exim 4.96 says "min is 1" for prvscheck, yet refuses it without the secret.
         this.countProblem(name, n, name === 'prvscheck' ? 2 : min, max, dollar, nameEnd);
@@ -535,6 +548,23 @@ class Scanner {
   }
 
   /**
+   * Data of the message as the argument of ${expand:...} or ${mask:...}. Measured with Exim
+   * 4.96: expand refuses it ("attempt to expand tainted string") and the expansion fails;
+   * mask kills the process ("Taint mismatch, Ustrncpy: string_is_ip_address" in the panic
+   * log): an SMTP session ends without an answer to the command, a transport's delivery
+   * process fails. A lookup's result is untainted.
+   */
+  private taintedOperand(name: string, start: number, end: number): void {
+    const tainted = taintedVariableIn(this.s, start, end, this.tainted);
+    if (!tainted) return;
+    const effect =
+      name === 'expand'
+        ? 'Exim 4.94 and later refuse to expand data of the message ("attempt to expand tainted string") and the whole expansion fails'
+        : 'the Exim 4.96 process that reads it dies ("Taint mismatch, Ustrncpy: string_is_ip_address" in the panic log): an SMTP session ends without an answer, a delivery through a transport fails';
+    this.problem('tainted', `the argument of \${${name}:...} uses ${this.taintedName(tainted)}, which comes from the message: ${effect}`, start, Math.max(end, start + 1), tainted);
+  }
+
+  /**
    * Data of the message in the query of a lookup that checks its quoting (mysql, pgsql and
    * the ldap family; not sqlite or dnsdb) without the lookup's own quote operator around it.
    * Measured: 'tainted search query is not properly quoted' in the panic log at every lookup,
@@ -545,13 +575,17 @@ class Scanner {
     const base = type.split(',')[0];
     const quoters = QUOTING_LOOKUPS[base];
     if (!quoters) return;
-    const refs = unquotedTaintedReferences(this.s, span[0], span[1], new Set(quoters));
+    // An ACL variable whose data went through a quote operator when it was set stays quoted.
+    const tainted = this.tainted;
+    const unquotedVariables = tainted && { has: (name: string) => tainted.get(name)?.quoted === false };
+    const refs = unquotedTaintedReferences(this.s, span[0], span[1], new Set(quoters), unquotedVariables);
     if (refs.length === 0) return;
     const problem = this.problem(
       'unquoted-query',
-      `the query of this ${base} lookup uses $${refs[0].name}, which comes from the message, without \${${quoters[0]}:...} around it: Exim 4.96 writes "tainted search query is not properly quoted" to the panic log at every lookup and runs the query anyway, so a quote in the data changes it (injection); write \${${quoters[0]}:${this.s.slice(refs[0].start, refs[0].end)}}`,
+      `the query of this ${base} lookup uses ${this.taintedName(refs[0].name)}, which comes from the message, without \${${quoters[0]}:...} around it: Exim 4.96 writes "tainted search query is not properly quoted" to the panic log at every lookup and runs the query anyway, so a quote in the data changes it (injection); write \${${quoters[0]}:${this.s.slice(refs[0].start, refs[0].end)}}`,
       refs[0].start,
       refs[0].end,
+      refs[0].name,
     );
     if (problem) problem.unquoted = { operator: quoters[0], spans: refs.map(({ start, end }) => ({ start, end })) };
   }
@@ -568,16 +602,17 @@ class Scanner {
     if (name !== 'sqlite' || options.some((o) => o.startsWith('file='))) return;
     const start = this.skipSpace(span[0]);
     if (this.s.charCodeAt(start) !== 47 /* / */) return;
-    const tainted = taintedVariableIn(this.s, span[0], span[1]);
+    const tainted = taintedVariableIn(this.s, span[0], span[1], this.tainted);
     if (!tainted) return;
     let fileEnd = start;
     while (fileEnd < span[1] && !isSpace(this.s.charCodeAt(fileEnd))) fileEnd++;
     const file = this.s.slice(start, fileEnd);
     const problem = this.problem(
       'tainted',
-      `this sqlite lookup names its file (${file}) at the start of the query, and the query uses $${tainted}, which comes from the message: Exim 4.94 and later then take the file name as tainted too ("Tainted filename for search", in the panic log) and the whole expansion fails (an ACL answers 451, a router condition skips the router, other settings defer or fail the delivery); name the file with sqlite,file=${file}{...}`,
+      `this sqlite lookup names its file (${file}) at the start of the query, and the query uses ${this.taintedName(tainted)}, which comes from the message: Exim 4.94 and later then take the file name as tainted too ("Tainted filename for search", in the panic log) and the whole expansion fails (an ACL answers 451, a router condition skips the router, other settings defer or fail the delivery); name the file with sqlite,file=${file}{...}`,
       start,
       fileEnd,
+      tainted,
     );
     if (problem) problem.sqliteFile = { typeEnd, queryStart: this.skipSpace(fileEnd) };
   }
@@ -594,8 +629,8 @@ class Scanner {
     if (!base) return;
     const file = this.s.slice(span[0], span[1]);
     // Measured: 'Tainted filename for search', the lookup fails (and the panic log says so).
-    const tainted = taintedVariableIn(file);
-    if (tainted) this.problem('tainted', `the file name of this ${base} lookup uses $${tainted}, which comes from the message: ${TAINTED_FILE_EFFECT}`, span[0], Math.max(span[1], span[0] + 1));
+    const tainted = taintedVariableIn(file, undefined, undefined, this.tainted);
+    if (tainted) this.problem('tainted', `the file name of this ${base} lookup uses ${this.taintedName(tainted)}, which comes from the message: ${TAINTED_FILE_EFFECT}`, span[0], Math.max(span[1], span[0] + 1), tainted);
     if (this.depth > 1) return;
     if (file === '' || /[$\\]/.test(file)) return;
     if (file !== file.trim()) {
@@ -958,13 +993,16 @@ export function literalTextOutsideReferences(text: string): string | undefined {
   return scanner.problems.length > 0 || scanner.tooDeepAt >= 0 ? undefined : literal;
 }
 
-/** What Exim would refuse in an expanded string (scanExpansion without the references). */
-export function expansionProblems(text: string): ExpansionProblem[] {
-  return scan(text, undefined);
+/**
+ * What Exim would refuse in an expanded string (scanExpansion without the references);
+ * `tainted` names variables that carry data of the message besides Exim's own.
+ */
+export function expansionProblems(text: string, tainted?: TaintedSources): ExpansionProblem[] {
+  return scan(text, undefined, tainted);
 }
 
-function scan(text: string, references: ExpansionReference[] | undefined): ExpansionProblem[] {
-  const scanner = new Scanner(text, references);
+function scan(text: string, references: ExpansionReference[] | undefined, tainted?: TaintedSources): ExpansionProblem[] {
+  const scanner = new Scanner(text, references, tainted);
   scanner.text(0, false);
   if (scanner.tooDeepAt >= 0) {
     // What follows the cut-off was not read, so "missing }" there would be false: say only this.

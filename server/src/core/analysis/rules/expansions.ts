@@ -12,7 +12,7 @@ import { mentionsMacro } from './values';
 import { routeListRules } from '../../util/routeList';
 import { changeToFixes } from '../../fixes/edits';
 import { Location } from '../../syntax/source';
-import { ExpansionProblem, ExpansionProblemKind, expansionProblems } from '../../syntax/expansion';
+import { ExpansionProblem, ExpansionProblemKind, expansionProblems, TaintedSources } from '../../syntax/expansion';
 import { LogicalLine } from '../../syntax/logicalLine';
 import { DriverNode } from '../../syntax/tree';
 import { EXPANSION_CONDITION_NAMES, EXPANSION_ITEM_NAMES, EXPANSION_OPERATOR_NAMES, VARIABLE_NAMES } from '../../syntaxData';
@@ -22,6 +22,7 @@ import { suggest } from '../../util/suggest';
 import { writtenText } from '../../util/sourceText';
 import { Rule, RuleContext } from '../types';
 import { valueSites } from '../valueSites';
+import { taintedAclVariables } from '../aclVariables';
 
 /**
  * Options Exim expands as it starts, measured with 4.96 by setting every expanded option to
@@ -64,11 +65,13 @@ function expandedTexts(ctx: RuleContext): ExpandedText[] {
   // Exim removes the quotes around an option's value or a named list's, not an ACL item's
   // (measured: `deny domains = "\N^.*\.org$\N"` keeps its quotes and expands cleanly).
   const scannedAclTexts = new Map<string, ExpansionProblem[]>();
+  const acl = taintedAclVariables(ctx.tree);
+  const tainted = acl.size ? acl : undefined;
   const add = (line: LogicalLine, offset: number, text: string, active: boolean, startUp?: string, quotesKept = false, consequence?: string) => {
     const scanned = quotesKept ? scannedAclTexts : scannedTexts;
     let problems = scanned.get(text);
     if (problems === undefined) {
-      problems = !quotesKept && text.startsWith('"') ? quotedProblems(text) : expansionProblems(text);
+      problems = !quotesKept && text.startsWith('"') ? quotedProblems(text, tainted) : expansionProblems(text, tainted);
       scanned.set(text, problems);
     }
     if (problems.length) out.push({ line, offset, active, problems, ...(startUp ? { startUp } : {}), ...(consequence ? { consequence } : {}) });
@@ -143,12 +146,12 @@ function expandedTexts(ctx: RuleContext): ExpandedText[] {
  * `"\\N^a$\\N"` is the regex `\N^a$\N`. Offsets are mapped back to the quoted text; a name
  * written with escapes gets no did-you-mean edit.
  */
-function quotedProblems(quoted: string): ExpansionProblem[] {
+function quotedProblems(quoted: string, tainted: TaintedSources | undefined): ExpansionProblem[] {
   const { text, offsets } = dequote(quoted);
-  return expansionProblems(text).map((p) => {
+  return expansionProblems(text, tainted).map((p) => {
     const start = offsets[p.start];
     const mapped: ExpansionProblem = { ...p, start, end: Math.max(offsets[p.end], start + 1) };
-    if (p.name !== undefined && quoted.slice(start, start + p.name.length) !== p.name) delete mapped.name;
+    if (p.name !== undefined && p.kind.startsWith('unknown') && quoted.slice(start, start + p.name.length) !== p.name) delete mapped.name;
     return mapped;
   });
 }

@@ -15,6 +15,7 @@
 import { AclItemNode, NamedListNode, OptionNode, mainOptions } from '../../syntax/tree';
 import { fileLookupType, IPV4_LIKE, ListKind, listItemLookupProblem } from '../../syntax/lookupType';
 import { ifExistsParts, taintedVariableIn } from '../../util/taint';
+import { taintedAclVariables, taintSource } from '../aclVariables';
 import { isIpv4Address } from '../../util/ipAddress';
 import { exactListItems, splitList } from '../../util/lists';
 import { stringSetting } from '../../util/stringSetting';
@@ -121,8 +122,9 @@ const listLookupInvalid: Rule = {
         for (const item of lists.flatMap((l) => splitList(l))) {
           const semicolon = item.indexOf(';');
           const base = semicolon < 0 ? undefined : fileLookupType(item.slice(0, semicolon).replace(/^!\s*/, ''));
-          const variable = base ? taintedVariableIn(item.slice(semicolon + 1)) : undefined;
-          if (variable) return { item, message: `the file name of the ${base} lookup in list item "${item}" uses $${variable}, which comes from the message: Exim 4.94 and later refuse it ("Tainted filename for search"), and the process that matches this list stops (the panic log says why)` };
+          const file = item.slice(semicolon + 1);
+          const variable = base ? taintedVariableIn(file, 0, file.length, taintedAclVariables(ctx.tree)) : undefined;
+          if (variable) return { item, message: `the file name of the ${base} lookup in list item "${item}" uses $${variable}${taintSource(ctx.tree, variable).note}, which comes from the message: Exim 4.94 and later refuse it ("Tainted filename for search"), and the process that matches this list stops (the panic log says why)` };
         }
         return undefined;
       },

@@ -32,12 +32,14 @@ import { ifExistsParts, pathComponents, taintedVariableIn, taintedVariableInResu
 import { Fix, Rule, RuleContext } from '../types';
 import { detaintedByCreateFile } from './deliveryValues';
 import { scannedProblems } from './expansions';
+import { taintedAclVariables, taintSource } from '../aclVariables';
 
 /** Router options that name the transport for addresses a redirect generates. */
 const GENERATED_TRANSPORT_OPTIONS = ['file_transport', 'pipe_transport', 'directory_transport', 'reply_transport'];
 
 /** The untainted copy a router sets, where there is one. */
 function untaintedCopy(variable: string): string {
+  if (/^acl_[cm]/.test(variable)) return `a lookup's result, or set $${variable} from one`;
   return variable === 'local_part' || variable === 'domain' ? `$${variable}_data, which a router's check or lookup sets` : 'a value a router\'s check or lookup sets (such as $local_part_data)';
 }
 
@@ -183,13 +185,18 @@ const taintedData: Rule = {
   defaultSeverity: 'warning',
   title: 'data from the message ($local_part, $domain) where Exim 4.94 and later refuse it: a mailbox path, a pipe argument, a redirect file, a lookup file name',
   check(ctx: RuleContext) {
-    const report = (node: OptionNode, variable: string, effect: string, extra: Record<string, unknown>) =>
+    const report = (node: OptionNode, variable: string, effect: string, extra: Record<string, unknown>) => {
+      const source = taintSource(ctx.tree, variable);
       ctx.report({
-        message: `${node.word} = ${stringSetting(node.value)} uses $${variable}, which comes from the message: ${effect}; use ${untaintedCopy(variable)}`,
+        message: `${node.word} = ${stringSetting(node.value)} uses $${variable}${source.note}, which comes from the message: ${effect}; use ${untaintedCopy(variable)}`,
         loc: node.valueLoc ?? node.wordLoc,
         active: node.active,
+        related: source.related,
         data: { option: node.word, variable, ...extra },
       });
+    };
+    // ACL variables set from data of the message keep its taint, at delivery too.
+    const acl = taintedAclVariables(ctx.tree);
     const setting = (node: OptionNode | undefined): string | undefined => (node && node.hasValue ? stringSetting(node.value) : undefined);
 
     // Lines where a lookup's file name is tainted: Exim fails there first, so the setting's own
@@ -198,7 +205,7 @@ const taintedData: Rule = {
     for (const { t, p } of scannedProblems(ctx, 'tainted')) {
       lookupLines.add(t.line);
       const fix = p.sqliteFile ? sqliteFileFix(ctx, t.line, t.offset, p.start, p.end, p.sqliteFile) : undefined;
-      ctx.report({ message: p.message, loc: t.line.locate(t.offset + p.start, t.offset + p.end), active: t.active, fixes: fix ? [fix] : undefined });
+      ctx.report({ message: p.message, loc: t.line.locate(t.offset + p.start, t.offset + p.end), active: t.active, fixes: fix ? [fix] : undefined, related: taintSource(ctx.tree, p.name).related });
     }
 
     if (['file', 'directory', 'command', 'once', 'data', 'dkim_private_key'].some((o) => ctx.model.mayHaveOption(o))) {
@@ -214,7 +221,7 @@ const taintedData: Rule = {
           for (const name of ['file', 'once', 'log']) {
             const node = ctx.model.optionNode(t, name);
             const value = setting(node);
-            const variable = value === undefined || lookupLines.has(node!.line) ? undefined : taintedVariableIn(value);
+            const variable = value === undefined || lookupLines.has(node!.line) ? undefined : taintedVariableIn(value, 0, value.length, acl);
             if (!node || !variable) continue;
             const effect =
               name === 'log'
@@ -228,7 +235,7 @@ const taintedData: Rule = {
             const node = ctx.model.optionNode(t, name);
             const value = setting(node);
             if (!node || value === undefined || !value.startsWith('/') && !value.startsWith('$')) continue;
-            const variable = detaintedByCreateFile(value, create) || lookupLines.has(node.line) ? undefined : taintedVariableIn(value);
+            const variable = detaintedByCreateFile(value, create) || lookupLines.has(node.line) ? undefined : taintedVariableIn(value, 0, value.length, acl);
             if (variable) report(node, variable, `Exim 4.94 and later refuse a tainted file or directory name ('Tainted ... not permitted') and defer every delivery through ${t.name} transport`, { transport: t.name });
           }
         } else if (t.driverName === 'smtp') {
@@ -236,7 +243,7 @@ const taintedData: Rule = {
         } else if (t.driverName === 'pipe' && ctx.model.booleanOption(t, 'use_shell') !== true) {
           const node = ctx.model.optionNode(t, 'command');
           const value = setting(node);
-          const variable = value === undefined ? undefined : taintedVariableIn(value);
+          const variable = value === undefined ? undefined : taintedVariableIn(value, 0, value.length, acl);
           const which = variable === 'local_part_prefix' || variable === 'local_part_suffix' ? `each delivery through ${t.name} transport whose address has a ${variable === 'local_part_prefix' ? 'prefix' : 'suffix'} fails` : `every delivery through ${t.name} transport fails`;
           if (node && variable && !lookupLines.has(node.line)) report(node, variable, `Exim 4.94 and later refuse a tainted argument ('Tainted arg N for ${t.name} transport command'), and ${which}: the message bounces`, { transport: t.name });
         }
@@ -246,7 +253,7 @@ const taintedData: Rule = {
           // Measured: 'Tainted arg 2 for queryprogram router command', the address defers.
           const node = ctx.model.optionNode(r, 'command');
           const value = setting(node);
-          const variable = value === undefined ? undefined : taintedVariableIn(value);
+          const variable = value === undefined ? undefined : taintedVariableIn(value, 0, value.length, acl);
           if (node && variable && !lookupLines.has(node.line)) report(node, variable, `Exim 4.94 and later refuse a tainted argument ('Tainted arg N for queryprogram router command'), and the ${r.name} router defers every address it runs the command for`, { router: r.name });
           continue;
         }
@@ -257,7 +264,7 @@ const taintedData: Rule = {
         // the list (measured: "Taint mismatch, Ustrncpy: parse_forward_list" in the panic log;
         // the message stays on the queue, and an SMTP session that verifies the recipient ends
         // without an answer to RCPT). A lookup's result is untainted.
-        const includeTaint = dataValue?.includes(':include:') ? taintedVariableIn(dataValue) : undefined;
+        const includeTaint = dataValue?.includes(':include:') ? taintedVariableIn(dataValue, 0, dataValue.length, acl) : undefined;
         if (data && includeTaint && !lookupLines.has(data.line)) {
           report(
             data,
@@ -272,14 +279,14 @@ const taintedData: Rule = {
         const items = dataValue?.split(/[,\n]/) ?? [];
         for (const item of items) {
           const pipe = item.trim();
-          const variable = pipe.startsWith('|') ? taintedVariableIn(pipe) : undefined;
+          const variable = pipe.startsWith('|') ? taintedVariableIn(pipe, 0, pipe.length, acl) : undefined;
           if (!data || !variable || lookupLines.has(data.line)) continue;
           report(data, variable, `the pipe it generates ("${pipe}") is a command built from the message, which Exim 4.94 and later refuse ('Tainted ... (command for ... transport) not permitted'): the address defers`, { router: r.name });
           break;
         }
         const node = ctx.model.optionNode(r, 'file');
         const value = setting(node);
-        const variable = value === undefined ? undefined : taintedVariableIn(value);
+        const variable = value === undefined ? undefined : taintedVariableIn(value, 0, value.length, acl);
         if (node && variable && !lookupLines.has(node.line)) report(node, variable, `Exim 4.94 and later refuse to read a file by a tainted name ('Tainted name ... for file read not permitted'), and the ${r.name} router defers each address it reads the file for`, { router: r.name });
       }
     }
@@ -301,7 +308,7 @@ const lookupQueryUnquoted: Rule = {
         return writtenText(ctx.tree, loc) === text ? { file: loc.file, range: loc.range, newText: `\${${operator}:${text}}` } : undefined;
       });
       const fix = edits.every((e) => e !== undefined) ? { title: `Quote the data of the message with \${${operator}:...}`, edits: edits as Fix['edits'], isPreferred: true } : undefined;
-      ctx.report({ message: p.message, loc: t.line.locate(t.offset + p.start, t.offset + p.end), active: t.active, fixes: fix ? [fix] : undefined });
+      ctx.report({ message: p.message, loc: t.line.locate(t.offset + p.start, t.offset + p.end), active: t.active, fixes: fix ? [fix] : undefined, related: taintSource(ctx.tree, p.name).related });
     }
   },
 };

@@ -1,0 +1,76 @@
+/**
+ * ACL variables that carry data of the message: `set acl_m_id = ${lc:$sender_address}` makes
+ * $acl_m_id as tainted as $sender_address (measured with Exim 4.96: a readfile of a name
+ * built from it gives "Tainted filename" in an ACL, and an appendfile file named with it
+ * "Tainted ... not permitted" at delivery, as the value goes with the message through the
+ * spool). Read without flow: one tainting `set` anywhere taints the variable everywhere.
+ */
+import { Location } from '../syntax/source';
+import { ConfigTree } from '../syntax/tree';
+import { taintedVariableIn, unquotedTaintedReferences } from '../util/taint';
+import { aclItemsNamed } from './valueSites';
+
+export interface TaintedAclVariable {
+  /** The variable (or ACL variable) its value comes from. */
+  from: string;
+  /** The `set` that taints it. */
+  loc: Location;
+  /**
+   * The data of the message in it went through a lookup's quote operator
+   * (`set acl_c_q = cn=${quote_ldap_dn:$sender_address}`): Exim 4.96 remembers that, and an
+   * ldap query with $acl_c_q in it is not "not properly quoted" (measured).
+   */
+  quoted: boolean;
+}
+
+/** A lookup's quote operator (quote_mysql, quote_ldap_dn ...); ${quote:...} is not one. */
+const LOOKUP_QUOTERS = { has: (name: string) => name.startsWith('quote_') };
+
+const cache = new WeakMap<ConfigTree, ReadonlyMap<string, TaintedAclVariable>>();
+
+export function taintedAclVariables(tree: ConfigTree): ReadonlyMap<string, TaintedAclVariable> {
+  let found = cache.get(tree);
+  if (found) return found;
+  const tainted = new Map<string, TaintedAclVariable>();
+  const sets: { name: string; value: string; loc: Location }[] = [];
+  for (const { item } of aclItemsNamed(tree, 'set')) {
+    if (!item.active || !item.hasValue || !item.value.includes('$')) continue;
+    const name = /^\s*(acl_[cm][A-Za-z0-9_]*)\s*=/.exec(item.line.text.slice(item.nameOffset + 3))?.[1];
+    if (name) sets.push({ name, value: item.value, loc: item.nameLoc });
+  }
+  // A variable set from another tainted one is tainted too: repeat until nothing changes.
+  for (let changed = sets.length > 0; changed; ) {
+    changed = false;
+    for (const set of sets) {
+      if (tainted.has(set.name)) continue;
+      const from = taintedVariableIn(set.value, 0, set.value.length, tainted.size ? new Set(tainted.keys()) : undefined);
+      if (!from) continue;
+      tainted.set(set.name, { from, loc: set.loc, quoted: true });
+      changed = true;
+    }
+  }
+  // Unquoted: some data of the message reaches it outside a lookup's quote operator.
+  for (let changed = tainted.size > 0; changed; ) {
+    changed = false;
+    const unquoted = { has: (name: string) => tainted.get(name)?.quoted === false };
+    for (const set of sets) {
+      const variable = tainted.get(set.name);
+      if (!variable?.quoted || unquotedTaintedReferences(set.value, 0, set.value.length, LOOKUP_QUOTERS, unquoted).length === 0) continue;
+      variable.quoted = false;
+      changed = true;
+    }
+  }
+  found = tainted;
+  cache.set(tree, found);
+  return found;
+}
+
+/**
+ * For a finding about `name`: " (set from $sender_address)" and where, when the
+ * name is such a variable; an empty note otherwise.
+ */
+export function taintSource(tree: ConfigTree, name: string | undefined): { note: string; related?: { loc: Location; message: string }[] } {
+  const source = name === undefined ? undefined : taintedAclVariables(tree).get(name);
+  if (!source) return { note: '' };
+  return { note: ` (set from $${source.from})`, related: [{ loc: source.loc, message: `$${name} is set from $${source.from} here` }] };
+}
