@@ -206,7 +206,9 @@ test('the expansion reader finds a problem exactly where exim -be fails', (t) =>
     const expected = i >= accepted.length;
     if (eximFails !== expected) wrong.push(`exim ${eximFails ? 'fails' : 'accepts'} ${s}: ${answers[i].trim()} (the list says otherwise)`);
     // An escaped brace that shifts the arguments is a warning about a string Exim expands.
-    const problems = scanExpansion(s).problems.filter((p) => p.kind !== 'escaped-brace');
+    // exim -be has no message, so no data is tainted there: taint is measured with -bh
+    // sessions and deliveries (acl-runtime, delivery-runtime).
+    const problems = scanExpansion(s).problems.filter((p) => p.kind !== 'escaped-brace' && p.kind !== 'tainted');
     if ((problems.length > 0) !== eximFails) wrong.push(`${s}: exim ${eximFails ? `fails (${answers[i].trim()})` : 'accepts it'}, the reader ${problems.length ? `says ${problems.map((p) => p.message).join('; ')}` : 'finds nothing'}`);
   });
   assert.deepEqual(wrong, []);
