@@ -149,3 +149,13 @@ test('hover on conditions, numbered and typed operator forms, and variables the 
   const plain = 'acl_smtp_rcpt = r\nbegin acl\nr:\n  warn set acl_m0 = ${lookup{eq}lsearch{/etc/x}}\n  accept\n';
   assert.equal(at({ line: 3, character: 31 }, plain), undefined);
 });
+
+test('an ACL variable shows where it is set and whether data of the message reaches it', () => {
+  const text = 'begin acl\nr:\n  warn set acl_m_id = ${hash{20}{62}{$sender_address}}\n  warn set acl_m_n = 1\n  accept condition = ${if eq{$acl_m_id$acl_m_n$acl_m_none}{}}\n';
+  const h = (name: string) => at(posOf(text, 4, name, 2), text)!.markdown;
+  assert.match(h('$acl_m_id'), /Set by:\n- `set acl_m_id = \$\{hash\{20\}\{62\}\{\$sender_address\}\}` in ACL r \(line 3\)/);
+  assert.match(h('$acl_m_id'), /Tainted: it is set from `\$sender_address`, which comes from the message/);
+  assert.match(h('$acl_m_n'), /`set acl_m_n = 1` in ACL r \(line 4\)/);
+  assert.doesNotMatch(h('$acl_m_n'), /Tainted/);
+  assert.match(h('$acl_m_none'), /No ACL statement sets `acl_m_none` in this configuration: it is empty\./);
+});

@@ -241,3 +241,54 @@ test('rename refuses a name an expansion may build, and an authenticator without
   // A name joined to an expansion is not a reference to the whole name.
   assert.deepEqual(references(parse(built), FILE, { line: 5, character: 1 }, false), []);
 });
+
+test('ACL variables: every set is a definition, $x, ${x} and def:x are uses; rename keeps acl_c or acl_m', () => {
+  const text = [
+    'acl_smtp_rcpt = r', // 0
+    'begin acl',
+    'r:',
+    '  warn set acl_m_grey = ${lc:$sender_address}', // 3
+    '       set acl_c0 = x${acl_m_grey}y',
+    '  deny condition = ${if def:acl_m_grey {yes}{no}}', // 5
+    '       message = \\$acl_m_grey ${sg{a}{\\N$acl_m_grey\\N}{b}} $acl_m_grey_other',
+    '  warn set acl_m_grey = again',
+    '  accept',
+    'begin transports',
+    't:', // 10
+    '  driver = appendfile',
+    '  file = /var/mail/$acl_m_grey',
+    '',
+  ].join('\n');
+  const t = parse(text);
+  const at = (line: number, needle: string, nth = 0) => posOf(text, line, needle, 1, nth);
+  assert.deepEqual(locs(definitions(t, FILE, at(12, 'acl_m_grey'))), [
+    [FILE, 3, 11, 3, 21],
+    [FILE, 7, 11, 7, 21],
+  ]);
+  // The escaped one, the one inside \N...\N and $acl_m_grey_other are not uses.
+  assert.deepEqual(locs(references(t, FILE, at(3, 'acl_m_grey'), false)), [
+    [FILE, 4, 23, 4, 33],
+    [FILE, 5, 28, 5, 38],
+    [FILE, 12, 20, 12, 30],
+  ]);
+  assert.deepEqual(
+    documentHighlights(t, FILE, at(5, 'acl_m_grey')).map((h) => [h.kind, h.range.start.line]),
+    [['write', 3], ['write', 7], ['read', 4], ['read', 5], ['read', 12]],
+  );
+  const renamed = rename(t, FILE, at(12, 'acl_m_grey'), 'acl_m_greyident');
+  assert.ok(renamed.ok);
+  if (renamed.ok) assert.equal(renamed.edits.length, 5);
+  const refuse = (name: string, message: RegExp) => {
+    const r = rename(t, FILE, at(3, 'acl_m_grey'), name);
+    assert.equal(r.ok, false, name);
+    if (!r.ok) assert.match(r.message, message);
+  };
+  refuse('acl_mx', /not a valid ACL variable name/);
+  refuse('grey', /not a valid ACL variable name/);
+  refuse('acl_c_grey', /keeps its value for the message; the new name must start with acl_m too/);
+  refuse('acl_m_grey_other'.replace('_other', '') + '-x', /not a valid ACL variable name/);
+  // Read but never set here: nothing to rename.
+  const unset = rename(t, FILE, at(6, 'acl_m_grey_other'), 'acl_m_x');
+  assert.equal(unset.ok, false);
+  if (!unset.ok) assert.match(unset.message, /No ACL statement sets acl_m_grey_other/);
+});

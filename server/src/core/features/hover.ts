@@ -2,7 +2,9 @@
  * Hover text (Markdown) for options, macros, the names a configuration defines, ACL
  * words, retry errors and expansion variables.
  */
+import { taintedAclVariables } from '../analysis/aclVariables';
 import { ConfigModel, optionSectionOf, resolveOptionWord } from '../analysis/model';
+import { aclItemsNamed } from '../analysis/valueSites';
 import { onlyLoopback, tlsEnforcement, tlsPosture } from '../analysis/rules/tls';
 import { tlsStartProblem } from '../analysis/rules/tlsSettings';
 import { OptionInfo, OptionSectionKind } from '../options';
@@ -284,6 +286,21 @@ function operatorForm(name: string): SyntaxInfo | undefined {
   return form ? { name, syntax: `\${${name}:<string>}: the operator form of ${form.syntax}` } : undefined;
 }
 
+/** Where the configuration sets an ACL variable, and whether data of the message reaches it. */
+function aclVariableNotes(tree: ConfigTree, file: string, name: string): string[] {
+  const sets = aclItemsNamed(tree, 'set').filter(({ item }) => new RegExp(`^\\s*${name}\\s*=`).test(item.line.text.slice(item.nameOffset + 3)));
+  const notes: string[] = [];
+  if (sets.length === 0) notes.push(`No ACL statement sets ${code(name)} in this configuration: it is empty.`);
+  else {
+    const shown = sets.slice(0, 5).map(({ item, acl }) => `- ${code(`set ${name} = ${item.value}`)} in ACL ${acl.name} (line ${item.nameLoc.range.start.line + 1}${item.nameLoc.file === file ? '' : ` of ${item.nameLoc.file}`})`);
+    if (sets.length > 5) shown.push(`- and ${sets.length - 5} more`);
+    notes.push(`Set by:\n${shown.join('\n')}`);
+  }
+  const taint = taintedAclVariables(tree).get(name);
+  if (taint) notes.push(`Tainted: it is set from ${code(`$${taint.from}`)}, which comes from the message, so Exim 4.94 and later refuse it in file names and commands, at delivery too.`);
+  return notes;
+}
+
 /** `$name` or `${name}` under the position. */
 function variableHover(tree: ConfigTree, file: string, pos: Position): HoverResult | undefined {
   const src = tree.files.find((f) => f.path === file);
@@ -318,6 +335,7 @@ function variableHover(tree: ConfigTree, file: string, pos: Position): HoverResu
     const label = v.family ? `$${v.name}…` : `$${v.name}`;
     const parts = [`**Expansion variable** ${code(label)}`];
     if (/^\d+$/.test(name)) parts.push('A substring a regular expression match captured (`$0` is the whole match).');
+    if (/^acl_[cm][0-9_]/.test(name)) parts.push(...aclVariableNotes(tree, file, name));
     if (v.tainted) parts.push('Tainted: its value may come from the sender or the client, so it cannot be used as a file name or command without de-tainting (e.g. through a lookup).');
     parts.push(`[Exim specification: expansion variables](${SPEC_CHAPTERS.expansions}#SECTexpvar)`);
     return { markdown: parts.join('\n\n'), range };

@@ -1,6 +1,7 @@
 /**
  * Go to definition, find references, document highlights and rename for the names a
- * configuration defines: transports, routers, authenticators, ACLs, named lists and macros.
+ * configuration defines: transports, routers, authenticators, ACLs, named lists, macros and
+ * ACL variables (a `set acl_m_x = ...` writes one, `$acl_m_x` and `def:acl_m_x` read it).
  * Works on the whole parsed configuration, so `.include` files and the parts of a split
  * configuration are covered.
  */
@@ -12,7 +13,7 @@ import { Location, Position, comparePositions } from '../syntax/source';
 import { ConfigTree, DriverSectionKind, NamedListType, OptionNode } from '../syntax/tree';
 import { inRange, sourceText } from './context';
 
-export type SymbolKind = 'transport' | 'router' | 'authenticator' | 'acl' | 'namedList' | 'macro';
+export type SymbolKind = 'transport' | 'router' | 'authenticator' | 'acl' | 'namedList' | 'macro' | 'aclVariable';
 
 export interface Occurrence {
   kind: SymbolKind;
@@ -51,6 +52,8 @@ export const isAclOption = (name: string): boolean => name.startsWith('acl_smtp_
 
 export const NAME_RE = /^[A-Za-z][A-Za-z0-9_]*$/;
 export const MACRO_NAME_RE = /^[A-Z][A-Za-z0-9_]*$/;
+/** An ACL variable as `set` takes it: acl_c or acl_m, then a digit or an underscore (Exim 4.96). */
+export const ACL_VARIABLE_RE = /^acl_[cm][0-9_][A-Za-z0-9_]*$/;
 /** Exim's limit for driver and ACL names (EXIM_DRIVERNAME_MAX). */
 const MAX_NAME = 64;
 
@@ -119,6 +122,13 @@ function collect(tree: ConfigTree, built: BuiltName[]): Occurrence[] {
     for (const m of value.matchAll(/\bacl\s*\{\s*\{?([A-Za-z][A-Za-z0-9_]*)\}/g)) {
       const at = m.index! + m[0].indexOf(m[1], 3);
       add({ kind: 'acl', name: m[1], loc: locate(at, m[1].length), definition: false, active });
+    }
+    // $acl_m_x, ${acl_m_x} and def:acl_m_x, outside \N...\N (regex text) and not escaped.
+    if (value.includes('acl_')) {
+      for (const m of value.matchAll(/\\N[\s\S]*?(?:\\N|$)|\\.|(?:\$\{?|\bdef:\s*)(acl_[cm][0-9_][A-Za-z0-9_]*)/g)) {
+        if (!m[1]) continue;
+        add({ kind: 'aclVariable', name: m[1], loc: locate(m.index! + m[0].length - m[1].length, m[1].length), definition: false, active });
+      }
     }
     // eq{$sender_host_authenticated}{name}: the name of an authenticator.
     for (const m of value.matchAll(/\{\s*\$\{?sender_host_authenticated\}?\s*\}\s*\{([A-Za-z][A-Za-z0-9_]*)\}|\{([A-Za-z][A-Za-z0-9_]*)\}\s*\{\s*\$\{?sender_host_authenticated\}?\s*\}/g)) {
@@ -194,6 +204,13 @@ function collect(tree: ConfigTree, built: BuiltName[]): Occurrence[] {
           for (const it of st.items) {
             if (!it.hasValue) continue;
             if (it.name === 'acl') nameRefs('acl', names.acl, it, true);
+            if (it.name === 'set') {
+              const m = /^(\s*)(acl_[cm][0-9_][A-Za-z0-9_]*)(?=\s*=)/.exec(it.line.text.slice(it.nameOffset + 3));
+              if (m) {
+                const at = it.nameOffset + 3 + m[1].length;
+                add({ kind: 'aclVariable', name: m[2], loc: it.line.locate(at, at + m[2].length), definition: true, active: it.active });
+              }
+            }
             valueRefs(it.line, it.value, it.valueOffset, it.active, ACL_CONDITION_LIST_KIND[it.name]);
           }
         }
@@ -350,16 +367,25 @@ const KIND_WORDS: Record<SymbolKind, string> = {
   acl: 'ACL',
   namedList: 'named list',
   macro: 'macro',
+  aclVariable: 'ACL variable',
 };
 
 /** Whether the symbol under the position can be renamed, and the range to edit. */
 export function prepareRename(tree: ConfigTree, file: string, pos: Position): RenameCheck {
   const all = symbolOccurrences(tree, file, pos);
   const at = occurrenceAt(tree, file, pos);
-  if (!at || all.length === 0) return { ok: false, message: 'Nothing to rename here: put the cursor on a transport, router, authenticator, ACL, named list or macro.' };
+  if (!at || all.length === 0) return { ok: false, message: 'Nothing to rename here: put the cursor on a transport, router, authenticator, ACL, named list, macro or ACL variable.' };
   if (!at.literal) return { ok: false, message: `This text comes from a macro; rename the macro or edit its value instead.` };
   if (!all.some((o) => o.definition)) {
-    return { ok: false, message: at.kind === 'macro' ? `${at.name} is one of Exim's built-in macros (or not defined in this configuration).` : `No ${KIND_WORDS[at.kind]} named ${at.name} is defined in this configuration.` };
+    return {
+      ok: false,
+      message:
+        at.kind === 'macro'
+          ? `${at.name} is one of Exim's built-in macros (or not defined in this configuration).`
+          : at.kind === 'aclVariable'
+            ? `No ACL statement sets ${at.name} in this configuration.`
+            : `No ${KIND_WORDS[at.kind]} named ${at.name} is defined in this configuration.`,
+    };
   }
   return { ok: true, loc: at.loc, name: at.name, kind: at.kind };
 }
@@ -371,7 +397,11 @@ export function rename(tree: ConfigTree, file: string, pos: Position, newName: s
   const check = prepareRename(tree, file, pos);
   if (!check.ok) return check;
   const kind = check.kind;
-  if (kind === 'macro' ? !MACRO_NAME_RE.test(newName) : !NAME_RE.test(newName)) {
+  if (kind === 'aclVariable') {
+    if (!ACL_VARIABLE_RE.test(newName)) return { ok: false, message: `"${newName}" is not a valid ACL variable name: it must start with acl_c or acl_m, then a digit or an underscore, then letters, digits or underscores.` };
+    // acl_c variables last for the connection, acl_m ones for the message: not the same variable.
+    if (newName.slice(0, 5) !== check.name.slice(0, 5)) return { ok: false, message: `${check.name} keeps its value for the ${check.name.startsWith('acl_c') ? 'connection' : 'message'}; the new name must start with ${check.name.slice(0, 5)} too.` };
+  } else if (kind === 'macro' ? !MACRO_NAME_RE.test(newName) : !NAME_RE.test(newName)) {
     return {
       ok: false,
       message:
