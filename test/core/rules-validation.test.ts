@@ -1489,3 +1489,22 @@ test('perl-startup-missing: ${perl} in a configuration that sets no perl_startup
   assert.deepEqual(only(`perl_startup = do '/etc/exim4/exim.pl'\n${acl}`, 'perl-startup-missing'), []);
   assert.deepEqual(only('begin acl\nr:\n  warn set acl_m_x = perl{x} $perl\n  accept\n', 'perl-startup-missing'), []);
 });
+
+test('a did-you-mean fix never rewrites the name of a macro where it is used; written out, it is offered', () => {
+  const fixes = (text: string, code: string) => only(text, code).flatMap((f) => (f.fixes ?? []).map((x) => applyEdits(text, x.edits)));
+  // The mistake is in the macro's definition: an edit over "LOCALS" would drop the "+" with it.
+  const list = 'domainlist local_domains = @\nLOCALS = +local_domain\nbegin routers\nr:\n  driver = accept\n  domains = ! LOCALS\n';
+  assert.equal(only(list, 'named-list-undefined').length, 1);
+  assert.deepEqual(fixes(list, 'named-list-undefined'), []);
+  const option = 'begin transports\nSETHELO = helo_dta = foo\nt:\n  driver = smtp\n  SETHELO\n';
+  assert.equal(only(option, 'unknown-option').length, 1);
+  assert.deepEqual(fixes(option, 'unknown-option'), []);
+  const variable = 'QUERY = select 1 from t where d=$domain_part\nbegin routers\nr:\n  driver = accept\n  condition = ${lookup pgsql{QUERY}}\n';
+  assert.equal(only(variable, 'unknown-variable').length, 1);
+  assert.deepEqual(fixes(variable, 'unknown-variable'), []);
+  // Written where it is used, the fix is there.
+  assert.deepEqual(fixes('begin routers\nr:\n  driver = accept\n  condition = ${if eq{$domain_part}{x}}\n', 'unknown-variable'), ['begin routers\nr:\n  driver = accept\n  condition = ${if eq{$domain_data}{x}}\n']);
+  // A fix that keeps the macro's name (the sqlite file= move) stays.
+  const sqlite = 'GREYDB = /var/db/grey.db\nbegin acl\nr:\n  accept condition = ${lookup sqlite {GREYDB SELECT 1 WHERE x=\'$local_part\'}}\n';
+  assert.match(fixes(sqlite, 'tainted-data')[0], /sqlite,file=GREYDB \{SELECT/);
+});

@@ -2,10 +2,11 @@
 import { comparePositions, Location } from '../syntax/source';
 import { printable } from '../util/printable';
 import { ConfigTree } from '../syntax/tree';
+import { MacroUse } from '../syntax/reader';
 import { ConfigModel } from './model';
 import { PARSE_PROBLEMS, RULES, ruleMeta } from './registry';
 import { applySuppressions } from './suppress';
-import { Finding, ReportedFinding, Severity } from './types';
+import { Finding, Fix, ReportedFinding, Severity } from './types';
 
 export interface AnalyzeOptions {
   /** Per-code severity, or 'off'. */
@@ -42,11 +43,41 @@ function otherBuildBranches(tree: ConfigTree): (loc: Location) => boolean {
   return (loc) => spans.some((s) => s.file === loc.file && loc.range.start.line > s.from && loc.range.start.line < s.to);
 }
 
+/**
+ * Whether a fix would rewrite the name of a macro where the macro is used (`domains = !
+ * LOCALS` with a did-you-mean edit over "LOCALS"): Exim reads the macro's value there, so
+ * the edit would drop the value and keep the mistake, which is in the definition. An edit
+ * that writes the name again (a fix that moves text around it) or replaces whole lines is
+ * not one.
+ */
+function macroUseRewriter(tree: ConfigTree): (fix: Fix) => boolean {
+  const uses = new Map<string, MacroUse[]>();
+  for (const use of tree.macroUses) {
+    const key = `${use.loc.file}:${use.loc.range.start.line}`;
+    const list = uses.get(key);
+    if (list) list.push(use);
+    else uses.set(key, [use]);
+  }
+  return (fix) =>
+    fix.edits.some((e) => {
+      const { start, end } = e.range;
+      if (start.character === 0 && end.character === 0 && end.line > start.line) return false;
+      for (let line = start.line; line <= end.line; line++) {
+        for (const use of uses.get(`${e.file}:${line}`) ?? []) {
+          const r = use.loc.range;
+          if (comparePositions(start, r.end) < 0 && comparePositions(r.start, end) < 0 && !e.newText.includes(use.name)) return true;
+        }
+      }
+      return false;
+    });
+}
+
 export function analyze(tree: ConfigTree, options: AnalyzeOptions = {}): Finding[] {
   const findings: Finding[] = [];
   const severityOf = (code: string, fallback: Severity): Severity | 'off' => options.severities?.[code] ?? ruleMeta(code)?.defaultSeverity ?? fallback;
 
   let otherBuild: ((loc: Location) => boolean) | undefined;
+  let rewritesMacroUse: ((fix: Fix) => boolean) | undefined;
   const generated = new Set(tree.files.filter((f) => f.generated).map((f) => f.path));
   const add = (code: string, f: ReportedFinding): void => {
     const configured = severityOf(code, f.severity ?? 'warning');
@@ -57,6 +88,10 @@ export function analyze(tree: ConfigTree, options: AnalyzeOptions = {}): Finding
     const { active: _active, ...rest } = f;
     // Text update-exim4.conf would generate (debianMacros.ts) is not a file to edit.
     if (rest.fixes && generated.size > 0) rest.fixes = rest.fixes.filter((fix) => fix.edits.every((e) => !generated.has(e.file)));
+    if (rest.fixes?.length && tree.macroUses.length > 0) {
+      rewritesMacroUse ??= macroUseRewriter(tree);
+      rest.fixes = rest.fixes.filter((fix) => !rewritesMacroUse!(fix));
+    }
     // Messages quote the configuration, which may hold control characters or very long lines.
     const note = f.active === false && !/\bbranch\b/.test(f.message) ? INACTIVE_NOTE : '';
     findings.push({ ...rest, message: printable(f.message) + note, code, severity });
