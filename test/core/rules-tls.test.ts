@@ -318,3 +318,20 @@ test('quick-fix edits apply to the raw text as their titles say', () => {
   const out = applyEdits(text, f.fixes![0].edits);
   assert.match(out, /remote_smtp:\n  driver = smtp\n  hosts_require_tls = \*\n/);
 });
+
+test('a setting in a skipped .ifdef branch of the transport: the fix goes into the other branch, never beside it', () => {
+  // Debian's template: defining the macro later must not set the option twice.
+  const debian = config('.ifdef REMOTE_SMTP_HOSTS_REQUIRE_TLS\n  hosts_require_tls = REMOTE_SMTP_HOSTS_REQUIRE_TLS\n.endif\n');
+  const hardened = hardenText(debian).text;
+  assert.ok(hardened.includes('  driver = smtp\n  tls_tempfail_tryclear = false\n.ifdef REMOTE_SMTP_HOSTS_REQUIRE_TLS\n  hosts_require_tls = REMOTE_SMTP_HOSTS_REQUIRE_TLS\n.else\n  hosts_require_tls = *\n.endif\n'), hardened);
+  assert.deepEqual(hardeningCodes(hardened), []);
+  assert.deepEqual(hardeningCodes(`REMOTE_SMTP_HOSTS_REQUIRE_TLS = *\n${hardened}`), []);
+  assert.ok(!lint(`REMOTE_SMTP_HOSTS_REQUIRE_TLS = *\n${hardened}`).some((f) => f.code === 'option-repeated'));
+  // With an .else, into the branch that is read; both settings skipped go there.
+  const both = config('.ifdef SECURE\n  hosts_require_tls = *\n  tls_tempfail_tryclear = false\n.else\n  port = 25\n.endif\n');
+  assert.ok(hardenText(both).text.includes('.ifdef SECURE\n  hosts_require_tls = *\n  tls_tempfail_tryclear = false\n.else\n  tls_tempfail_tryclear = false\n  hosts_require_tls = *\n  port = 25\n.endif\n'), hardenText(both).text);
+  // .elifdef branches: no fix rather than a wrong one.
+  const elif = config('.ifdef A\n  hosts_require_tls = *\n.elifdef B\n  port = 26\n.endif\n');
+  const finding = lint(elif).find((f) => f.code === 'tls-not-required')!;
+  assert.equal(finding.fixes, undefined);
+});

@@ -7,6 +7,7 @@
  * files on a router that forbids them, which fail the address.
  */
 import { changeToFixes, insertLinesAfter } from '../../fixes/edits';
+import { addDriverSettingEdit } from '../../fixes/driverSetting';
 import { DriverNode, OptionNode } from '../../syntax/tree';
 import { redirectItems, RedirectItem } from '../../util/redirectData';
 import { stringSetting } from '../../util/stringSetting';
@@ -92,7 +93,9 @@ const redirectDataInvalid: Rule = {
         const fixes: Fix[] = [];
         if (problem.allow && !ctx.model.optionNode(router, problem.allow)) {
           const indent = node.line.file.indentOf(node.line.firstLine);
-          fixes.push({ title: `Add "${problem.allow}" to the ${router.name} router`, edits: [insertLinesAfter(node.line, indent, [problem.allow])], isPreferred: true });
+          const allow = problem.allow;
+          const add = addDriverSettingEdit(ctx.model, router, allow, allow, () => insertLinesAfter(node.line, indent, [allow]));
+          if (add) fixes.push({ title: `Add "${allow}" to the ${router.name} router`, edits: [add], isPreferred: true });
         }
         const suggestions = problem.suggestions ?? [];
         if (suggestions.length && start !== undefined) {

@@ -7,6 +7,7 @@
 import { settingOf } from '../../util/stringSetting';
 import { DriverNode, OptionNode } from '../../syntax/tree';
 import { deleteLogicalLine, insertLinesAfter, replaceAt } from '../../fixes/edits';
+import { addDriverSettingEdit } from '../../fixes/driverSetting';
 import { allLoopback, exactListItems, isSpaceCode, listMatchesEverything, splitList } from '../../util/lists';
 import { isIpv4Address } from '../../util/ipAddress';
 import { ROUTE_HOST_OPTIONS, readRouteRule, routeListRules } from '../../util/routeList';
@@ -342,14 +343,15 @@ const tlsNotRequired: Rule = {
       if (tlsEnforcement(ctx.model, t) || !isRemoteSmtp(ctx.model, t)) continue;
       const avoid = avoidTlsRemoval(ctx, t);
       if (!set || value === '') {
+        const add = set ? replaceAt(set.loc, 'hosts_require_tls = *') : addDriverSettingEdit(ctx.model, t, 'hosts_require_tls', 'hosts_require_tls = *', () => addAfterDriver(t, 'hosts_require_tls = *'));
         ctx.report({
           message: `transport "${t.name}" can deliver to remote hosts without TLS: hosts_require_tls is ${set ? 'empty' : 'not set'}, so when a server does not offer STARTTLS the message is sent in clear`,
           loc: t.nameLoc,
           data: { transport: t.name },
-          fixes: [
+          fixes: add && [
             {
               title: `Require TLS for every host: add "hosts_require_tls = *" to ${t.name}${avoid.note}`,
-              edits: [set ? replaceAt(set.loc, 'hosts_require_tls = *') : addAfterDriver(t, 'hosts_require_tls = *'), ...avoid.edits],
+              edits: [add, ...avoid.edits],
               hardening: true,
               isPreferred: true,
             },
@@ -390,18 +392,12 @@ const tlsTryclear: Rule = {
       const message = covered
         ? `transport "${t.name}" leaves tls_tempfail_tryclear true: ${covered.option} = ${covered.value} already stops clear text, but a host ever left out of that list would get the message in clear after a failed STARTTLS (the cost of false: a 454 answer to STARTTLS is then retried, not bounced)`
         : `transport "${t.name}" leaves tls_tempfail_tryclear true: after a temporary TLS failure with a host not in hosts_require_tls, Exim retries the delivery in clear`;
+      const add = set ? replaceAt(set.loc, 'tls_tempfail_tryclear = false') : addDriverSettingEdit(ctx.model, t, 'tls_tempfail_tryclear', 'tls_tempfail_tryclear = false', () => addAfterDriver(t, 'tls_tempfail_tryclear = false', requireNode));
       ctx.report({
         message,
         loc: set ? set.wordLoc : t.nameLoc,
         data: { transport: t.name },
-        fixes: [
-          {
-            title: `Set tls_tempfail_tryclear = false on ${t.name}`,
-            edits: [set ? replaceAt(set.loc, 'tls_tempfail_tryclear = false') : addAfterDriver(t, 'tls_tempfail_tryclear = false', requireNode)],
-            hardening: true,
-            isPreferred: true,
-          },
-        ],
+        fixes: add && [{ title: `Set tls_tempfail_tryclear = false on ${t.name}`, edits: [add], hardening: true, isPreferred: true }],
       });
     }
   },
