@@ -1508,3 +1508,12 @@ test('a did-you-mean fix never rewrites the name of a macro where it is used; wr
   const sqlite = 'GREYDB = /var/db/grey.db\nbegin acl\nr:\n  accept condition = ${lookup sqlite {GREYDB SELECT 1 WHERE x=\'$local_part\'}}\n';
   assert.match(fixes(sqlite, 'tainted-data')[0], /sqlite,file=GREYDB \{SELECT/);
 });
+
+test('with an include that could not be read, findings about a name written like a macro no readable file defines are left out', () => {
+  const text = '.include /nonexistent/exim-macros.conf\nlocal_interfaces = MY_IP\nbegin transports\nt:\n  driver = smtp\n  interface = MY_IP\n';
+  assert.deepEqual(lint(text).map((f) => f.code).filter((c) => !/^(tls|retry)-/.test(c)), ['include-missing']);
+  // Readable, the same names are what they are.
+  assert.ok(lint(text.replace('.include /nonexistent/exim-macros.conf\n', '')).some((f) => f.code === 'local-interfaces-invalid'));
+  // A defined macro's name is not one of them.
+  assert.ok(lint(`.include /nonexistent/x.conf\nMY_IP = 127.0.0.1\nlocal_interfaces = 192.0.2.300 : MY_IP\n`).some((f) => f.code === 'local-interfaces-invalid'));
+});

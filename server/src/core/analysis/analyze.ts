@@ -3,6 +3,7 @@ import { comparePositions, Location } from '../syntax/source';
 import { printable } from '../util/printable';
 import { ConfigTree } from '../syntax/tree';
 import { MacroUse } from '../syntax/reader';
+import { writtenText } from '../util/sourceText';
 import { ConfigModel } from './model';
 import { PARSE_PROBLEMS, RULES, ruleMeta } from './registry';
 import { applySuppressions } from './suppress';
@@ -72,17 +73,37 @@ function macroUseRewriter(tree: ConfigTree): (fix: Fix) => boolean {
     });
 }
 
+/**
+ * When a file the configuration includes could not be read, a finding whose text holds a
+ * name written like a macro that no readable file defines (`local_interfaces = MY_IP`) is
+ * most likely about a macro of the unread file: Exim stops at the `.include` line itself
+ * (include-missing says so) and, with the file there, reads the macro's value instead.
+ */
+function unreadMacroText(tree: ConfigTree): ((loc: Location) => boolean) | undefined {
+  if (!tree.problems.some((p) => p.code === 'include-missing' || p.code === 'include-not-read')) return undefined;
+  const defined = new Set(tree.macros.map((m) => m.name));
+  return (loc) => {
+    const text = writtenText(tree, loc);
+    if (!text) return false;
+    for (const m of text.matchAll(/(?<![A-Za-z0-9_$])[A-Z][A-Z0-9_]*(?![A-Za-z0-9_])/g)) if (m[0].length > 1 && !defined.has(m[0])) return true;
+    return false;
+  };
+}
+
 export function analyze(tree: ConfigTree, options: AnalyzeOptions = {}): Finding[] {
   const findings: Finding[] = [];
   const severityOf = (code: string, fallback: Severity): Severity | 'off' => options.severities?.[code] ?? ruleMeta(code)?.defaultSeverity ?? fallback;
 
   let otherBuild: ((loc: Location) => boolean) | undefined;
   let rewritesMacroUse: ((fix: Fix) => boolean) | undefined;
+  let aboutUnreadMacro: ((loc: Location) => boolean) | undefined | null = null;
   const generated = new Set(tree.files.filter((f) => f.generated).map((f) => f.path));
   const add = (code: string, f: ReportedFinding): void => {
     const configured = severityOf(code, f.severity ?? 'warning');
     if (configured === 'off') return;
     if (f.active === false && (otherBuild ??= otherBuildBranches(tree))(f.loc)) return;
+    if (aboutUnreadMacro === null) aboutUnreadMacro = unreadMacroText(tree);
+    if (aboutUnreadMacro && !code.startsWith('include-') && aboutUnreadMacro(f.loc)) return;
     let severity = f.severity && !options.severities?.[code] ? f.severity : configured;
     if (f.active === false) severity = capForInactive(severity);
     const { active: _active, ...rest } = f;
