@@ -983,7 +983,7 @@ test('tainted-data: taint through ACL variables and through items that pass data
   assert.deepEqual(found('begin acl\nr:\n  warn logwrite = ${mask:$sender_host_address/24} ${expand:${lookup{$local_part}lsearch{/etc/x}}}\n  accept\n'), []);
   // In a query: an ACL variable quoted for the lookup when it was set stays quoted.
   const query = (value: string) => only(`begin acl\nr:\n  warn set acl_c_q = ${value}\n  warn set acl_m_r = \${lookup ldap{ldap:///o=$acl_c_q?cn?sub}}\n  accept\n`, 'lookup-query-unquoted');
-  assert.match(query('cn=$sender_address')[0].message, /uses \$acl_c_q \(set from \$sender_address\), which comes from the message, without \$\{quote_ldap:\.\.\.\}/);
+  assert.match(query('cn=$sender_address')[0].message, /uses \$acl_c_q \(set from \$sender_address\), which comes from the message, without \$\{quote_ldap_dn:\.\.\.\}/);
   assert.deepEqual(query('cn=${quote_ldap_dn:$sender_address}'), []);
 });
 
@@ -1469,6 +1469,12 @@ test('lookup-query-unquoted: data of the message in a mysql, pgsql or ldap query
   assert.deepEqual(only(fixed, 'lookup-query-unquoted'), []);
   assert.match(found('${lookup ldap{ldap:///o=x?cn?sub?(uid=${local_part})}{yes}{no}}')[0].message, /ldap lookup uses \$local_part.*\$\{quote_ldap:\$\{local_part\}\}$/);
   assert.match(found("${lookup pgsql{SELECT 1 WHERE h='$h_x-foo:'}{yes}{no}}")[0].message, /uses \$h_x-foo:/);
+  // In the DN of an ldap URL, the DN quoting (quote_ldap's %2C would be decoded back to a ",").
+  const dn = "begin routers\nr:\n  driver = accept\n  condition = ${lookup ldap{ldap:///uid=$local_part,ou=people?mail?sub?(cn=$domain)}{yes}{no}}\n";
+  const [g] = only(dn, 'lookup-query-unquoted');
+  assert.match(g.message, /without \$\{quote_ldap_dn:\.\.\.\} around it.*write \$\{quote_ldap_dn:\$local_part\}$/);
+  assert.equal(g.fixes![0].title, 'Quote the data of the message with ${quote_ldap_dn:...} and ${quote_ldap:...}');
+  assert.ok(applyEdits(dn, g.fixes![0].edits).includes('ldap:///uid=${quote_ldap_dn:$local_part},ou=people?mail?sub?(cn=${quote_ldap:$domain})'));
   for (const ok of [
     "${lookup mysql{SELECT 1 WHERE a='${quote_mysql:$local_part}'}{yes}{no}}",
     "${lookup mysql{SELECT 1 WHERE a='${lc:${quote_mysql:$local_part}}'}{yes}{no}}",

@@ -63,6 +63,8 @@ const CASES: Case[] = [
     ["pgsql,servers=127.0.0.1::1/db/u/p{SELECT 1 WHERE a='${lc:$domain}'}", true],
     ['ldap{ldap:///o=x?cn?sub?(uid=$local_part)}', true],
     ['ldapm{ldap:///o=x?cn?sub?(uid=${quote_ldap:$local_part})}', false],
+    ['ldap{ldap:///uid=$local_part,o=x?cn?base}', true],
+    ['ldap{ldap:///uid=${quote_ldap_dn:$local_part},o=x?cn?sub?(cn=${quote_ldap:$domain})}', false],
     ['dnsdb{a=$domain}', false],
   ].map(([query, refused]) => ({ options: ['driver = accept', 'transport = t', `condition = \${lookup ${query}{yes}{no}}`], refused: refused as boolean, code: 'lookup-query-unquoted' })),
   // ${perl} with no perl_startup in the configuration: every call fails.

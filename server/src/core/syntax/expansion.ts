@@ -36,8 +36,8 @@ export interface ExpansionProblem {
    * the file into a `file=` option.
    */
   sqliteFile?: { typeEnd: number; queryStart: number };
-  /** Data of the message in a query without the lookup's quoting: the operator and where it goes. */
-  unquoted?: { operator: string; spans: { start: number; end: number }[] };
+  /** Data of the message in a query without the lookup's quoting: where, and the operator each needs. */
+  unquoted?: { start: number; end: number; operator: string }[];
 }
 
 export interface ExpansionReference {
@@ -580,14 +580,18 @@ class Scanner {
     const unquotedVariables = tainted && { has: (name: string) => tainted.get(name)?.quoted === false };
     const refs = unquotedTaintedReferences(this.s, span[0], span[1], new Set(quoters), unquotedVariables);
     if (refs.length === 0) return;
+    // In the DN of an ldap URL (before its first "?"), the DN quoting: quote_ldap's %-escapes
+    // are undone when the URL is decoded, so a "," in the data would start a new DN part.
+    const operatorAt = (at: number) => (base.startsWith('ldap') && /:\/\/[^/?]*\/[^?]*$/.test(this.s.slice(span[0], at)) ? 'quote_ldap_dn' : quoters[0]);
+    const first = operatorAt(refs[0].start);
     const problem = this.problem(
       'unquoted-query',
-      `the query of this ${base} lookup uses ${this.taintedName(refs[0].name)}, which comes from the message, without \${${quoters[0]}:...} around it: Exim 4.96 writes "tainted search query is not properly quoted" to the panic log at every lookup and runs the query anyway, so a quote in the data changes it (injection); write \${${quoters[0]}:${this.s.slice(refs[0].start, refs[0].end)}}`,
+      `the query of this ${base} lookup uses ${this.taintedName(refs[0].name)}, which comes from the message, without \${${first}:...} around it: Exim 4.96 writes "tainted search query is not properly quoted" to the panic log at every lookup and runs the query anyway, so a quote in the data changes it (injection); write \${${first}:${this.s.slice(refs[0].start, refs[0].end)}}`,
       refs[0].start,
       refs[0].end,
       refs[0].name,
     );
-    if (problem) problem.unquoted = { operator: quoters[0], spans: refs.map(({ start, end }) => ({ start, end })) };
+    if (problem) problem.unquoted = refs.map(({ start, end }) => ({ start, end, operator: operatorAt(start) }));
   }
 
   /**

@@ -564,7 +564,7 @@ const authNoClient: Rule = {
       const o = ctx.model.driverOption(t, 'hosts_require_auth');
       if (!o || o.node.value.trim() === '') continue;
       ctx.report({
-        message: `transport "${t.name}" requires authentication with ${o.node.value.trim()}, but no authenticator can authenticate as a client (none sets client_send, client_name, client_secret ...): delivery to those hosts fails`,
+        message: `transport "${t.name}" requires authentication with ${o.node.value.trim()}, but no authenticator can authenticate as a client (none sets client_send, client_name, client_secret ...): every delivery to those hosts defers ("authentication required but no common mechanisms were found") until the retry rules give up and the message bounces`,
         loc: o.node.valueLoc ?? o.node.wordLoc,
       });
     }

@@ -300,14 +300,14 @@ const lookupQueryUnquoted: Rule = {
   check(ctx: RuleContext) {
     for (const { t, p } of scannedProblems(ctx, 'unquoted-query')) {
       if (!p.unquoted) continue;
-      const { operator, spans } = p.unquoted;
       // Each reference wrapped where it is written as read.
-      const edits = spans.map(({ start, end }) => {
+      const edits = p.unquoted.map(({ start, end, operator }) => {
         const loc = t.line.locate(t.offset + start, t.offset + end);
         const text = t.line.text.slice(t.offset + start, t.offset + end);
         return writtenText(ctx.tree, loc) === text ? { file: loc.file, range: loc.range, newText: `\${${operator}:${text}}` } : undefined;
       });
-      const fix = edits.every((e) => e !== undefined) ? { title: `Quote the data of the message with \${${operator}:...}`, edits: edits as Fix['edits'], isPreferred: true } : undefined;
+      const operators = [...new Set(p.unquoted.map((u) => `\${${u.operator}:...}`))].join(' and ');
+      const fix = edits.every((e) => e !== undefined) ? { title: `Quote the data of the message with ${operators}`, edits: edits as Fix['edits'], isPreferred: true } : undefined;
       ctx.report({ message: p.message, loc: t.line.locate(t.offset + p.start, t.offset + p.end), active: t.active, fixes: fix ? [fix] : undefined, related: taintSource(ctx.tree, p.name).related });
     }
   },
