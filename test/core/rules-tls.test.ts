@@ -335,3 +335,11 @@ test('a setting in a skipped .ifdef branch of the transport: the fix goes into t
   const finding = lint(elif).find((f) => f.code === 'tls-not-required')!;
   assert.equal(finding.fixes, undefined);
 });
+
+test('the tls_required rule goes before a catch-all rule in a skipped .ifdef branch too', () => {
+  const text = config('  hosts_require_tls = *\n  tls_tempfail_tryclear = false\n', 'begin retry\n.ifdef FAST\n*   *   F,1h,5m\n.endif\n*   *   F,2h,15m\n');
+  const f = lint(text).find((x) => x.code === 'retry-tls-required-missing')!;
+  const out = applyEdits(text, f.fixes![0].edits);
+  assert.ok(out.endsWith('begin retry\n*   tls_required\n.ifdef FAST\n*   *   F,1h,5m\n.endif\n*   *   F,2h,15m\n'), out);
+  assert.deepEqual(hardeningCodes(`FAST = 1\n${out}`), []);
+});

@@ -77,9 +77,11 @@ function lineBefore(ctx: RuleContext, rule: RetryRuleNode): number {
   return line;
 }
 
-/** Where a `* tls_required` rule belongs: before the first catch-all rule, or at the section's end. */
+/** Where a `* tls_required` rule belongs: before the first catch-all rule (also one in a skipped branch), or at the section's end. */
 function insertTlsRule(ctx: RuleContext, section: SectionNode, rules: RetryRuleNode[]): Fix['edits'][number] {
-  const catchAll = rules.find(isCatchAll);
+  // A catch-all in a skipped .ifdef branch counts too: it would shadow the new rule once the
+  // macro is defined.
+  const catchAll = retryRulesOf({ ...ctx.tree, sections: [section] }).find(isCatchAll) ?? rules.find(isCatchAll);
   if (catchAll) {
     const file = catchAll.line.file;
     return insertLinesBefore(file, lineBefore(ctx, catchAll), file.indentOf(catchAll.line.firstLine), [TLS_RULE_LINE]);
