@@ -207,8 +207,9 @@ test('the expansion reader finds a problem exactly where exim -be fails', (t) =>
     if (eximFails !== expected) wrong.push(`exim ${eximFails ? 'fails' : 'accepts'} ${s}: ${answers[i].trim()} (the list says otherwise)`);
     // An escaped brace that shifts the arguments is a warning about a string Exim expands.
     // exim -be has no message, so no data is tainted there: taint is measured with -bh
-    // sessions and deliveries (acl-runtime, delivery-runtime).
-    const problems = scanExpansion(s).problems.filter((p) => p.kind !== 'escaped-brace' && p.kind !== 'tainted');
+    // sessions and deliveries (acl-runtime, delivery-runtime). A list cut at its first "}"
+    // gives a wrong result rather than a failure (its own test below).
+    const problems = scanExpansion(s).problems.filter((p) => p.kind !== 'escaped-brace' && p.kind !== 'tainted' && p.kind !== 'list-cut');
     if ((problems.length > 0) !== eximFails) wrong.push(`${s}: exim ${eximFails ? `fails (${answers[i].trim()})` : 'accepts it'}, the reader ${problems.length ? `says ${problems.map((p) => p.message).join('; ')}` : 'finds nothing'}`);
   });
   assert.deepEqual(wrong, []);
@@ -280,5 +281,29 @@ test('an escaped "}" followed by "{" in an argument: Exim expands it, with the a
     if (kinds.join() !== 'escaped-brace') wrong.push(`${s}: the reader says ${kinds.join(', ') || 'nothing'}`);
     if (scanExpansion(fixed[i]).problems.length) wrong.push(`${fixed[i]}: the reader finds a problem`);
   });
+  assert.deepEqual(wrong, []);
+});
+
+test('an expansion in the list of match_domain and friends is cut at its first "}": Exim gives a wrong result or fails, the reader says so', (t) => {
+  const exim = requireExim(t);
+  if (!exim) return;
+  const cases = ['${if match_domain{a.b}{${lc:a.b}}{yes}{no}}', '${if match_local_part{ab}{${lc:ab}}{yes}{no}}', '${if match_address{a@b}{${lc:a@b}}{yes}{no}}'];
+  // match_ip tries the cut list as a host list and fails.
+  const failing = ['${if match_ip{1.2.3.4}{${tr{1.2.3.4}{a}{a}}}{yes}{no}}', '${if match_ip{1.2.3.4}{<; ${lc:1.2.3.4}}{yes}{no}}'];
+  // A variable without braces is expanded with the item as it is matched.
+  const plain = ['${if match_domain{a.b}{$qualify_domain : a.b}{yes}{no}}'];
+  const answers = expandAll(exim, [...cases, ...plain, ...failing]);
+  const wrong: string[] = [];
+  failing.forEach((s, i) => {
+    const answer = answers[cases.length + plain.length + i];
+    if (!/^Failed: unable to complete match against/.test(answer)) wrong.push(`${s}: exim gives ${answer.trim()}`);
+    if (!scanExpansion(s).problems.some((p) => p.kind === 'list-cut')) wrong.push(`${s}: the reader says nothing`);
+  });
+  cases.forEach((s, i) => {
+    if (answers[i].trim() !== 'true{yes}{no}}') wrong.push(`${s}: exim gives ${answers[i].trim()}`);
+    if (!scanExpansion(s).problems.some((p) => /is read as it is written, not expanded first/.test(p.message))) wrong.push(`${s}: the reader says nothing`);
+  });
+  if (answers[cases.length].trim() !== 'yes') wrong.push(`${plain[0]}: exim gives ${answers[cases.length].trim()}`);
+  if (scanExpansion(plain[0]).problems.length) wrong.push(`${plain[0]}: the reader finds a problem`);
   assert.deepEqual(wrong, []);
 });

@@ -20,7 +20,8 @@ import { fileLookupType, lookupTypeProblem } from './lookupType';
 import { regexProblem } from '../util/regexSyntax';
 
 /** 'runtime': a value Exim refuses only when it evaluates the item, not in a branch it skips. */
-export type ExpansionProblemKind = 'syntax' | 'unknown-item' | 'unknown-operator' | 'unknown-condition' | 'unknown-variable' | 'arguments' | 'runtime' | 'tainted' | 'escaped-brace' | 'unquoted-query';
+/** 'list-cut': an expansion in an unexpanded list argument, which Exim cuts at its first "}" (a wrong result, or a failure when matched). */
+export type ExpansionProblemKind = 'syntax' | 'unknown-item' | 'unknown-operator' | 'unknown-condition' | 'unknown-variable' | 'arguments' | 'runtime' | 'tainted' | 'escaped-brace' | 'unquoted-query' | 'list-cut';
 
 export interface ExpansionProblem {
   kind: ExpansionProblemKind;
@@ -203,19 +204,34 @@ class Scanner {
    * `{...}` at i read as Exim reads a string whose "$" is not honoured: backslash escapes and
    * \N...\N still apply, and the first other "}" ends it. Returns the offset after it, or -1.
    */
-  private unexpanded(i: number): number {
+  private unexpanded(i: number, condition?: string): number {
     const s = this.s;
     i = this.skipSpace(i);
     if (s.charCodeAt(i) !== OPEN) return -1;
     const open = i;
     i++;
+    let item = -1;
     while (i < s.length) {
       const c = s.charCodeAt(i);
       if (c === BACKSLASH) {
         i = this.escapeEnd(i);
         continue;
       }
-      if (c === CLOSE) return i + 1;
+      if (c === DOLLAR && s.charCodeAt(i + 1) === OPEN && item < 0) item = i;
+      if (c === CLOSE) {
+        // Measured with exim -be: "${if match_ip{1.2.3.4}{${lc:1.2.3.4}}{yes}{no}}" fails
+        // ('failed to expand "${lc:1.2.3.4" while checking a list'), and match_domain gives
+        // "true{yes}{no}}". Variables written without braces are expanded with each item.
+        if (item >= 0 && condition) {
+          this.problem(
+            'list-cut',
+            `the list of ${condition} is read as it is written, not expanded first: the first "}" (of "${s.slice(item, Math.min(i + 1, item + 24))}") ends it, and Exim reads the rest of the item from there (the list's items are expanded only as they are matched, so a "\${...}" in it fails); set a variable to the expansion first and write $acl_m_name in the list, or use a named list`,
+            item,
+            i + 1,
+          );
+        }
+        return i + 1;
+      }
       i++;
     }
     this.problem('syntax', 'missing } at end of string', open, open + 1);
@@ -812,9 +828,9 @@ class Scanner {
           let j = i;
           const numeric = NUMERIC_COMPARISONS.has(name);
           for (let k = 0; k < want; k++) {
-            // The list of match_address, match_domain and match_local_part is not expanded
-            // (Exim reads it with "$" not honoured): any "$" is literal and the first "}" ends it.
-            const next = k === 1 && UNEXPANDED_LIST_CONDITIONS.has(name) ? this.unexpanded(j) : this.braced(j);
+            // The list of match_address, match_domain, match_local_part and match_ip is not
+            // expanded (Exim reads it with "$" not honoured): the first "}" ends it.
+            const next = k === 1 && UNEXPANDED_LIST_CONDITIONS.has(name) ? this.unexpanded(j, name) : this.braced(j);
             if (next < 0) {
               this.problem('syntax', k === 0 ? `missing { after "${name}"` : `missing ${ordinal(k + 1)} string in {} after "${name}"`, this.skipSpace(j), this.skipSpace(j) + 1);
               return j;
@@ -858,7 +874,7 @@ class Scanner {
 }
 
 /** Conditions whose second argument, a list, is read without expansion. */
-const UNEXPANDED_LIST_CONDITIONS = new Set(['match_address', 'match_domain', 'match_local_part']);
+const UNEXPANDED_LIST_CONDITIONS = new Set(['match_address', 'match_domain', 'match_local_part', 'match_ip']);
 
 /** The conditions that compare numbers: each argument is read by expanded_string_integer(). */
 const NUMERIC_COMPARISONS = new Set(['<', '<=', '=', '==', '>', '>=']);

@@ -231,7 +231,7 @@ const expansionSyntax: Rule = {
       // (one unclosed brace is also a missing "}" for every item around it).
       // A value refused only when evaluated is not said of a start-up option, which Exim may
       // expand without reaching the item.
-      const first = t.problems.find((p) => p.kind === 'syntax' || p.kind === 'arguments' || p.kind === 'runtime');
+      const first = t.problems.find((p) => p.kind === 'syntax' || p.kind === 'arguments' || p.kind === 'runtime' || p.kind === 'list-cut');
       if (first) report(ctx, t, first);
     }
   },
