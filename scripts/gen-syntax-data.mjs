@@ -207,7 +207,6 @@ function expansionData() {
   // An operator the manual names in full is one even so: ${quote_local_part:...} is not the
   // quote_<lookup type> form (measured: Exim takes it by its whole name).
   const operators = opCandidates.filter((w) => !w.includes('_') || !opSet.has(w.slice(0, w.indexOf('_'))) || manualOps.has(w));
-  if (process.env.DEBUG_OPS) console.error('DBG', manualOps.has('quote_local_part'), opCandidates.includes('quote_local_part'), words.includes('quote_local_part'), operators.includes('quote_local_part'));
   const condResults = expandEach(words.map((w) => `\${if ${w}}`));
   const condNames = words.filter((w, i) => !/unknown condition/.test(condResults[i]) && !/condition name expected/.test(condResults[i]));
 

@@ -30,7 +30,10 @@ function expandAll(exim: string, strings: readonly string[]): string[] {
 
 const ACCEPTED = [
   '${lc:abc}',
-  // quote_ with a lookup type this Exim has (any of them), and ldap's _dn form.
+  // quote_ with a lookup type this Exim has (any of them), and ldap's _dn form; quote_local_part
+  // is an operator of its own (found in real configurations: Exim's default received_header_text).
+  '${quote_local_part:john doe}',
+  '${mask_n:192.168.1.7/24}',
   '${quote_mysql:x}',
   '${quote_lsearch:x}',
   '${quote_ldap_dn:x}',

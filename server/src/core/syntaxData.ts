@@ -55,6 +55,11 @@ export function expansionCondition(name: string): ExpansionConditionInfo | undef
   return Object.prototype.hasOwnProperty.call(conditions, name) ? conditions[name] : undefined;
 }
 
+/** An operator known by its whole name (${quote_local_part:...}, not a quote_<lookup type> form). */
+export function isNamedOperator(name: string): boolean {
+  return operators.has(name);
+}
+
 /**
  * Exim looks an operator up by its whole name, then by the part before the first "_"
  * (hash_3_4, sha2_256, length_5, l_5, quote_mysql): true when either is an operator.

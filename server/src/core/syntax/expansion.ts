@@ -13,6 +13,7 @@ import {
   expansionCondition,
   expansionItem,
   isExpansionOperator,
+  isNamedOperator,
   isKnownVariable,
   lookupTypeStyle,
 } from '../syntaxData';
@@ -204,6 +205,21 @@ class Scanner {
    * `{...}` at i read as Exim reads a string whose "$" is not honoured: backslash escapes and
    * \N...\N still apply, and the first other "}" ends it. Returns the offset after it, or -1.
    */
+  /** Whether the unexpanded argument at i (its "{") holds a "${" before the "}" that ends it. */
+  private cutsExpansion(i: number): boolean {
+    const s = this.s;
+    i = this.skipSpace(i);
+    if (s.charCodeAt(i) !== OPEN) return false;
+    for (i++; i < s.length; ) {
+      const c = s.charCodeAt(i);
+      if (c === BACKSLASH) i = this.escapeEnd(i);
+      else if (c === CLOSE) return false;
+      else if (c === DOLLAR && s.charCodeAt(i + 1) === OPEN) return true;
+      else i++;
+    }
+    return false;
+  }
+
   private unexpanded(i: number, condition?: string): number {
     const s = this.s;
     i = this.skipSpace(i);
@@ -315,7 +331,7 @@ class Scanner {
       const bad = operatorProblem(name);
       if (bad) this.problem('unknown-operator', bad, j, nameEnd, bad.startsWith('unknown expansion operator') ? name : undefined);
       const argEnd = this.text(nameEnd + 1, true, open);
-      if (name === 'expand' || name === 'mask') this.taintedOperand(name, nameEnd + 1, argEnd);
+      if (name === 'expand' || name === 'mask' || name === 'mask_n') this.taintedOperand(name, nameEnd + 1, argEnd);
       return this.close(argEnd, open);
     }
     if (next === CLOSE) {
@@ -829,8 +845,12 @@ class Scanner {
           const numeric = NUMERIC_COMPARISONS.has(name);
           for (let k = 0; k < want; k++) {
             // The list of match_address, match_domain, match_local_part and match_ip is not
-            // expanded (Exim reads it with "$" not honoured): the first "}" ends it.
-            const next = k === 1 && UNEXPANDED_LIST_CONDITIONS.has(name) ? this.unexpanded(j, name) : this.braced(j);
+            // expanded (Exim reads it with "$" not honoured): the first "}" ends it. Its items
+            // are expanded as they are matched, and match_ip fails on one that cannot be (an
+            // unknown variable: "unable to complete match"), so its list is read as expanded
+            // where that changes nothing: when no "${" in it is cut.
+            const unexpanded = k === 1 && UNEXPANDED_LIST_CONDITIONS.has(name) && (name !== 'match_ip' || this.cutsExpansion(j));
+            const next = unexpanded ? this.unexpanded(j, name) : this.braced(j);
             if (next < 0) {
               this.problem('syntax', k === 0 ? `missing { after "${name}"` : `missing ${ordinal(k + 1)} string in {} after "${name}"`, this.skipSpace(j), this.skipSpace(j) + 1);
               return j;
@@ -908,6 +928,8 @@ function operatorProblem(name: string): string | undefined {
   // The short forms of hash, length, substr and nhash need their numbers: ${l_3:x}, not ${l:x}.
   if (SHORT_NUMBERED.has(name)) return `missing values after ${name}`;
   if (!isExpansionOperator(name)) return `unknown expansion operator "${name}"`;
+  // Exim looks the whole name up first: quote_local_part is an operator of its own.
+  if (isNamedOperator(name)) return undefined;
   const us = name.indexOf('_');
   const sha = us > 0 ? SHA_VARIANTS[name.slice(0, us)] : undefined;
   if (sha) return sha.has(name.slice(us + 1)) ? undefined : `unrecognised ${name.slice(0, us)} variant`;
