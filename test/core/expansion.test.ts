@@ -154,3 +154,15 @@ test('the regular expression of ${sg} and of the match condition, once the expan
   assert.deepEqual(messages('${if match{x}{\\N\\d{2,1}\\N}}'), ['regular expression error in "\\d{2,1}": numbers out of order in {} quantifier']);
   assert.deepEqual(messages('${if match{x}{a\\\\}}'), ['regular expression error in "a\\": \\ at end of pattern']);
 });
+
+test('"${extract json {" with a space is reported only where Exim may skip it', () => {
+  const skipped = (s: string) => scanExpansion(s).problems.some((p) => /cannot skip "\$\{extract json \{"/.test(p.message));
+  assert.equal(skipped('${if def:acl_m_po {${extract json {mode}{$acl_m_po}}}{none}}'), true);
+  assert.equal(skipped('${if and{{eq{1}{0}}{eq{${extract json {a}{$acl_m_x}}}{b}}}{y}{n}}'), true);
+  assert.equal(skipped('${lookup{k}lsearch{/etc/x}{${extract json {a}{$value}}}}'), true);
+  // Evaluated whenever the string is: at the top, as an argument of a condition, in the first and/or condition.
+  assert.equal(skipped('${extract json {mode}{$acl_m_po}}'), false);
+  assert.equal(skipped('${if !eq {"enforcing"}{${extract json {mode}{$acl_m_po}}}}'), false);
+  assert.equal(skipped('${if and{{eq{${extract json {a}{$acl_m_x}}}{b}}{eq{1}{0}}}{y}{n}}'), false);
+  assert.equal(skipped('${if def:acl_m_po {${extract json{mode}{$acl_m_po}}}{none}}'), false);
+});

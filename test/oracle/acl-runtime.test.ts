@@ -409,3 +409,22 @@ test('taint goes through ACL variables and the operators and items that pass dat
   }
   assert.deepEqual(wrong, []);
 });
+
+test('"${extract json {" with a space fails where Exim skips it, and is reported; without the space it works', (t) => {
+  const exim = requireExim(t);
+  if (!exim) return;
+  const dir = mkdtempSync(join(tmpdir(), 'exim-extract-json-'));
+  try {
+    // $acl_m_po is not set, so the branch with the extract is skipped.
+    const run = (extract: string) => runAcl(exim, dir, ['acl_smtp_rcpt = r'], [`warn set acl_m_mode = \${if def:acl_m_po {${extract}}{none}}`, 'deny message = mode $acl_m_mode']);
+    const spaced = run('${extract json {mode}{$acl_m_po}}');
+    assert.match(spaced.output, /missing '}' closing extract/);
+    assert.match(spaced.output, /^451 /m);
+    assert.ok(spaced.codes.includes('expansion-syntax'), spaced.codes.join(', '));
+    const joined = run('${extract json{mode}{$acl_m_po}}');
+    assert.match(joined.output, /^550 mode none/m);
+    assert.ok(!joined.codes.includes('expansion-syntax'), joined.codes.join(', '));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -99,6 +99,8 @@ class Scanner {
   tooDeepAt = -1;
   /** Where the last args() stopped. */
   private argsEnd = 0;
+  /** Inside this many strings Exim may skip: ${if} and lookup yes/no strings, and/or conditions after the first. */
+  private branch = 0;
 
   constructor(
     private readonly s: string,
@@ -415,7 +417,9 @@ class Scanner {
     switch (kind) {
       case 'if': {
         i = this.condition(this.skipSpace(i), open);
+        this.branch++;
         const n = this.args(i, 2);
+        this.branch--;
         return this.itemEnd(this.argsEnd, open, name, [n]);
       }
       case 'lookup': {
@@ -444,7 +448,9 @@ class Scanner {
           this.sqliteQueryFile(s.slice(typeStart, i), i, [this.skipSpace(i) + 1, query - 1]);
           this.unquotedQuery(s.slice(typeStart, i), [this.skipSpace(i) + 1, query - 1]);
         }
+        this.branch++;
         const n = this.args(query, 2);
+        this.branch--;
         return this.itemEnd(this.argsEnd, open, name, [n]);
       }
       case 'run': {
@@ -469,6 +475,18 @@ class Scanner {
         const json = s.startsWith('json', i);
         if (s.startsWith('jsons', i)) i += 5;
         else if (json) i += 4;
+        // Measured with exim -be: where Exim skips the item (a branch not taken, a condition
+        // after and/or has decided) it does not skip white space after "json", and the whole
+        // expansion fails; evaluated, the item works.
+        if (json && this.branch > 0 && isSpace(s.charCodeAt(i))) {
+          const kind = s.startsWith('jsons', i - 5) ? 'jsons' : 'json';
+          this.problem(
+            'syntax',
+            `Exim 4.96 cannot skip "\${extract ${kind} {" with white space before its "{": wherever this item is not evaluated (the branch of \${if} or of a lookup not taken, a condition after and/or has decided) the whole expansion fails ("missing '}' closing extract"); write "${kind}{" with no space`,
+            i - kind.length,
+            this.skipSpace(i),
+          );
+        }
         // ${extract{field}{string}{yes}{no}} and ${extract{number}{separators}{string}{yes}{no}}:
         // Exim tells them apart by the expanded first argument (a number, "-" allowed); the json
         // forms always take a field. When the first argument is expanded, either may be meant.
@@ -797,14 +815,21 @@ class Scanner {
             return j;
           }
           j = this.skipSpace(j + 1);
-          while (s.charCodeAt(j) === OPEN) {
-            j = this.condition(j + 1, open);
-            j = this.skipSpace(j);
-            if (s.charCodeAt(j) === CLOSE) j = this.skipSpace(j + 1);
-            else {
-              this.problem('syntax', `each subcondition inside an "${name}{...}" condition must be in its own {}`, j, j + 1);
-              return this.skipTo(j);
+          // Exim skips the conditions after the one that decides.
+          const branch = this.branch;
+          try {
+            while (s.charCodeAt(j) === OPEN) {
+              j = this.condition(j + 1, open);
+              this.branch = branch + 1;
+              j = this.skipSpace(j);
+              if (s.charCodeAt(j) === CLOSE) j = this.skipSpace(j + 1);
+              else {
+                this.problem('syntax', `each subcondition inside an "${name}{...}" condition must be in its own {}`, j, j + 1);
+                return this.skipTo(j);
+              }
             }
+          } finally {
+            this.branch = branch;
           }
           if (s.charCodeAt(j) === CLOSE) return j + 1;
           this.problem('syntax', `missing } at end of "${name}" condition list`, j, j + 1);
