@@ -129,6 +129,9 @@ const ACCEPTED = [
 const NUMBERS_ACCEPTED = ['${if <{1k}{2}{y}{n}}', '${if <{ 1 }{2}{y}{n}}', '${if <{}{2}{y}{n}}', '${if <{010}{9}{y}{n}}', '${if <{-1}{+2}{y}{n}}', '${if >={1G }{2M}{y}{n}}', '${if <{-9223372036854775808}{2}{y}{n}}', '${if <{9223372036854775807}{2}{y}{n}}'];
 
 const REFUSED = [
+  // Exim wants a letter or digit after "${".
+  '${_if >{25}{0}}',
+  '${_x}',
   '${quote_bogus:root}',
   '${quote_MYSQL:x}',
   '${quote_:x}',

@@ -322,6 +322,11 @@ class Scanner {
       this.problem('syntax', `"\${" is not followed by a name`, i, i + 2);
       return i + 2;
     }
+    if (name.charCodeAt(0) === 95 /* _ */) {
+      // Exim's words (measured with exim -be: "${_if" and "${_x}").
+      this.problem('syntax', 'letter or digit expected after ${', i, nameEnd);
+      return this.close(this.text(nameEnd, true, open), open);
+    }
     const next = s.charCodeAt(nameEnd);
     const item = expansionItem(name);
     if (item) {
