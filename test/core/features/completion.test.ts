@@ -271,3 +271,14 @@ test('options already set in the driver or main section come last and say so (Ex
   assert.match(byLabel(main, 'qualify_domain')!.documentation!, /^\*\*Already set in the main section\*\*/);
   assert.doesNotMatch(byLabel(main, 'primary_hostname')!.documentation!, /Already set/);
 });
+
+test('after "$", the ACL variables the configuration sets come with where they are set', () => {
+  const text = 'begin acl\nr:\n  warn set acl_m_grey = ${lc:$sender_address}\n       set acl_c_n = 1\n  warn set acl_m_grey = x\n  accept condition = ${if eq{$acl_m}{}}\n';
+  const items = at(posOf(text, 5, '$acl_m', 6), text);
+  const grey = byLabel(items, 'acl_m_grey')!;
+  assert.equal(grey.detail, '$acl_m_grey: set in ACL r (tainted)');
+  assert.equal(byLabel(items, 'acl_c_n')!.detail, '$acl_c_n: set in ACL r');
+  assert.equal(items.filter((i) => i.label === 'acl_m_grey').length, 1);
+  // Still offered: Exim's own variables.
+  assert.ok(byLabel(items, 'sender_address'));
+});

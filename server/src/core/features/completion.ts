@@ -6,7 +6,9 @@
  * (for clients that do not read the extension's snippet file) the hardening snippets.
  */
 import { allRules } from '../analysis/registry';
+import { taintedAclVariables } from '../analysis/aclVariables';
 import { optionSectionOf, resolveOptionWord } from '../analysis/model';
+import { aclItemsNamed } from '../analysis/valueSites';
 import { CONTROL_NAMES } from '../analysis/rules/aclValues';
 import { REPEATABLE } from '../analysis/rules/structure';
 import { builtinMacros, isBuiltinMacro, knownDrivers, OptionInfo, OptionSectionKind, optionsFor } from '../options';
@@ -207,11 +209,11 @@ function expansionItemsFor(tree: ConfigTree, ctx: PositionContext, pos: Position
   if ((m = /(^|[^\\])(?:\\\\)*\$\{([a-z_0-9]*)$/.exec(before))) {
     for (const i of expansionItems) add({ label: i.name, kind: 'expansionItem', detail: i.syntax });
     for (const o of expansionOperators) add({ label: o.name, kind: 'operator', detail: o.syntax, insertText: `${o.name}:` });
-    variableItems(add);
+    variableItems(add, tree);
     return true;
   }
   if ((m = /(^|[^\\])(?:\\\\)*\$([A-Za-z_0-9]*)$/.exec(before))) {
-    variableItems(add);
+    variableItems(add, tree);
     return true;
   }
   if ((m = /(^|[^A-Za-z0-9_+])\+([A-Za-z0-9_]*)$/.exec(before))) {
@@ -225,7 +227,16 @@ function expansionItemsFor(tree: ConfigTree, ctx: PositionContext, pos: Position
 /** Variables the binary knows that the manual's list leaves out ($event_name, $csa_status...). */
 const EXTRA_VARIABLES = VARIABLE_NAMES.filter((n) => !expansionVariables.some((v) => v.name === n));
 
-function variableItems(add: Add): void {
+function variableItems(add: Add, tree: ConfigTree): void {
+  // The ACL variables this configuration sets, by name, first.
+  const tainted = taintedAclVariables(tree);
+  const seen = new Set<string>();
+  for (const { item, acl } of aclItemsNamed(tree, 'set')) {
+    const name = /^\s*(acl_[cm][0-9_][A-Za-z0-9_]*)\s*=/.exec(item.line.text.slice(item.nameOffset + 3))?.[1];
+    if (!name || seen.has(name)) continue;
+    seen.add(name);
+    add({ label: name, kind: 'variable', insertText: name, filterText: name, sortText: ` ${name}`, detail: `$${name}: set in ACL ${acl.name}${tainted.has(name) ? ' (tainted)' : ''}` });
+  }
   for (const v of [...expansionVariables, ...EXTRA_VARIABLES.map((name) => ({ name, family: false, tainted: false }))]) {
     add({
       label: v.family ? `${v.name}…` : v.name,
