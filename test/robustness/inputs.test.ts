@@ -112,6 +112,18 @@ describe('pathological inputs', () => {
     check('nested-expansions-closed', acl('${if eq{a}{'.repeat(5000) + 'x' + '}{y}{z}}'.repeat(5000)));
     check('nested-lookups', acl('${lookup{'.repeat(5000)));
   });
+  test('20,000 nested operators and items around data of the message: no rule fails', T, () => {
+    const n = 20_000;
+    const transport = (file: string) => `begin transports\nt:\n  driver = appendfile\n  file = /var/mail/${file}\n`;
+    for (const [name, text] of [
+      ['nested-lc', transport('${lc:'.repeat(n) + '$local_part' + '}'.repeat(n))],
+      ['nested-sg', transport('${sg{'.repeat(n) + '$local_part' + '}{a}{b}}'.repeat(n))],
+      ['nested-acl-variable', 'begin acl\nr:\n  warn set acl_m_x = ' + '${hash{'.repeat(n) + '$local_part' + '}}'.repeat(n) + '\n  warn logwrite = ${readfile{/x/$acl_m_x}}\n  accept\n'],
+    ]) {
+      const r = check(name, text);
+      assert.ok(!codes(r).includes('internal-error'), `${name}: ${JSON.stringify(r.findings.filter((f) => f.code === 'internal-error').map((f) => f.message))}`);
+    }
+  });
   test('a 2 MB line', T, () => {
     check('2mb-line', 'primary_hostname = ' + 'a'.repeat(2 * 1024 * 1024) + '\n');
     check('2mb-comment', '#' + 'x'.repeat(2 * 1024 * 1024) + '\n');

@@ -109,6 +109,14 @@ function closing(s: string, i: number): number {
  * and is left alone, as is the whole string when it is not read to its end.
  */
 export function taintedVariableIn(value: string, start = 0, end = value.length, alsoTainted?: TaintedNames, quotedBy?: TaintedNames): string | undefined {
+  return taintedIn(value, start, end, alsoTainted, quotedBy, 0);
+}
+
+/** Levels of nested items and operators read: deeper, nothing is said (hostile input stays linear). */
+const MAX_DEPTH = 200;
+
+function taintedIn(value: string, start: number, end: number, alsoTainted: TaintedNames | undefined, quotedBy: TaintedNames | undefined, depth: number): string | undefined {
+  if (depth > MAX_DEPTH) return undefined;
   for (let i = nextDollar(value, start, end); i < end; ) {
     if (value.charCodeAt(i + 1) === 123 /* { */) {
       let j = i + 2;
@@ -123,7 +131,7 @@ export function taintedVariableIn(value: string, start = 0, end = value.length, 
         const which = DATA_ARGUMENTS[name];
         for (const at of which === 'last' ? [spans.length - 1] : which) {
           const span = spans[at];
-          const found = span && taintedVariableIn(value, span[0], span[1], alsoTainted, quotedBy);
+          const found = span && taintedIn(value, span[0], span[1], alsoTainted, quotedBy, depth + 1);
           if (found) return found;
         }
       } else if (after === 58 /* : */ && name !== '') {
@@ -136,7 +144,7 @@ export function taintedVariableIn(value: string, start = 0, end = value.length, 
         }
         // A lookup's own quoting operator (quote_mysql in a mysql query) makes its argument
         // safe there, whatever is around it.
-        const found = quotedBy?.has(name) ? undefined : taintedVariableIn(value, j + 1, Math.min(close, end), alsoTainted, quotedBy);
+        const found = quotedBy?.has(name) ? undefined : taintedIn(value, j + 1, Math.min(close, end), alsoTainted, quotedBy, depth + 1);
         if (found) return found;
       }
       i = nextDollar(value, close + 1, end);
