@@ -124,6 +124,11 @@ describe('pathological inputs', () => {
       assert.ok(!codes(r).includes('internal-error'), `${name}: ${JSON.stringify(r.findings.filter((f) => f.code === 'internal-error').map((f) => f.message))}`);
     }
   });
+  test('a chain of 5,000 ACL variables, each set from the next: read once each', T, () => {
+    const sets = Array.from({ length: 5000 }, (_, i) => `  warn set acl_m_v${i} = x$acl_m_v${i + 1}`);
+    const r = check('acl-variable-chain', ['begin acl', 'r:', ...sets, '  warn set acl_m_v5000 = $sender_address', '  warn logwrite = ${readfile{/x/$acl_m_v0}}', '  accept', ''].join('\n'));
+    assert.ok(codes(r).includes('tainted-data'), JSON.stringify(codes(r)));
+  });
   test('a 2 MB line', T, () => {
     check('2mb-line', 'primary_hostname = ' + 'a'.repeat(2 * 1024 * 1024) + '\n');
     check('2mb-comment', '#' + 'x'.repeat(2 * 1024 * 1024) + '\n');

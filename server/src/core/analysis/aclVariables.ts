@@ -38,27 +38,37 @@ export function taintedAclVariables(tree: ConfigTree): ReadonlyMap<string, Taint
     const name = /^\s*(acl_[cm][A-Za-z0-9_]*)\s*=/.exec(item.line.text.slice(item.nameOffset + 3))?.[1];
     if (name) sets.push({ name, value: item.value, loc: item.nameLoc });
   }
-  // A variable set from another tainted one is tainted too: repeat until nothing changes.
-  for (let changed = sets.length > 0; changed; ) {
-    changed = false;
-    for (const set of sets) {
-      if (tainted.has(set.name)) continue;
-      const from = taintedVariableIn(set.value, 0, set.value.length, tainted.size ? new Set(tainted.keys()) : undefined);
-      if (!from) continue;
-      tainted.set(set.name, { from, loc: set.loc, quoted: true });
-      changed = true;
+  // A variable set from another tainted one is tainted too. Worklist: a set is read again
+  // only when a variable it mentions changes (a long chain of sets stays linear).
+  const mentioning = new Map<string, number[]>();
+  sets.forEach((set, i) => {
+    for (const m of new Set(set.value.match(/acl_[cm][0-9_][A-Za-z0-9_]*/g) ?? [])) {
+      const list = mentioning.get(m);
+      if (list) list.push(i);
+      else mentioning.set(m, [i]);
     }
+  });
+  const again = (name: string, queue: number[]) => {
+    for (const i of mentioning.get(name) ?? []) queue.push(i);
+  };
+  const queue = sets.map((_, i) => i);
+  while (queue.length > 0) {
+    const set = sets[queue.pop()!];
+    if (tainted.has(set.name)) continue;
+    const from = taintedVariableIn(set.value, 0, set.value.length, tainted.size ? tainted : undefined);
+    if (!from) continue;
+    tainted.set(set.name, { from, loc: set.loc, quoted: true });
+    again(set.name, queue);
   }
   // Unquoted: some data of the message reaches it outside a lookup's quote operator.
-  for (let changed = tainted.size > 0; changed; ) {
-    changed = false;
-    const unquoted = { has: (name: string) => tainted.get(name)?.quoted === false };
-    for (const set of sets) {
-      const variable = tainted.get(set.name);
-      if (!variable?.quoted || unquotedTaintedReferences(set.value, 0, set.value.length, LOOKUP_QUOTERS, unquoted).length === 0) continue;
-      variable.quoted = false;
-      changed = true;
-    }
+  const unquoted = { has: (name: string) => tainted.get(name)?.quoted === false };
+  const recheck = tainted.size > 0 ? sets.map((_, i) => i) : [];
+  while (recheck.length > 0) {
+    const set = sets[recheck.pop()!];
+    const variable = tainted.get(set.name);
+    if (!variable?.quoted || unquotedTaintedReferences(set.value, 0, set.value.length, LOOKUP_QUOTERS, unquoted).length === 0) continue;
+    variable.quoted = false;
+    again(set.name, recheck);
   }
   found = tainted;
   cache.set(tree, found);
