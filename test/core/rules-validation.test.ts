@@ -549,6 +549,9 @@ test('comment-in-value: a "# comment" after a list value is list data, and a fix
   assert.match(only(text, 'tls-not-required')[0].message, /"#" starts a comment only at the start of a line/);
   // Without the "#" text, nothing to say.
   assert.deepEqual(only('tls_advertise_hosts = *\nhostlist h = a#b : c\n', 'comment-in-value'), []);
+  // tls_on_connect_ports: the daemon reads each item's leading number, so a comment after the last one does no harm.
+  assert.deepEqual(only('tls_on_connect_ports = 465   # smtps\n', 'comment-in-value'), []);
+  assert.equal(only('tls_on_connect_ports = 465 # smtps : 587\n', 'comment-in-value').length, 1);
 });
 
 test('route-option-unknown: after the hosts of a manualroute rule only routing options and transport names', () => {

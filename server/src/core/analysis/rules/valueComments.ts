@@ -65,6 +65,13 @@ function report(ctx: RuleContext, node: OptionNode | NamedListNode | AclItemNode
   });
 }
 
+/**
+ * tls_on_connect_ports: the daemon takes each item's leading number (measured: with
+ * `tls_on_connect_ports = 465   # smtps` it serves TLS on connect on that port), so a comment
+ * after the last number does no harm.
+ */
+const harmlessAfterNumber = (name: string, value: string): boolean => name === 'tls_on_connect_ports' && /^\s*(?:\d+\s*:\s*)*\d+\s+#[^:]*$/.test(value);
+
 const checked = (info: OptionInfo | undefined, name: string): boolean => !!info && (LIST_TYPES.has(info.type) || READ_AS_LIST_OR_NUMBER.has(name));
 
 const commentInValue: Rule = {
@@ -75,7 +82,7 @@ const commentInValue: Rule = {
     for (const option of mainOptions(ctx.tree)) {
       if (!option.hasValue || !option.value.includes('#')) continue;
       const r = ctx.model.resolve(option, 'main');
-      if (checked(r.info, r.name)) report(ctx, option, r.name, option.active);
+      if (checked(r.info, r.name) && !harmlessAfterNumber(r.name, option.value)) report(ctx, option, r.name, option.active);
     }
     const { drivers, resolved } = ctx.model.optionTable();
     for (let k = 0; k < drivers.length; k++) {
