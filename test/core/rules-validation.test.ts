@@ -1526,3 +1526,19 @@ test('with an include that could not be read, findings about a name written like
   // A defined macro's name is not one of them.
   assert.ok(lint(`.include /nonexistent/x.conf\nMY_IP = 127.0.0.1\nlocal_interfaces = 192.0.2.300 : MY_IP\n`).some((f) => f.code === 'local-interfaces-invalid'));
 });
+
+test('tainted-data: AUTH data, and $authenticated_id only where server_set_id takes it', () => {
+  const acl = 'begin acl\nr:\n  warn logwrite = ${readfile{/etc/x/$authenticated_id}}\n  accept\n';
+  const auth = (setId: string) => `begin authenticators\nplain:\n  driver = plaintext\n  public_name = PLAIN\n  server_condition = yes\n  server_set_id = ${setId}\n`;
+  const [f] = only(acl + auth('$2'), 'tainted-data');
+  assert.match(f.message, /uses \$authenticated_id \(set from \$auth2\), which comes from the message/);
+  assert.equal(f.related?.[0].loc.range.start.line, 9);
+  assert.equal(only(acl + auth('$auth1'), 'tainted-data').length, 1);
+  assert.deepEqual(only(acl + auth('${lookup{$auth1}lsearch{/etc/users}}'), 'tainted-data'), []);
+  assert.deepEqual(only(acl, 'tainted-data'), []);
+  assert.equal(only('begin acl\nr:\n  warn logwrite = ${readfile{/etc/x/$auth2}} ${readfile{/etc/y/$authenticated_sender}}\n  accept\n', 'tainted-data').length, 2);
+  // In a query, unquoted unless server_set_id quoted it.
+  const query = 'begin acl\nr:\n  warn set acl_m_r = ${lookup mysql{SELECT 1 WHERE u=\'$authenticated_id\'}}\n  accept\n';
+  assert.equal(only(query + auth('$auth2'), 'lookup-query-unquoted').length, 1);
+  assert.deepEqual(only(query + auth('${quote_mysql:$auth2}'), 'lookup-query-unquoted'), []);
+});

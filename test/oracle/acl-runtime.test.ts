@@ -428,3 +428,39 @@ test('"${extract json {" with a space fails where Exim skips it, and is reported
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('the client\'s AUTH data is tainted: $auth1-$auth3, $authenticated_id taken from them, $authenticated_sender', (t) => {
+  const exim = requireExim(t);
+  if (!exim) return;
+  const dir = mkdtempSync(join(tmpdir(), 'exim-auth-taint-'));
+  chmodSync(dir, 0o755);
+  try {
+    // Files that exist and can be read, so only taint can refuse them.
+    for (const name of ['pass', 'user', '<user@b.example>']) writeFileSync(join(dir, `f${name}`), 'x\n', { mode: 0o644 });
+    const path = join(dir, 'exim.conf');
+    const run = (serverCondition: string, acl: string) => {
+      writeFileSync(
+        path,
+        ['primary_hostname = example.org', 'keep_environment =', 'acl_smtp_rcpt = r', 'auth_advertise_hosts = *', 'begin acl', 'r:', `  warn logwrite = ${acl}`, '  accept',
+          'begin authenticators', 'plain:', '  driver = plaintext', '  public_name = PLAIN', '  server_prompts = :', `  server_condition = ${serverCondition}`, '  server_set_id = $auth2', ''].join('\n'),
+      );
+      // AUTH PLAIN with user "user" and password "pass".
+      const session = 'EHLO x.example\r\nAUTH PLAIN AHVzZXIAcGFzcw==\r\nMAIL FROM:<a@b.example> AUTH=<user@b.example>\r\nRCPT TO:<x@example.org>\r\nQUIT\r\n';
+      const r = spawnSync(exim, ['-C', path, '-bh', '192.0.2.1'], { input: session, encoding: 'utf8', timeout: 30_000 });
+      return { output: r.stdout + r.stderr, codes: lintPath(path, nodeHost()).findings.map((f) => f.code) };
+    };
+    const auth = run(`\${if eq{\${readfile{${dir}/f$auth3}{}}}{x}{yes}{no}}`, 'ok');
+    assert.match(auth.output, /Tainted filename/);
+    assert.match(auth.output, /^435 /m);
+    assert.ok(auth.codes.includes('tainted-data'), auth.codes.join(', '));
+    for (const variable of ['$authenticated_id', '$authenticated_sender']) {
+      const acl = run('yes', `\${readfile{${dir}/f${variable}}{}}`);
+      assert.match(acl.output, /^235 /m);
+      assert.match(acl.output, /Tainted filename/);
+      assert.match(acl.output, /^451 /m);
+      assert.ok(acl.codes.includes('tainted-data'), `${variable}: ${acl.codes.join(', ')}`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

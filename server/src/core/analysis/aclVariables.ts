@@ -1,5 +1,6 @@
 /**
- * ACL variables that carry data of the message: `set acl_m_id = ${lc:$sender_address}` makes
+ * ACL variables that carry data of the message (and $authenticated_id, when server_set_id
+ * takes the client's AUTH data): `set acl_m_id = ${lc:$sender_address}` makes
  * $acl_m_id as tainted as $sender_address (measured with Exim 4.96: a readfile of a name
  * built from it gives "Tainted filename" in an ACL, and an appendfile file named with it
  * "Tainted ... not permitted" at delivery, as the value goes with the message through the
@@ -23,6 +24,9 @@ export interface TaintedAclVariable {
   quoted: boolean;
 }
 
+/** In an authenticator, $1-$3 are the client's AUTH data too ($auth1-$auth3). */
+const AUTH_NUMBERED = { has: (name: string) => name === '1' || name === '2' || name === '3' };
+
 /** A lookup's quote operator (quote_mysql, quote_ldap_dn ...); ${quote:...} is not one. */
 const LOOKUP_QUOTERS = { has: (name: string) => name.startsWith('quote_') };
 
@@ -37,6 +41,18 @@ export function taintedAclVariables(tree: ConfigTree): ReadonlyMap<string, Taint
     if (!item.active || !item.hasValue || !item.value.includes('$')) continue;
     const name = /^\s*(acl_[cm][A-Za-z0-9_]*)\s*=/.exec(item.line.text.slice(item.nameOffset + 3))?.[1];
     if (name) sets.push({ name, value: item.value, loc: item.nameLoc });
+  }
+  // $authenticated_id is what an authenticator's server_set_id made of the client's AUTH data
+  // ($auth1-$auth3, or $1-$3 there): measured, a readfile named from it in an ACL answers 451.
+  for (const section of tree.sections) {
+    if (section.kind !== 'authenticators') continue;
+    for (const driver of section.items) {
+      if (driver.kind !== 'driver' || !driver.active || tainted.has('authenticated_id')) continue;
+      const set = driver.options.find((o) => o.active && o.word === 'server_set_id' && o.hasValue);
+      const from = set && taintedVariableIn(set.value, 0, set.value.length, AUTH_NUMBERED);
+      const quoted = set !== undefined && from !== undefined && unquotedTaintedReferences(set.value, 0, set.value.length, LOOKUP_QUOTERS, AUTH_NUMBERED).length === 0;
+      if (from) tainted.set('authenticated_id', { from: /^\d$/.test(from) ? `auth${from}` : from, loc: set.wordLoc, quoted });
+    }
   }
   // A variable set from another tainted one is tainted too. Worklist: a set is read again
   // only when a variable it mentions changes (a long chain of sets stays linear).

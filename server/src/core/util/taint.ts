@@ -20,6 +20,12 @@ export const TAINTED_VARIABLES = new Set([
   'sender_address_domain',
   // What the client said in HELO or EHLO (measured: tainted from -bs on a socket too).
   'sender_helo_name',
+  // What the client sent in AUTH, and the AUTH= of its MAIL command (measured with exim -bh:
+  // a readfile named from each gives "Tainted filename"; an authenticator then answers 435).
+  'auth1',
+  'auth2',
+  'auth3',
+  'authenticated_sender',
 ]);
 
 
