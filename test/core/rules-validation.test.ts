@@ -76,6 +76,10 @@ test('values that need "=", quoted strings, and user names left by undefined mac
   assert.deepEqual(found('domainlist d = "a"\ndomainlist e = a "b" c\n'), []);
   assert.equal(mainValue('trusted_groups', 'MAIN_TRUSTED_GROUPS'), 'group MAIN_TRUSTED_GROUPS was not found ("MAIN_TRUSTED_GROUPS" looks like a macro that is not defined)');
   assert.equal(mainValue('trusted_groups', 'mail : 8'), undefined);
+  // A "# comment" after a name is part of it (exim -bV: 'user Debian-exim # run as was not found').
+  assert.equal(mainValue('exim_user', 'Debian-exim # run as'), 'user Debian-exim # run as was not found ("#" starts a comment only at the start of a line: here it is part of the name)');
+  assert.equal(mainValue('never_users', 'root : daemon   # system'), 'user daemon   # system was not found ("#" starts a comment only at the start of a line: here it is part of the name)');
+  assert.equal(mainValue('never_users', 'root : daemon'), undefined);
   // In a skipped branch, the macro the branch waits for is undefined: no finding.
   assert.deepEqual(found('.ifdef MAIN_TRUSTED_GROUPS\ntrusted_groups = MAIN_TRUSTED_GROUPS\n.endif\n'), []);
   // Elsewhere in a skipped branch, at most a warning.

@@ -82,6 +82,12 @@ function idProblem(name: string, value: string): ValueProblem | undefined {
       return { message: `${id.what} ${item} was not found${hint}` };
     }
     if (/^[A-Z][A-Z0-9_]*$/.test(item)) return { message: `${id.what} ${item} was not found ("${item}" looks like a macro that is not defined)` };
+    // Nor with white space in it: a "# comment" after the name is part of it (measured:
+    // `exim_user = Debian-exim # run as` stops exim -bV with 'user Debian-exim # run as was not found').
+    if (/\s/.test(item.trim())) {
+      const hint = /\s#/.test(item) ? ' ("#" starts a comment only at the start of a line: here it is part of the name)' : '';
+      return { message: `${id.what} ${item.trim()} was not found${hint}` };
+    }
   }
   return undefined;
 }
