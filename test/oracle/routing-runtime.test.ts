@@ -187,3 +187,28 @@ test('a transport whose name a router builds with an expansion is used: no unuse
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a router condition with text left outside its expansions is never false: the router takes every address', (t) => {
+  const exim = requireExim(t);
+  if (!exim) return;
+  const dir = mkdtempSync(join(tmpdir(), 'exim-router-condition-'));
+  try {
+    const path = join(dir, 'exim.conf');
+    const route = (condition: string) => {
+      writeFileSync(path, ['primary_hostname = example.org', 'keep_environment =', 'begin routers', 'r:', '  driver = redirect', `  condition = ${condition}`, '  data = :blackhole:', 'last:', '  driver = redirect', '  data = :fail: no', ''].join('\n'));
+      const r = spawnSync(exim, ['-C', path, '-bt', 'someone@example.org'], { encoding: 'utf8', timeout: 30_000 });
+      return { discarded: /is discarded/.test(r.stdout + r.stderr), codes: lintPath(path, nodeHost()).findings.map((f) => f.code) };
+    };
+    // A stray "{" (an MTA-STS recipe) and a stray "}" before the yes/no strings (an Exim wiki vacation recipe).
+    for (const condition of ['${if eq{{$local_part}{enforce}}}', '${if or {{eq{$local_part}{x}} } } {no} {yes} }']) {
+      const r = route(condition);
+      assert.equal(r.discarded, true, condition);
+      assert.ok(r.codes.includes('router-condition-always-true'), `${condition}: ${r.codes.join(', ')}`);
+    }
+    const right = route('${if eq{$local_part}{enforce}}');
+    assert.equal(right.discarded, false);
+    assert.ok(!right.codes.includes('router-condition-always-true'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

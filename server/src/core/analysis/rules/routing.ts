@@ -12,7 +12,7 @@
  *    ("user set without group for r router"; transports are refused by -bV for this).
  */
 import { OptionNode } from '../../syntax/tree';
-import { expansionProblems } from '../../syntax/expansion';
+import { expansionProblems, literalTextOutsideReferences } from '../../syntax/expansion';
 import { exactListItems } from '../../util/lists';
 import { readRouteRule, routeListRules, unknownRouteOption } from '../../util/routeList';
 import { stringSetting } from '../../util/stringSetting';
@@ -154,4 +154,33 @@ const routerRequireFilesRelative: Rule = {
   },
 };
 
-export const routingRules: Rule[] = [routeOptionUnknown, routerVariableInvalid, routerUserWithoutGroup, routerRequireFilesRelative];
+/**
+ * A router `condition` with text written outside its expansions that none of Exim's false
+ * results ("", "0", "no", "false") could hold: the result is never false and the router runs
+ * for every address. Measured with exim -bt: `condition = ${if eq{{$local_part}{enforce}}}`
+ * (a stray "{", as in an MTA-STS recipe, leaves a "}" after the item) routes every address.
+ */
+const routerConditionAlwaysTrue: Rule = {
+  id: 'router-condition-always-true',
+  defaultSeverity: 'warning',
+  title: 'router condition whose result can never be false, because text written outside its expansions stays in it',
+  check(ctx: RuleContext) {
+    if (!ctx.model.mayHaveOption('condition')) return;
+    for (const router of ctx.model.activeDrivers('routers')) {
+      const node = ctx.model.optionNode(router, 'condition');
+      if (!node || !node.hasValue) continue;
+      const text = stringSetting(node.value);
+      if (!text.includes('$')) continue;
+      const literal = literalTextOutsideReferences(text)?.trim();
+      if (!literal || /^[0-9A-Za-z\s]*$/.test(literal)) continue;
+      ctx.report({
+        message: `the condition of the ${router.name} router is never false: the text "${literal.length > 20 ? literal.slice(0, 20) + '...' : literal}" written outside its expansions stays in the result, which is then never empty, "0", "no" or "false", so the router runs for every address it sees (a stray "{" or "}"?)`,
+        loc: node.valueLoc ?? node.wordLoc,
+        active: node.active,
+        data: { router: router.name },
+      });
+    }
+  },
+};
+
+export const routingRules: Rule[] = [routeOptionUnknown, routerVariableInvalid, routerUserWithoutGroup, routerRequireFilesRelative, routerConditionAlwaysTrue];
