@@ -50,7 +50,7 @@ test('tls-ciphers-invalid: a tls_require_ciphers GnuTLS refuses, with what that 
 
   // Not read: good strings, expanded ones, system keywords, other transports.
   assert.deepEqual(lint(transport('tls_require_ciphers = NORMAL:-VERS-TLS1.0:-VERS-TLS1.1')), []);
-  assert.deepEqual(lint(transport('tls_require_ciphers = ${if eq{$host}{a}{HIGH}{NORMAL}}')), []);
+  assert.deepEqual(lint(transport('tls_require_ciphers = ${if eq{$host}{a}{$acl_c_x}{NORMAL}}')), []);
   assert.deepEqual(lint(transport('tls_require_ciphers = @SYSTEM')), []);
   assert.deepEqual(lint('begin transports\nlmtp:\n  driver = lmtp\n  socket = /s\n'), []);
   // The server's string: the daemon does not start, unless TLS is not offered at all.
@@ -96,4 +96,15 @@ test('local-interfaces-invalid: addresses, with ports after a dot or in brackets
   assert.equal(f.message, 'Malformed IP address "eth0" in local_interfaces (an interface is given by its address, not its name): `exim -bV` accepts the configuration, but the daemon (`exim -bd`) refuses to start, so no mail is received');
   assert.match(lintIfaces('local_interfaces = 127.0.0.1 : ::1\n')[0].message, /^Malformed IP address "" in local_interfaces|^Malformed IP address ":1" in local_interfaces \(an IPv6 address in a list needs another separator/);
   assert.equal(lintIfaces('local_interfaces = [127.0.0.1]:2525\n')[0].data!.item, '2525');
+});
+
+test('tls-ciphers-invalid: each written-out branch of an ${if} is a priority string of its own', () => {
+  const [f] = lint('tls_require_ciphers = ${if =={$received_port}{25}{NORMAL}{HIGH:!MD5:!SHA1}}\n');
+  assert.match(f.message, /^gnutls_priority_init\(HIGH:!MD5:!SHA1\) failed at offset 0: .*OpenSSL cipher list.*Whenever the \$\{if\} picks this string TLS cannot start/);
+  assert.deepEqual([f.loc.range.start.character, f.loc.range.end.character], [58, 73]);
+  assert.equal(f.severity, 'warning');
+  assert.deepEqual(lint('tls_require_ciphers = ${if =={$received_port}{25}{NORMAL}{SECURE256}}\n'), []);
+  // A branch that is itself expanded is not read.
+  assert.deepEqual(lint('tls_require_ciphers = ${if =={$received_port}{25}{NORMAL}{$acl_c_x}}\n'), []);
+  assert.equal(lint(transport('tls_require_ciphers = ${if eq{$host}{a}{HIGH}{NORMAL}}')).length, 1);
 });

@@ -29,11 +29,49 @@ import { tlsPosture } from './tls';
 /** Words of OpenSSL's cipher-list syntax that GnuTLS does not have. */
 const OPENSSL_WORDS = /(?:^|[:+!-])(?:HIGH|MEDIUM|LOW|DEFAULT|COMPLEMENTOFDEFAULT|ALL|aNULL|eNULL|EECDH|EDH|kEECDH|kEDH|kRSA|aRSA|AESGCM|@STRENGTH|@SECLEVEL=\d)(?=$|[:+!-])/;
 
+/**
+ * The yes and no strings of a value that is one `${if ...{A}{B}}`, with their offsets, where
+ * both are written out (no "$", braces or backslashes in them); else undefined.
+ */
+function literalIfBranches(value: string): { text: string; offset: number }[] | undefined {
+  const v = value.trimEnd();
+  if (!/^\s*\$\{if\b/.test(v) || !v.endsWith('}}')) return undefined;
+  const branches: { text: string; offset: number }[] = [];
+  let end = v.length - 2; // the "}" that closes the last branch
+  for (let k = 0; k < 2; k++) {
+    while (end > 0 && /\s/.test(v[end])) end--;
+    if (v[end] !== '}') return undefined;
+    const open = v.lastIndexOf('{', end);
+    if (open < 0) return undefined;
+    const text = v.slice(open + 1, end);
+    if (/[$\\{}]/.test(text)) return undefined;
+    branches.unshift({ text, offset: open + 1 });
+    end = open - 1;
+  }
+  return branches;
+}
+
 /** Reports the priority string of one setting, if GnuTLS refuses it; `consequence` says what follows. */
 function checkSetting(ctx: RuleContext, node: OptionNode, consequence: () => string, data: Record<string, unknown>, severity?: 'error'): void {
   const value = stringSetting(node.value);
-  // An expanded value is known only when it is used.
-  if (value.includes('$')) return;
+  if (value.includes('$')) {
+    // An expanded value is known only when it is used, but a branch of an ${if} written out
+    // is what Exim gets whenever the condition picks it (measured: the daemon checks the
+    // string as it starts, with $received_port empty, and refuses to start on a bad branch).
+    for (const branch of literalIfBranches(value) ?? []) {
+      const problem = gnutlsPriorityProblem(branch.text);
+      if (!problem) continue;
+      const openssl = OPENSSL_WORDS.test(branch.text) ? '; this looks like an OpenSSL cipher list, and Debian\'s Exim is built with GnuTLS, which takes priority strings such as "NORMAL:-VERS-TLS1.0:-VERS-TLS1.1"' : '';
+      ctx.report({
+        message: `gnutls_priority_init(${branch.text}) failed at offset ${problem.offset}: ${problem.reason}${openssl}. Whenever the \${if} picks this string TLS cannot start: ${consequence()}`,
+        loc: node.value.startsWith('"') || !node.valueLoc ? node.valueLoc ?? node.wordLoc : node.line.locate(node.valueOffset + branch.offset, node.valueOffset + branch.offset + Math.max(branch.text.length, 1)),
+        active: node.active,
+        data: { ...data, element: problem.element, suggestions: problem.suggestions },
+      });
+      return;
+    }
+    return;
+  }
   const problem = gnutlsPriorityProblem(value);
   if (!problem) return;
   const openssl = OPENSSL_WORDS.test(value) ? '; this looks like an OpenSSL cipher list, and Debian\'s Exim is built with GnuTLS, which takes priority strings such as "NORMAL:-VERS-TLS1.0:-VERS-TLS1.1"' : '';
