@@ -947,7 +947,7 @@ test('tainted-data: an appendfile file or directory, a pipe command, a redirect 
   assert.match(redirect[0], /'Tainted name \.\.\. for file read not permitted'\), and the r router defers each address it reads the file for; use \$domain_data/);
   const lookup = found('begin routers\nr:\n  driver = accept\n  condition = ${lookup{$local_part}lsearch{/etc/exim4/domains/$domain/passwd}{true}{false}}\n');
   assert.deepEqual(lookup, [
-    'the file name of this lsearch lookup uses $domain, which comes from the message: Exim 4.94 and later refuse it ("Tainted filename", in the panic log) and the whole expansion fails: a router condition then skips the router, other settings make the delivery defer or fail',
+    'the file name of this lsearch lookup uses $domain, which comes from the message: Exim 4.94 and later refuse it ("Tainted filename", in the panic log) and the whole expansion fails: an ACL then answers 451, a router condition skips the router, other settings make the delivery defer or fail',
   ]);
   // Reported once where a lookup in the path fails first.
   assert.equal(found('begin transports\nt:\n  driver = appendfile\n  directory = ${extract{5}{:}{${lookup{$local_part}lsearch{/etc/exim4/domains/$domain/passwd}}}}/mail/$domain/$local_part\n').length, 1);

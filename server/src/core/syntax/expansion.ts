@@ -84,11 +84,12 @@ export type TaintedSources = ReadonlyMap<string, { from: string; quoted: boolean
 const MAX_DEPTH = 200;
 /**
  * Measured: 'Tainted filename for search' in the panic log, and the expansion fails as a
- * whole; what follows depends on the setting (a router condition skips the router, an
+ * whole; what follows depends on the setting (an ACL answers 451, measured with exim -bh;
+ * a router condition skips the router, an
  * appendfile path defers, an autoreply option fails the address, which bounces).
  */
 const TAINTED_FILE_EFFECT =
-  'Exim 4.94 and later refuse it ("Tainted filename", in the panic log) and the whole expansion fails: a router condition then skips the router, other settings make the delivery defer or fail';
+  'Exim 4.94 and later refuse it ("Tainted filename", in the panic log) and the whole expansion fails: an ACL then answers 451, a router condition skips the router, other settings make the delivery defer or fail';
 
 class Scanner {
   readonly problems: ExpansionProblem[] = [];
