@@ -292,3 +292,12 @@ test('ACL variables: every set is a definition, $x, ${x} and def:x are uses; ren
   assert.equal(unset.ok, false);
   if (!unset.ok) assert.match(unset.message, /No ACL statement sets acl_m_grey_other/);
 });
+
+test('rename refuses an ACL variable name that is read elsewhere; a tls authenticator is not offered in EHLO', () => {
+  const text = 'begin acl\nr:\n  warn set acl_m_a = 1\n  deny condition = ${if eq{$acl_m_b}{1}}\n  accept\n';
+  const r = rename(parse(text), FILE, posOf(text, 2, 'acl_m_a', 1), 'acl_m_b');
+  assert.equal(r.ok, false);
+  if (!r.ok) assert.match(r.message, /\$acl_m_b is already used in this configuration/);
+  const tls = 'begin authenticators\ncert:\n  driver = tls\n  server_param1 = ${certextract{subject}{$tls_in_peercert}}\n';
+  assert.equal(rename(parse(tls), FILE, { line: 1, character: 1 }, 'peer').ok, true);
+});

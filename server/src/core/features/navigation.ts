@@ -423,6 +423,11 @@ export function rename(tree: ConfigTree, file: string, pos: Position, newName: s
   if (occurrences(tree).some((o) => o.definition && o.kind === kind && o.name === newName && (kind !== 'namedList' || o.listType === listType))) {
     return { ok: false, message: `A ${KIND_WORDS[kind]} named ${newName} already exists.` };
   }
+  // An ACL variable read but never set here is still a variable (empty, or set by an ACL
+  // in a file not read): renaming onto it would make the two one.
+  if (kind === 'aclVariable' && occurrences(tree).some((o) => o.kind === 'aclVariable' && o.name === newName)) {
+    return { ok: false, message: `$${newName} is already used in this configuration.` };
+  }
   if (kind === 'macro' && occurrences(tree).some((o) => o.kind === 'macro' && o.definition && o.name !== check.name && (o.name.includes(newName) || newName.includes(o.name)))) {
     // Exim replaces macro names as plain substrings: overlapping names change other lines.
     const other = occurrences(tree).find((o) => o.kind === 'macro' && o.definition && o.name !== check.name && (o.name.includes(newName) || newName.includes(o.name)))!;
@@ -467,7 +472,8 @@ export function rename(tree: ConfigTree, file: string, pos: Position, newName: s
   if (kind === 'authenticator') {
     // Without public_name, Exim advertises the instance's name (measured: AUTH PLAIN becomes AUTH MYAUTH).
     const driver = tree.sections.flatMap((sec) => sec.items).find((i) => i.kind === 'driver' && i.section === 'authenticators' && i.name === check.name);
-    if (driver && driver.kind === 'driver' && !driver.options.some((o) => o.word === 'public_name')) {
+    // The tls authenticator is not offered in EHLO at all (it reads the client's certificate).
+    if (driver && driver.kind === 'driver' && driver.driverName !== 'tls' && !driver.options.some((o) => o.word === 'public_name')) {
       return { ok: false, message: `Exim offers the authenticator ${check.name} to clients as AUTH ${check.name}, as it has no public_name: renaming it changes the mechanism clients ask for. Add "public_name = ${check.name}" first.` };
     }
   }
