@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { definitions, documentHighlights, prepareRename, references, rename } from '../../../server/src/core/features/navigation';
+import { applyEdits } from '../../../server/src/core/fixes/edits';
 import { memoryHost } from '../../../server/src/core/host';
 import { parsePath } from '../../../server/src/core/service';
 import { Location } from '../../../server/src/core/syntax/source';
@@ -300,4 +301,16 @@ test('rename refuses an ACL variable name that is read elsewhere; a tls authenti
   if (!r.ok) assert.match(r.message, /\$acl_m_b is already used in this configuration/);
   const tls = 'begin authenticators\ncert:\n  driver = tls\n  server_param1 = ${certextract{subject}{$tls_in_peercert}}\n';
   assert.equal(rename(parse(tls), FILE, { line: 1, character: 1 }, 'peer').ok, true);
+});
+
+test('a macro with an empty value is found in lines Exim skips, and renamed there', () => {
+  const text = 'DCsmarthost=\nbegin routers\n.ifdef DCconfig_smarthost\nsmarthost:\n  driver = manualroute\n  route_list = * DCsmarthost byname\n.endif\n';
+  const t = parse(text);
+  assert.deepEqual(locs(references(t, FILE, { line: 0, character: 2 }, true)), [
+    [FILE, 0, 0, 0, 11],
+    [FILE, 5, 17, 5, 28],
+  ]);
+  const r = rename(t, FILE, { line: 0, character: 2 }, 'DCrelay');
+  assert.ok(r.ok);
+  if (r.ok) assert.equal(applyEdits(text, r.edits), text.replace(/DCsmarthost/g, 'DCrelay'));
 });

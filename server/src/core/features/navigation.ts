@@ -243,6 +243,27 @@ function collect(tree: ConfigTree, built: BuiltName[]): Occurrence[] {
       }
     }
   }
+  // A macro whose value is empty leaves no text behind in a line Exim skips (Debian's
+  // `DCsmarthost=` in `route_list = * DCsmarthost byname`): its name is found in the file's text.
+  const emptyValued = [...new Set(tree.macros.filter((d) => d.value.trim() === '').map((d) => d.name))];
+  if (emptyValued.length > 0) {
+    const token = new RegExp(`(?<![A-Za-z0-9_])(?:${emptyValued.join('|')})(?![A-Za-z0-9_])`, 'g');
+    const definedAt = new Set(tree.macros.map((d) => `${d.nameLoc.file}:${d.nameLoc.range.start.line}:${d.nameLoc.range.start.character}`));
+    for (const line of tree.lines) {
+      if (line.active) continue;
+      const file = line.file;
+      for (let n = line.firstLine; n <= line.lastLine; n++) {
+        const text = file.lines[n] ?? '';
+        if (/^\s*#/.test(text)) continue;
+        for (const m of text.matchAll(token)) {
+          const key = `${file.path}:${n}:${m.index!}`;
+          if (seen.has(key) || definedAt.has(key)) continue;
+          seen.add(key);
+          add({ kind: 'macro', name: m[0], loc: { file: file.path, range: { start: { line: n, character: m.index! }, end: { line: n, character: m.index! + m[0].length } } }, definition: false, active: false });
+        }
+      }
+    }
+  }
   // `.ifndef NAME` before NAME is defined (a default the admin may set first) tests the macro too.
   const macroNames = new Set(tree.macros.map((d) => d.name));
   for (const d of tree.directives) {
