@@ -192,7 +192,7 @@ test('rename refuses invalid names, existing names, built-in macros and names wr
   refuse(tree, { line: 7, character: 0 }, 'x', /Nothing to rename here/);
   refuse(parse('.ifdef _HAVE_TLS\n.endif\n'), { line: 0, character: 9 }, 'X', /built-in/);
   const viaMacro = 'REMOTE = remote_smtp\nbegin routers\nr:\n  driver = accept\n  transport = REMOTE\nbegin transports\nremote_smtp:\n  driver = smtp\n';
-  refuse(parse(viaMacro), { line: 6, character: 2 }, 'smarthost', /also written through a macro at \/c\/exim.conf:5/);
+  refuse(parse(viaMacro), { line: 6, character: 2 }, 'smarthost', /also written through a macro at \/c\/exim.conf:5 \(in the value of REMOTE, defined at \/c\/exim.conf:1\)/);
   const overlap = 'PORT = 25\nOTHER_PORT_X = 2\nprimary_hostname = x.PORT\n';
   refuse(parse(overlap), { line: 0, character: 1 }, 'OTHER', /overlaps the macro OTHER_PORT_X/);
   // A new name holding a macro's name: Exim would replace it there.

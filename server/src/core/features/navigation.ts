@@ -505,7 +505,12 @@ export function rename(tree: ConfigTree, file: string, pos: Position, newName: s
   }
   const hidden = all.find((o) => !o.literal);
   if (hidden) {
-    return { ok: false, message: `${check.name} is also written through a macro at ${hidden.loc.file}:${hidden.loc.range.start.line + 1}; change that by hand.` };
+    // Where the text to change is: the value of the macro used there.
+    const at = hidden.loc.range.start;
+    const use = tree.macroUses.find((u) => u.loc.file === hidden.loc.file && u.loc.range.start.line === at.line && u.loc.range.start.character <= at.character && at.character <= u.loc.range.end.character);
+    const def = use?.definition;
+    const where = def ? ` (in the value of ${def.name}, defined at ${def.nameLoc.file}:${def.nameLoc.range.start.line + 1})` : '';
+    return { ok: false, message: `${check.name} is also written through a macro at ${hidden.loc.file}:${at.line + 1}${where}; change that by hand.` };
   }
   return { ok: true, edits: all.map((o) => ({ file: o.loc.file, range: o.loc.range, newText: newName })) };
 }
