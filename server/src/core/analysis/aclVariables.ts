@@ -7,7 +7,7 @@
  * spool). Read without flow: one tainting `set` anywhere taints the variable everywhere.
  */
 import { Location } from '../syntax/source';
-import { ConfigTree } from '../syntax/tree';
+import { AclItemNode, ConfigTree } from '../syntax/tree';
 import { taintedVariableIn, unquotedTaintedReferences } from '../util/taint';
 import { aclItemsNamed } from './valueSites';
 
@@ -30,6 +30,16 @@ const AUTH_NUMBERED = { has: (name: string) => name === '1' || name === '2' || n
 /** A lookup's quote operator (quote_mysql, quote_ldap_dn ...); ${quote:...} is not one. */
 const LOOKUP_QUOTERS = { has: (name: string) => name.startsWith('quote_') };
 
+/**
+ * The variable an ACL `set` writes, and its offset in the item's line: acl_c or acl_m, then a
+ * digit or an underscore (Exim 4.96), before the "=".
+ */
+export function aclSetVariable(item: AclItemNode): { name: string; offset: number } | undefined {
+  if (item.name !== 'set') return undefined;
+  const m = /^(\s*)(acl_[cm][0-9_][A-Za-z0-9_]*)(?=\s*=)/.exec(item.line.text.slice(item.nameOffset + 3));
+  return m ? { name: m[2], offset: item.nameOffset + 3 + m[1].length } : undefined;
+}
+
 const cache = new WeakMap<ConfigTree, ReadonlyMap<string, TaintedAclVariable>>();
 
 export function taintedAclVariables(tree: ConfigTree): ReadonlyMap<string, TaintedAclVariable> {
@@ -39,7 +49,7 @@ export function taintedAclVariables(tree: ConfigTree): ReadonlyMap<string, Taint
   const sets: { name: string; value: string; loc: Location }[] = [];
   for (const { item } of aclItemsNamed(tree, 'set')) {
     if (!item.active || !item.hasValue || !item.value.includes('$')) continue;
-    const name = /^\s*(acl_[cm][A-Za-z0-9_]*)\s*=/.exec(item.line.text.slice(item.nameOffset + 3))?.[1];
+    const name = aclSetVariable(item)?.name;
     if (name) sets.push({ name, value: item.value, loc: item.nameLoc });
   }
   // $authenticated_id is what an authenticator's server_set_id made of the client's AUTH data

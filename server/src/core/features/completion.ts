@@ -6,7 +6,7 @@
  * (for clients that do not read the extension's snippet file) the hardening snippets.
  */
 import { allRules } from '../analysis/registry';
-import { taintedAclVariables } from '../analysis/aclVariables';
+import { aclSetVariable, taintedAclVariables } from '../analysis/aclVariables';
 import { optionSectionOf, resolveOptionWord } from '../analysis/model';
 import { aclItemsNamed } from '../analysis/valueSites';
 import { CONTROL_NAMES } from '../analysis/rules/aclValues';
@@ -232,7 +232,7 @@ function variableItems(add: Add, tree: ConfigTree): void {
   const tainted = taintedAclVariables(tree);
   const seen = new Set<string>();
   for (const { item, acl } of aclItemsNamed(tree, 'set')) {
-    const name = /^\s*(acl_[cm][0-9_][A-Za-z0-9_]*)\s*=/.exec(item.line.text.slice(item.nameOffset + 3))?.[1];
+    const name = aclSetVariable(item)?.name;
     if (!name || seen.has(name)) continue;
     seen.add(name);
     add({ label: name, kind: 'variable', insertText: name, filterText: name, sortText: ` ${name}`, detail: `$${name}: set in ACL ${acl.name}${tainted.has(name) ? ' (tainted)' : ''}` });

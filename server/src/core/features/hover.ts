@@ -2,7 +2,7 @@
  * Hover text (Markdown) for options, macros, the names a configuration defines, ACL
  * words, retry errors and expansion variables.
  */
-import { taintedAclVariables } from '../analysis/aclVariables';
+import { aclSetVariable, taintedAclVariables } from '../analysis/aclVariables';
 import { ConfigModel, optionSectionOf, resolveOptionWord } from '../analysis/model';
 import { aclItemsNamed } from '../analysis/valueSites';
 import { onlyLoopback, tlsEnforcement, tlsPosture } from '../analysis/rules/tls';
@@ -288,7 +288,7 @@ function operatorForm(name: string): SyntaxInfo | undefined {
 
 /** Where the configuration sets an ACL variable, and whether data of the message reaches it. */
 function aclVariableNotes(tree: ConfigTree, file: string, name: string): string[] {
-  const sets = aclItemsNamed(tree, 'set').filter(({ item }) => new RegExp(`^\\s*${name}\\s*=`).test(item.line.text.slice(item.nameOffset + 3)));
+  const sets = aclItemsNamed(tree, 'set').filter(({ item }) => aclSetVariable(item)?.name === name);
   const notes: string[] = [];
   if (sets.length === 0) notes.push(`No ACL statement sets ${code(name)} in this configuration: it is empty.`);
   else {

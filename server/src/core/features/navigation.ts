@@ -5,6 +5,7 @@
  * Works on the whole parsed configuration, so `.include` files and the parts of a split
  * configuration are covered.
  */
+import { aclSetVariable } from '../analysis/aclVariables';
 import { TextEdit } from '../analysis/types';
 import { resolveOptionWord, optionSectionOf } from '../analysis/model';
 import { LIST_KIND_BY_TYPE, ACL_CONDITION_LIST_KIND } from '../vocabulary';
@@ -204,13 +205,8 @@ function collect(tree: ConfigTree, built: BuiltName[]): Occurrence[] {
           for (const it of st.items) {
             if (!it.hasValue) continue;
             if (it.name === 'acl') nameRefs('acl', names.acl, it, true);
-            if (it.name === 'set') {
-              const m = /^(\s*)(acl_[cm][0-9_][A-Za-z0-9_]*)(?=\s*=)/.exec(it.line.text.slice(it.nameOffset + 3));
-              if (m) {
-                const at = it.nameOffset + 3 + m[1].length;
-                add({ kind: 'aclVariable', name: m[2], loc: it.line.locate(at, at + m[2].length), definition: true, active: it.active });
-              }
-            }
+            const set = aclSetVariable(it);
+            if (set) add({ kind: 'aclVariable', name: set.name, loc: it.line.locate(set.offset, set.offset + set.name.length), definition: true, active: it.active });
             valueRefs(it.line, it.value, it.valueOffset, it.active, ACL_CONDITION_LIST_KIND[it.name]);
           }
         }

@@ -208,50 +208,51 @@ class Scanner {
    * `{...}` at i read as Exim reads a string whose "$" is not honoured: backslash escapes and
    * \N...\N still apply, and the first other "}" ends it. Returns the offset after it, or -1.
    */
-  /** Whether the unexpanded argument at i (its "{") holds a "${" before the "}" that ends it. */
-  private cutsExpansion(i: number): boolean {
+  /**
+   * An argument read without expansion from its "{" at i (after white space): the offset of
+   * that "{", of the "}" that ends it (-1 when none does) and of the first "${" in it (-1).
+   */
+  private unexpandedSpan(i: number): { open: number; close: number; item: number } | undefined {
     const s = this.s;
-    i = this.skipSpace(i);
-    if (s.charCodeAt(i) !== OPEN) return false;
-    for (i++; i < s.length; ) {
-      const c = s.charCodeAt(i);
-      if (c === BACKSLASH) i = this.escapeEnd(i);
-      else if (c === CLOSE) return false;
-      else if (c === DOLLAR && s.charCodeAt(i + 1) === OPEN) return true;
-      else i++;
+    const open = this.skipSpace(i);
+    if (s.charCodeAt(open) !== OPEN) return undefined;
+    let item = -1;
+    for (let j = open + 1; j < s.length; ) {
+      const c = s.charCodeAt(j);
+      if (c === BACKSLASH) j = this.escapeEnd(j);
+      else if (c === CLOSE) return { open, close: j, item };
+      else {
+        if (c === DOLLAR && s.charCodeAt(j + 1) === OPEN && item < 0) item = j;
+        j++;
+      }
     }
-    return false;
+    return { open, close: -1, item };
+  }
+
+  /** Whether the unexpanded argument at i holds a "${" before the "}" that ends it. */
+  private cutsExpansion(i: number): boolean {
+    const span = this.unexpandedSpan(i);
+    return span !== undefined && span.close >= 0 && span.item >= 0;
   }
 
   private unexpanded(i: number, condition?: string): number {
     const s = this.s;
-    i = this.skipSpace(i);
-    if (s.charCodeAt(i) !== OPEN) return -1;
-    const open = i;
-    i++;
-    let item = -1;
-    while (i < s.length) {
-      const c = s.charCodeAt(i);
-      if (c === BACKSLASH) {
-        i = this.escapeEnd(i);
-        continue;
+    const span = this.unexpandedSpan(i);
+    if (!span) return -1;
+    const { open, close, item } = span;
+    if (close >= 0) {
+      // Measured with exim -be: "${if match_ip{1.2.3.4}{${lc:1.2.3.4}}{yes}{no}}" fails
+      // ('failed to expand "${lc:1.2.3.4" while checking a list'), and match_domain gives
+      // "true{yes}{no}}". Variables written without braces are expanded with each item.
+      if (item >= 0 && condition) {
+        this.problem(
+          'list-cut',
+          `the list of ${condition} is read as it is written, not expanded first: the first "}" (of "${s.slice(item, Math.min(close + 1, item + 24))}") ends it, and Exim reads the rest of the item from there (the list's items are expanded only as they are matched, so a "\${...}" in it fails); set a variable to the expansion first and write $acl_m_name in the list, or use a named list`,
+          item,
+          close + 1,
+        );
       }
-      if (c === DOLLAR && s.charCodeAt(i + 1) === OPEN && item < 0) item = i;
-      if (c === CLOSE) {
-        // Measured with exim -be: "${if match_ip{1.2.3.4}{${lc:1.2.3.4}}{yes}{no}}" fails
-        // ('failed to expand "${lc:1.2.3.4" while checking a list'), and match_domain gives
-        // "true{yes}{no}}". Variables written without braces are expanded with each item.
-        if (item >= 0 && condition) {
-          this.problem(
-            'list-cut',
-            `the list of ${condition} is read as it is written, not expanded first: the first "}" (of "${s.slice(item, Math.min(i + 1, item + 24))}") ends it, and Exim reads the rest of the item from there (the list's items are expanded only as they are matched, so a "\${...}" in it fails); set a variable to the expansion first and write $acl_m_name in the list, or use a named list`,
-            item,
-            i + 1,
-          );
-        }
-        return i + 1;
-      }
-      i++;
+      return close + 1;
     }
     this.problem('syntax', 'missing } at end of string', open, open + 1);
     return s.length;
