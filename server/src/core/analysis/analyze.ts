@@ -96,13 +96,12 @@ export function analyze(tree: ConfigTree, options: AnalyzeOptions = {}): Finding
 
   let otherBuild: ((loc: Location) => boolean) | undefined;
   let rewritesMacroUse: ((fix: Fix) => boolean) | undefined;
-  let aboutUnreadMacro: ((loc: Location) => boolean) | undefined | null = null;
+  const aboutUnreadMacro = unreadMacroText(tree);
   const generated = new Set(tree.files.filter((f) => f.generated).map((f) => f.path));
   const add = (code: string, f: ReportedFinding): void => {
     const configured = severityOf(code, f.severity ?? 'warning');
     if (configured === 'off') return;
     if (f.active === false && (otherBuild ??= otherBuildBranches(tree))(f.loc)) return;
-    if (aboutUnreadMacro === null) aboutUnreadMacro = unreadMacroText(tree);
     if (aboutUnreadMacro && !code.startsWith('include-') && aboutUnreadMacro(f.loc)) return;
     let severity = f.severity && !options.severities?.[code] ? f.severity : configured;
     if (f.active === false) severity = capForInactive(severity);
