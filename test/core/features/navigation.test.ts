@@ -314,3 +314,9 @@ test('a macro with an empty value is found in lines Exim skips, and renamed ther
   assert.ok(r.ok);
   if (r.ok) assert.equal(applyEdits(text, r.edits), text.replace(/DCsmarthost/g, 'DCrelay'));
 });
+
+test('a named list inside match_domain{...}{+name} is a domain list, whatever list the option holds', () => {
+  const text = 'domainlist tls_to = example.net\nbegin transports\nt:\n  driver = smtp\n  hosts_require_tls = <; ${if match_domain{$domain}{+tls_to}{*}{}}\n';
+  const t = parse(text);
+  assert.deepEqual(locs(references(t, FILE, { line: 0, character: 12 }, false)), [[FILE, 4, 53, 4, 59]]);
+});

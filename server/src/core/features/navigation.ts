@@ -108,7 +108,8 @@ function collect(tree: ConfigTree, built: BuiltName[]): Occurrence[] {
       const kinds = names.list.get(name);
       if (!kinds) continue;
       const at = m.index! + m[1].length + 1;
-      const type = listType ?? expansionListType(value, m.index!) ?? (kinds.size === 1 ? [...kinds][0] : undefined);
+      // Inside match_domain{...}{+name} and friends the condition says the kind, whatever the option.
+      const type = expansionListType(value, at - 1) ?? listType ?? (kinds.size === 1 ? [...kinds][0] : undefined);
       add({ kind: 'namedList', name, listType: type, loc: locate(at, name.length), definition: false, active });
     }
     // ${listnamed:name}, ${listnamed_d:name} ...
