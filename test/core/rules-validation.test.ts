@@ -971,6 +971,10 @@ test('tainted-data: taint through ACL variables and through items that pass data
   // Digests and numbers are clean; ${sg} and ${hash} keep the taint of their data.
   for (const ok of ['file = /var/mail/${md5:$local_part}', 'file = /var/mail/${sha2_256:$local_part}', 'file = /var/mail/${nhash_8:$local_part}', 'file = /var/mail/${sg{abc}{$local_part}{x}}', 'file = /var/mail/${tr{abc}{a}{$local_part}}'])
     assert.deepEqual(appendfile(ok), [], ok);
+  // ${if}: the yes and no strings reach the result, the condition does not.
+  assert.equal(appendfile('file = /var/mail/${if eq{$local_part}{root}{admin}{$local_part}}').length, 1);
+  assert.deepEqual(appendfile('file = /var/mail/${if eq{$local_part}{root}{admin}{other}}'), []);
+  assert.deepEqual(appendfile('file = /var/mail/${if match{$local_part}{^a}{a}{b}}'), []);
   for (const bad of ['file = /var/mail/${sg{$local_part}{\\.}{_}}', 'file = /var/mail/${hash{4}{$local_part}}', 'file = /var/mail/${substr{0}{2}{$domain}}/x', 'file = /var/mail/${listextract{1}{$domain}}'])
     assert.equal(appendfile(bad).length, 1, bad);
   // An ACL variable set from data of the message carries it, at delivery too (through the spool).

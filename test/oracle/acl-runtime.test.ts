@@ -371,6 +371,10 @@ test('taint goes through ACL variables and the operators and items that pass dat
       [`\${sg{abc}{${data}}{y}}`, false],
       [`\${tr{abc}{a}{${data}}}`, false],
       [`\${listextract{1}{${data}}}`, true],
+      // ${if}: data in a yes or no string reaches the result, data in the condition does not.
+      [`\${if def:sender_address_local_part{${data}}{x}}`, true],
+      [`\${if eq{${data}}{1}{a}{b}}`, false],
+      [`\${if and{{eq{${data}}{1}}{def:sender_address}}{a}{b}}`, false],
       [`\${quote_sqlite:${data}}`, true],
       [`\${md5:${data}}`, false],
       [`\${sha256:${data}}`, false],

@@ -3,7 +3,7 @@
  * `$local_part` and `$domain`, are tainted, and Exim refuses them in file names, lookup file
  * names and pipe arguments. Their `_data` copies, set by a router's check or lookup, are not.
  */
-import { isExpansionOperator, isHeaderPrefixed } from '../syntaxData';
+import { expansionCondition, isExpansionOperator, isHeaderPrefixed } from '../syntaxData';
 
 /** Variables whose values come from the message. */
 export const TAINTED_VARIABLES = new Set([
@@ -67,6 +67,45 @@ const DATA_ARGUMENTS: Record<string, readonly number[] | 'last'> = {
   sort: [0],
   prvs: [0],
 };
+
+/**
+ * The spans of the yes and no strings of `${if COND{yes}{no}}`, reading from just after "if"
+ * to the item's end: the condition's own groups are skipped by what the condition takes.
+ * Undefined where that is not known (an unknown condition, one with optional arguments).
+ */
+function ifBranchSpans(s: string, i: number, end: number): [number, number][] | undefined {
+  while (i < end && /\s/.test(s[i])) i++;
+  if (s[i] === '!') i++;
+  while (i < end && /\s/.test(s[i])) i++;
+  const name = /^(?:[<>=]=?|==|[A-Za-z0-9_]+)/.exec(s.slice(i, Math.min(end, i + 40)))?.[0];
+  if (!name) return undefined;
+  const info = expansionCondition(name);
+  if (!info) return undefined;
+  i += name.length;
+  let groups: number;
+  switch (info.kind) {
+    case 'args':
+      if (info.min === undefined || info.min !== info.max) return undefined;
+      groups = info.min;
+      break;
+    case 'condlist':
+    case 'nested':
+      groups = 1;
+      break;
+    case 'forall':
+      groups = 2;
+      break;
+    case 'def':
+      // def:name (a header name runs to white space or a brace).
+      while (i < end && !/[\s{}]/.test(s[i])) i++;
+      groups = 0;
+      break;
+    default:
+      groups = 0;
+  }
+  const spans = argumentSpans(s, i, end);
+  return spans.length < groups ? undefined : spans.slice(groups, groups + 2);
+}
 
 /** The spans inside the braces of the arguments `{...}{...}` from i on (white space between them). */
 function argumentSpans(s: string, i: number, end: number): [number, number][] {
@@ -132,6 +171,13 @@ function taintedIn(value: string, start: number, end: number, alsoTainted: Taint
       const close = closing(value, i + 2);
       if (after === 125 /* } */) {
         if (TAINTED_VARIABLES.has(name) || alsoTainted?.has(name)) return name;
+      } else if (name === 'if') {
+        // The result is one of the yes and no strings: data of the message in either may
+        // reach it (measured: "${if def:x{$sender_address}{no}}" names a tainted file).
+        for (const span of ifBranchSpans(value, j, Math.min(close, end)) ?? []) {
+          const found = taintedIn(value, span[0], span[1], alsoTainted, quotedBy, depth + 1);
+          if (found) return found;
+        }
       } else if (Object.prototype.hasOwnProperty.call(DATA_ARGUMENTS, name)) {
         const spans = argumentSpans(value, j, Math.min(close, end));
         const which = DATA_ARGUMENTS[name];
