@@ -118,6 +118,7 @@ describe('pathological inputs', () => {
     for (const [name, text] of [
       ['nested-lc', transport('${lc:'.repeat(n) + '$local_part' + '}'.repeat(n))],
       ['nested-sg', transport('${sg{'.repeat(n) + '$local_part' + '}{a}{b}}'.repeat(n))],
+      ['nested-if', transport('${if def:x{'.repeat(n) + '$local_part' + '}{a}}'.repeat(n))],
       ['nested-acl-variable', 'begin acl\nr:\n  warn set acl_m_x = ' + '${hash{'.repeat(n) + '$local_part' + '}}'.repeat(n) + '\n  warn logwrite = ${readfile{/x/$acl_m_x}}\n  accept\n'],
     ]) {
       const r = check(name, text);
