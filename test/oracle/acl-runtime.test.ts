@@ -453,10 +453,13 @@ test('the client\'s AUTH data is tainted: $auth1-$auth3, $authenticated_id taken
       const r = spawnSync(exim, ['-C', path, '-bh', '192.0.2.1'], { input: session, encoding: 'utf8', timeout: 30_000 });
       return { output: r.stdout + r.stderr, codes: lintPath(path, nodeHost()).findings.map((f) => f.code) };
     };
-    const auth = run(`\${if eq{\${readfile{${dir}/f$auth3}{}}}{x}{yes}{no}}`, 'ok');
-    assert.match(auth.output, /Tainted filename/);
-    assert.match(auth.output, /^435 /m);
-    assert.ok(auth.codes.includes('tainted-data'), auth.codes.join(', '));
+    // $3 is $auth3 inside an authenticator.
+    for (const variable of ['$auth3', '$3']) {
+      const auth = run(`\${if eq{\${readfile{${dir}/f${variable}}{}}}{x}{yes}{no}}`, 'ok');
+      assert.match(auth.output, /Tainted filename/);
+      assert.match(auth.output, /^435 /m);
+      assert.ok(auth.codes.includes('tainted-data'), `${variable}: ${auth.codes.join(', ')}`);
+    }
     for (const variable of ['$authenticated_id', '$authenticated_sender']) {
       const acl = run('yes', `\${readfile{${dir}/f${variable}}{}}`);
       assert.match(acl.output, /^235 /m);

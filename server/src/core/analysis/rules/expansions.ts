@@ -65,13 +65,17 @@ function expandedTexts(ctx: RuleContext): ExpandedText[] {
   // Exim removes the quotes around an option's value or a named list's, not an ACL item's
   // (measured: `deny domains = "\N^.*\.org$\N"` keeps its quotes and expands cleanly).
   const scannedAclTexts = new Map<string, ExpansionProblem[]>();
+  // In an authenticator, $1-$3 are the client's AUTH data too (as $auth1-$auth3 everywhere).
+  const scannedAuthenticatorTexts = new Map<string, ExpansionProblem[]>();
   const acl = taintedAclVariables(ctx.tree);
   const tainted = acl.size ? acl : undefined;
-  const add = (line: LogicalLine, offset: number, text: string, active: boolean, startUp?: string, quotesKept = false, consequence?: string) => {
-    const scanned = quotesKept ? scannedAclTexts : scannedTexts;
+  let inAuthenticator: TaintedSources | undefined;
+  const add = (line: LogicalLine, offset: number, text: string, active: boolean, startUp?: string, quotesKept = false, consequence?: string, authenticator = false) => {
+    const scanned = authenticator ? scannedAuthenticatorTexts : quotesKept ? scannedAclTexts : scannedTexts;
     let problems = scanned.get(text);
     if (problems === undefined) {
-      problems = !quotesKept && text.startsWith('"') ? quotedProblems(text, tainted) : expansionProblems(text, tainted);
+      const sources = authenticator ? (inAuthenticator ??= new Map<string, { from: string; quoted: boolean }>([...acl, ...['1', '2', '3'].map((n): [string, { from: string; quoted: boolean }] => [n, { from: `auth${n}`, quoted: false }])])) : tainted;
+      problems = !quotesKept && text.startsWith('"') ? quotedProblems(text, sources) : expansionProblems(text, sources);
       scanned.set(text, problems);
     }
     if (problems.length) out.push({ line, offset, active, problems, ...(startUp ? { startUp } : {}), ...(consequence ? { consequence } : {}) });
@@ -106,7 +110,7 @@ function expandedTexts(ctx: RuleContext): ExpandedText[] {
           break;
         }
         if (!r.info?.expanded) break;
-        add(node.line, node.valueOffset, node.value, node.active, expandedAtStartUp(r.name, driver) ? r.name : undefined);
+        add(node.line, node.valueOffset, node.value, node.active, expandedAtStartUp(r.name, driver) ? r.name : undefined, false, undefined, driver?.section === 'authenticators');
         break;
       }
       case 'aclItem':
