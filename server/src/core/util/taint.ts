@@ -107,6 +107,18 @@ function ifBranchSpans(s: string, i: number, end: number): [number, number][] | 
   return spans.length < groups ? undefined : spans.slice(groups, groups + 2);
 }
 
+/**
+ * The yes and no strings of a value that is one `${if ...}` and nothing else, with their
+ * offsets; undefined for any other value or a condition whose arguments are not known.
+ */
+export function ifStrings(value: string): { text: string; offset: number }[] | undefined {
+  const m = /^\s*\$\{if\b/.exec(value);
+  if (!m) return undefined;
+  const close = closing(value, m[0].length - 2);
+  if (close >= value.length || value.slice(close + 1).trim() !== '') return undefined;
+  return ifBranchSpans(value, m[0].length, close)?.map(([start, end]) => ({ text: value.slice(start, end), offset: start }));
+}
+
 /** The spans inside the braces of the arguments `{...}{...}` from i on (white space between them). */
 function argumentSpans(s: string, i: number, end: number): [number, number][] {
   const spans: [number, number][] = [];

@@ -20,6 +20,7 @@ import { changeToFixes } from '../../fixes/edits';
 import { gnutlsPriorityProblem } from '../../util/gnutlsPriority';
 import { exactListItems } from '../../util/lists';
 import { stringSetting } from '../../util/stringSetting';
+import { ifStrings } from '../../util/taint';
 import { DriverNode, OptionNode } from '../../syntax/tree';
 import { ConfigModel } from '../model';
 import { suggest } from '../../util/suggest';
@@ -30,25 +31,12 @@ import { tlsPosture } from './tls';
 const OPENSSL_WORDS = /(?:^|[:+!-])(?:HIGH|MEDIUM|LOW|DEFAULT|COMPLEMENTOFDEFAULT|ALL|aNULL|eNULL|EECDH|EDH|kEECDH|kEDH|kRSA|aRSA|AESGCM|@STRENGTH|@SECLEVEL=\d)(?=$|[:+!-])/;
 
 /**
- * The yes and no strings of a value that is one `${if ...{A}{B}}`, with their offsets, where
- * both are written out (no "$", braces or backslashes in them); else undefined.
+ * The yes and no strings of a value that is one `${if ...{A}{B}}`, where each is written out
+ * (no "$", braces or backslashes in it); else undefined.
  */
 function literalIfBranches(value: string): { text: string; offset: number }[] | undefined {
-  const v = value.trimEnd();
-  if (!/^\s*\$\{if\b/.test(v) || !v.endsWith('}}')) return undefined;
-  const branches: { text: string; offset: number }[] = [];
-  let end = v.length - 2; // the "}" that closes the last branch
-  for (let k = 0; k < 2; k++) {
-    while (end > 0 && /\s/.test(v[end])) end--;
-    if (v[end] !== '}') return undefined;
-    const open = v.lastIndexOf('{', end);
-    if (open < 0) return undefined;
-    const text = v.slice(open + 1, end);
-    if (/[$\\{}]/.test(text)) return undefined;
-    branches.unshift({ text, offset: open + 1 });
-    end = open - 1;
-  }
-  return branches;
+  const strings = ifStrings(value);
+  return strings && strings.length > 0 && strings.every((b) => !/[$\\{}]/.test(b.text)) ? strings : undefined;
 }
 
 /** Reports the priority string of one setting, if GnuTLS refuses it; `consequence` says what follows. */
