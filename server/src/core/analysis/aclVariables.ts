@@ -25,7 +25,7 @@ export interface TaintedAclVariable {
 }
 
 /** In an authenticator, $1-$3 are the client's AUTH data too ($auth1-$auth3). */
-const AUTH_NUMBERED = { has: (name: string) => name === '1' || name === '2' || name === '3' };
+export const AUTH_NUMBERED: ReadonlyMap<string, { from: string; quoted: boolean }> = new Map(['1', '2', '3'].map((n) => [n, { from: `auth${n}`, quoted: false }]));
 
 /** A lookup's quote operator (quote_mysql, quote_ldap_dn ...); ${quote:...} is not one. */
 const LOOKUP_QUOTERS = { has: (name: string) => name.startsWith('quote_') };

@@ -22,7 +22,7 @@ import { suggest } from '../../util/suggest';
 import { writtenText } from '../../util/sourceText';
 import { Rule, RuleContext } from '../types';
 import { valueSites } from '../valueSites';
-import { taintedAclVariables } from '../aclVariables';
+import { AUTH_NUMBERED, taintedAclVariables } from '../aclVariables';
 
 /**
  * Options Exim expands as it starts, measured with 4.96 by setting every expanded option to
@@ -74,7 +74,7 @@ function expandedTexts(ctx: RuleContext): ExpandedText[] {
     const scanned = authenticator ? scannedAuthenticatorTexts : quotesKept ? scannedAclTexts : scannedTexts;
     let problems = scanned.get(text);
     if (problems === undefined) {
-      const sources = authenticator ? (inAuthenticator ??= new Map<string, { from: string; quoted: boolean }>([...acl, ...['1', '2', '3'].map((n): [string, { from: string; quoted: boolean }] => [n, { from: `auth${n}`, quoted: false }])])) : tainted;
+      const sources = authenticator ? (inAuthenticator ??= new Map([...acl, ...AUTH_NUMBERED])) : tainted;
       problems = !quotesKept && text.startsWith('"') ? quotedProblems(text, sources) : expansionProblems(text, sources);
       scanned.set(text, problems);
     }
